@@ -1,0 +1,67 @@
+package dev.jgrad.kernels;
+
+/**
+ * The few hot loops that everything else is built on, behind one small interface
+ * (after Apache Lucene's VectorUtilSupport): a plain-Java implementation and a
+ * Vector API one, chosen once at start-up. Tests hold both to the same answers.
+ *
+ * <p>All arrays are row-major float32 with explicit offsets, so tensor views can be
+ * passed without copying. Callers validate shapes; kernels trust their arguments.
+ */
+public interface Kernels {
+
+    /**
+     * C = alpha * op(A) * op(B) + beta * C, all row-major. op(A) is m x k, op(B) is k x n.
+     * Without transposition, element (i, p) of A is a[aOff + i * lda + p]; with transA it is
+     * a[aOff + p * lda + i] (A is stored k x m). Same for B. When beta == 0, C is not read
+     * (so NaNs in an uninitialised C do not propagate), as in BLAS.
+     */
+    void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+               float[] a, int aOff, int lda,
+               float[] b, int bOff, int ldb,
+               float beta, float[] c, int cOff, int ldc);
+
+    /** out[i] = x[i] + y[i] for i in [0, n). */
+    void add(float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n);
+
+    /** out[i] = x[i] - y[i]. */
+    void sub(float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n);
+
+    /** out[i] = x[i] * y[i]. */
+    void mul(float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n);
+
+    /** out[i] = x[i] / y[i]. */
+    void div(float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n);
+
+    /** out[i] = x[i] * alpha + beta. */
+    void scaleShift(float[] x, int xOff, float alpha, float beta, float[] out, int outOff, int n);
+
+    /** y[i] += alpha * x[i]. */
+    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** sum of x[i] * y[i]. */
+    float dot(float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** sum of x[i]. */
+    float sum(float[] x, int xOff, int n);
+
+    /** max of x[i]; n must be at least 1. */
+    float max(float[] x, int xOff, int n);
+
+    /** out[i] = exp(x[i]). */
+    void exp(float[] x, int xOff, float[] out, int outOff, int n);
+
+    /** out[i] = tanh(x[i]). */
+    void tanh(float[] x, int xOff, float[] out, int outOff, int n);
+
+    /** out[i] = 1 / (1 + exp(-x[i])). */
+    void sigmoid(float[] x, int xOff, float[] out, int outOff, int n);
+
+    /** out[i] = max(x[i], 0). */
+    void relu(float[] x, int xOff, float[] out, int outOff, int n);
+
+    /** The implementation chosen at start-up. */
+    static Kernels get() {
+        return KernelsProvider.INSTANCE;
+    }
+}
