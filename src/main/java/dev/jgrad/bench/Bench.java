@@ -1,0 +1,60 @@
+package dev.jgrad.bench;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/** Timing and output in exactly the form of ../shared/peers/torch_bench.py, so the two can be diffed. */
+public final class Bench {
+    private Bench() {}
+
+    /** Median and all samples of a timed run, in seconds. */
+    public record Timing(double median, List<Double> times) {
+        public String spread() {
+            return String.format(Locale.ROOT, "n=%d min=%.4fs median=%.4fs max=%.4fs",
+                    times.size(), Collections.min(times), median, Collections.max(times));
+        }
+    }
+
+    /**
+     * Runs fn {@code warmup} times, then up to {@code iters} timed times, stopping early once
+     * {@code budgetSeconds} of timed work is spent (but after at least 3), like the peer's time_it.
+     */
+    public static Timing timeIt(Runnable fn, int warmup, int iters, double budgetSeconds, boolean quick) {
+        if (quick) {
+            warmup = 1;
+            iters = 2;
+        }
+        for (int i = 0; i < warmup; i++) fn.run();
+        List<Double> times = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < iters; i++) {
+            long t0 = System.nanoTime();
+            fn.run();
+            times.add((System.nanoTime() - t0) / 1e9);
+            if (i >= 2 && (System.nanoTime() - start) / 1e9 > budgetSeconds) break;
+        }
+        List<Double> sorted = new ArrayList<>(times);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        return new Timing(median, times);
+    }
+
+    /** Prints {@code workload=<name> metric=<value> unit=<unit>} with the peer's number format. */
+    public static void emit(String name, double value, String unit) {
+        String s;
+        if (value >= 100) s = String.format(Locale.ROOT, "%.1f", value);
+        else if (value >= 1) s = String.format(Locale.ROOT, "%.2f", value);
+        else s = String.format(Locale.ROOT, "%.4f", value);
+        System.out.println("workload=" + name + " metric=" + s + " unit=" + unit);
+        System.out.flush();
+    }
+
+    /** An information line, starting with '#' as in the peer. */
+    public static void info(String msg) {
+        System.out.println("# " + msg);
+        System.out.flush();
+    }
+}
