@@ -1,0 +1,251 @@
+package dev.jgrad.tensor;
+
+import dev.jgrad.kernels.Kernels;
+
+/** Elementwise ops with numpy broadcasting, and their gradients. */
+final class Elementwise {
+    private Elementwise() {}
+
+    private static final Kernels K = Kernels.get();
+
+    enum Bin { ADD, SUB, MUL, DIV, POW, MAX, MIN, EQ, NE, LT, LE, GT, GE, /** copy the right operand */ RIGHT }
+
+    enum Un { EXP, LOG, SQRT, ABS, TANH, SIGMOID, RELU, GELU, CLAMP, POW }
+
+    // ---------------------------------------------------------------- binary
+
+    static Tensor binary(Bin op, Tensor a, Tensor b) {
+        int[] shape = Shape.broadcast(op.name().toLowerCase(), a.shape, b.shape);
+        Tensor out = Tensor.zeros(shape);
+        binaryInto(op, a, b, out);
+        switch (op) {
+            case EQ, NE, LT, LE, GT, GE, RIGHT -> { return out; } // piecewise constant: no gradient
+            default -> { }
+        }
+        return Tensor.result(out, op.name().toLowerCase(), new Tensor[] {a, b}, new Tensor[] {a, b, out},
+                (g, s) -> binaryBackward(op, g, s[0], s[1], s[2]));
+    }
+
+    private static Tensor[] binaryBackward(Bin op, Tensor g, Tensor a, Tensor b, Tensor out) {
+        boolean needA = a.requiresGrad(), needB = b.requiresGrad();
+        Tensor ga = null, gb = null;
+        switch (op) {
+            case ADD -> {
+                if (needA) ga = g.sumTo(a.shape);
+                if (needB) gb = g.sumTo(b.shape);
+            }
+            case SUB -> {
+                if (needA) ga = g.sumTo(a.shape);
+                if (needB) gb = g.sumTo(b.shape).neg();
+            }
+            case MUL -> {
+                if (needA) ga = g.mul(b).sumTo(a.shape);
+                if (needB) gb = g.mul(a).sumTo(b.shape);
+            }
+            case DIV -> {
+                if (needA) ga = g.div(b).sumTo(a.shape);
+                if (needB) gb = g.mul(out).div(b).neg().sumTo(b.shape);
+            }
+            case POW -> {
+                if (needA) ga = g.mul(b).mul(a.pow(b.sub(1f))).sumTo(a.shape);
+                if (needB) gb = g.mul(out).mul(a.log()).sumTo(b.shape);
+            }
+            case MAX, MIN -> {
+                // Ties share the gradient equally, as PyTorch does.
+                Tensor pick = op == Bin.MAX ? a.gt(b) : a.lt(b);
+                Tensor share = pick.add(a.eq(b).mul(0.5f));
+                if (needA) ga = g.mul(share).sumTo(a.shape);
+                if (needB) gb = g.mul(share.rsub(1f)).sumTo(b.shape);
+            }
+            default -> throw new IllegalStateException("no gradient for " + op);
+        }
+        return new Tensor[] {ga, gb};
+    }
+
+    /** out = a op b, with a and b broadcast to out's shape (out may be a or a view). */
+    static void binaryInto(Bin op, Tensor a, Tensor b, Tensor out) {
+        int[] shape = Shape.broadcast(op.name().toLowerCase(), a.shape, b.shape);
+        if (!java.util.Arrays.equals(shape, out.shape)) {
+            throw new IllegalArgumentException(op.name().toLowerCase() + ": result of shapes " + Shape.str(a.shape) + " and "
+                    + Shape.str(b.shape) + " is " + Shape.str(shape) + ", which does not fit the output of shape " + Shape.str(out.shape));
+        }
+        Strided plan = new Strided(shape, new int[][] {out.strides,
+                Shape.broadcastStrides(a.shape, a.strides, shape), Shape.broadcastStrides(b.shape, b.strides, shape)});
+        int io = plan.inner[0], ia = plan.inner[1], ib = plan.inner[2];
+        float[] od = out.data, ad = a.data, bd = b.data;
+        plan.forEachRow(new int[] {out.offset, a.offset, b.offset}, (o, n) -> row(op, ad, o[1], ia, bd, o[2], ib, od, o[0], io, n));
+    }
+
+    private static void row(Bin op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int os, int n) {
+        if (os == 1 && as == 1 && bs == 1) {
+            switch (op) {
+                case ADD -> { K.add(a, ao, b, bo, out, oo, n); return; }
+                case SUB -> { K.sub(a, ao, b, bo, out, oo, n); return; }
+                case MUL -> { K.mul(a, ao, b, bo, out, oo, n); return; }
+                case DIV -> { K.div(a, ao, b, bo, out, oo, n); return; }
+                case RIGHT -> { System.arraycopy(b, bo, out, oo, n); return; }
+                default -> { }
+            }
+        }
+        if (os == 1 && as == 1 && bs == 0) { // a row against one value (bias, scalar)
+            float v = b[bo];
+            switch (op) {
+                case ADD -> { K.scaleShift(a, ao, 1f, v, out, oo, n); return; }
+                case SUB -> { K.scaleShift(a, ao, 1f, -v, out, oo, n); return; }
+                case MUL -> { K.scaleShift(a, ao, v, 0f, out, oo, n); return; }
+                default -> { }
+            }
+        }
+        switch (op) {
+            case ADD -> { for (int i = 0; i < n; i++) out[oo + i * os] = a[ao + i * as] + b[bo + i * bs]; }
+            case SUB -> { for (int i = 0; i < n; i++) out[oo + i * os] = a[ao + i * as] - b[bo + i * bs]; }
+            case MUL -> { for (int i = 0; i < n; i++) out[oo + i * os] = a[ao + i * as] * b[bo + i * bs]; }
+            case DIV -> { for (int i = 0; i < n; i++) out[oo + i * os] = a[ao + i * as] / b[bo + i * bs]; }
+            case POW -> { for (int i = 0; i < n; i++) out[oo + i * os] = (float) Math.pow(a[ao + i * as], b[bo + i * bs]); }
+            case MAX -> { for (int i = 0; i < n; i++) out[oo + i * os] = max(a[ao + i * as], b[bo + i * bs]); }
+            case MIN -> { for (int i = 0; i < n; i++) out[oo + i * os] = min(a[ao + i * as], b[bo + i * bs]); }
+            case EQ -> { for (int i = 0; i < n; i++) out[oo + i * os] = a[ao + i * as] == b[bo + i * bs] ? 1f : 0f; }
+            case NE -> { for (int i = 0; i < n; i++) out[oo + i * os] = a[ao + i * as] != b[bo + i * bs] ? 1f : 0f; }
+            case LT -> { for (int i = 0; i < n; i++) out[oo + i * os] = a[ao + i * as] < b[bo + i * bs] ? 1f : 0f; }
+            case LE -> { for (int i = 0; i < n; i++) out[oo + i * os] = a[ao + i * as] <= b[bo + i * bs] ? 1f : 0f; }
+            case GT -> { for (int i = 0; i < n; i++) out[oo + i * os] = a[ao + i * as] > b[bo + i * bs] ? 1f : 0f; }
+            case GE -> { for (int i = 0; i < n; i++) out[oo + i * os] = a[ao + i * as] >= b[bo + i * bs] ? 1f : 0f; }
+            case RIGHT -> { for (int i = 0; i < n; i++) out[oo + i * os] = b[bo + i * bs]; }
+        }
+    }
+
+    // NaN-propagating, as torch.maximum/minimum.
+    private static float max(float x, float y) {
+        return x != x || y != y ? Float.NaN : Math.max(x, y);
+    }
+
+    private static float min(float x, float y) {
+        return x != x || y != y ? Float.NaN : Math.min(x, y);
+    }
+
+    // ---------------------------------------------------------------- x * alpha + beta
+
+    static Tensor scaleShift(Tensor x, float alpha, float beta) {
+        Tensor out = Tensor.zeros(x.shape);
+        scaleShiftInto(x, alpha, beta, out);
+        return Tensor.result(out, "scaleShift", new Tensor[] {x}, new Tensor[0],
+                (g, s) -> new Tensor[] {alpha == 1f ? g : g.mul(alpha)});
+    }
+
+    static void scaleShiftInto(Tensor x, float alpha, float beta, Tensor out) {
+        Strided plan = new Strided(x.shape, new int[][] {out.strides, x.strides});
+        int io = plan.inner[0], ix = plan.inner[1];
+        float[] od = out.data, xd = x.data;
+        plan.forEachRow(new int[] {out.offset, x.offset}, (o, n) -> {
+            if (io == 1 && ix == 1) K.scaleShift(xd, o[1], alpha, beta, od, o[0], n);
+            else for (int i = 0; i < n; i++) od[o[0] + i * io] = xd[o[1] + i * ix] * alpha + beta;
+        });
+    }
+
+    // ---------------------------------------------------------------- unary
+
+    static Tensor unary(Un op, Tensor x, float p1, float p2) {
+        float[] xs = x.isContiguous() ? null : Tensor.contiguousData(x);
+        float[] in = xs != null ? xs : x.data;
+        int off = xs != null ? 0 : x.offset;
+        int n = x.numel();
+        float[] y = new float[n];
+        switch (op) {
+            case EXP -> K.exp(in, off, y, 0, n);
+            case TANH -> K.tanh(in, off, y, 0, n);
+            case SIGMOID -> K.sigmoid(in, off, y, 0, n);
+            case RELU -> K.relu(in, off, y, 0, n);
+            case LOG -> { for (int i = 0; i < n; i++) y[i] = (float) Math.log(in[off + i]); }
+            case SQRT -> { for (int i = 0; i < n; i++) y[i] = (float) Math.sqrt(in[off + i]); }
+            case ABS -> { for (int i = 0; i < n; i++) y[i] = Math.abs(in[off + i]); }
+            case GELU -> { for (int i = 0; i < n; i++) { double v = in[off + i]; y[i] = (float) (v * normalCdf(v)); } }
+            case CLAMP -> { for (int i = 0; i < n; i++) { float v = in[off + i]; y[i] = v != v ? v : Math.min(Math.max(v, p1), p2); } }
+            case POW -> { for (int i = 0; i < n; i++) y[i] = pow(in[off + i], p1); }
+        }
+        Tensor out = Tensor.wrap(y, x.shape.clone());
+        return Tensor.result(out, op.name().toLowerCase(), new Tensor[] {x}, new Tensor[] {x, out},
+                (g, s) -> new Tensor[] {unaryBackward(op, g, s[0], s[1], p1, p2)});
+    }
+
+    private static float pow(float v, float p) {
+        if (p == 2f) return v * v;
+        if (p == 0.5f) return (float) Math.sqrt(v);
+        if (p == -1f) return 1f / v;
+        return (float) Math.pow(v, p);
+    }
+
+    private static Tensor unaryBackward(Un op, Tensor gt, Tensor xt, Tensor yt, float p1, float p2) {
+        float[] g = gt.toArray(), x = xt.toArray(), y = yt.data; // y is always a fresh contiguous result
+        int n = g.length;
+        float[] dx = new float[n];
+        switch (op) {
+            case EXP -> { for (int i = 0; i < n; i++) dx[i] = g[i] * y[i]; }
+            case LOG -> { for (int i = 0; i < n; i++) dx[i] = g[i] / x[i]; }
+            case SQRT -> { for (int i = 0; i < n; i++) dx[i] = g[i] * 0.5f / y[i]; }
+            case ABS -> { for (int i = 0; i < n; i++) dx[i] = g[i] * Math.signum(x[i]); }
+            case TANH -> { for (int i = 0; i < n; i++) dx[i] = g[i] * (1f - y[i] * y[i]); }
+            case SIGMOID -> { for (int i = 0; i < n; i++) dx[i] = g[i] * y[i] * (1f - y[i]); }
+            case RELU -> { for (int i = 0; i < n; i++) dx[i] = x[i] > 0f ? g[i] : 0f; }
+            case GELU -> {
+                for (int i = 0; i < n; i++) {
+                    double v = x[i];
+                    dx[i] = (float) (g[i] * (normalCdf(v) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI));
+                }
+            }
+            case CLAMP -> { for (int i = 0; i < n; i++) dx[i] = x[i] >= p1 && x[i] <= p2 ? g[i] : 0f; }
+            case POW -> { for (int i = 0; i < n; i++) dx[i] = p1 == 0f ? 0f : g[i] * p1 * pow(x[i], p1 - 1f); }
+        }
+        return Tensor.wrap(dx, xt.shape.clone());
+    }
+
+    private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2 * Math.PI);
+
+    /** Phi(x) = P(N(0,1) <= x) = (1 + erf(x / sqrt 2)) / 2. */
+    static double normalCdf(double x) {
+        return 0.5 * (1.0 + erf(x / Math.sqrt(2.0)));
+    }
+
+    /** erf to about 1e-15 relative: Taylor series near 0, a continued fraction for erfc in the tails. */
+    static double erf(double x) {
+        double ax = Math.abs(x);
+        if (ax < 2.5) {
+            // erf(x) = 2/sqrt(pi) * sum_n (-1)^n x^(2n+1) / (n! (2n+1))
+            double term = ax, sum = ax, x2 = ax * ax;
+            for (int n = 1; n < 60; n++) {
+                term *= -x2 / n;
+                double add = term / (2 * n + 1);
+                sum += add;
+                if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+            }
+            double r = 2.0 / Math.sqrt(Math.PI) * sum;
+            return x < 0 ? -r : r;
+        }
+        if (ax > 6.0) return x < 0 ? -1.0 : 1.0;
+        // erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + 1/2/(x + 1/(x + 3/2/(x + ...)))) evaluated bottom-up (Lentz is overkill here)
+        double f = ax;
+        for (int k = 60; k >= 1; k--) f = ax + (k / 2.0) / f;
+        double erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f;
+        double r = 1.0 - erfc;
+        return x < 0 ? -r : r;
+    }
+
+    // ---------------------------------------------------------------- where
+
+    static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        int[] shape = Shape.broadcast("where", cond.shape, Shape.broadcast("where", a.shape, b.shape));
+        Tensor out = Tensor.zeros(shape);
+        Strided plan = new Strided(shape, new int[][] {out.strides, Shape.broadcastStrides(cond.shape, cond.strides, shape),
+                Shape.broadcastStrides(a.shape, a.strides, shape), Shape.broadcastStrides(b.shape, b.strides, shape)});
+        int io = plan.inner[0], ic = plan.inner[1], ia = plan.inner[2], ib = plan.inner[3];
+        float[] od = out.data, cd = cond.data, ad = a.data, bd = b.data;
+        plan.forEachRow(new int[] {out.offset, cond.offset, a.offset, b.offset}, (o, n) -> {
+            for (int i = 0; i < n; i++) od[o[0] + i * io] = cd[o[1] + i * ic] != 0f ? ad[o[2] + i * ia] : bd[o[3] + i * ib];
+        });
+        return Tensor.result(out, "where", new Tensor[] {null, a, b}, new Tensor[] {cond, a, b}, (g, s) -> {
+            Tensor zero = Tensor.scalar(0f);
+            Tensor ga = s[1].requiresGrad() ? where(s[0], g, zero).sumTo(s[1].shape) : null;
+            Tensor gb = s[2].requiresGrad() ? where(s[0], zero, g).sumTo(s[2].shape) : null;
+            return new Tensor[] {null, ga, gb};
+        });
+    }
+}

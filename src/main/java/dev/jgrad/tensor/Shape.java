@@ -1,0 +1,71 @@
+package dev.jgrad.tensor;
+
+import java.util.Arrays;
+
+/** Shape arithmetic shared by every op: sizes, strides, broadcasting and dimension checks with clear errors. */
+public final class Shape {
+    private Shape() {}
+
+    public static int numel(int[] shape) {
+        long n = 1;
+        for (int s : shape) {
+            if (s < 0) throw new IllegalArgumentException("negative size in shape " + str(shape));
+            n *= s;
+        }
+        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("shape " + str(shape) + " has more than 2^31-1 elements");
+        return (int) n;
+    }
+
+    /** Row-major strides of a contiguous tensor of this shape. */
+    public static int[] contiguousStrides(int[] shape) {
+        int[] strides = new int[shape.length];
+        int s = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            strides[d] = s;
+            s *= Math.max(shape[d], 1);
+        }
+        return strides;
+    }
+
+    /** numpy's broadcasting rule: align on the right; sizes must match or one of them must be 1. */
+    public static int[] broadcast(String op, int[] a, int[] b) {
+        int rank = Math.max(a.length, b.length);
+        int[] out = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            int da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
+            int db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
+            if (da != db && da != 1 && db != 1) {
+                throw new IllegalArgumentException(op + ": shapes " + str(a) + " and " + str(b)
+                        + " cannot be broadcast (dimension " + i + ": " + da + " vs " + db + ")");
+            }
+            out[i] = da == 1 ? db : da;
+        }
+        return out;
+    }
+
+    /** Strides for reading a tensor as if it had the broadcast shape {@code to}: 0 on broadcast dims. */
+    static int[] broadcastStrides(int[] shape, int[] strides, int[] to) {
+        int[] out = new int[to.length];
+        int lead = to.length - shape.length;
+        for (int i = 0; i < to.length; i++) {
+            if (i < lead) continue;
+            int d = i - lead;
+            out[i] = shape[d] == 1 && to[i] != 1 ? 0 : strides[d];
+        }
+        return out;
+    }
+
+    /** Turns a possibly negative dim into [0, rank), or fails naming the op. */
+    public static int dim(String op, int dim, int rank) {
+        int r = Math.max(rank, 1);
+        if (dim < -r || dim >= r) {
+            throw new IndexOutOfBoundsException(op + ": dimension " + dim + " is out of range for a tensor of rank " + rank
+                    + " (expected in [" + (-r) + ", " + (r - 1) + "])");
+        }
+        return dim < 0 ? dim + r : dim;
+    }
+
+    public static String str(int[] shape) {
+        return Arrays.toString(shape);
+    }
+}
