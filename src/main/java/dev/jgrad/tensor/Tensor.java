@@ -16,7 +16,7 @@ import java.util.Locale;
  * a {@link Node} that knows how to send gradients back. In-place methods (ending in {@code InPlace})
  * are for optimisers and gradient bookkeeping: they refuse tensors that are part of a graph.
  */
-public final class Tensor {
+public class Tensor {
     final float[] data;
     final int[] shape;
     final int[] strides;
@@ -31,6 +31,14 @@ public final class Tensor {
         this.shape = shape;
         this.strides = strides;
         this.offset = offset;
+    }
+
+    /**
+     * For subclasses such as nn.Parameter: a tensor over the same storage as {@code source}, outside any
+     * graph (its values, not its history).
+     */
+    protected Tensor(Tensor source) {
+        this(source.data, source.shape.clone(), source.strides.clone(), source.offset);
     }
 
     /** A fresh contiguous tensor over {@code data}. */
