@@ -1,0 +1,105 @@
+package dev.jgrad.kernels;
+
+/**
+ * Plain-Java kernels: the reference the tests hold {@link VectorKernels} to, and the fallback
+ * when the Vector API module is absent. Kept simple enough to be obviously correct.
+ */
+public final class ScalarKernels implements Kernels {
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        // Index strides of op(A) and op(B), so one loop nest serves all four transpose cases.
+        int aRow = transA ? 1 : lda, aCol = transA ? lda : 1;
+        int bRow = transB ? 1 : ldb, bCol = transB ? ldb : 1;
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                // beta == 0 must not read C, so that NaN garbage in C does not survive.
+                c[ci + j] = beta == 0f ? 0f : beta * c[ci + j];
+            }
+            if (alpha == 0f) continue;
+            // i-p-j order: the inner loop walks a row of C and (without transB) a row of B.
+            for (int p = 0; p < k; p++) {
+                float aip = alpha * a[aOff + i * aRow + p * aCol];
+                int bp = bOff + p * bRow;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += aip * b[bp + j * bCol];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void add(float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) out[outOff + i] = x[xOff + i] + y[yOff + i];
+    }
+
+    @Override
+    public void sub(float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) out[outOff + i] = x[xOff + i] - y[yOff + i];
+    }
+
+    @Override
+    public void mul(float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) out[outOff + i] = x[xOff + i] * y[yOff + i];
+    }
+
+    @Override
+    public void div(float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) out[outOff + i] = x[xOff + i] / y[yOff + i];
+    }
+
+    @Override
+    public void scaleShift(float[] x, int xOff, float alpha, float beta, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) out[outOff + i] = x[xOff + i] * alpha + beta;
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+    }
+
+    @Override
+    public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) s += x[xOff + i] * y[yOff + i];
+        return s;
+    }
+
+    @Override
+    public float sum(float[] x, int xOff, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) s += x[xOff + i];
+        return s;
+    }
+
+    @Override
+    public float max(float[] x, int xOff, int n) {
+        float m = x[xOff];
+        for (int i = 1; i < n; i++) m = Math.max(m, x[xOff + i]);
+        return m;
+    }
+
+    @Override
+    public void exp(float[] x, int xOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.exp(x[xOff + i]);
+    }
+
+    @Override
+    public void tanh(float[] x, int xOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) out[outOff + i] = (float) Math.tanh(x[xOff + i]);
+    }
+
+    @Override
+    public void sigmoid(float[] x, int xOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) out[outOff + i] = (float) (1.0 / (1.0 + Math.exp(-x[xOff + i])));
+    }
+
+    @Override
+    public void relu(float[] x, int xOff, float[] out, int outOff, int n) {
+        // Math.max keeps NaN as NaN (a ReLU must not hide a diverged value) and matches FloatVector.max.
+        for (int i = 0; i < n; i++) out[outOff + i] = Math.max(x[xOff + i], 0f);
+    }
+}

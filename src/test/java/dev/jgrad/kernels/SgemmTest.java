@@ -1,0 +1,144 @@
+package dev.jgrad.kernels;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Holds ScalarKernels and VectorKernels to a double-precision reference on random inputs,
+ * over shapes chosen to hit every path of VectorKernels: the thin-row and dot paths, partial
+ * micro-tiles, block boundaries (MC, KC, NC) and the parallel split.
+ */
+class SgemmTest {
+
+    private static final Kernels[] IMPLS = {new ScalarKernels(), new VectorKernels()};
+
+    private static final int[][] SHAPES = {
+            {1, 1, 1}, {3, 5, 7}, {1, 40, 9}, {2, 100, 33}, {3, 17, 1}, {4, 1, 50}, {70, 3, 20},
+            {5, 16, 16}, {9, 33, 2}, {17, 33, 65}, {8, 32, 384}, {16, 64, 385},
+            {VectorKernels.MC + 1, 2 * VectorKernels.NR + 3, VectorKernels.KC + 7},
+            {129, 257, 131}, {64, 64, 64}, {200, 40, 70},
+            {13, VectorKernels.NC + 37, 21},
+    };
+
+    /** Stored operand with its own offset and leading dimension (larger than the row width). */
+    private record Mat(float[] data, int off, int ld, int rows, int cols) {
+        float get(int r, int c) {
+            return data[off + r * ld + c];
+        }
+    }
+
+    private static Mat random(SplittableRandom rnd, int rows, int cols, int pad, int off) {
+        int ld = cols + pad;
+        float[] d = new float[off + rows * ld + 3];
+        for (int i = 0; i < d.length; i++) d[i] = (float) (rnd.nextDouble() * 2 - 1);
+        return new Mat(d, off, ld, rows, cols);
+    }
+
+    @Test
+    void allTransposesShapesAndScalars() {
+        SplittableRandom rnd = new SplittableRandom(42);
+        float[][] alphaBeta = {{1f, 0f}, {1f, 1f}, {-0.5f, 2f}, {1.5f, 0f}, {0.75f, -1f}};
+        int caseNo = 0;
+        for (int[] s : SHAPES) {
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                float[] ab = alphaBeta[caseNo++ % alphaBeta.length];
+                check(rnd, ta, tb, s[0], s[1], s[2], ab[0], ab[1], caseNo % 3, caseNo % 5);
+            }
+        }
+    }
+
+    @Test
+    void betaZeroIgnoresNaNInC() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (int[] s : new int[][] {{1, 1, 1}, {2, 50, 5}, {50, 3, 5}, {33, 70, 17}, {100, 130, 90}}) {
+            for (int t = 0; t < 4; t++) {
+                check(rnd, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 1f, 0f, 1, 2);
+            }
+        }
+    }
+
+    @Test
+    void alphaZeroOrKZeroOnlyScalesC() {
+        for (Kernels k : IMPLS) {
+            float[] c = {1, 2, 3, 4, 5, 6, 7};
+            k.sgemm(false, false, 2, 3, 0, 1f, new float[0], 0, 1, new float[0], 0, 3, 2f, c, 1, 3);
+            assertEquals(Arrays.toString(new float[] {1, 4, 6, 8, 10, 12, 14}), Arrays.toString(c), k.getClass().getSimpleName());
+            float[] nan = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+            float[] a = {Float.NaN, 1, 2, 3};
+            k.sgemm(false, false, 2, 2, 2, 0f, a, 0, 2, a, 0, 2, 0f, nan, 0, 2);
+            assertEquals("[0.0, 0.0, 0.0, 0.0]", Arrays.toString(nan), k.getClass().getSimpleName());
+        }
+    }
+
+    /** Repeated large calls must produce identical results (no races between the two threads' buffers). */
+    @Test
+    void parallelPathIsDeterministic() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        int n = 300;
+        Mat a = random(rnd, n, n, 0, 0), b = random(rnd, n, n, 0, 0);
+        Kernels v = new VectorKernels();
+        float[] c1 = new float[n * n], c2 = new float[n * n];
+        v.sgemm(false, false, n, n, n, 1f, a.data, 0, n, b.data, 0, n, 0f, c1, 0, n);
+        for (int r = 0; r < 5; r++) {
+            v.sgemm(false, false, n, n, n, 1f, a.data, 0, n, b.data, 0, n, 0f, c2, 0, n);
+            assertTrue(Arrays.equals(c1, c2), "run " + r);
+        }
+    }
+
+    private static void check(SplittableRandom rnd, boolean ta, boolean tb, int m, int n, int k,
+                              float alpha, float beta, int pad, int off) {
+        Mat a = ta ? random(rnd, k, m, pad, off) : random(rnd, m, k, pad, off);
+        Mat b = tb ? random(rnd, n, k, pad + 1, off + 1) : random(rnd, k, n, pad + 1, off + 1);
+        int ldc = n + pad + 2, cOff = off + 2;
+        float[] c0 = new float[cOff + m * ldc + 5];
+        for (int i = 0; i < c0.length; i++) c0[i] = (float) (rnd.nextDouble() * 2 - 1);
+        if (beta == 0f) {
+            for (int i = 0; i < m; i++) Arrays.fill(c0, cOff + i * ldc, cOff + i * ldc + n, Float.NaN);
+        }
+        for (Kernels impl : IMPLS) {
+            float[] c = c0.clone();
+            impl.sgemm(ta, tb, m, n, k, alpha, a.data, a.off, a.ld, b.data, b.off, b.ld, beta, c, cOff, ldc);
+            String where = String.format("%s transA=%b transB=%b m=%d n=%d k=%d alpha=%s beta=%s",
+                    impl.getClass().getSimpleName(), ta, tb, m, n, k, alpha, beta);
+            // Error bound of a float dot product with k terms, scaled by the magnitudes involved.
+            double tol = 1e-5 * Math.sqrt(k) + 1e-6;
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double ref = 0, mag = 0;
+                    for (int p = 0; p < k; p++) {
+                        double x = ta ? a.get(p, i) : a.get(i, p);
+                        double y = tb ? b.get(j, p) : b.get(p, j);
+                        ref += x * y;
+                        mag += Math.abs(x * y);
+                    }
+                    ref *= alpha;
+                    mag *= Math.abs(alpha);
+                    int idx = cOff + i * ldc + j;
+                    if (beta != 0f) {
+                        ref += (double) beta * c0[idx];
+                        mag += Math.abs((double) beta * c0[idx]);
+                    }
+                    double err = Math.abs(c[idx] - ref);
+                    if (!(err <= tol * Math.max(mag, 1e-30))) {
+                        fail(where + ": C[" + i + "," + j + "] = " + c[idx] + ", expected " + ref + " (err " + err + ")");
+                    }
+                }
+            }
+            // Nothing outside the m x n window of C may change.
+            for (int idx = 0; idx < c.length; idx++) {
+                int rel = idx - cOff;
+                boolean inside = rel >= 0 && rel / ldc < m && rel % ldc < n;
+                if (!inside && Float.floatToRawIntBits(c[idx]) != Float.floatToRawIntBits(c0[idx])) {
+                    fail(where + ": wrote outside C at index " + idx);
+                }
+            }
+        }
+    }
+}
