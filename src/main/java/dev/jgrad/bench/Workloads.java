@@ -22,8 +22,7 @@ public final class Workloads {
     private static final Map<String, Supplier<Workload>> REGISTRY = new LinkedHashMap<>();
 
     static {
-        // PENDING: enable once SgemmWorkload.java is committed (it is being written now).
-        // register("sgemm", SgemmWorkload::new);
+        register("sgemm", SgemmWorkload::new);
         // Not written yet; register each here, in this order, when it lands:
         // register("lstm_lm_train", LstmLmTrainWorkload::new);
         // register("transformer_train", TransformerTrainWorkload::new);

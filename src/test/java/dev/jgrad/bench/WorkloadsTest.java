@@ -1,0 +1,30 @@
+package dev.jgrad.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WorkloadsTest {
+
+    /** The order of ../shared/peers/torch_bench.py's WORKLOADS, which jgrad bench's output must follow. */
+    private static final List<String> PEER_ORDER = List.of("sgemm", "lstm_lm_train", "transformer_train",
+            "resnet18_cifar_train", "lstm_infer", "transformer_decode");
+
+    @Test
+    void registeredWorkloadsArePeerWorkloadsInThePeersOrder() {
+        List<String> names = Workloads.names();
+        assertTrue(PEER_ORDER.containsAll(names), "not a peer workload: " + names);
+        List<String> inPeerOrder = PEER_ORDER.stream().filter(names::contains).toList();
+        assertEquals(inPeerOrder, names);
+    }
+
+    @Test
+    void eachFactoryMakesAWorkloadOfItsOwnName() {
+        for (String name : Workloads.names()) {
+            assertEquals(name, Workloads.create(name).orElseThrow().name());
+        }
+        assertTrue(Workloads.create("no_such_workload").isEmpty());
+    }
+}
