@@ -4,6 +4,7 @@ import dev.jgrad.bench.Bench;
 import dev.jgrad.bench.Workload;
 import dev.jgrad.bench.Workloads;
 import dev.jgrad.kernels.Kernels;
+import dev.jgrad.kernels.Parallel;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -63,8 +64,9 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<String> names = resolve(requested);
+        // threads: what the kernels will use (all processors unless -Djgrad.threads=N), as the peer reports torch's
         Bench.info(String.format(Locale.ROOT, "jgrad=%s java=%s threads=%d kernels=%s",
-                Main.jgradVersion(), Runtime.version(), Runtime.getRuntime().availableProcessors(), kernelsName()));
+                Main.jgradVersion(), Runtime.version(), Parallel.threads(), kernelsName()));
         for (String name : names) {
             Workload workload = registry.get(name).get();
             long t0 = System.nanoTime();
