@@ -1,0 +1,270 @@
+#!/usr/bin/python3
+"""Writes the PyTorch conformance fixtures in src/test/resources/fixtures/.
+
+Run with Debian's torch (no other package needed):  /usr/bin/python3 scripts/make_fixtures.py
+
+Each case is one small safetensors file (F32 only, written by hand with the same layout rules as
+Hugging Face's implementation) holding the inputs, parameters, outputs and gradients, with the
+options as string metadata. Gradients are those of (out * grad_output).sum() for a fixed random
+grad_output, i.e. out.backward(grad_output), so a mistake that is symmetric in the output cannot
+cancel out. Integer inputs (class targets, token ids) are stored as exact floats.
+
+Every case seeds torch from its own name, so adding or reordering cases changes no other file.
+"""
+import json
+import os
+import struct
+import sys
+import zlib
+
+import torch
+import torch.nn.functional as F
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "fixtures")
+
+
+def save(name, tensors, metadata):
+    """A safetensors file: tensors sorted by name (all F32), compact JSON with __metadata__ first,
+    header padded with spaces to a multiple of 8 bytes, little-endian row-major data."""
+    header = {"__metadata__": {k: as_text(metadata[k]) for k in sorted(metadata)}}
+    blobs = []
+    offset = 0
+    for key in sorted(tensors):
+        t = tensors[key].detach().to(torch.float32).contiguous()
+        values = t.flatten().tolist()
+        blob = struct.pack("<%df" % len(values), *values)
+        header[key] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(blob)]}
+        offset += len(blob)
+        blobs.append(blob)
+    text = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    text += b" " * ((8 - len(text) % 8) % 8)
+    path = os.path.join(OUT, name + ".safetensors")
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for blob in blobs:
+            f.write(blob)
+    return os.path.getsize(path)
+
+
+def as_text(value):
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def seed(name):
+    torch.manual_seed(zlib.crc32(name.encode("utf-8")))
+
+
+def leaf(t):
+    return t.detach().clone().requires_grad_(True)
+
+
+CASES = []
+
+
+def case(fn):
+    CASES.append(fn)
+    return fn
+
+
+# ---------------------------------------------------------------- tensor ops
+
+
+def matmul_case(name, a_shape, b_shape):
+    seed(name)
+    a = leaf(torch.randn(*a_shape))
+    b = leaf(torch.randn(*b_shape))
+    out = a @ b
+    g = torch.randn(out.shape)
+    out.backward(g)
+    return save(name, {"a": a, "b": b, "out": out, "grad_output": g, "a.grad": a.grad, "b.grad": b.grad},
+                {"op": "matmul"})
+
+
+@case
+def matmul():
+    matmul_case("matmul_2d", (3, 4), (4, 5))
+    matmul_case("matmul_batched_broadcast", (2, 1, 3, 4), (3, 4, 5))
+    matmul_case("matmul_vector_matrix", (4,), (2, 4, 3))
+    matmul_case("matmul_matrix_vector", (2, 3, 4), (4,))
+
+
+def softmax_case(name, op, dim):
+    seed(name)
+    x = leaf(torch.randn(3, 4, 5) * 3)
+    out = (torch.softmax if op == "softmax" else torch.log_softmax)(x, dim)
+    g = torch.randn(out.shape)
+    out.backward(g)
+    return save(name, {"x": x, "out": out, "grad_output": g, "x.grad": x.grad}, {"op": op, "dim": dim})
+
+
+@case
+def softmax():
+    for op in ("softmax", "log_softmax"):
+        for dim in (0, 1, -1):
+            softmax_case("%s_dim%d" % (op, dim), op, dim)
+
+
+# ---------------------------------------------------------------- nn
+
+
+def layer_norm_case(name, x_shape, normalized_shape):
+    seed(name)
+    x = leaf(torch.randn(*x_shape) * 2 + 0.5)
+    ln = torch.nn.LayerNorm(normalized_shape, eps=1e-5)
+    with torch.no_grad():
+        ln.weight.copy_(torch.randn(normalized_shape))
+        ln.bias.copy_(torch.randn(normalized_shape))
+    out = ln(x)
+    g = torch.randn(out.shape)
+    out.backward(g)
+    return save(name, {"x": x, "weight": ln.weight, "bias": ln.bias, "out": out, "grad_output": g,
+                       "x.grad": x.grad, "weight.grad": ln.weight.grad, "bias.grad": ln.bias.grad},
+                {"op": "layer_norm", "normalized_shape": ",".join(map(str, normalized_shape)), "eps": 1e-5})
+
+
+@case
+def layer_norm():
+    layer_norm_case("layer_norm", (2, 3, 8), (8,))
+    layer_norm_case("layer_norm_2d", (2, 3, 8), (3, 8))
+
+
+def cross_entropy_case(name, logits_shape, reduction, ignore_index, label_smoothing, n_ignored):
+    seed(name)
+    classes = logits_shape[1]
+    logits = leaf(torch.randn(*logits_shape) * 2)
+    target_shape = (logits_shape[0],) + tuple(logits_shape[2:])
+    target = torch.randint(0, classes, target_shape)
+    flat = target.view(-1)
+    if n_ignored:
+        flat[torch.randperm(flat.numel())[:n_ignored]] = ignore_index
+    loss = F.cross_entropy(logits, target, ignore_index=ignore_index, reduction=reduction,
+                           label_smoothing=label_smoothing)
+    g = torch.randn(loss.shape)
+    loss.backward(g)
+    return save(name, {"logits": logits, "target": target.float(), "out": loss, "grad_output": g,
+                       "logits.grad": logits.grad},
+                {"op": "cross_entropy", "reduction": reduction, "ignore_index": ignore_index,
+                 "label_smoothing": label_smoothing})
+
+
+@case
+def cross_entropy():
+    cross_entropy_case("cross_entropy_mean", (6, 5), "mean", -100, 0.0, 2)
+    cross_entropy_case("cross_entropy_mean_smoothing", (6, 5), "mean", -100, 0.1, 2)
+    cross_entropy_case("cross_entropy_sum_smoothing", (6, 5), "sum", -100, 0.1, 1)
+    # ignore_index that is also a valid class id: those rows must be ignored, not scored
+    cross_entropy_case("cross_entropy_none_ignore3", (6, 5), "none", 3, 0.2, 2)
+    cross_entropy_case("cross_entropy_ncd", (2, 4, 3), "mean", -100, 0.0, 1)
+    cross_entropy_case("cross_entropy_ncd_none_smoothing", (2, 4, 3), "none", -100, 0.15, 1)
+
+
+def linear_case(name, in_features, out_features, x_shape, bias):
+    seed(name)
+    lin = torch.nn.Linear(in_features, out_features, bias=bias)
+    x = leaf(torch.randn(*x_shape))
+    out = lin(x)
+    g = torch.randn(out.shape)
+    out.backward(g)
+    tensors = {"x": x, "weight": lin.weight, "out": out, "grad_output": g, "x.grad": x.grad,
+               "weight.grad": lin.weight.grad}
+    if bias:
+        tensors.update({"bias": lin.bias, "bias.grad": lin.bias.grad})
+    return save(name, tensors, {"op": "linear", "in_features": in_features, "out_features": out_features,
+                                "bias": bias})
+
+
+@case
+def linear():
+    linear_case("linear", 4, 3, (2, 5, 4), True)
+    linear_case("linear_no_bias", 4, 3, (6, 4), False)
+
+
+@case
+def embedding():
+    name = "embedding"
+    seed(name)
+    emb = torch.nn.Embedding(10, 4, padding_idx=0)
+    indices = torch.tensor([[3, 0, 5, 3, 9], [0, 1, 1, 7, 3], [2, 8, 0, 4, 6]])
+    out = emb(indices)
+    g = torch.randn(out.shape)
+    out.backward(g)
+    save(name, {"weight": emb.weight, "indices": indices.float(), "out": out, "grad_output": g,
+                "weight.grad": emb.weight.grad},
+         {"op": "embedding", "num_embeddings": 10, "embedding_dim": 4, "padding_idx": 0})
+
+
+# ---------------------------------------------------------------- optimisers
+
+
+STEPS = 10
+
+
+def optimizer_case(name, make, options):
+    """Ten steps of an optimiser on a Linear(4, 3) fitting fixed data with mean squared error."""
+    seed(name)
+    model = torch.nn.Linear(4, 3)
+    x = torch.randn(8, 4)
+    y = torch.randn(8, 3)
+    tensors = {"x": x, "y": y, "weight": model.weight.clone(), "bias": model.bias.clone()}
+    opt = make(model.parameters())
+    losses = []
+    for step in range(1, STEPS + 1):
+        opt.zero_grad()
+        loss = F.mse_loss(model(x), y)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+        tensors["step%d.weight" % step] = model.weight.clone()
+        tensors["step%d.bias" % step] = model.bias.clone()
+    tensors["loss"] = torch.tensor(losses)
+    meta = {"optimizer": make.__name__ if hasattr(make, "__name__") else str(make), "steps": STEPS,
+            "model": "Linear(4, 3)", "loss": "mse_loss(model(x), y), mean"}
+    meta.update(options)
+    return save(name, tensors, meta)
+
+
+@case
+def optimizers():
+    def sgd(**kw):
+        def make(params):
+            return torch.optim.SGD(params, **kw)
+        make.__name__ = "SGD"
+        return make
+
+    def adam(cls, **kw):
+        def make(params):
+            return cls(params, **kw)
+        make.__name__ = cls.__name__
+        return make
+
+    o = dict(lr=0.1, momentum=0.9, dampening=0.0, weight_decay=0.0, nesterov=False)
+    optimizer_case("sgd_momentum", sgd(**o), o)
+    o = dict(lr=0.05, momentum=0.9, dampening=0.0, weight_decay=0.01, nesterov=True)
+    optimizer_case("sgd_nesterov_weight_decay", sgd(**o), o)
+    o = dict(lr=0.1, momentum=0.8, dampening=0.3, weight_decay=0.0, nesterov=False)
+    optimizer_case("sgd_momentum_dampening", sgd(**o), o)
+    o = dict(lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False)
+    optimizer_case("adam", adam(torch.optim.Adam, **o), dict(o, betas="0.9,0.999"))
+    o = dict(lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1, amsgrad=False)
+    optimizer_case("adam_l2", adam(torch.optim.Adam, **o), dict(o, betas="0.8,0.99"))
+    o = dict(lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01, amsgrad=False)
+    optimizer_case("adamw", adam(torch.optim.AdamW, **o), dict(o, betas="0.9,0.999"))
+    o = dict(lr=0.02, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.1, amsgrad=False)
+    optimizer_case("adamw_strong_decay", adam(torch.optim.AdamW, **o), dict(o, betas="0.9,0.95"))
+
+
+def main():
+    torch.set_default_dtype(torch.float32)
+    torch.set_num_threads(1)  # one summation order, so reruns are byte-identical
+    os.makedirs(OUT, exist_ok=True)
+    for fn in CASES:
+        fn()
+    names = sorted(f for f in os.listdir(OUT) if f.endswith(".safetensors"))
+    total = sum(os.path.getsize(os.path.join(OUT, f)) for f in names)
+    print("wrote %d fixtures (%d bytes) to %s with torch %s" % (len(names), total, os.path.normpath(OUT), torch.__version__))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
