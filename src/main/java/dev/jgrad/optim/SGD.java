@@ -1,0 +1,143 @@
+package dev.jgrad.optim;
+
+import dev.jgrad.tensor.Tensor;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stochastic gradient descent with optional momentum, dampening, L2 weight decay and Nesterov momentum,
+ * exactly as torch.optim.SGD:
+ * <pre>
+ * d = g + weightDecay * p
+ * buf = d                                  (first step with momentum)
+ * buf = momentum * buf + (1 - dampening) * d   (later steps)
+ * d = nesterov ? d + momentum * buf : buf
+ * p = p - lr * d
+ * </pre>
+ * Note the first momentum step takes the gradient itself, undamped, as PyTorch does.
+ */
+public class SGD extends Optimizer<SGD.Options, SGD.State> {
+
+    /** The hyperparameters of one group (PyTorch's defaults except lr, which SGD requires). */
+    public record Options(double lr, double momentum, double dampening, double weightDecay, boolean nesterov)
+            implements Optimizer.Options<Options> {
+        public Options {
+            if (!(lr >= 0)) throw new IllegalArgumentException("SGD: invalid learning rate: " + lr);
+            if (!(momentum >= 0)) throw new IllegalArgumentException("SGD: invalid momentum value: " + momentum);
+            if (Double.isNaN(dampening)) throw new IllegalArgumentException("SGD: invalid dampening value: " + dampening);
+            if (!(weightDecay >= 0)) throw new IllegalArgumentException("SGD: invalid weight_decay value: " + weightDecay);
+        }
+
+        @Override public Options withLr(double lr) { return new Options(lr, momentum, dampening, weightDecay, nesterov); }
+        public Options withMomentum(double momentum) { return new Options(lr, momentum, dampening, weightDecay, nesterov); }
+        public Options withDampening(double dampening) { return new Options(lr, momentum, dampening, weightDecay, nesterov); }
+        public Options withWeightDecay(double weightDecay) { return new Options(lr, momentum, dampening, weightDecay, nesterov); }
+        public Options withNesterov(boolean nesterov) { return new Options(lr, momentum, dampening, weightDecay, nesterov); }
+
+        /** Checked when the options are used rather than built, so that the with-methods may come in any order. */
+        @Override
+        public void validate() {
+            if (nesterov && (momentum <= 0 || dampening != 0)) {
+                throw new IllegalArgumentException("SGD: Nesterov momentum requires a momentum and zero dampening, got momentum="
+                        + momentum + ", dampening=" + dampening);
+            }
+        }
+
+        @Override
+        public void save(String prefix, Map<String, Tensor> out) {
+            out.put(prefix + "lr", StateDictReader.scalarEntry(lr));
+            out.put(prefix + "momentum", StateDictReader.scalarEntry(momentum));
+            out.put(prefix + "dampening", StateDictReader.scalarEntry(dampening));
+            out.put(prefix + "weight_decay", StateDictReader.scalarEntry(weightDecay));
+            out.put(prefix + "nesterov", StateDictReader.scalarEntry(nesterov ? 1 : 0));
+        }
+
+        @Override
+        public Options load(String prefix, StateDictReader in) {
+            return new Options(in.scalar(prefix + "lr", lr), in.scalar(prefix + "momentum", momentum),
+                    in.scalar(prefix + "dampening", dampening), in.scalar(prefix + "weight_decay", weightDecay),
+                    in.flag(prefix + "nesterov"));
+        }
+    }
+
+    /** Plain SGD with learning rate {@code lr}; add momentum etc. with the with-methods. */
+    public static Options options(double lr) {
+        return new Options(lr, 0, 0, 0, false);
+    }
+
+    /** The momentum buffer of one parameter; null until its first step with momentum. */
+    public static final class State implements Optimizer.ParamState {
+        private final int[] shape;
+        private Tensor momentumBuffer;
+
+        State(int[] shape) {
+            this.shape = shape;
+        }
+
+        public Tensor momentumBuffer() {
+            return momentumBuffer;
+        }
+
+        @Override
+        public void save(String prefix, Map<String, Tensor> out) {
+            if (momentumBuffer != null) out.put(prefix + "momentum_buffer", Tensor.of(momentumBuffer.toArray(), momentumBuffer.shape()));
+        }
+    }
+
+    public SGD(List<? extends Tensor> params, double lr) {
+        this(params, options(lr));
+    }
+
+    public SGD(List<? extends Tensor> params, Options options) {
+        super(params, options);
+    }
+
+    public SGD(List<ParamGroup<Options>> groups) {
+        super(groups);
+    }
+
+    @Override
+    protected State newState(Tensor param) {
+        return new State(param.shape());
+    }
+
+    @Override
+    protected void update(Options o, State s, float[] p, int pOff, float[] g, int gOff, int n) {
+        // Scalars are rounded to float32 once, as PyTorch does when it applies a Python number to a float
+        // tensor, and add(x, alpha) is a fused multiply-add as in PyTorch's CPU kernels: with both, the
+        // float32 results equal PyTorch's bit for bit.
+        float wd = (float) o.weightDecay();
+        float momentum = (float) o.momentum();
+        float keep = (float) (1 - o.dampening());
+        float negLr = (float) -o.lr();
+        boolean useMomentum = o.momentum() != 0;
+        boolean nesterov = o.nesterov();
+        boolean firstMomentumStep = false;
+        if (useMomentum && s.momentumBuffer == null) {
+            s.momentumBuffer = Tensor.zeros(s.shape);
+            firstMomentumStep = true;
+        }
+        float[] buf = useMomentum ? s.momentumBuffer.storage() : null;
+        for (int i = 0; i < n; i++) {
+            float pi = p[pOff + i];
+            float d = g[gOff + i];
+            if (wd != 0) d = Math.fma(wd, pi, d);
+            if (useMomentum) {
+                float b = firstMomentumStep ? d : Math.fma(keep, d, buf[i] * momentum);
+                buf[i] = b;
+                d = nesterov ? Math.fma(momentum, b, d) : b;
+            }
+            p[pOff + i] = Math.fma(negLr, d, pi);
+        }
+    }
+
+    @Override
+    protected State loadState(Tensor param, String prefix, StateDictReader in) {
+        if (!in.has(prefix + "momentum_buffer")) return null;
+        State s = new State(param.shape());
+        Tensor saved = in.tensor(prefix + "momentum_buffer", param.shape());
+        s.momentumBuffer = Tensor.of(saved.toArray(), param.shape());
+        return s;
+    }
+}
