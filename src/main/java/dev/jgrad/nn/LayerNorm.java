@@ -1,0 +1,77 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.tensor.Shape;
+import dev.jgrad.tensor.Tensor;
+
+import java.util.Locale;
+
+/**
+ * Layer normalisation over the trailing normalizedShape dims (torch.nn.LayerNorm), with learnable
+ * weight (ones) and bias (zeros) when elementwiseAffine. Forward and backward are one fused op.
+ */
+// Constructors register parameters, as PyTorch modules do in __init__; Module's maps exist by then.
+@SuppressWarnings("this-escape")
+public class LayerNorm extends Module implements UnaryModule {
+    private final int[] normalizedShape;
+    private final double eps;
+    private final boolean elementwiseAffine;
+
+    /** eps 1e-5 and an affine transform, PyTorch's defaults. */
+    public LayerNorm(int... normalizedShape) {
+        this(normalizedShape, 1e-5, true);
+    }
+
+    public LayerNorm(int[] normalizedShape, double eps, boolean elementwiseAffine) {
+        if (normalizedShape.length == 0) throw new IllegalArgumentException("LayerNorm: normalizedShape must have at least one dimension");
+        Shape.numel(normalizedShape); // rejects negative sizes
+        this.normalizedShape = normalizedShape.clone();
+        this.eps = eps;
+        this.elementwiseAffine = elementwiseAffine;
+        if (elementwiseAffine) {
+            registerParameter("weight", new Parameter(Tensor.ones(normalizedShape)));
+            registerParameter("bias", new Parameter(Tensor.zeros(normalizedShape)));
+        } else {
+            registerParameter("weight", null);
+            registerParameter("bias", null);
+        }
+    }
+
+    /** The scale, or null without elementwiseAffine. */
+    public Parameter weight() {
+        return ownParameter("weight");
+    }
+
+    public Parameter bias() {
+        return ownParameter("bias");
+    }
+
+    public int[] normalizedShape() {
+        return normalizedShape.clone();
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return LayerNormOp.layerNorm(x, normalizedShape, weight(), bias(), eps);
+    }
+
+    @Override
+    protected String extraRepr() {
+        StringBuilder shape = new StringBuilder("(");
+        for (int i = 0; i < normalizedShape.length; i++) shape.append(i > 0 ? ", " : "").append(normalizedShape[i]);
+        if (normalizedShape.length == 1) shape.append(',');
+        return String.format(Locale.ROOT, "%s), eps=%s, elementwise_affine=%s", shape, pyFloat(eps), elementwiseAffine ? "True" : "False");
+    }
+
+    /** Python's repr of a float: 1e-05, 1e-06, 0.001. */
+    private static String pyFloat(double v) {
+        if (v != 0 && Math.abs(v) < 1e-4) {
+            return String.format(Locale.ROOT, "%.15e", v).replaceAll("0+e", "e").replace(".e", "e");
+        }
+        String s = java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        return s.contains(".") ? s : s + ".0";
+    }
+}

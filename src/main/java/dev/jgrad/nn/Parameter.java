@@ -1,0 +1,39 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.autograd.GradMode;
+import dev.jgrad.tensor.Tensor;
+
+/**
+ * A tensor that a {@link Module} owns and an optimiser updates (torch.nn.Parameter): a leaf that requires
+ * grad by default.
+ *
+ * <p>Like {@code nn.Parameter(t)} it shares the values of the tensor it is built from when that tensor is
+ * already a dense, zero-offset array; otherwise (a transposed or narrowed view) it takes a contiguous copy.
+ * Either way a parameter's elements are exactly {@code storage()[0 .. numel())} in row-major order, which
+ * optimisers, gradient checks and serialisation rely on.
+ */
+public class Parameter extends Tensor {
+
+    public Parameter(Tensor data) {
+        this(data, true);
+    }
+
+    @SuppressWarnings("this-escape") // requiresGrad only sets a flag
+    public Parameter(Tensor data, boolean requiresGrad) {
+        super(dense(data));
+        requiresGrad(requiresGrad);
+    }
+
+    private static Tensor dense(Tensor t) {
+        if (t == null) throw new IllegalArgumentException("Parameter: data must not be null");
+        if (t.isContiguous() && t.offset() == 0 && t.storage().length == t.numel()) return t;
+        try (var _ = GradMode.noGrad()) {
+            return Tensor.of(t.toArray(), t.shape());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Parameter containing:\n" + super.toString();
+    }
+}
