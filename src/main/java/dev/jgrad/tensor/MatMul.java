@@ -1,6 +1,7 @@
 package dev.jgrad.tensor;
 
 import dev.jgrad.kernels.Kernels;
+import dev.jgrad.kernels.Parallel;
 
 /**
  * Matrix products with numpy's rules. Transposed operands (the usual case in backward passes) are handed
@@ -10,6 +11,9 @@ final class MatMul {
     private MatMul() {}
 
     private static final Kernels K = Kernels.get();
+
+    /** Below this many multiply-adds a product is too small to split inside SGEMM; batches of them are split across cores instead. */
+    private static final long SMALL_GEMM_FLOPS = 1 << 17;
 
     static Tensor matmul(Tensor a, Tensor b) {
         int ra = a.dim(), rb = b.dim();
@@ -69,21 +73,35 @@ final class MatMul {
         outShape[batch.length + 1] = n;
         Tensor out = Tensor.zeros(outShape);
         int count = Shape.numel(batch);
-        int[] counter = new int[batch.length];
-        int offA = a.offset, offB = b.offset;
-        for (int i = 0; i < count; i++) {
-            if (k == 0) break; // C stays zero
-            K.sgemm(la.trans(), lb.trans(), m, n, k, 1f, a.data, offA, la.ld(), b.data, offB, lb.ld(), 0f, out.data, i * m * n, n);
-            for (int d = batch.length - 1; d >= 0; d--) {
-                if (++counter[d] < batch[d]) {
-                    offA += sa[d];
-                    offB += sb[d];
-                    break;
+        if (k > 0 && count > 0) {
+            int[] offsA = new int[count], offsB = new int[count];
+            int[] counter = new int[batch.length];
+            int offA = a.offset, offB = b.offset;
+            for (int i = 0; i < count; i++) {
+                offsA[i] = offA;
+                offsB[i] = offB;
+                for (int d = batch.length - 1; d >= 0; d--) { // odometer over the batch dims
+                    if (++counter[d] < batch[d]) {
+                        offA += sa[d];
+                        offB += sb[d];
+                        break;
+                    }
+                    counter[d] = 0;
+                    offA -= sa[d] * (batch[d] - 1);
+                    offB -= sb[d] * (batch[d] - 1);
                 }
-                counter[d] = 0;
-                offA -= sa[d] * (batch[d] - 1);
-                offB -= sb[d] * (batch[d] - 1);
             }
+            float[] ad = a.data, bd = b.data, od = out.data;
+            boolean ta = la.trans(), tb = lb.trans();
+            int lda = la.ld(), ldb = lb.ld();
+            // Many small products (attention heads): one per core. A large one parallelises inside SGEMM.
+            long flops = (long) m * n * k;
+            int grain = flops >= SMALL_GEMM_FLOPS ? count : (int) Math.max(1, SMALL_GEMM_FLOPS / Math.max(flops, 1));
+            Parallel.forRange(count, grain, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    K.sgemm(ta, tb, m, n, k, 1f, ad, offsA[i], lda, bd, offsB[i], ldb, 0f, od, i * m * n, n);
+                }
+            });
         }
         return Tensor.result(out, "matmul", new Tensor[] {aIn, bIn}, new Tensor[] {aIn, bIn}, (g, s) -> {
             Tensor x = s[0], y = s[1];
