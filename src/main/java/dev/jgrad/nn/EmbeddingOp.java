@@ -16,9 +16,7 @@ final class EmbeddingOp {
 
     /** paddingIdx is already in [0, num), or -1 for none. */
     static Tensor embedding(IntTensor ids, Tensor weight, int paddingIdx) {
-        if (weight.dim() != 2) {
-            throw new IllegalArgumentException("embedding: weight must be 2-D [num_embeddings, embedding_dim], got shape " + Shape.str(weight.shape()));
-        }
+        checkWeight(weight);
         Tensor w = weight.contiguous();
         int num = w.size(0), dim = w.size(1);
         int[] idx = ids.data().clone(); // the caller may refill its batch buffer before backward runs
@@ -43,6 +41,12 @@ final class EmbeddingOp {
             }
             return new Tensor[] {Tensor.of(gw, num, dim)};
         });
+    }
+
+    static void checkWeight(Tensor weight) {
+        if (weight.dim() != 2) {
+            throw new IllegalArgumentException("embedding: weight must be 2-D [num_embeddings, embedding_dim], got shape " + Shape.str(weight.shape()));
+        }
     }
 
     private static String position(int flat, int[] shape) {

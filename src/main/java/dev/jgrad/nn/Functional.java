@@ -44,8 +44,8 @@ public final class Functional {
      * paddingIdx counts from the end, as in PyTorch.
      */
     public static Tensor embedding(IntTensor ids, Tensor weight, int paddingIdx) {
-        int num = weight.dim() == 2 ? weight.size(0) : 0;
-        return EmbeddingOp.embedding(ids, weight, normalizePaddingIdx(paddingIdx, num));
+        EmbeddingOp.checkWeight(weight);
+        return EmbeddingOp.embedding(ids, weight, normalizePaddingIdx(paddingIdx, weight.size(0)));
     }
 
     static int normalizePaddingIdx(int paddingIdx, int num) {
