@@ -63,7 +63,7 @@ public abstract class Optimizer<O extends Optimizer.Options<O>, S extends Optimi
     protected Optimizer(List<? extends Tensor> params, O options) {
         if (params == null) throw new IllegalArgumentException(name() + ": params must not be null");
         if (options == null) throw new IllegalArgumentException(name() + ": options must not be null");
-        addParamGroup(new ParamGroup<>(params, options));
+        add(new ParamGroup<>(params, options));
         checkNotEmpty();
     }
 
@@ -74,7 +74,7 @@ public abstract class Optimizer<O extends Optimizer.Options<O>, S extends Optimi
         }
         for (ParamGroup<O> g : groups) {
             if (g == null) throw new IllegalArgumentException(name() + ": parameter group " + this.groups.size() + " is null");
-            addParamGroup(g);
+            add(g);
         }
         checkNotEmpty();
     }
@@ -88,6 +88,11 @@ public abstract class Optimizer<O extends Optimizer.Options<O>, S extends Optimi
      * keeps its own copy of the group; change hyperparameters through {@link #paramGroups()}.
      */
     public void addParamGroup(ParamGroup<O> group) {
+        if (group == null) throw new IllegalArgumentException(name() + ".addParamGroup: group must not be null");
+        add(group);
+    }
+
+    private void add(ParamGroup<O> group) {
         int g = groups.size();
         group.options().validate();
         Map<Tensor, Integer> added = new IdentityHashMap<>();
@@ -216,7 +221,7 @@ public abstract class Optimizer<O extends Optimizer.Options<O>, S extends Optimi
     }
 
     /** The optimiser's name in messages (the class name). */
-    protected String name() {
+    private String name() {
         return getClass().getSimpleName();
     }
 
