@@ -109,6 +109,19 @@ final class Fixture {
         return Float.parseFloat(meta(key));
     }
 
+    /** Hyperparameters are Python floats, i.e. doubles: parse them as such so that jgrad gets the same value. */
+    double metaDouble(String key) {
+        return Double.parseDouble(meta(key));
+    }
+
+    /** A comma-separated list of doubles, like betas "0.9,0.999". */
+    double[] metaDoubles(String key) {
+        String[] parts = meta(key).split(",");
+        double[] out = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) out[i] = Double.parseDouble(parts[i].trim());
+        return out;
+    }
+
     boolean metaBool(String key) {
         String v = meta(key);
         if (!v.equals("true") && !v.equals("false")) throw new IllegalStateException("fixture " + name + ": '" + key + "' is not a boolean: " + v);
