@@ -1,0 +1,19 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.tensor.Generator;
+
+/** Multi-layer GRU (torch.nn.GRU); the equations are in {@link GRUCell}. Gate order r, z, n. */
+public class GRU extends RNNBase {
+
+    public GRU(int inputSize, int hiddenSize) {
+        this(Options.of(inputSize, hiddenSize));
+    }
+
+    public GRU(Options options) {
+        this(options, Generator.defaultGenerator());
+    }
+
+    public GRU(Options options, Generator gen) {
+        super(GRUCell.Step.INSTANCE, options, gen);
+    }
+}

@@ -1,0 +1,170 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.kernels.Kernels;
+import dev.jgrad.tensor.Shape;
+import dev.jgrad.tensor.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * One recurrent layer in one direction over a whole sequence, as a single autograd op.
+ *
+ * <p>The input projection x W_ih^T + b_ih of all time steps arrives precomputed (one GEMM, outside);
+ * here each step costs one GEMM for h W_hh^T and one fused pass of the {@link StepFunction}. The backward
+ * pass is backprop through time written out: one GEMM per step for dL/dh_prev, and the gradients of the
+ * shared W_hh and b_hh summed over all steps at the end, in one GEMM.
+ *
+ * <p>Variable lengths: a sequence b is active at step t while t < lengths[b]. After its end its state is
+ * carried unchanged, so the final state is the one at its last real token, and its outputs are zero, as with
+ * PyTorch's packed sequences. Padding never changes the result for the real tokens.
+ */
+final class Recurrence {
+    private Recurrence() {}
+
+    private static final Kernels K = Kernels.get();
+
+    /**
+     * @param xproj   [T, B, G*H] input projections, b_ih included
+     * @param wHh     [G*H, H]
+     * @param bHh     [G*H] or null
+     * @param h0      [B, H]
+     * @param c0      [B, H] for the LSTM, else null
+     * @param lengths per sequence, or null when all have length T
+     * @return [T + 1 (+ 1 with a cell state), B, H]: the outputs of steps 0..T-1, then the final h, then the final c
+     */
+    static Tensor run(StepFunction step, Tensor xproj, Tensor wHh, Tensor bHh, Tensor h0, Tensor c0, int[] lengths) {
+        int T = xproj.size(0), B = xproj.size(1), GH = xproj.size(2);
+        int H = wHh.size(1), G = step.gates();
+        if (GH != G * H || wHh.size(0) != GH) {
+            throw new IllegalArgumentException("recurrence: input projection " + Shape.str(xproj.shape()) + " and weight_hh "
+                    + Shape.str(wHh.shape()) + " do not fit " + G + " gates of hidden size " + H);
+        }
+        checkState("h0", h0, B, H);
+        boolean cell = step.hasCellState();
+        if (cell) checkState("c0", c0, B, H);
+        boolean[] active = activeMask(lengths, T, B);
+
+        float[] xg = dense(xproj), w = dense(wHh), bias = bHh == null ? null : dense(bHh);
+        int BH = B * H, BG = B * GH, CW = step.cacheWidth(H);
+        float[] hs = new float[(T + 1) * BH];               // h_0 .. h_T (h_0 the initial state)
+        float[] cs = cell ? new float[(T + 1) * BH] : null;
+        System.arraycopy(dense(h0), 0, hs, 0, BH);
+        if (cell) System.arraycopy(dense(c0), 0, cs, 0, BH);
+        float[] cache = new float[T * B * CW];
+        float[] hg = new float[BG];
+
+        for (int t = 0; t < T; t++) {
+            int prev = t * BH, next = prev + BH;
+            recurrentProjection(hs, prev, w, bias, hg, B, GH, H);
+            step.forward(B, H, xg, t * BG, hg, 0, hs, prev, cs, prev, hs, next, cs, next, cache, t * B * CW);
+            if (active != null) {
+                for (int b = 0; b < B; b++) {
+                    if (active[t * B + b]) continue;
+                    System.arraycopy(hs, prev + b * H, hs, next + b * H, H);
+                    if (cell) System.arraycopy(cs, prev + b * H, cs, next + b * H, H);
+                }
+            }
+        }
+
+        int rows = T + 1 + (cell ? 1 : 0);
+        float[] y = new float[rows * BH];
+        System.arraycopy(hs, BH, y, 0, T * BH);
+        if (active != null) {
+            for (int t = 0; t < T; t++) for (int b = 0; b < B; b++) if (!active[t * B + b]) Arrays.fill(y, t * BH + b * H, t * BH + (b + 1) * H, 0f);
+        }
+        System.arraycopy(hs, T * BH, y, T * BH, BH);
+        if (cell) System.arraycopy(cs, T * BH, y, (T + 1) * BH, BH);
+        Tensor out = Tensor.of(y, rows, B, H);
+
+        Tensor[] inputs = {xproj, wHh, bHh, h0, c0};
+        return Tensor.result(out, step.name(), inputs, new Tensor[0], (g, s) -> backward(
+                step, g.toArray(), T, B, H, w, hs, cs, cache, active, bHh != null, inputs));
+    }
+
+    /** hg = b_hh + h W_hh^T for all rows of the batch. */
+    private static void recurrentProjection(float[] hs, int hOff, float[] w, float[] bias, float[] hg, int B, int GH, int H) {
+        if (bias != null) for (int b = 0; b < B; b++) System.arraycopy(bias, 0, hg, b * GH, GH);
+        K.sgemm(false, true, B, GH, H, 1f, hs, hOff, H, w, 0, H, bias != null ? 1f : 0f, hg, 0, GH);
+    }
+
+    private static Tensor[] backward(StepFunction step, float[] dY, int T, int B, int H, float[] w, float[] hs, float[] cs,
+                                     float[] cache, boolean[] active, boolean hasBias, Tensor[] inputs) {
+        int G = step.gates(), GH = G * H, BH = B * H, BG = B * GH, CW = step.cacheWidth(H);
+        boolean cell = step.hasCellState();
+        float[] dh = Arrays.copyOfRange(dY, T * BH, (T + 1) * BH);       // dL/dh_T from the final state
+        float[] dc = cell ? Arrays.copyOfRange(dY, (T + 1) * BH, (T + 2) * BH) : null;
+        float[] dhPrev = new float[BH], dcPrev = cell ? new float[BH] : null;
+        float[] dxg = new float[T * BG];
+        float[] dhg = step.sharedGateGradient() ? dxg : new float[T * BG];
+
+        for (int t = T - 1; t >= 0; t--) {
+            // the output at step t is h_{t+1}; padding outputs are constants
+            if (active == null) K.add(dh, 0, dY, t * BH, dh, 0, BH);
+            else for (int b = 0; b < B; b++) if (active[t * B + b]) K.add(dh, b * H, dY, t * BH + b * H, dh, b * H, H);
+            step.backward(B, H, dh, 0, dc, 0, hs, t * BH, cs, t * BH, cs, (t + 1) * BH, cache, t * B * CW,
+                    dxg, t * BG, dhg, t * BG, dhPrev, 0, dcPrev, 0);
+            if (active != null) {
+                for (int b = 0; b < B; b++) {
+                    if (active[t * B + b]) continue; // a finished sequence passes its gradient straight through
+                    Arrays.fill(dxg, t * BG + b * GH, t * BG + (b + 1) * GH, 0f);
+                    if (dhg != dxg) Arrays.fill(dhg, t * BG + b * GH, t * BG + (b + 1) * GH, 0f);
+                    System.arraycopy(dh, b * H, dhPrev, b * H, H);
+                    if (cell) System.arraycopy(dc, b * H, dcPrev, b * H, H);
+                }
+            }
+            // dL/dh_t += dL/dhg_t W_hh
+            K.sgemm(false, false, B, H, GH, 1f, dhg, t * BG, GH, w, 0, H, 1f, dhPrev, 0, H);
+            float[] swap = dh;
+            dh = dhPrev;
+            dhPrev = swap;
+            if (cell) {
+                swap = dc;
+                dc = dcPrev;
+                dcPrev = swap;
+            }
+        }
+
+        Tensor[] grads = new Tensor[5];
+        grads[0] = Tensor.of(dxg, T, B, GH);
+        if (inputs[1].requiresGrad()) { // W_hh is shared by all steps: its gradient is the sum over them, one GEMM
+            float[] dw = new float[GH * H];
+            if (T * B > 0) K.sgemm(true, false, GH, H, T * B, 1f, dhg, 0, GH, hs, 0, H, 0f, dw, 0, H);
+            grads[1] = Tensor.of(dw, GH, H);
+        }
+        if (hasBias && inputs[2].requiresGrad()) {
+            float[] db = new float[GH];
+            for (int r = 0; r < T * B; r++) K.add(db, 0, dhg, r * GH, db, 0, GH);
+            grads[2] = Tensor.of(db, GH);
+        }
+        grads[3] = Tensor.of(dh, B, H);
+        if (cell) grads[4] = Tensor.of(dc, B, H);
+        return grads;
+    }
+
+    private static boolean[] activeMask(int[] lengths, int T, int B) {
+        if (lengths == null) return null;
+        if (lengths.length != B) {
+            throw new IllegalArgumentException("recurrence: " + lengths.length + " lengths given for a batch of " + B);
+        }
+        boolean[] active = new boolean[T * B];
+        for (int b = 0; b < B; b++) {
+            if (lengths[b] < 1 || lengths[b] > T) {
+                throw new IllegalArgumentException("recurrence: length " + lengths[b] + " of sequence " + b + " is outside [1, " + T + "]");
+            }
+            for (int t = 0; t < lengths[b]; t++) active[t * B + b] = true;
+        }
+        return active;
+    }
+
+    private static void checkState(String name, Tensor s, int B, int H) {
+        if (s == null || s.dim() != 2 || s.size(0) != B || s.size(1) != H) {
+            throw new IllegalArgumentException("recurrence: " + name + " must have shape [" + B + ", " + H + "], got "
+                    + (s == null ? "null" : Shape.str(s.shape())));
+        }
+    }
+
+    private static float[] dense(Tensor t) {
+        float[] d = t.storage();
+        return t.isContiguous() && t.offset() == 0 && d.length == t.numel() ? d : t.toArray();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.tensor.Tensor;
+
+/**
+ * The state a recurrent layer carries between steps: h, and for the LSTM the cell state c (null otherwise).
+ * For the multi-layer modules both are [numLayers * numDirections, batch, hidden], as in PyTorch.
+ */
+public record RecurrentState(Tensor h, Tensor c) {
+
+    /** Both tensors detached: truncated backprop through time carries the values, not the graph, into the next batch. */
+    public RecurrentState detach() {
+        return new RecurrentState(h.detach(), c == null ? null : c.detach());
+    }
+}
