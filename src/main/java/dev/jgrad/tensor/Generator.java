@@ -1,20 +1,22 @@
 package dev.jgrad.tensor;
 
-import java.util.SplittableRandom;
-
 /**
  * A seeded source of random numbers, as torch.Generator. Every random op takes one explicitly or uses
- * the default, which {@link #manualSeed} resets, so that a seeded run is reproducible.
+ * the default, which {@link #manualSeed} resets, so that a seeded run is reproducible. Its whole state is
+ * two numbers ({@link #state()}), so a checkpoint can save it and a resumed run continues the same stream.
+ *
+ * <p>The algorithm is SplitMix64 (Steele, Lea and Flood, 2014), the generator behind java.util.SplittableRandom.
  */
 public final class Generator {
+    private static final long GAMMA = 0x9e3779b97f4a7c15L;
     private static Generator defaultGenerator = new Generator(0x5eed);
 
-    private SplittableRandom random;
+    private long seed;
     private double spareNormal;
     private boolean hasSpare;
 
     public Generator(long seed) {
-        this.random = new SplittableRandom(seed);
+        seed(seed);
     }
 
     /** torch.manual_seed: reseeds the default generator. */
@@ -27,22 +29,53 @@ public final class Generator {
     }
 
     public void seed(long seed) {
-        random = new SplittableRandom(seed);
+        this.seed = mix64(seed);
         hasSpare = false;
     }
 
-    /** Uniform in [0, 1). */
+    /** The complete state: the counter, and the Gaussian kept from the last pair (NaN if none). */
+    public long[] state() {
+        return new long[] {seed, hasSpare ? Double.doubleToRawLongBits(spareNormal) : Double.doubleToRawLongBits(Double.NaN)};
+    }
+
+    /** Restores a state from {@link #state()}. */
+    public void setState(long[] state) {
+        if (state.length != 2) throw new IllegalArgumentException("Generator state has 2 values, got " + state.length);
+        seed = state[0];
+        double spare = Double.longBitsToDouble(state[1]);
+        hasSpare = !Double.isNaN(spare);
+        spareNormal = hasSpare ? spare : 0;
+    }
+
+    public long nextLong() {
+        return mix64(seed += GAMMA);
+    }
+
+    private static long mix64(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Uniform in [0, 1), 24 random bits. */
     public float nextFloat() {
-        return (random.nextInt() >>> 8) * 0x1.0p-24f;
+        return (nextLong() >>> 40) * 0x1.0p-24f;
     }
 
+    /** Uniform in [0, 1), 53 random bits. */
     public double nextDouble() {
-        return random.nextDouble();
+        return (nextLong() >>> 11) * 0x1.0p-53;
     }
 
-    /** Uniform in [0, bound). */
+    /** Uniform in [0, bound), without modulo bias. */
     public int nextInt(int bound) {
-        return random.nextInt(bound);
+        if (bound <= 0) throw new IllegalArgumentException("nextInt: bound must be positive, got " + bound);
+        long limit = (1L << 32) - ((1L << 32) % bound);
+        long r;
+        do {
+            r = nextLong() >>> 32;
+        } while (r >= limit);
+        return (int) (r % bound);
     }
 
     /** Standard normal (Marsaglia's polar method; the second value is kept for the next call). */
@@ -53,8 +86,8 @@ public final class Generator {
         }
         double u, v, s;
         do {
-            u = random.nextDouble() * 2 - 1;
-            v = random.nextDouble() * 2 - 1;
+            u = nextDouble() * 2 - 1;
+            v = nextDouble() * 2 - 1;
             s = u * u + v * v;
         } while (s >= 1 || s == 0);
         double m = Math.sqrt(-2 * Math.log(s) / s);

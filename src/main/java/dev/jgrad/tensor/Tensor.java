@@ -95,7 +95,8 @@ public class Tensor {
     /** Uniform in [low, high). */
     public static Tensor uniform(float low, float high, Generator gen, int... shape) {
         float[] d = new float[Shape.numel(shape)];
-        for (int i = 0; i < d.length; i++) d[i] = low + (high - low) * gen.nextFloat();
+        float top = Math.nextDown(high);
+        for (int i = 0; i < d.length; i++) d[i] = Math.min((float) (low + (double) (high - low) * gen.nextDouble()), top); // rounding must not reach high
         return wrap(d, shape.clone());
     }
 

@@ -169,4 +169,15 @@ class TensorTest {
         Generator.manualSeed(7);
         assertArrayEquals(a, Tensor.randn(10).toArray());
     }
+
+    @Test
+    void generatorStateRoundTrips() {
+        Generator g = new Generator(5);
+        g.nextGaussian(); // leaves a spare normal behind
+        long[] state = g.state();
+        double[] expected = {g.nextGaussian(), g.nextDouble(), g.nextInt(10)};
+        Generator h = new Generator(99);
+        h.setState(state);
+        assertArrayEquals(expected, new double[] {h.nextGaussian(), h.nextDouble(), h.nextInt(10)});
+    }
 }
