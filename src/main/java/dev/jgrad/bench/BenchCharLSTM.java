@@ -1,0 +1,31 @@
+package dev.jgrad.bench;
+
+import dev.jgrad.nn.Embedding;
+import dev.jgrad.nn.LSTM;
+import dev.jgrad.nn.Linear;
+import dev.jgrad.nn.Module;
+import dev.jgrad.nn.RNNBase;
+import dev.jgrad.nn.RecurrentOutput;
+import dev.jgrad.nn.RecurrentState;
+import dev.jgrad.tensor.Generator;
+import dev.jgrad.tensor.IntTensor;
+import dev.jgrad.tensor.Tensor;
+
+/** The peer's CharLSTM: Embedding(65, 64) -> LSTM(64 -> 512, 2 layers, batch-first) -> Linear(512, 65). */
+final class BenchCharLSTM extends Module {
+    final Embedding emb;
+    final LSTM lstm;
+    final Linear out;
+
+    BenchCharLSTM(int vocab, Generator gen) {
+        emb = registerModule("emb", new Embedding(vocab, 64, gen));
+        lstm = registerModule("lstm", new LSTM(RNNBase.Options.of(64, 512).withNumLayers(2).withBatchFirst(true), gen));
+        out = registerModule("out", new Linear(512, vocab, true, gen));
+    }
+
+    /** ids [batch, seq] -> logits [batch, seq, vocab] and the final state. */
+    RecurrentOutput forward(IntTensor ids, RecurrentState state) {
+        RecurrentOutput r = lstm.forward(emb.forward(ids), state);
+        return new RecurrentOutput(out.forward(r.output()), r.state());
+    }
+}
