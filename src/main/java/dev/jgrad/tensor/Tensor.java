@@ -393,6 +393,14 @@ public class Tensor {
         return Views.narrow(this, dim, start, length);
     }
 
+    /**
+     * Python's x[start:end:step] along dim, as a view: negative indices count from the end and bounds are
+     * clamped, as in Python; step must be positive.
+     */
+    public Tensor slice(int dim, int start, int end, int step) {
+        return Views.slice(this, dim, start, end, step);
+    }
+
     /** Index {@code index} along dim, dropping that dim (x[:, i] in Python). */
     public Tensor select(int dim, int index) {
         int d = Shape.dim("select", dim, shape.length);

@@ -51,6 +51,26 @@ final class Views {
         });
     }
 
+    static Tensor slice(Tensor x, int dim, int start, int end, int step) {
+        int d = Shape.dim("slice", dim, x.shape.length);
+        int size = x.shape[d];
+        if (step < 1) throw new IllegalArgumentException("slice: step must be positive, got " + step);
+        // Python's rules: negative indices count from the end, out-of-range bounds are clamped.
+        int s0 = Math.min(Math.max(start < 0 ? start + size : start, 0), size);
+        int e0 = Math.min(Math.max(end < 0 ? end + size : end, 0), size);
+        int length = e0 > s0 ? (e0 - s0 + step - 1) / step : 0;
+        int[] shape = x.shape.clone(), strides = x.strides.clone();
+        shape[d] = length;
+        strides[d] = x.strides[d] * step;
+        Tensor out = new Tensor(x.data, shape, strides, x.offset + s0 * x.strides[d]);
+        int[] inShape = x.shape.clone();
+        return Tensor.result(out, "slice", new Tensor[] {x}, new Tensor[0], (g, s) -> {
+            Tensor gx = Tensor.zeros(inShape);
+            slice(gx, d, s0, e0, step).copyFrom(g);
+            return new Tensor[] {gx};
+        });
+    }
+
     static Tensor expand(Tensor x, int[] requested) {
         int rank = requested.length;
         if (rank < x.shape.length) {

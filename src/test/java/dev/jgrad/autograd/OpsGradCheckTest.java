@@ -85,6 +85,7 @@ class OpsGradCheckTest {
         check("permute", in -> in.get(0).permute(2, 0, 1).mul(in.get(1)), var(2, 3, 4), var(4, 2, 3));
         check("transpose", in -> in.get(0).transpose(0, 2).contiguous(), var(2, 3, 4));
         check("narrow", in -> in.get(0).narrow(0, 1, 2), var(4, 3));
+        check("slice with step", in -> in.get(0).slice(1, -5, 100, 2), var(3, 6));
         check("select", in -> in.get(0).select(1, -1), var(4, 3));
         check("expand", in -> in.get(0).expand(2, 3, 4).mul(in.get(1)), var(3, 1), var(2, 3, 4));
         check("squeeze/unsqueeze", in -> in.get(0).unsqueeze(0).squeeze(0).unsqueeze(2), var(3, 4));

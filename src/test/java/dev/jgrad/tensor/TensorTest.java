@@ -23,6 +23,9 @@ class TensorTest {
         assertArrayEquals(new float[] {0, 3, 1, 4, 2, 5}, tr.toArray());
         assertSame(x, x.contiguous());
         assertNotSame(tr.storage(), tr.contiguous().storage());
+        assertArrayEquals(new float[] {0, 2, 3, 5}, x.slice(1, 0, 3, 2).toArray());
+        assertArrayEquals(new float[] {1, 2, 4, 5}, x.slice(-1, -2, Integer.MAX_VALUE, 1).toArray());
+        assertEquals(0, x.slice(1, 2, 1, 1).numel());
         Tensor n = x.narrow(1, 1, 2);
         assertArrayEquals(new float[] {1, 2, 4, 5}, n.toArray());
         assertEquals(4f, x.get(1, 1));
