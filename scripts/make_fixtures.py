@@ -254,6 +254,119 @@ def optimizers():
     optimizer_case("adamw_strong_decay", adam(torch.optim.AdamW, **o), dict(o, betas="0.9,0.95"))
 
 
+# ---------------------------------------------------------------- recurrent layers
+
+
+RECURRENT_LOSS = "sum(out * grad_output) + sum(h_n * grad_h_n) + sum(c_n * grad_c_n)"
+
+
+def recurrent_case(name, kind, input_size, hidden_size, seq_len, batch, num_layers=1, bidirectional=False,
+                   batch_first=False, dropout=0.0, nonlinearity="tanh", given_state=False, lengths=None):
+    """nn.RNN/LSTM/GRU on a [T, B, in] batch ([B, T, in] when batch_first). With lengths, the batch goes
+    in through pack_padded_sequence(enforce_sorted=False) and out through pad_packed_sequence, so out is
+    zero after each length. The loss weighs out, h_n and c_n with stored random tensors, so every output
+    reaches every gradient."""
+    seed(name)
+    options = dict(num_layers=num_layers, bidirectional=bidirectional, batch_first=batch_first, dropout=dropout)
+    if kind == "rnn":
+        options["nonlinearity"] = nonlinearity
+    module = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[kind](input_size, hidden_size, **options)
+    lstm = kind == "lstm"
+    x = leaf(torch.randn(batch, seq_len, input_size) if batch_first else torch.randn(seq_len, batch, input_size))
+    rows = num_layers * (2 if bidirectional else 1)
+    h0 = leaf(torch.randn(rows, batch, hidden_size)) if given_state else None
+    c0 = leaf(torch.randn(rows, batch, hidden_size)) if given_state and lstm else None
+    state = (h0, c0) if lstm and given_state else h0
+    if lengths is None:
+        out, final = module(x, state)
+    else:
+        packed = torch.nn.utils.rnn.pack_padded_sequence(x, torch.tensor(lengths), batch_first=batch_first,
+                                                         enforce_sorted=False)
+        out, final = module(packed, state)
+        out, _ = torch.nn.utils.rnn.pad_packed_sequence(out, batch_first=batch_first, total_length=seq_len)
+    h_n, c_n = final if lstm else (final, None)
+    tensors = {"x": x, "out": out, "h_n": h_n, "grad_output": torch.randn(out.shape),
+               "grad_h_n": torch.randn(h_n.shape)}
+    loss = (out * tensors["grad_output"]).sum() + (h_n * tensors["grad_h_n"]).sum()
+    if lstm:
+        tensors.update({"c_n": c_n, "grad_c_n": torch.randn(c_n.shape)})
+        loss = loss + (c_n * tensors["grad_c_n"]).sum()
+    loss.backward()
+    tensors["x.grad"] = x.grad
+    for key, t in (("h0", h0), ("c0", c0)):
+        if t is not None:
+            tensors.update({key: t, key + ".grad": t.grad})
+    for key, p in module.named_parameters():
+        tensors.update({key: p, key + ".grad": p.grad})
+    if lengths is not None:
+        tensors["lengths"] = torch.tensor(lengths, dtype=torch.float32)
+    meta = {"op": kind, "input_size": input_size, "hidden_size": hidden_size, "num_layers": num_layers,
+            "bias": True, "batch_first": batch_first, "dropout": dropout, "bidirectional": bidirectional,
+            "packed": lengths is not None, "loss": RECURRENT_LOSS if lstm else RECURRENT_LOSS.rsplit(" + ", 1)[0]}
+    if kind == "rnn":
+        meta["nonlinearity"] = nonlinearity
+    return save(name, tensors, meta)
+
+
+@case
+def recurrent():
+    recurrent_case("rnn_tanh_2layers", "rnn", 3, 4, 5, 3, num_layers=2, given_state=True)
+    recurrent_case("rnn_relu", "rnn", 3, 4, 5, 2, nonlinearity="relu")
+    recurrent_case("lstm_2layers", "lstm", 3, 4, 5, 3, num_layers=2)
+    recurrent_case("lstm_2layers_bidirectional", "lstm", 3, 4, 5, 2, num_layers=2, bidirectional=True)
+    recurrent_case("lstm_batch_first", "lstm", 3, 5, 4, 3, batch_first=True)
+    recurrent_case("lstm_given_state", "lstm", 4, 3, 5, 3, given_state=True)
+    recurrent_case("lstm_2layers_dropout0", "lstm", 3, 4, 4, 2, num_layers=2, dropout=0.0)
+    recurrent_case("gru_2layers_bidirectional", "gru", 3, 4, 5, 3, num_layers=2, bidirectional=True, given_state=True)
+    # unsorted lengths, one of them 1 and one the full T
+    recurrent_case("lstm_packed_bidirectional", "lstm", 3, 4, 6, 3, num_layers=2, bidirectional=True,
+                   given_state=True, lengths=[3, 6, 1])
+    recurrent_case("gru_packed", "gru", 3, 5, 6, 3, num_layers=2, batch_first=True, given_state=True,
+                   lengths=[4, 1, 6])
+
+
+def cell_case(name, kind, input_size, hidden_size, steps, batch):
+    """A cell applied for a few steps, each step's h feeding the next: out stacks the h's [steps, B, H],
+    h_n (and c_n) is the last state, and the loss is the one of recurrent_case."""
+    seed(name)
+    cell = {"rnn_cell": torch.nn.RNNCell, "lstm_cell": torch.nn.LSTMCell, "gru_cell": torch.nn.GRUCell}[kind](
+        input_size, hidden_size)
+    lstm = kind == "lstm_cell"
+    x = leaf(torch.randn(steps, batch, input_size))
+    h0 = leaf(torch.randn(batch, hidden_size))
+    c0 = leaf(torch.randn(batch, hidden_size)) if lstm else None
+    h, c, hs = h0, c0, []
+    for t in range(steps):
+        if lstm:
+            h, c = cell(x[t], (h, c))
+        else:
+            h = cell(x[t], h)
+        hs.append(h)
+    out = torch.stack(hs)
+    tensors = {"x": x, "h0": h0, "out": out, "h_n": h, "grad_output": torch.randn(out.shape),
+               "grad_h_n": torch.randn(h.shape)}
+    loss = (out * tensors["grad_output"]).sum() + (h * tensors["grad_h_n"]).sum()
+    if lstm:
+        tensors.update({"c0": c0, "c_n": c, "grad_c_n": torch.randn(c.shape)})
+        loss = loss + (c * tensors["grad_c_n"]).sum()
+    loss.backward()
+    tensors.update({"x.grad": x.grad, "h0.grad": h0.grad})
+    if lstm:
+        tensors["c0.grad"] = c0.grad
+    for key, p in cell.named_parameters():
+        tensors.update({key: p, key + ".grad": p.grad})
+    return save(name, tensors, {"op": kind, "input_size": input_size, "hidden_size": hidden_size, "bias": True,
+                                "steps": steps, "nonlinearity": "tanh",
+                                "loss": RECURRENT_LOSS if lstm else RECURRENT_LOSS.rsplit(" + ", 1)[0]})
+
+
+@case
+def recurrent_cells():
+    cell_case("rnn_cell", "rnn_cell", 3, 4, 3, 2)
+    cell_case("lstm_cell", "lstm_cell", 3, 4, 3, 2)
+    cell_case("gru_cell", "gru_cell", 3, 4, 3, 2)
+
+
 def main():
     torch.set_default_dtype(torch.float32)
     torch.set_num_threads(1)  # one summation order, so reruns are byte-identical
