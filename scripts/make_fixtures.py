@@ -7,7 +7,8 @@ Each case is one small safetensors file (F32 only, written by hand with the same
 Hugging Face's implementation) holding the inputs, parameters, outputs and gradients, with the
 options as string metadata. Gradients are those of (out * grad_output).sum() for a fixed random
 grad_output, i.e. out.backward(grad_output), so a mistake that is symmetric in the output cannot
-cancel out. Integer inputs (class targets, token ids) are stored as exact floats.
+cancel out; the recurrent layers add their final states to that loss with their own random weights
+(grad_h_n, grad_c_n). Integer inputs (class targets, token ids, sequence lengths) are stored as exact floats.
 
 Every case seeds torch from its own name, so adding or reordering cases changes no other file.
 """
