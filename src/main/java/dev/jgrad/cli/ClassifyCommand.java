@@ -1,0 +1,57 @@
+package dev.jgrad.cli;
+
+import dev.jgrad.models.ClassifierCheckpoint;
+import dev.jgrad.tensor.IntTensor;
+import dev.jgrad.tensor.Tensor;
+import dev.jgrad.text.TextEncoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code jgrad classify "a sentence"}: the predicted class and its probability, from a trained classifier. */
+@Command(name = "classify",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        sortOptions = false,
+        description = {"Classifies sentences with a model from 'jgrad train classify': prints the predicted label, its",
+                "probability and the sentence, one line each. Without SENTENCE arguments, reads one sentence per line from stdin."})
+final class ClassifyCommand implements Callable<Integer> {
+
+    @Option(names = "--checkpoint", defaultValue = "runs/classify/model.safetensors", paramLabel = "FILE",
+            description = "Written by 'jgrad train classify' (default: ${DEFAULT-VALUE}).")
+    Path checkpoint;
+
+    @Parameters(paramLabel = "SENTENCE", arity = "0..*", description = "Sentences to classify.")
+    List<String> sentences = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream console = System.out;
+        ClassifierCheckpoint ckpt = ClassifierCheckpoint.load(checkpoint);
+        TextEncoder encoder = new TextEncoder(ckpt.tokenizer(), ckpt.vocabulary());
+        List<String> inputs = sentences;
+        if (inputs.isEmpty()) {
+            inputs = new ArrayList<>();
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line; (line = in.readLine()) != null; ) if (!line.isBlank()) inputs.add(line.strip());
+        }
+        for (String s : inputs) {
+            int[] ids = encoder.encode(s);
+            Tensor p = ckpt.model().predictProba(IntTensor.of(ids, 1, ids.length), new int[] {ids.length});
+            int best = 0;
+            for (int c = 1; c < p.size(1); c++) if (p.get(0, c) > p.get(0, best)) best = c;
+            console.printf(Locale.ROOT, "%d\t%.4f\t%s%n", best, p.get(0, best), s);
+        }
+        return 0;
+    }
+}

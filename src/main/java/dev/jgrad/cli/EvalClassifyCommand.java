@@ -1,0 +1,58 @@
+package dev.jgrad.cli;
+
+import dev.jgrad.data.LabeledText;
+import dev.jgrad.data.LabeledTsv;
+import dev.jgrad.metrics.Accuracy;
+import dev.jgrad.models.ClassifierCheckpoint;
+import dev.jgrad.text.TextEncoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code jgrad eval classify}: the accuracy of a {@code jgrad train classify} checkpoint on a labelled file. */
+@Command(name = "classify",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        sortOptions = false,
+        description = "Prints the accuracy of a sentence classifier on lines of 'text<TAB>label' (SST-2's dev.tsv by default).")
+final class EvalClassifyCommand implements Callable<Integer> {
+
+    @Option(names = "--checkpoint", defaultValue = "runs/classify/model.safetensors", paramLabel = "FILE",
+            description = "Written by 'jgrad train classify' (default: ${DEFAULT-VALUE}).")
+    Path checkpoint;
+
+    @Option(names = "--data", paramLabel = "FILE", description = "Labelled data (default: ../shared/data/sst2/dev.tsv beside the repository).")
+    Path data;
+
+    @Option(names = "--batch", defaultValue = "256", description = "Sentences per batch (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Override
+    public Integer call() throws Exception {
+        if (batch < 1) throw new IllegalArgumentException("--batch must be positive, got " + batch);
+        PrintStream console = System.out;
+        Path file = data != null ? data : ClassifyData.requireDefault(ClassifyData.defaultSst2("dev.tsv"), "--data");
+        ClassifierCheckpoint ckpt = ClassifierCheckpoint.load(checkpoint);
+        LabeledTsv.Result r = ClassifyData.read(file, "data", console);
+        List<LabeledText> examples = r.examples();
+        ClassifyData.checkLabels(file, examples, ckpt.model().config().numClasses());
+        TextEncoder encoder = new TextEncoder(ckpt.tokenizer(), ckpt.vocabulary());
+        int[][] ids = ClassifyData.encode(examples, encoder);
+        long start = System.nanoTime();
+        int[] predicted = ckpt.model().predict(ClassifyData.batcher(examples, ids), batch);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Accuracy acc = new Accuracy();
+        acc.update(predicted, ClassifyData.labels(examples));
+        console.printf(Locale.ROOT, "checkpoint: %s (epoch %s, validation accuracy %s)%n", checkpoint,
+                ckpt.info().getOrDefault("epoch", "?"), ckpt.info().getOrDefault("valid_accuracy", "?"));
+        console.printf(Locale.ROOT, "%.2f%% of tokens unknown to the vocabulary; %.0f sentences/s%n",
+                100 * encoder.unknownRate(ids), examples.size() / seconds);
+        console.printf(Locale.ROOT, "accuracy: %.4f (%d/%d)%n", acc.value(), acc.correct(), acc.total());
+        return 0;
+    }
+}

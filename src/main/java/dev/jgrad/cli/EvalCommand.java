@@ -1,0 +1,12 @@
+package dev.jgrad.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code jgrad eval <task>}: scores a trained model on labelled data. */
+@Command(name = "eval",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Evaluates a trained model.",
+        subcommands = {EvalClassifyCommand.class})
+final class EvalCommand {
+}

@@ -1,0 +1,294 @@
+package dev.jgrad.cli;
+
+import dev.jgrad.data.LabeledText;
+import dev.jgrad.data.LabeledTsv;
+import dev.jgrad.data.SequenceBatch;
+import dev.jgrad.data.SequenceBatcher;
+import dev.jgrad.metrics.Accuracy;
+import dev.jgrad.models.ClassifierCheckpoint;
+import dev.jgrad.models.LSTMClassifier;
+import dev.jgrad.models.Pooling;
+import dev.jgrad.nn.Functional;
+import dev.jgrad.optim.Adam;
+import dev.jgrad.optim.AdamW;
+import dev.jgrad.optim.ClipGrad;
+import dev.jgrad.tensor.Generator;
+import dev.jgrad.tensor.Tensor;
+import dev.jgrad.text.TextEncoder;
+import dev.jgrad.text.Vocabulary;
+import dev.jgrad.text.WordTokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code jgrad train classify}: a (Bi)LSTM sentence classifier trained from scratch on labelled sentences,
+ * SST-2 by default. Validation accuracy after every epoch, the best model kept as one atomic checkpoint,
+ * early stopping when validation stops improving.
+ */
+@Command(name = "classify",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        sortOptions = false,
+        description = {"Trains a sentence classifier: word embeddings, a (bidirectional) LSTM, pooling over time and a",
+                "linear layer, on lines of 'text<TAB>label' (GLUE SST-2 by default). Keeps the checkpoint with the best",
+                "validation accuracy; test it with 'jgrad eval classify', use it with 'jgrad classify'.",
+                "Tokens: lower-cased, words are runs of letters, digits and apostrophes, every other non-space",
+                "character is a token of its own."})
+final class TrainClassifyCommand implements Callable<Integer> {
+
+    @Option(names = "--train", paramLabel = "FILE",
+            description = "Training data, lines of text<TAB>label (default: ../shared/data/sst2/train.tsv beside the repository).")
+    Path train;
+
+    @Option(names = "--valid", paramLabel = "FILE",
+            description = "Validation data (default: SST-2's dev.tsv when --train is the default, else --valid-fraction of the training data).")
+    Path valid;
+
+    @Option(names = "--valid-fraction", defaultValue = "0.1",
+            description = "Share of the training data held out for validation when there is no --valid (default: ${DEFAULT-VALUE}).")
+    double validFraction;
+
+    @Option(names = "--min-freq", defaultValue = "1", description = "Occurrences a word needs in the training data to enter the vocabulary (default: ${DEFAULT-VALUE}).")
+    int minFreq;
+
+    @Option(names = "--max-vocab", defaultValue = "0", description = "Vocabulary size limit including <pad> and <unk>, 0 for none (default: ${DEFAULT-VALUE}).")
+    int maxVocab;
+
+    @Option(names = "--case-sensitive", description = "Keep upper case (default: lower-case everything).")
+    boolean caseSensitive;
+
+    @Option(names = "--embed", defaultValue = "128", description = "Embedding size (default: ${DEFAULT-VALUE}).")
+    int embed;
+
+    @Option(names = "--hidden", defaultValue = "128", description = "LSTM hidden size per direction (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--layers", defaultValue = "1", description = "LSTM layers (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--bidirectional", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Read each sentence in both directions (default: ${DEFAULT-VALUE}; --no-bidirectional for one).")
+    boolean bidirectional;
+
+    @Option(names = "--pooling", defaultValue = "max", description = "max, mean or last (default: ${DEFAULT-VALUE}).")
+    String pooling;
+
+    @Option(names = "--dropout", defaultValue = "0.5", description = "Dropout on the embeddings and before the output layer (default: ${DEFAULT-VALUE}).")
+    double dropout;
+
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam or adamw (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr", defaultValue = "2e-3", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--weight-decay", defaultValue = "0", description = "Weight decay; decoupled with adamw (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--clip", defaultValue = "5", description = "Clip the gradient's global L2 norm to this, 0 for no clipping (default: ${DEFAULT-VALUE}).")
+    double clip;
+
+    @Option(names = "--batch", defaultValue = "64", description = "Sentences per batch (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--epochs", defaultValue = "5", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--patience", defaultValue = "2",
+            description = "Stop after this many epochs without a better validation accuracy, 0 to never stop early (default: ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--limit", defaultValue = "0", description = "Use only the first N training examples, 0 for all (for quick trials).")
+    int limit;
+
+    @Option(names = "--seed", defaultValue = "1234", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", defaultValue = "runs/classify", paramLabel = "DIR",
+            description = "Where the best checkpoint goes, as model.safetensors (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    /** Batches per length-sorted pool when bucketing: big enough to group lengths well, small enough to stay random. */
+    private static final int POOL_BATCHES = 50;
+    private static final int EVAL_BATCH = 256;
+
+    @Override
+    public Integer call() throws Exception {
+        checkOptions();
+        PrintStream console = System.out;
+        long started = System.nanoTime();
+
+        boolean defaultData = train == null;
+        Path trainFile = defaultData ? ClassifyData.requireDefault(ClassifyData.defaultSst2("train.tsv"), "--train") : train;
+        Path validFile = valid;
+        if (validFile == null && defaultData && Files.isRegularFile(ClassifyData.defaultSst2("dev.tsv"))) {
+            validFile = ClassifyData.defaultSst2("dev.tsv");
+        }
+        LabeledTsv.Result trainData = ClassifyData.read(trainFile, "train", console);
+        List<LabeledText> trainSet = trainData.examples();
+        if (limit > 0 && limit < trainSet.size()) {
+            trainSet = trainSet.subList(0, limit);
+            console.printf(Locale.ROOT, "train: using the first %,d examples (--limit)%n", limit);
+        }
+        List<LabeledText> validSet;
+        String validName;
+        if (validFile != null) {
+            validSet = ClassifyData.read(validFile, "valid", console).examples();
+            validName = validFile.toString();
+        } else {
+            List<List<LabeledText>> split = holdOut(trainSet, validFraction, new Generator(seed ^ 0x5DEECE66DL));
+            trainSet = split.get(0);
+            validSet = split.get(1);
+            validName = String.format(Locale.ROOT, "%.0f%% of %s", 100 * validFraction, trainFile);
+            console.printf(Locale.ROOT, "valid: %,d examples held out from the training data (--valid-fraction %s), %,d left to train on%n",
+                    validSet.size(), validFraction, trainSet.size());
+        }
+        int numClasses = 0;
+        for (LabeledText e : trainSet) numClasses = Math.max(numClasses, e.label() + 1);
+        if (numClasses < 2) {
+            throw new IllegalArgumentException(trainFile + ": every training example has label 0; a classifier needs at least two classes");
+        }
+        ClassifyData.checkLabels(validFile != null ? validFile : trainFile, validSet, numClasses);
+
+        WordTokenizer tokenizer = new WordTokenizer(!caseSensitive);
+        List<List<String>> tokenised = new ArrayList<>(trainSet.size());
+        for (LabeledText e : trainSet) tokenised.add(tokenizer.tokenize(e.text()));
+        Vocabulary vocab = Vocabulary.build(tokenised, minFreq, maxVocab);
+        TextEncoder encoder = new TextEncoder(tokenizer, vocab);
+        int[][] trainIds = ClassifyData.encode(trainSet, encoder), validIds = ClassifyData.encode(validSet, encoder);
+        SequenceBatcher trainBatches = ClassifyData.batcher(trainSet, trainIds);
+        SequenceBatcher validBatches = ClassifyData.batcher(validSet, validIds);
+        int[] validLabels = ClassifyData.labels(validSet);
+        long trainTokens = 0;
+        for (int[] s : trainIds) trainTokens += s.length;
+        console.printf(Locale.ROOT, "vocabulary: %,d tokens (min frequency %d%s), %.1f tokens per training sentence, %.2f%% of validation tokens unknown%n",
+                vocab.size(), minFreq, caseSensitive ? ", case-sensitive" : ", lower-cased",
+                (double) trainTokens / trainIds.length, 100 * encoder.unknownRate(validIds));
+
+        Generator gen = new Generator(seed);
+        LSTMClassifier.Config config = new LSTMClassifier.Config(vocab.size(), embed, hidden, layers, bidirectional,
+                Pooling.parse(pooling), dropout, numClasses);
+        LSTMClassifier model = new LSTMClassifier(config, gen);
+        boolean adamw = optimizer.equalsIgnoreCase("adamw");
+        Adam opt = adamw ? new AdamW(model.parameters(), AdamW.options(lr).withWeightDecay(weightDecay))
+                : new Adam(model.parameters(), Adam.options(lr).withWeightDecay(weightDecay));
+        long embedParams = model.getParameter("embedding.weight").numel();
+        console.printf(Locale.ROOT, "model: embedding %d, %sLSTM hidden %d, %d layer%s, %s pooling, dropout %s, %d classes; "
+                        + "%,d parameters (%,d in the embedding); %s lr %s, batch %d, up to %d epochs%n",
+                embed, bidirectional ? "bidirectional " : "", hidden, layers, layers == 1 ? "" : "s", config.pooling().id(), dropout,
+                numClasses, model.numParameters(), embedParams, adamw ? "AdamW" : "Adam", lr, batch, epochs);
+
+        Files.createDirectories(out);
+        Path checkpoint = out.resolve("model.safetensors");
+        double best = -1;
+        int bestEpoch = 0, sinceBest = 0;
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            List<SequenceBatch> batches = trainBatches.shuffled(batch, POOL_BATCHES, gen);
+            model.train();
+            Accuracy trainAcc = new Accuracy();
+            double lossSum = 0;
+            long seen = 0;
+            long epochStart = System.nanoTime();
+            try (ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), batches.size(), "sentences")) {
+                for (SequenceBatch b : batches) {
+                    Tensor logits = model.forward(b.ids(), b.lengths());
+                    Tensor loss = Functional.crossEntropy(logits, b.labels());
+                    opt.zeroGrad();
+                    loss.backward();
+                    if (clip > 0) ClipGrad.clipGradNorm(model.parameters(), clip);
+                    opt.step();
+                    lossSum += loss.item() * b.size();
+                    seen += b.size();
+                    trainAcc.update(logits, b.labels());
+                    bar.metric("loss", lossSum / seen);
+                    bar.metric("acc", trainAcc.value());
+                    bar.step(b.size());
+                }
+            }
+            double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
+            Accuracy validAcc = new Accuracy();
+            validAcc.update(model.predict(validBatches, EVAL_BATCH), validLabels);
+            double acc = validAcc.value();
+            boolean improved = acc > best;
+            if (improved) {
+                best = acc;
+                bestEpoch = epoch;
+                sinceBest = 0;
+                Map<String, String> info = new LinkedHashMap<>();
+                info.put("epoch", Integer.toString(epoch));
+                info.put("valid_accuracy", Double.toString(acc));
+                info.put("valid", validName);
+                info.put("train", trainFile.toString());
+                info.put("train_examples", Integer.toString(trainSet.size()));
+                info.put("seed", Long.toString(seed));
+                new ClassifierCheckpoint(model, vocab, tokenizer, info).save(checkpoint);
+            } else {
+                sinceBest++;
+            }
+            console.printf(Locale.ROOT, "epoch %d: train loss %.4f, train accuracy %.4f, valid accuracy %.4f (%d/%d)%s; %.0f s, %.0f sentences/s%n",
+                    epoch, lossSum / seen, trainAcc.value(), acc, validAcc.correct(), validAcc.total(),
+                    improved ? ", best so far, saved" : String.format(Locale.ROOT, ", best %.4f at epoch %d", best, bestEpoch),
+                    trainSeconds, seen / trainSeconds);
+            if (patience > 0 && sinceBest >= patience && epoch < epochs) {
+                console.printf(Locale.ROOT, "stopping early: no better validation accuracy for %d epoch%s%n", patience, patience == 1 ? "" : "s");
+                break;
+            }
+        }
+        double total = (System.nanoTime() - started) / 1e9;
+        console.printf(Locale.ROOT, "best valid accuracy %.4f at epoch %d (%s); %s wall time; checkpoint: %s%n",
+                best, bestEpoch, validName, ProgressBar.formatDuration(total), checkpoint);
+        return 0;
+    }
+
+    private void checkOptions() {
+        List<String> bad = new ArrayList<>();
+        if (embed < 1) bad.add("--embed " + embed);
+        if (hidden < 1) bad.add("--hidden " + hidden);
+        if (layers < 1) bad.add("--layers " + layers);
+        if (batch < 1) bad.add("--batch " + batch);
+        if (epochs < 1) bad.add("--epochs " + epochs);
+        if (minFreq < 1) bad.add("--min-freq " + minFreq);
+        if (!bad.isEmpty()) throw new IllegalArgumentException("must be positive: " + String.join(", ", bad));
+        if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("--dropout must be in [0, 1), got " + dropout);
+        if (!(validFraction > 0 && validFraction < 1)) throw new IllegalArgumentException("--valid-fraction must be in (0, 1), got " + validFraction);
+        if (!(lr > 0)) throw new IllegalArgumentException("--lr must be positive, got " + lr);
+        if (clip < 0 || weightDecay < 0 || patience < 0 || limit < 0 || maxVocab < 0) {
+            throw new IllegalArgumentException("--clip, --weight-decay, --patience, --limit and --max-vocab cannot be negative");
+        }
+        if (!optimizer.equalsIgnoreCase("adam") && !optimizer.equalsIgnoreCase("adamw")) {
+            throw new IllegalArgumentException("--optimizer '" + optimizer + "' is not one of adam, adamw");
+        }
+        Pooling.parse(pooling);
+    }
+
+    /** A random {@code fraction} of the examples (at least one) as validation, the rest for training, both in file order. */
+    static List<List<LabeledText>> holdOut(List<LabeledText> examples, double fraction, Generator gen) {
+        int n = examples.size();
+        int k = (int) Math.round(n * fraction);
+        if (k < 1 || k >= n) {
+            throw new IllegalArgumentException("cannot hold out " + fraction + " of " + n + " examples for validation and keep some to train on; pass --valid FILE");
+        }
+        boolean[] held = new boolean[n];
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = gen.nextInt(i + 1), t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        for (int i = 0; i < k; i++) held[order[i]] = true;
+        List<LabeledText> trainPart = new ArrayList<>(n - k), validPart = new ArrayList<>(k);
+        for (int i = 0; i < n; i++) (held[i] ? validPart : trainPart).add(examples.get(i));
+        return List.of(trainPart, validPart);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.jgrad.models;
+
+import dev.jgrad.io.CheckpointException;
+import dev.jgrad.io.SafeTensors;
+import dev.jgrad.tensor.Generator;
+import dev.jgrad.text.Vocabulary;
+import dev.jgrad.text.WordTokenizer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A trained {@link LSTMClassifier} with everything needed to use it, in one safetensors file: the weights as
+ * tensors, and in the string metadata the architecture, the tokenizer setting, the vocabulary (one token per
+ * line) and how training went. One file written atomically ({@link SafeTensors#save}), so a crash while saving
+ * leaves the previous best checkpoint intact, and weights never get paired with another run's vocabulary.
+ */
+public record ClassifierCheckpoint(LSTMClassifier model, Vocabulary vocabulary, WordTokenizer tokenizer,
+                                   Map<String, String> info) {
+
+    static final String KIND = "jgrad.LSTMClassifier";
+    static final int FORMAT_VERSION = 1;
+
+    public ClassifierCheckpoint {
+        if (model.config().vocabSize() != vocabulary.size()) {
+            throw new IllegalArgumentException("checkpoint: the model has " + model.config().vocabSize()
+                    + " embeddings but the vocabulary " + vocabulary.size() + " tokens");
+        }
+        info = Map.copyOf(info);
+    }
+
+    /**
+     * Writes atomically to {@code path}.
+     *
+     * @param info free-form training facts to keep (epoch, validation accuracy, data files...), stored under "info."
+     */
+    public void save(Path path) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", KIND);
+        meta.put("format_version", Integer.toString(FORMAT_VERSION));
+        model.config().toMetadata().forEach((k, v) -> meta.put("config." + k, v));
+        meta.put("tokenizer.lowercase", Boolean.toString(tokenizer.lowercase()));
+        meta.put("vocabulary", vocabulary.serialize());
+        info.forEach((k, v) -> meta.put("info." + k, v));
+        SafeTensors.save(path, model.stateDict(), meta);
+    }
+
+    public static ClassifierCheckpoint load(Path path) throws IOException {
+        SafeTensors.File file = SafeTensors.read(path);
+        Map<String, String> meta = file.metadata();
+        String kind = meta.get("format");
+        if (!KIND.equals(kind)) {
+            throw new CheckpointException(path, null, kind == null
+                    ? "not a text classifier checkpoint (its metadata has no 'format' entry)"
+                    : "not a text classifier checkpoint: its format is '" + kind + "', expected '" + KIND + "'");
+        }
+        String version = meta.get("format_version");
+        if (!Integer.toString(FORMAT_VERSION).equals(version)) {
+            throw new CheckpointException(path, null, "format version " + version + " is not supported (this jgrad reads " + FORMAT_VERSION + ")");
+        }
+        Map<String, String> config = new HashMap<>(), info = new LinkedHashMap<>();
+        meta.forEach((k, v) -> {
+            if (k.startsWith("config.")) config.put(k.substring("config.".length()), v);
+            if (k.startsWith("info.")) info.put(k.substring("info.".length()), v);
+        });
+        try {
+            LSTMClassifier.Config cfg = LSTMClassifier.Config.fromMetadata(config);
+            String vocabText = meta.get("vocabulary");
+            if (vocabText == null) throw new IllegalArgumentException("the vocabulary is missing");
+            Vocabulary vocab = Vocabulary.deserialize(vocabText);
+            LSTMClassifier model = new LSTMClassifier(cfg, new Generator(0));
+            model.loadStateDict(file.tensors(), true);
+            model.eval();
+            WordTokenizer tok = new WordTokenizer(Boolean.parseBoolean(meta.getOrDefault("tokenizer.lowercase", "true")));
+            return new ClassifierCheckpoint(model, vocab, tok, info);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(path, null, e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.jgrad.models;
+
+import dev.jgrad.autograd.GradMode;
+import dev.jgrad.data.SequenceBatch;
+import dev.jgrad.data.SequenceBatcher;
+import dev.jgrad.metrics.Accuracy;
+import dev.jgrad.nn.Dropout;
+import dev.jgrad.nn.Embedding;
+import dev.jgrad.nn.LSTM;
+import dev.jgrad.nn.Linear;
+import dev.jgrad.nn.Module;
+import dev.jgrad.nn.RNNBase;
+import dev.jgrad.nn.RecurrentOutput;
+import dev.jgrad.tensor.Generator;
+import dev.jgrad.tensor.IntTensor;
+import dev.jgrad.tensor.Shape;
+import dev.jgrad.tensor.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A many-to-one sequence classifier: word embeddings, dropout, an (optionally bidirectional, multi-layer)
+ * LSTM reading only each sentence's real tokens, {@link Pooling} over time, dropout, and a linear layer to
+ * class scores. With max pooling over a BiLSTM this is the classic strong baseline for sentence
+ * classification trained from scratch (e.g. Conneau et al. 2017's BiLSTM-max encoder).
+ *
+ * <p>Parameter names follow what the same model in PyTorch would have: embedding.weight, lstm.weight_ih_l0,
+ * ..., head.weight, head.bias.
+ */
+public final class LSTMClassifier extends Module {
+
+    /** Architecture; {@link #toMetadata()} / {@link #fromMetadata} store it beside the weights. */
+    public record Config(int vocabSize, int embedDim, int hiddenSize, int numLayers, boolean bidirectional,
+                         Pooling pooling, double dropout, int numClasses) {
+        public Config {
+            if (vocabSize < 2 || embedDim < 1 || hiddenSize < 1 || numLayers < 1 || numClasses < 2) {
+                throw new IllegalArgumentException("LSTMClassifier: vocabulary >= 2, positive embedding/hidden sizes and layers, "
+                        + "and at least 2 classes are needed, got vocab=" + vocabSize + " embed=" + embedDim + " hidden=" + hiddenSize
+                        + " layers=" + numLayers + " classes=" + numClasses);
+            }
+            if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("LSTMClassifier: dropout must be in [0, 1), got " + dropout);
+            if (pooling == null) throw new IllegalArgumentException("LSTMClassifier: pooling is null");
+        }
+
+        public int directions() {
+            return bidirectional ? 2 : 1;
+        }
+
+        /** Width of the pooled sentence vector (the head's input). */
+        public int featureSize() {
+            return directions() * hiddenSize;
+        }
+
+        public Map<String, String> toMetadata() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("vocab_size", Integer.toString(vocabSize));
+            m.put("embed_dim", Integer.toString(embedDim));
+            m.put("hidden_size", Integer.toString(hiddenSize));
+            m.put("num_layers", Integer.toString(numLayers));
+            m.put("bidirectional", Boolean.toString(bidirectional));
+            m.put("pooling", pooling.id());
+            m.put("dropout", Double.toString(dropout));
+            m.put("num_classes", Integer.toString(numClasses));
+            return m;
+        }
+
+        public static Config fromMetadata(Map<String, String> m) {
+            return new Config(intOf(m, "vocab_size"), intOf(m, "embed_dim"), intOf(m, "hidden_size"), intOf(m, "num_layers"),
+                    Boolean.parseBoolean(need(m, "bidirectional")), Pooling.parse(need(m, "pooling")),
+                    Double.parseDouble(need(m, "dropout")), intOf(m, "num_classes"));
+        }
+
+        private static String need(Map<String, String> m, String key) {
+            String v = m.get(key);
+            if (v == null) throw new IllegalArgumentException("LSTMClassifier config: '" + key + "' is missing");
+            return v;
+        }
+
+        private static int intOf(Map<String, String> m, String key) {
+            try {
+                return Integer.parseInt(need(m, key));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("LSTMClassifier config: '" + key + "' is not an integer: " + m.get(key));
+            }
+        }
+    }
+
+    private final Config config;
+    private final Embedding embedding;
+    private final LSTM lstm;
+    private final Dropout dropout;
+    private final Linear head;
+
+    public LSTMClassifier(Config config, Generator gen) {
+        this.config = config;
+        this.embedding = registerModule("embedding", new Embedding(config.vocabSize(), config.embedDim(), 0, gen));
+        RNNBase.Options lstmOptions = RNNBase.Options.of(config.embedDim(), config.hiddenSize())
+                .withNumLayers(config.numLayers())
+                .withBidirectional(config.bidirectional())
+                .withDropout(config.numLayers() > 1 ? config.dropout() : 0);
+        this.lstm = registerModule("lstm", new LSTM(lstmOptions, gen));
+        this.dropout = registerModule("dropout", new Dropout(config.dropout(), gen));
+        this.head = registerModule("head", new Linear(config.featureSize(), config.numClasses(), true, gen));
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /**
+     * @param ids     [B, T] token ids, padded past each row's length (with any id; 0 by convention)
+     * @param lengths real length of each row, in [1, T]
+     * @return class logits [B, numClasses]
+     */
+    public Tensor forward(IntTensor ids, int[] lengths) {
+        if (ids.dim() != 2 || lengths.length != ids.size(0)) {
+            throw new IllegalArgumentException("LSTMClassifier: expected ids [batch, time] and one length per row, got ids "
+                    + Shape.str(ids.shape()) + " and " + lengths.length + " lengths");
+        }
+        int B = ids.size(0), T = ids.size(1);
+        for (int b = 0; b < B; b++) {
+            if (lengths[b] < 1 || lengths[b] > T) {
+                throw new IllegalArgumentException("LSTMClassifier: length " + lengths[b] + " of row " + b + " is not in [1, " + T + "]");
+            }
+        }
+        // the LSTM runs time-first; transposing the int ids is cheaper than transposing the embedded floats
+        int[] src = ids.data(), timeFirst = new int[B * T];
+        for (int b = 0; b < B; b++) for (int t = 0; t < T; t++) timeFirst[t * B + b] = src[b * T + t];
+        Tensor x = dropout.forward(embedding.forward(IntTensor.of(timeFirst, T, B)));   // [T, B, E]
+        RecurrentOutput encoded = lstm.forward(x, lengths, null);                        // [T, B, D*H]
+        Tensor pooled = config.pooling().apply(encoded, lengths, config.directions());   // [B, D*H]
+        return head.forward(dropout.forward(pooled));
+    }
+
+    /**
+     * The predicted class of every example the batcher holds, in its order, evaluated in length-sorted batches
+     * (so little padding) in evaluation mode and without a graph; the mode is restored after.
+     */
+    public int[] predict(SequenceBatcher data, int batchSize) {
+        int[] out = new int[data.size()];
+        boolean wasTraining = isTraining();
+        eval();
+        try (var ignored = GradMode.noGrad()) {
+            for (SequenceBatch b : data.sequential(batchSize, true)) {
+                int[] pred = Accuracy.argmax(forward(b.ids(), b.lengths()));
+                for (int i = 0; i < pred.length; i++) out[b.indices()[i]] = pred[i];
+            }
+        } finally {
+            train(wasTraining);
+        }
+        return out;
+    }
+
+    /** Class probabilities [B, numClasses], in evaluation mode and without a graph; the mode is restored after. */
+    public Tensor predictProba(IntTensor ids, int[] lengths) {
+        boolean wasTraining = isTraining();
+        eval();
+        try (var ignored = GradMode.noGrad()) {
+            return forward(ids, lengths).softmax(1);
+        } finally {
+            train(wasTraining);
+        }
+    }
+}
