@@ -1,0 +1,152 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.kernels.Parallel;
+import dev.jgrad.tensor.Shape;
+import dev.jgrad.tensor.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * Batch normalisation (torch.nn.functional.batch_norm) as one op with a hand-written backward, over
+ * inputs [N, C, *]: statistics are per channel, over the batch and all trailing (spatial) positions.
+ *
+ * <p>Training (batch statistics): mean and biased variance of the M = N * prod(*) values of each channel
+ * normalise the input, y = (x - mean) / sqrt(var + eps) * weight + bias; when running statistics are given
+ * they are updated in place with running = (1 - momentum) * running + momentum * batch, using the unbiased
+ * variance var * M / (M - 1) for running_var, as PyTorch does. Backward, with xhat the normalised input:
+ * dx = weight * rstd * (g - mean(g) - xhat * mean(g * xhat)), dweight = sum(g * xhat), dbias = sum(g).
+ *
+ * <p>Evaluation (running statistics): an affine map per channel; dx = g * weight * rstd.
+ *
+ * <p>Only the per-channel mean and rstd are saved beside the input. Channels are split across cores.
+ */
+public final class BatchNormOp {
+    private BatchNormOp() {}
+
+    private static final int GRAIN = 1 << 14;
+
+    /**
+     * torch.nn.functional.batch_norm: x [N, C, *]; runningMean, runningVar [C] or null (then training must be
+     * true); weight, bias [C] or null. With training, batch statistics are used and the running statistics,
+     * if given, are updated in place (outside autograd); without, the running statistics are used.
+     */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                   boolean training, double momentum, double eps) {
+        int[] xs = x.shape();
+        if (xs.length < 2) {
+            throw new IllegalArgumentException("batch_norm: expected an input of at least 2 dimensions [N, C, *], got shape " + Shape.str(xs));
+        }
+        int spatial = 1;
+        for (int d = 2; d < xs.length; d++) spatial *= xs[d];
+        int n = xs[0], c = xs[1], s = spatial, m = n * s;
+        String[] names = {"running_mean", "running_var", "weight", "bias"};
+        Tensor[] perChannel = {runningMean, runningVar, weight, bias};
+        for (int i = 0; i < 4; i++) {
+            Tensor t = perChannel[i];
+            if (t != null && !Arrays.equals(t.shape(), new int[] {c})) {
+                throw new IllegalArgumentException("batch_norm: " + names[i] + " should contain " + c + " elements (one per channel of input "
+                        + Shape.str(xs) + "), not shape " + Shape.str(t.shape()));
+            }
+        }
+        if ((runningMean == null) != (runningVar == null)) {
+            throw new IllegalArgumentException("batch_norm: running_mean and running_var must be given together");
+        }
+        if (!training && runningMean == null) {
+            throw new IllegalArgumentException("batch_norm: running_mean and running_var must be given when not training");
+        }
+        if (training && m <= 1) {
+            throw new IllegalArgumentException("batch_norm: expected more than 1 value per channel when training, got input size " + Shape.str(xs));
+        }
+        Tensor xc = x.contiguous();
+        Tensor wc = weight == null ? null : weight.contiguous(), bc = bias == null ? null : bias.contiguous();
+        float[] xd = xc.storage(), wd = wc == null ? null : wc.storage(), bd = bc == null ? null : bc.storage();
+        int xo = xc.offset(), wo = wc == null ? 0 : wc.offset(), bo = bc == null ? 0 : bc.offset();
+        float[] y = new float[x.numel()];
+        float[] stats = new float[2 * c]; // mean, then rstd
+        float[] rmd = runningMean == null ? null : runningMean.storage(), rvd = runningVar == null ? null : runningVar.storage();
+        int rmo = runningMean == null ? 0 : runningMean.offset(), rvo = runningVar == null ? 0 : runningVar.offset();
+        int rms = runningMean == null ? 0 : runningMean.strides()[0], rvs = runningVar == null ? 0 : runningVar.strides()[0];
+        int grain = Math.max(1, GRAIN / Math.max(m, 1));
+        Parallel.forRange(c, grain, (from, to) -> {
+            for (int ch = from; ch < to; ch++) {
+                float mu, rs;
+                if (training) {
+                    double sum = 0;
+                    for (int i = 0; i < n; i++) {
+                        int off = xo + (i * c + ch) * s;
+                        for (int j = 0; j < s; j++) sum += xd[off + j];
+                    }
+                    double mean = sum / m, sq = 0; // two passes: E[x^2] - E[x]^2 cancels badly for large means
+                    for (int i = 0; i < n; i++) {
+                        int off = xo + (i * c + ch) * s;
+                        for (int j = 0; j < s; j++) {
+                            double d = xd[off + j] - mean;
+                            sq += d * d;
+                        }
+                    }
+                    double var = sq / m;
+                    mu = (float) mean;
+                    rs = (float) (1.0 / Math.sqrt(var + eps));
+                    if (rmd != null) {
+                        int a = rmo + ch * rms, b = rvo + ch * rvs;
+                        rmd[a] = (float) ((1 - momentum) * rmd[a] + momentum * mean);
+                        rvd[b] = (float) ((1 - momentum) * rvd[b] + momentum * (sq / (m - 1)));
+                    }
+                } else {
+                    mu = rmd[rmo + ch * rms];
+                    rs = (float) (1.0 / Math.sqrt(rvd[rvo + ch * rvs] + eps));
+                }
+                stats[ch] = mu;
+                stats[c + ch] = rs;
+                float scale = wd == null ? rs : rs * wd[wo + ch];
+                float shift = (bd == null ? 0f : bd[bo + ch]) - mu * scale;
+                for (int i = 0; i < n; i++) {
+                    int off = (i * c + ch) * s;
+                    for (int j = 0; j < s; j++) y[off + j] = xd[xo + off + j] * scale + shift;
+                }
+            }
+        });
+        boolean needX = xc.requiresGrad(), needW = wc != null && wc.requiresGrad(), needB = bc != null && bc.requiresGrad();
+        Tensor saved = Tensor.of(stats, 2, c);
+        return Tensor.result(Tensor.of(y, xs), "batchNorm", new Tensor[] {xc, wc, bc}, new Tensor[] {xc, wc, saved}, (g, sv) -> {
+            Tensor gc = g.contiguous();
+            float[] gd = gc.storage(), sx = sv[0].storage(), sw = sv[1] == null ? null : sv[1].storage(), st = sv[2].storage();
+            int go = gc.offset(), so = sv[0].offset(), swo = sv[1] == null ? 0 : sv[1].offset();
+            float[] gx = needX ? new float[n * c * s] : null, gw = needW ? new float[c] : null, gb = needB ? new float[c] : null;
+            Parallel.forRange(c, grain, (from, to) -> {
+                for (int ch = from; ch < to; ch++) {
+                    float mu = st[ch], rs = st[c + ch];
+                    double sg = 0, sgx = 0;
+                    for (int i = 0; i < n; i++) {
+                        int off = (i * c + ch) * s;
+                        for (int j = 0; j < s; j++) {
+                            float gv = gd[go + off + j];
+                            sg += gv;
+                            sgx += gv * ((sx[so + off + j] - mu) * rs);
+                        }
+                    }
+                    if (gw != null) gw[ch] = (float) sgx;
+                    if (gb != null) gb[ch] = (float) sg;
+                    if (gx == null) continue;
+                    float scale = sw == null ? rs : rs * sw[swo + ch];
+                    if (training) {
+                        float mg = (float) (sg / m), mgx = (float) (sgx / m);
+                        for (int i = 0; i < n; i++) {
+                            int off = (i * c + ch) * s;
+                            for (int j = 0; j < s; j++) {
+                                float h = (sx[so + off + j] - mu) * rs;
+                                gx[off + j] = scale * (gd[go + off + j] - mg - h * mgx);
+                            }
+                        }
+                    } else {
+                        for (int i = 0; i < n; i++) {
+                            int off = (i * c + ch) * s;
+                            for (int j = 0; j < s; j++) gx[off + j] = scale * gd[go + off + j];
+                        }
+                    }
+                }
+            });
+            return new Tensor[] {needX ? Tensor.of(gx, xs) : null, needW ? Tensor.of(gw, c) : null, needB ? Tensor.of(gb, c) : null};
+        });
+    }
+}

@@ -1,0 +1,90 @@
+package dev.jgrad.nn;
+
+import java.util.Arrays;
+
+/**
+ * Unfolds image patches into the columns of a matrix (im2col) and folds them back, adding (col2im), so
+ * that a convolution becomes one matrix product.
+ *
+ * <p>For one image of C channels and a window w, the column matrix has K = C * kh * kw rows, row
+ * (c * kh + i) * kw + j holding input channel c shifted by kernel tap (i, j) at every output position
+ * oy * OW + ox. Taps that fall in the padding are zeros. Several images may share one matrix side by side
+ * (image b at columns b * OH * OW ...), which is how small feature maps make a GEMM wide enough to be fast.
+ *
+ * <p>Each (row, oy) segment is split once into a left padding run, a valid run and a right padding run,
+ * so the inner loop is a straight copy at stride 1 and never tests bounds.
+ */
+final class Im2Col {
+    private Im2Col() {}
+
+    /**
+     * Writes the K x (OH*OW) column block of one image into cols at colOff (row stride ldCols).
+     * x holds C planes of H x W starting at xOff.
+     */
+    static void im2col(float[] x, int xOff, int c, int h, int w, Window2d win, int oh, int ow,
+                       float[] cols, int colOff, int ldCols) {
+        for (int ch = 0; ch < c; ch++) {
+            int plane = xOff + ch * h * w;
+            for (int i = 0; i < win.kh(); i++) {
+                for (int j = 0; j < win.kw(); j++) {
+                    int row = colOff + ((ch * win.kh() + i) * win.kw() + j) * ldCols;
+                    int shiftW = j * win.dw() - win.pw();
+                    int lo = validStart(shiftW, win.sw(), ow), hi = Math.max(lo, validEnd(shiftW, win.sw(), w, ow));
+                    for (int oy = 0; oy < oh; oy++) {
+                        int iy = oy * win.sh() - win.ph() + i * win.dh();
+                        int d = row + oy * ow;
+                        if (iy < 0 || iy >= h) {
+                            Arrays.fill(cols, d, d + ow, 0f);
+                            continue;
+                        }
+                        int src = plane + iy * w + shiftW;
+                        if (lo > 0) Arrays.fill(cols, d, d + lo, 0f);
+                        if (win.sw() == 1) {
+                            System.arraycopy(x, src + lo, cols, d + lo, hi - lo);
+                        } else {
+                            int s = win.sw();
+                            for (int ox = lo; ox < hi; ox++) cols[d + ox] = x[src + ox * s];
+                        }
+                        if (hi < ow) Arrays.fill(cols, d + hi, d + ow, 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Adds the column block back onto the image it came from (the adjoint of im2col): gx += fold(cols). */
+    static void col2im(float[] cols, int colOff, int ldCols, int c, int h, int w, Window2d win, int oh, int ow,
+                       float[] gx, int xOff) {
+        for (int ch = 0; ch < c; ch++) {
+            int plane = xOff + ch * h * w;
+            for (int i = 0; i < win.kh(); i++) {
+                for (int j = 0; j < win.kw(); j++) {
+                    int row = colOff + ((ch * win.kh() + i) * win.kw() + j) * ldCols;
+                    int shiftW = j * win.dw() - win.pw();
+                    int lo = validStart(shiftW, win.sw(), ow), hi = Math.max(lo, validEnd(shiftW, win.sw(), w, ow));
+                    for (int oy = 0; oy < oh; oy++) {
+                        int iy = oy * win.sh() - win.ph() + i * win.dh();
+                        if (iy < 0 || iy >= h) continue;
+                        int d = row + oy * ow;
+                        int dst = plane + iy * w + shiftW;
+                        int s = win.sw();
+                        for (int ox = lo; ox < hi; ox++) gx[dst + ox * s] += cols[d + ox];
+                    }
+                }
+            }
+        }
+    }
+
+    /** First ox with ox * stride + shift >= 0. */
+    private static int validStart(int shift, int stride, int ow) {
+        if (shift >= 0) return 0;
+        return Math.min(ow, (-shift + stride - 1) / stride);
+    }
+
+    /** One past the last ox with ox * stride + shift < w. */
+    private static int validEnd(int shift, int stride, int w, int ow) {
+        int last = w - 1 - shift;
+        if (last < 0) return 0;
+        return Math.min(ow, last / stride + 1);
+    }
+}
