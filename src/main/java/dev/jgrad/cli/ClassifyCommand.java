@@ -23,8 +23,10 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         sortOptions = false,
-        description = {"Classifies sentences with a model from 'jgrad train classify': prints the predicted label, its",
-                "probability and the sentence, one line each. Without SENTENCE arguments, reads one sentence per line from stdin."})
+        description = {"Classifies sentences with a model from 'jgrad train classify'. Prints",
+                "one line per sentence: the predicted label, its probability and the",
+                "sentence, tab-separated. Without SENTENCE arguments, reads one sentence",
+                "per line from stdin."})
 final class ClassifyCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", defaultValue = "runs/classify/model.safetensors", paramLabel = "FILE",

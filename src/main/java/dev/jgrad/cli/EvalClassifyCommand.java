@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         sortOptions = false,
-        description = "Prints the accuracy of a sentence classifier on lines of 'text<TAB>label' (SST-2's dev.tsv by default).")
+        description = {"Prints the accuracy of a model from 'jgrad train classify' on lines of",
+                "'text<TAB>label' (SST-2's dev.tsv by default)."})
 final class EvalClassifyCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", defaultValue = "runs/classify/model.safetensors", paramLabel = "FILE",
@@ -29,7 +30,7 @@ final class EvalClassifyCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "FILE", description = "Labelled data (default: ../shared/data/sst2/dev.tsv beside the repository).")
     Path data;
 
-    @Option(names = "--batch", defaultValue = "256", description = "Sentences per batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "256", description = "Sentences per batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Override

@@ -39,11 +39,12 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         sortOptions = false,
-        description = {"Trains a sentence classifier: word embeddings, a (bidirectional) LSTM, pooling over time and a",
-                "linear layer, on lines of 'text<TAB>label' (GLUE SST-2 by default). Keeps the checkpoint with the best",
-                "validation accuracy; test it with 'jgrad eval classify', use it with 'jgrad classify'.",
-                "Tokens: lower-cased, words are runs of letters, digits and apostrophes, every other non-space",
-                "character is a token of its own."})
+        description = {"Trains a sentence classifier on lines of 'text<TAB>label' (by default",
+                "GLUE SST-2): word embeddings, a (bidirectional) LSTM, pooling over time",
+                "and a linear layer. Keeps the checkpoint with the best validation",
+                "accuracy; score it with 'jgrad eval classify', use it with 'jgrad classify'.",
+                "Tokens: lower-cased; a word is a run of letters, digits and apostrophes;",
+                "any other non-space character is a token of its own."})
 final class TrainClassifyCommand implements Callable<Integer> {
 
     @Option(names = "--train", paramLabel = "FILE",
@@ -54,64 +55,64 @@ final class TrainClassifyCommand implements Callable<Integer> {
             description = "Validation data (default: SST-2's dev.tsv when --train is the default, else --valid-fraction of the training data).")
     Path valid;
 
-    @Option(names = "--valid-fraction", defaultValue = "0.1",
+    @Option(names = "--valid-fraction", paramLabel = "F", defaultValue = "0.1",
             description = "Share of the training data held out for validation when there is no --valid (default: ${DEFAULT-VALUE}).")
     double validFraction;
 
-    @Option(names = "--min-freq", defaultValue = "1", description = "Occurrences a word needs in the training data to enter the vocabulary (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--min-freq", paramLabel = "N", defaultValue = "1", description = "Occurrences a word needs in the training data to enter the vocabulary (default: ${DEFAULT-VALUE}).")
     int minFreq;
 
-    @Option(names = "--max-vocab", defaultValue = "0", description = "Vocabulary size limit including <pad> and <unk>, 0 for none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-vocab", paramLabel = "N", defaultValue = "0", description = "Vocabulary size limit including <pad> and <unk>, 0 for none (default: ${DEFAULT-VALUE}).")
     int maxVocab;
 
     @Option(names = "--case-sensitive", description = "Keep upper case (default: lower-case everything).")
     boolean caseSensitive;
 
-    @Option(names = "--embed", defaultValue = "128", description = "Embedding size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--embed", paramLabel = "N", defaultValue = "128", description = "Embedding size (default: ${DEFAULT-VALUE}).")
     int embed;
 
-    @Option(names = "--hidden", defaultValue = "128", description = "LSTM hidden size per direction (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hidden", paramLabel = "N", defaultValue = "128", description = "LSTM hidden size per direction (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--layers", defaultValue = "1", description = "LSTM layers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", paramLabel = "N", defaultValue = "1", description = "LSTM layers (default: ${DEFAULT-VALUE}).")
     int layers;
 
     @Option(names = "--bidirectional", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Read each sentence in both directions (default: ${DEFAULT-VALUE}; --no-bidirectional for one).")
     boolean bidirectional;
 
-    @Option(names = "--pooling", defaultValue = "max", description = "max, mean or last (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pooling", paramLabel = "KIND", defaultValue = "max", description = "max, mean or last (default: ${DEFAULT-VALUE}).")
     String pooling;
 
-    @Option(names = "--dropout", defaultValue = "0.5", description = "Dropout on the embeddings and before the output layer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dropout", paramLabel = "P", defaultValue = "0.5", description = "Dropout on the embeddings and before the output layer (default: ${DEFAULT-VALUE}).")
     double dropout;
 
-    @Option(names = "--optimizer", defaultValue = "adam", description = "adam or adamw (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam", description = "adam or adamw (default: ${DEFAULT-VALUE}).")
     String optimizer;
 
-    @Option(names = "--lr", defaultValue = "2e-3", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "2e-3", description = "Learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--weight-decay", defaultValue = "0", description = "Weight decay; decoupled with adamw (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "0", description = "Weight decay; decoupled with adamw (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--clip", defaultValue = "5", description = "Clip the gradient's global L2 norm to this, 0 for no clipping (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--clip", paramLabel = "NORM", defaultValue = "5", description = "Clip the gradient's global L2 norm to this, 0 for no clipping (default: ${DEFAULT-VALUE}).")
     double clip;
 
-    @Option(names = "--batch", defaultValue = "64", description = "Sentences per batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Sentences per batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--epochs", defaultValue = "5", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--patience", defaultValue = "2",
+    @Option(names = "--patience", paramLabel = "N", defaultValue = "2",
             description = "Stop after this many epochs without a better validation accuracy, 0 to never stop early (default: ${DEFAULT-VALUE}).")
     int patience;
 
-    @Option(names = "--limit", defaultValue = "0", description = "Use only the first N training examples, 0 for all (for quick trials).")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Use only the first N training examples, 0 for all (for quick trials).")
     int limit;
 
-    @Option(names = "--seed", defaultValue = "1234", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1234", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--out", defaultValue = "runs/classify", paramLabel = "DIR",
