@@ -91,6 +91,41 @@ public final class Functional {
         }
     }
 
+    // ---------------------------------------------------------------- attention
+
+    /** Scaled dot-product attention without mask or dropout; see the full form below. */
+    public static AttentionOutput scaledDotProductAttention(Tensor query, Tensor key, Tensor value) {
+        return scaledDotProductAttention(query, key, value, null, 0.0, false);
+    }
+
+    /** With the default scale 1/sqrt(E) and the default generator for dropout. */
+    public static AttentionOutput scaledDotProductAttention(Tensor query, Tensor key, Tensor value, AttentionMask attnMask,
+                                                            double dropoutP, boolean isCausal) {
+        return scaledDotProductAttention(query, key, value, attnMask, dropoutP, isCausal, 1 / Math.sqrt(query.size(-1)),
+                Generator.defaultGenerator());
+    }
+
+    /**
+     * softmax(Q K^T * scale + mask) V (F.scaled_dot_product_attention, arguments in its order), for query
+     * [..., L, E], key [..., S, E] and value [..., S, Ev]; the batch dims broadcast, the output is
+     * [..., L, Ev]. The weights [..., L, S] are returned too (they exist anyway).
+     *
+     * <p>attnMask broadcasts to [..., L, S]; a bool mask hides keys where it is nonzero (the convention of
+     * nn.MultiheadAttention, not PyTorch 2's SDPA, where True means "attend"), an additive mask is added
+     * to the scores. isCausal hides key j from query i when j > i (PyTorch's top-left alignment); unlike
+     * PyTorch it may be combined with attnMask, both then apply. dropoutP > 0 drops weights (scaling the
+     * rest by 1/(1-p)) whenever it is called: pass 0 outside training, as modules do.
+     *
+     * <p>A query row whose keys are all masked gets all-zero weights, so a zero output and no gradient,
+     * where PyTorch 1.13 gives NaN that then poisons every gradient in the batch (a padded-out sequence,
+     * or a causal mask combined with left padding). Computed as two batched GEMMs around one fused
+     * masked-softmax op.
+     */
+    public static AttentionOutput scaledDotProductAttention(Tensor query, Tensor key, Tensor value, AttentionMask attnMask,
+                                                            double dropoutP, boolean isCausal, double scale, Generator gen) {
+        return ScaledDotProductAttention.compute("scaledDotProductAttention", query, key, value, attnMask, dropoutP, isCausal, 0, scale, gen);
+    }
+
     // ---------------------------------------------------------------- activations
 
     public static Tensor relu(Tensor x) {

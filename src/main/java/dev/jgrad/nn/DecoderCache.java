@@ -1,0 +1,68 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.tensor.IntTensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The key/value caches of a whole {@link TransformerDecoder}: for every layer, one for self-attention
+ * (grows by one position per step) and one for cross-attention (the projected encoder memory, computed
+ * at the first step). Typical greedy or beam decoding:
+ *
+ * <pre>{@code
+ * DecoderCache cache = decoder.newCache();
+ * try (var _ = GradMode.noGrad()) {
+ *     for (int t = 0; t < maxLen; t++) {
+ *         Tensor y = decoder.forward(embed(lastTokens, t), memory, null, null, null, memoryPadding, true, false, cache);
+ *         ... pick tokens; for beam search: cache.reorder(survivingBeamRows) ...
+ *     }
+ * }
+ * }</pre>
+ */
+public final class DecoderCache {
+    private final List<KVCache> selfAttention = new ArrayList<>(), crossAttention = new ArrayList<>();
+
+    public DecoderCache(int numLayers) {
+        if (numLayers < 1) throw new IllegalArgumentException("DecoderCache: numLayers must be positive, got " + numLayers);
+        for (int i = 0; i < numLayers; i++) {
+            selfAttention.add(KVCache.forSelfAttention());
+            crossAttention.add(KVCache.forCrossAttention());
+        }
+    }
+
+    public int numLayers() {
+        return selfAttention.size();
+    }
+
+    public KVCache selfAttention(int layer) {
+        return selfAttention.get(checkLayer(layer));
+    }
+
+    public KVCache crossAttention(int layer) {
+        return crossAttention.get(checkLayer(layer));
+    }
+
+    /** How many target positions have been decoded (the length of the self-attention caches). */
+    public int length() {
+        return selfAttention.getFirst().length();
+    }
+
+    /** Reorders the batch rows of every cache (see {@link KVCache#reorder}). */
+    public void reorder(IntTensor batchIndices) {
+        for (KVCache c : selfAttention) c.reorder(batchIndices);
+        for (KVCache c : crossAttention) c.reorder(batchIndices);
+    }
+
+    public void clear() {
+        for (KVCache c : selfAttention) c.clear();
+        for (KVCache c : crossAttention) c.clear();
+    }
+
+    private int checkLayer(int layer) {
+        if (layer < 0 || layer >= selfAttention.size()) {
+            throw new IndexOutOfBoundsException("DecoderCache: layer " + layer + " is out of range for " + selfAttention.size() + " layers");
+        }
+        return layer;
+    }
+}

@@ -1,0 +1,283 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.tensor.Generator;
+import dev.jgrad.tensor.Shape;
+import dev.jgrad.tensor.Tensor;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Multi-head attention (torch.nn.MultiheadAttention): project query, key and value, split the embedding
+ * into numHeads heads of embedDim / numHeads, run scaled dot-product attention in every head at once,
+ * concatenate the heads and project the result.
+ *
+ * <p>Parameters are PyTorch's, by name and layout, so state dicts move both ways: {@code in_proj_weight}
+ * [3E, E] (the query, key and value projections stacked in that order), {@code in_proj_bias} [3E], and the
+ * child Linear {@code out_proj} ({@code out_proj.weight} [E, E], {@code out_proj.bias} [E]). kdim and vdim
+ * other than embedDim, add_bias_kv and add_zero_attn are not supported.
+ *
+ * <p>Shapes, with L the target (query) length, S the source (key) length, B the batch:
+ * query [L, B, E], key and value [S, B, E] ([B, L, E] and [B, S, E] when batchFirst; [L, E] and [S, E]
+ * unbatched). Output [L, B, E] (or [B, L, E], or [L, E]); weights averaged over heads [B, L, S], or per
+ * head [B, numHeads, L, S] (unbatched: [L, S] or [numHeads, L, S]).
+ *
+ * <p>Masks ({@link AttentionMask}, bool = nonzero means "not allowed", or additive): keyPaddingMask [B, S]
+ * ([S] unbatched), attnMask [L, S] or [B * numHeads, L, S]; isCausal hides key j from query i when j > i
+ * and, unlike PyTorch 2's hint of the same name, needs no attnMask and combines with one. A query whose
+ * keys are all masked gets zero weights and output out_proj.bias (PyTorch 1.13: NaN).
+ *
+ * <p>When query, key and value are the same tensor (self-attention) the three projections are one GEMM.
+ * With a {@link KVCache}, only the new positions are passed and projected (see there); the result equals
+ * the corresponding rows of the full computation.
+ */
+// Constructors register parameters, as PyTorch modules do in __init__; Module's maps exist by then.
+@SuppressWarnings("this-escape")
+public class MultiheadAttention extends Module {
+    private final int embedDim, numHeads, headDim;
+    private final double dropout;
+    private final boolean batchFirst;
+    private final Linear outProj;
+
+    /** No dropout, biases, sequence-first: PyTorch's defaults. */
+    public MultiheadAttention(int embedDim, int numHeads) {
+        this(embedDim, numHeads, 0.0, true, false);
+    }
+
+    public MultiheadAttention(int embedDim, int numHeads, double dropout, boolean bias, boolean batchFirst) {
+        this(embedDim, numHeads, dropout, bias, batchFirst, Generator.defaultGenerator());
+    }
+
+    /**
+     * PyTorch's initialisation: in_proj_weight Xavier-uniform, in_proj_bias and out_proj.bias zero,
+     * out_proj.weight as any Linear.
+     *
+     * @param dropout probability of dropping an attention weight, in training only
+     */
+    public MultiheadAttention(int embedDim, int numHeads, double dropout, boolean bias, boolean batchFirst, Generator gen) {
+        if (embedDim < 1 || numHeads < 1) {
+            throw new IllegalArgumentException("MultiheadAttention: embed_dim and num_heads must be positive, got " + embedDim + " and " + numHeads);
+        }
+        if (embedDim % numHeads != 0) {
+            throw new IllegalArgumentException("MultiheadAttention: embed_dim " + embedDim + " must be divisible by num_heads " + numHeads);
+        }
+        Functional.checkDropoutP(dropout);
+        this.embedDim = embedDim;
+        this.numHeads = numHeads;
+        this.headDim = embedDim / numHeads;
+        this.dropout = dropout;
+        this.batchFirst = batchFirst;
+        Parameter w = registerParameter("in_proj_weight", new Parameter(Tensor.zeros(3 * embedDim, embedDim)));
+        registerParameter("in_proj_bias", bias ? new Parameter(Tensor.zeros(3 * embedDim)) : null);
+        outProj = registerModule("out_proj", new Linear(embedDim, embedDim, bias, gen));
+        Init.xavierUniform(w, 1.0, gen);
+        if (bias) Init.zeros(outProj.bias());
+    }
+
+    public int embedDim() {
+        return embedDim;
+    }
+
+    public int numHeads() {
+        return numHeads;
+    }
+
+    public int headDim() {
+        return headDim;
+    }
+
+    public double dropout() {
+        return dropout;
+    }
+
+    public boolean batchFirst() {
+        return batchFirst;
+    }
+
+    /** [3E, E]: rows [0, E) project the query, [E, 2E) the key, [2E, 3E) the value. */
+    public Parameter inProjWeight() {
+        return ownParameter("in_proj_weight");
+    }
+
+    /** [3E], or null without bias. */
+    public Parameter inProjBias() {
+        return ownParameter("in_proj_bias");
+    }
+
+    public Linear outProj() {
+        return outProj;
+    }
+
+    /** No masks; weights averaged over heads. */
+    public AttentionOutput forward(Tensor query, Tensor key, Tensor value) {
+        return forward(query, key, value, null, true, null, true, false, null);
+    }
+
+    /** PyTorch's forward(query, key, value, key_padding_mask, need_weights, attn_mask); weights averaged over heads. */
+    public AttentionOutput forward(Tensor query, Tensor key, Tensor value, AttentionMask keyPaddingMask, boolean needWeights,
+                                   AttentionMask attnMask) {
+        return forward(query, key, value, keyPaddingMask, needWeights, attnMask, true, false, null);
+    }
+
+    public AttentionOutput forward(Tensor query, Tensor key, Tensor value, AttentionMask keyPaddingMask, boolean needWeights,
+                                   AttentionMask attnMask, boolean averageAttnWeights, boolean isCausal) {
+        return forward(query, key, value, keyPaddingMask, needWeights, attnMask, averageAttnWeights, isCausal, null);
+    }
+
+    /**
+     * The full forward. With a cache, query/key/value hold only the new positions, S counts the cached
+     * ones too (masks are [L, S] and [B, S] over all of them), and isCausal lets new query i see keys up to
+     * position {@code cache.length() + i}. A filled cross-attention cache ignores key and value (they may
+     * be null then).
+     *
+     * @param needWeights        whether to return the attention weights (else weights() is null)
+     * @param averageAttnWeights average the weights over heads (PyTorch's default) or return them per head
+     * @param cache              keys and values of earlier calls, or null
+     */
+    public AttentionOutput forward(Tensor query, Tensor key, Tensor value, AttentionMask keyPaddingMask, boolean needWeights,
+                                   AttentionMask attnMask, boolean averageAttnWeights, boolean isCausal, KVCache cache) {
+        String who = "MultiheadAttention";
+        boolean reuseKV = cache != null && !cache.isSelfAttention() && !cache.isEmpty();
+        if (reuseKV) {
+            key = null;
+            value = null;
+        } else if (key == null || value == null) {
+            throw new IllegalArgumentException(who + ": key and value are required (they may be null only with a filled cross-attention KVCache)");
+        }
+        boolean batched = checkInputs(who, query, key, value);
+        Tensor q = toBatchFirst(query, batched), k = key == null ? null : toBatchFirst(key, batched), v = value == null ? null : toBatchFirst(value, batched);
+        int B = q.size(0), L = q.size(1);
+
+        // In-projection: one GEMM for self-attention, two for key == value (cross-attention), else three.
+        Tensor w = inProjWeight(), b = inProjBias();
+        Tensor qp, kp = null, vp = null;
+        if (query == key && key == value) {
+            List<Tensor> qkv = Functional.linear(q, w, b).chunk(3, -1);
+            qp = qkv.get(0);
+            kp = qkv.get(1);
+            vp = qkv.get(2);
+        } else {
+            qp = Functional.linear(q, rows(w, 0, 1), rows(b, 0, 1));
+            if (k != null && key == value) {
+                List<Tensor> kv = Functional.linear(k, rows(w, 1, 2), rows(b, 1, 2)).chunk(2, -1);
+                kp = kv.get(0);
+                vp = kv.get(1);
+            } else if (k != null) {
+                kp = Functional.linear(k, rows(w, 1, 1), rows(b, 1, 1));
+                vp = Functional.linear(v, rows(w, 2, 1), rows(b, 2, 1));
+            }
+        }
+        Tensor qh = splitHeads(qp);
+        Tensor kh = kp == null ? null : splitHeads(kp), vh = vp == null ? null : splitHeads(vp);
+        int past = 0;
+        if (cache != null) {
+            if (cache.isSelfAttention()) past = cache.length();
+            if (!cache.isEmpty() && cache.batchSize() != B) {
+                throw new IllegalArgumentException(who + ": the query's batch size " + B + " differs from the KVCache's " + cache.batchSize()
+                        + " (reorder() the cache when the batch changes, clear() it for a new batch)");
+            }
+            Tensor[] kv = cache.update(who, kh, vh);
+            kh = kv[0];
+            vh = kv[1];
+        }
+        int S = kh.size(2);
+
+        AttentionMask mask = AttentionMask.combine(attnMaskForHeads(who, attnMask, batched, B, L, S), keyPaddingMaskForHeads(who, keyPaddingMask, batched, B, S));
+        double p = isTraining() ? dropout : 0.0;
+        AttentionOutput att = ScaledDotProductAttention.compute(who, qh, kh, vh, mask, p, isCausal, past, 1 / Math.sqrt(headDim),
+                Generator.defaultGenerator());
+
+        // [B, H, L, Dh] -> [B, L, E] or [L, B, E], heads concatenated, then the output projection.
+        Tensor merged = att.output().permute(batched && !batchFirst ? new int[] {2, 0, 1, 3} : new int[] {0, 2, 1, 3});
+        Tensor out = outProj.forward(merged.reshape(batched && !batchFirst ? new int[] {L, B, embedDim} : new int[] {B, L, embedDim}));
+        if (!batched) out = out.squeeze(0);
+
+        Tensor weights = null;
+        if (needWeights) {
+            weights = averageAttnWeights ? att.weights().mean(1, false) : att.weights();
+            if (!batched) weights = weights.squeeze(0);
+        }
+        return new AttentionOutput(out, weights);
+    }
+
+    /** Rows [part * E, (part + count) * E) of the packed in-projection weight or bias (a view). */
+    private Tensor rows(Tensor packed, int part, int count) {
+        return packed == null ? null : packed.narrow(0, part * embedDim, count * embedDim);
+    }
+
+    /** [B, T, E] to [B, numHeads, T, headDim]. */
+    private Tensor splitHeads(Tensor x) {
+        return x.reshape(x.size(0), x.size(1), numHeads, headDim).permute(0, 2, 1, 3);
+    }
+
+    private Tensor toBatchFirst(Tensor x, boolean batched) {
+        if (!batched) return x.unsqueeze(0);
+        return batchFirst ? x : x.transpose(0, 1);
+    }
+
+    /** Checks ranks, embedding sizes and batch sizes; returns whether the input is batched. */
+    private boolean checkInputs(String who, Tensor query, Tensor key, Tensor value) {
+        String layout = batchFirst ? "[batch, seq, " + embedDim + "]" : "[seq, batch, " + embedDim + "]";
+        if ((query.dim() != 2 && query.dim() != 3) || query.size(-1) != embedDim) {
+            throw new IllegalArgumentException(who + ": expected query of shape " + layout + " (or unbatched [seq, " + embedDim + "]), got "
+                    + Shape.str(query.shape()));
+        }
+        boolean batched = query.dim() == 3;
+        for (Tensor t : new Tensor[] {key, value}) {
+            if (t == null) continue;
+            String name = t == key ? "key" : "value";
+            if (t.dim() != query.dim() || t.size(-1) != embedDim) {
+                throw new IllegalArgumentException(who + ": " + name + " of shape " + Shape.str(t.shape()) + " does not match query of shape "
+                        + Shape.str(query.shape()) + ": expected " + (batched ? layout : "[seq, " + embedDim + "]"));
+            }
+            int bd = batchFirst ? 0 : 1;
+            if (batched && t.size(bd) != query.size(bd)) {
+                throw new IllegalArgumentException(who + ": " + name + " of shape " + Shape.str(t.shape()) + " has batch size " + t.size(bd)
+                        + " but query of shape " + Shape.str(query.shape()) + " has " + query.size(bd));
+            }
+        }
+        if (key != null && value != null && !java.util.Arrays.equals(key.shape(), value.shape())) {
+            throw new IllegalArgumentException(who + ": key shape " + Shape.str(key.shape()) + " does not match value shape " + Shape.str(value.shape()));
+        }
+        return batched;
+    }
+
+    /** [L, S] or [B * numHeads, L, S] (unbatched: [numHeads, L, S]) to something that broadcasts to [B, H, L, S]. */
+    private AttentionMask attnMaskForHeads(String who, AttentionMask m, boolean batched, int B, int L, int S) {
+        if (m == null) return null;
+        int[] s = m.shape();
+        if (s.length == 2) {
+            if (s[0] != L || s[1] != S) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: the shape of the 2D attn_mask is %s, but should be %s (target length L, source length S)",
+                        who, Shape.str(s), Shape.str(new int[] {L, S})));
+            }
+            return m;
+        }
+        if (s.length == 3) {
+            int[] want = {B * numHeads, L, S};
+            if (!java.util.Arrays.equals(s, want)) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: the shape of the 3D attn_mask is %s, but should be %s (%s, L, S)",
+                        who, Shape.str(s), Shape.str(want), batched ? "batch * num_heads" : "num_heads"));
+            }
+            return m.reshape(B, numHeads, L, S);
+        }
+        throw new IllegalArgumentException(who + ": attn_mask must be 2-D [L, S] or 3-D [batch * num_heads, L, S], got shape " + Shape.str(s));
+    }
+
+    /** [B, S] (unbatched: [S]) to [B, 1, 1, S]. */
+    private static AttentionMask keyPaddingMaskForHeads(String who, AttentionMask m, boolean batched, int B, int S) {
+        if (m == null) return null;
+        int[] want = batched ? new int[] {B, S} : new int[] {S};
+        if (!java.util.Arrays.equals(m.shape(), want)) {
+            throw new IllegalArgumentException(who + ": expected key_padding_mask of shape " + Shape.str(want) + (batched ? " (batch, source length)" : " (source length)")
+                    + ", but got " + Shape.str(m.shape()));
+        }
+        return m.reshape(B, 1, 1, S);
+    }
+
+    @Override
+    protected String extraRepr() {
+        return String.format(Locale.ROOT, "embed_dim=%d, num_heads=%d, dropout=%s, batch_first=%s", embedDim, numHeads, dropout,
+                batchFirst ? "True" : "False");
+    }
+}

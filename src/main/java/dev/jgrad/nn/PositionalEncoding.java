@@ -1,0 +1,85 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.tensor.Shape;
+import dev.jgrad.tensor.Tensor;
+
+/**
+ * The sinusoidal positional encoding of "Attention Is All You Need", added to the input, then dropout
+ * (as in PyTorch's Transformer tutorial; PyTorch itself has no such module):
+ * PE(pos, 2i) = sin(pos / 10000^(2i / dModel)), PE(pos, 2i + 1) = cos(pos / 10000^(2i / dModel)).
+ *
+ * <p>Input [B, T, dModel] with batchFirst, else [T, B, dModel]. The table for maxLen positions is a
+ * non-persistent buffer "pe" [maxLen, dModel]: computed in double, rounded once, and left out of the
+ * state dict since it is rebuilt from the constructor's arguments. {@link #forward(Tensor, int)} starts at
+ * a later position, for incremental decoding.
+ */
+// Constructors register buffers, as PyTorch modules do in __init__; Module's maps exist by then.
+@SuppressWarnings("this-escape")
+public class PositionalEncoding extends Module implements UnaryModule {
+    private final int dModel, maxLen;
+    private final boolean batchFirst;
+    private final Dropout dropout;
+    private final Tensor pe;
+
+    /** maxLen 5000, sequence-first, as the tutorial. */
+    public PositionalEncoding(int dModel, double dropout) {
+        this(dModel, dropout, 5000, false);
+    }
+
+    public PositionalEncoding(int dModel, double dropout, int maxLen, boolean batchFirst) {
+        if (dModel < 1 || maxLen < 1) {
+            throw new IllegalArgumentException("PositionalEncoding: d_model and max_len must be positive, got " + dModel + " and " + maxLen);
+        }
+        this.dModel = dModel;
+        this.maxLen = maxLen;
+        this.batchFirst = batchFirst;
+        this.dropout = registerModule("dropout", new Dropout(dropout));
+        pe = registerBuffer("pe", table(maxLen, dModel), false);
+    }
+
+    /** The [length, dModel] sinusoid table. */
+    public static Tensor table(int length, int dModel) {
+        float[] d = new float[length * dModel];
+        for (int pos = 0; pos < length; pos++) {
+            for (int i = 0; 2 * i < dModel; i++) {
+                double angle = pos / Math.pow(10000.0, 2.0 * i / dModel);
+                d[pos * dModel + 2 * i] = (float) Math.sin(angle);
+                if (2 * i + 1 < dModel) d[pos * dModel + 2 * i + 1] = (float) Math.cos(angle);
+            }
+        }
+        return Tensor.of(d, length, dModel);
+    }
+
+    public int dModel() {
+        return dModel;
+    }
+
+    public int maxLen() {
+        return maxLen;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return forward(x, 0);
+    }
+
+    /** Adds the encodings of positions start, start + 1, ... (start = tokens already decoded). */
+    public Tensor forward(Tensor x, int start) {
+        if (x.dim() != 3 || x.size(-1) != dModel) {
+            throw new IllegalArgumentException("PositionalEncoding: expected input of shape " + (batchFirst ? "[batch, seq, " : "[seq, batch, ")
+                    + dModel + "], got " + Shape.str(x.shape()));
+        }
+        int T = x.size(batchFirst ? 1 : 0);
+        if (start < 0 || (long) start + T > maxLen) {
+            throw new IllegalArgumentException("PositionalEncoding: positions [" + start + ", " + ((long) start + T) + ") of input "
+                    + Shape.str(x.shape()) + " exceed max_len " + maxLen);
+        }
+        Tensor rows = pe.narrow(0, start, T);
+        return dropout.forward(x.add(batchFirst ? rows : rows.unsqueeze(1)));
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "d_model=" + dModel + ", max_len=" + maxLen + ", batch_first=" + (batchFirst ? "True" : "False");
+    }
+}

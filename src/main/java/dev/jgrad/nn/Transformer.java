@@ -1,0 +1,98 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.tensor.Generator;
+import dev.jgrad.tensor.Shape;
+import dev.jgrad.tensor.Tensor;
+
+/**
+ * The encoder-decoder Transformer of "Attention Is All You Need" (torch.nn.Transformer), without
+ * embeddings, positional encodings or the output projection, which the model around it adds (see
+ * {@link PositionalEncoding}; the paper scales embeddings by sqrt(dModel) first).
+ *
+ * <p>Children: {@code encoder} ({@link TransformerEncoder} with a final {@code norm}) and {@code decoder}
+ * ({@link TransformerDecoder} with a final {@code norm}), so parameter names match PyTorch's, e.g.
+ * "encoder.layers.0.self_attn.in_proj_weight" or "decoder.norm.bias". As PyTorch does, every parameter
+ * with more than one dimension is then re-initialised Xavier-uniform.
+ *
+ * <p>src [S, B, dModel], tgt [T, B, dModel] ([B, S, dModel] and [B, T, dModel] with batchFirst); the
+ * output is [T, B, dModel] (or [B, T, dModel]). For training a translation model:
+ * <pre>{@code
+ * Tensor out = transformer.forward(src, tgt, null, AttentionMask.causal(T), null,
+ *         AttentionMask.padding(srcIds, pad), AttentionMask.padding(tgtIds, pad), AttentionMask.padding(srcIds, pad));
+ * }</pre>
+ * For decoding, run {@code encoder().forward(src, null, srcPadding)} once and then
+ * {@code decoder().forward(...)} step by step with a {@link DecoderCache}.
+ */
+// Constructors register modules, as PyTorch modules do in __init__; Module's maps exist by then.
+@SuppressWarnings("this-escape")
+public class Transformer extends Module {
+    private final TransformerLayerOptions options;
+    private final TransformerEncoder encoder;
+    private final TransformerDecoder decoder;
+
+    /** PyTorch's defaults: d_model 512, 8 heads, 6 + 6 layers, dim_feedforward 2048, dropout 0.1. */
+    public Transformer() {
+        this(TransformerLayerOptions.of(512, 8), 6, 6);
+    }
+
+    public Transformer(TransformerLayerOptions options, int numEncoderLayers, int numDecoderLayers) {
+        this(options, numEncoderLayers, numDecoderLayers, Generator.defaultGenerator());
+    }
+
+    public Transformer(TransformerLayerOptions options, int numEncoderLayers, int numDecoderLayers, Generator gen) {
+        this.options = options;
+        int d = options.dModel();
+        encoder = registerModule("encoder", new TransformerEncoder(i -> new TransformerEncoderLayer(options, gen), numEncoderLayers,
+                new LayerNorm(new int[] {d}, options.layerNormEps(), true)));
+        decoder = registerModule("decoder", new TransformerDecoder(i -> new TransformerDecoderLayer(options, gen), numDecoderLayers,
+                new LayerNorm(new int[] {d}, options.layerNormEps(), true)));
+        for (Parameter p : parameters()) {
+            if (p.dim() > 1) Init.xavierUniform(p, 1.0, gen);
+        }
+    }
+
+    public TransformerLayerOptions options() {
+        return options;
+    }
+
+    public TransformerEncoder encoder() {
+        return encoder;
+    }
+
+    public TransformerDecoder decoder() {
+        return decoder;
+    }
+
+    /** No masks at all (note: the decoder is then not causal). */
+    public Tensor forward(Tensor src, Tensor tgt) {
+        return forward(src, tgt, null, null, null, null, null, null);
+    }
+
+    /** PyTorch's forward(src, tgt, src_mask, tgt_mask, memory_mask, src_key_padding_mask, tgt_key_padding_mask, memory_key_padding_mask). */
+    public Tensor forward(Tensor src, Tensor tgt, AttentionMask srcMask, AttentionMask tgtMask, AttentionMask memoryMask,
+                          AttentionMask srcKeyPaddingMask, AttentionMask tgtKeyPaddingMask, AttentionMask memoryKeyPaddingMask) {
+        boolean batched = src.dim() == 3;
+        int bd = options.batchFirst() ? 0 : 1;
+        if (batched && tgt.dim() == 3 && src.size(bd) != tgt.size(bd)) {
+            throw new IllegalArgumentException("Transformer: the batch number of src and tgt must be equal, got src " + Shape.str(src.shape())
+                    + " and tgt " + Shape.str(tgt.shape()) + (options.batchFirst() ? " (batch first)" : " (sequence first)"));
+        }
+        if (src.dim() == 0 || tgt.dim() == 0 || src.size(-1) != options.dModel() || tgt.size(-1) != options.dModel()) {
+            throw new IllegalArgumentException("Transformer: the feature number of src and tgt must be equal to d_model " + options.dModel()
+                    + ", got src " + Shape.str(src.shape()) + " and tgt " + Shape.str(tgt.shape()));
+        }
+        Tensor memory = encoder.forward(src, srcMask, srcKeyPaddingMask);
+        return decoder.forward(tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
+    }
+
+    /**
+     * The [sz, sz] float mask with -inf above the diagonal and 0 elsewhere (PyTorch's static helper);
+     * use it as {@code AttentionMask.additive(...)}, or use {@link AttentionMask#causal(int)}.
+     */
+    public static Tensor generateSquareSubsequentMask(int sz) {
+        if (sz < 0) throw new IllegalArgumentException("generateSquareSubsequentMask: size must be non-negative, got " + sz);
+        float[] d = new float[sz * sz];
+        for (int i = 0; i < sz; i++) for (int j = i + 1; j < sz; j++) d[i * sz + j] = Float.NEGATIVE_INFINITY;
+        return Tensor.of(d, sz, sz);
+    }
+}

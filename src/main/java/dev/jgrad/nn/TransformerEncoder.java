@@ -1,0 +1,58 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.tensor.Tensor;
+
+import java.util.function.IntFunction;
+
+/**
+ * A stack of {@link TransformerEncoderLayer}s with an optional final LayerNorm (torch.nn.TransformerEncoder).
+ * Children: {@code layers} (layers.0, layers.1, ...) and {@code norm} when given, as in PyTorch.
+ *
+ * <p>Built from a prototype layer, every layer starts as a copy of it (PyTorch's deepcopy: identical
+ * initial weights, which nn.Transformer then re-initialises); built from a factory, each layer is
+ * initialised on its own. A pre-norm stack (normFirst) needs the final norm; nn.Transformer adds it.
+ */
+// Constructors register modules, as PyTorch modules do in __init__; Module's maps exist by then.
+@SuppressWarnings("this-escape")
+public class TransformerEncoder extends Module implements UnaryModule {
+    private final ModuleList<TransformerEncoderLayer> layers;
+    private final LayerNorm norm;
+
+    /** numLayers copies of encoderLayer, then norm (may be null). */
+    public TransformerEncoder(TransformerEncoderLayer encoderLayer, int numLayers, LayerNorm norm) {
+        this(i -> encoderLayer.copy(), numLayers, norm);
+    }
+
+    /** Layers made by factory.apply(0 .. numLayers - 1), then norm (may be null). */
+    public TransformerEncoder(IntFunction<TransformerEncoderLayer> factory, int numLayers, LayerNorm norm) {
+        if (numLayers < 1) throw new IllegalArgumentException("TransformerEncoder: num_layers must be positive, got " + numLayers);
+        layers = registerModule("layers", new ModuleList<>());
+        for (int i = 0; i < numLayers; i++) layers.add(factory.apply(i));
+        this.norm = norm == null ? null : registerModule("norm", norm);
+    }
+
+    public ModuleList<TransformerEncoderLayer> layers() {
+        return layers;
+    }
+
+    /** The final LayerNorm, or null. */
+    public LayerNorm norm() {
+        return norm;
+    }
+
+    @Override
+    public Tensor forward(Tensor src) {
+        return forward(src, null, null, false);
+    }
+
+    /** PyTorch's forward(src, mask, src_key_padding_mask). */
+    public Tensor forward(Tensor src, AttentionMask mask, AttentionMask srcKeyPaddingMask) {
+        return forward(src, mask, srcKeyPaddingMask, false);
+    }
+
+    public Tensor forward(Tensor src, AttentionMask mask, AttentionMask srcKeyPaddingMask, boolean isCausal) {
+        Tensor x = src;
+        for (TransformerEncoderLayer layer : layers) x = layer.forward(x, mask, srcKeyPaddingMask, isCausal);
+        return norm == null ? x : norm.forward(x);
+    }
+}
