@@ -1,5 +1,7 @@
 package dev.jgrad.nn;
 
+import dev.jgrad.kernels.Kernels;
+
 import java.util.Arrays;
 
 /**
@@ -12,7 +14,10 @@ import java.util.Arrays;
  * (image b at columns b * OH * OW ...), which is how small feature maps make a GEMM wide enough to be fast.
  *
  * <p>Each (row, oy) segment is split once into a left padding run, a valid run and a right padding run,
- * so the inner loop is a straight copy at stride 1 and never tests bounds.
+ * so the inner loop is a straight copy at stride 1 and never tests bounds. When the output grid has the
+ * input's width at stride 1 (the "same" 3x3 convolutions that dominate a ResNet), one kernel tap's row of
+ * the column matrix is the input plane shifted by a constant: it is moved as one long copy (or one long
+ * vector add in col2im) and only the few entries that wrapped around a row edge are zeroed afterwards.
  */
 final class Im2Col {
     private Im2Col() {}
@@ -30,6 +35,21 @@ final class Im2Col {
                     int row = colOff + ((ch * win.kh() + i) * win.kw() + j) * ldCols;
                     int shiftW = j * win.dw() - win.pw();
                     int lo = validStart(shiftW, win.sw(), ow), hi = Math.max(lo, validEnd(shiftW, win.sw(), w, ow));
+                    if (flat(win, w, ow)) {
+                        int shiftH = i * win.dh() - win.ph();
+                        int y0 = Math.min(oh, Math.max(0, -shiftH)), y1 = Math.max(y0, Math.min(oh, h - shiftH));
+                        if (y0 < y1 && lo < hi) {
+                            // cols[row + q] = x[plane + shiftH * w + shiftW + q] for q = oy * w + ox on the valid rows.
+                            int q0 = y0 * ow + lo, q1 = (y1 - 1) * ow + hi;
+                            System.arraycopy(x, plane + shiftH * w + shiftW + q0, cols, row + q0, q1 - q0);
+                            Arrays.fill(cols, row, row + q0, 0f);
+                            Arrays.fill(cols, row + q1, row + oh * ow, 0f);
+                            zeroEdges(cols, row, y0, y1, ow, lo, hi);
+                        } else {
+                            Arrays.fill(cols, row, row + oh * ow, 0f);
+                        }
+                        continue;
+                    }
                     for (int oy = 0; oy < oh; oy++) {
                         int iy = oy * win.sh() - win.ph() + i * win.dh();
                         int d = row + oy * ow;
@@ -52,9 +72,13 @@ final class Im2Col {
         }
     }
 
-    /** Adds the column block back onto the image it came from (the adjoint of im2col): gx += fold(cols). */
+    /**
+     * Adds the column block back onto the image it came from (the adjoint of im2col): gx += fold(cols).
+     * cols is scratch: entries that stand for padding may be overwritten with zeros.
+     */
     static void col2im(float[] cols, int colOff, int ldCols, int c, int h, int w, Window2d win, int oh, int ow,
                        float[] gx, int xOff) {
+        Kernels kern = Kernels.get();
         for (int ch = 0; ch < c; ch++) {
             int plane = xOff + ch * h * w;
             for (int i = 0; i < win.kh(); i++) {
@@ -62,6 +86,16 @@ final class Im2Col {
                     int row = colOff + ((ch * win.kh() + i) * win.kw() + j) * ldCols;
                     int shiftW = j * win.dw() - win.pw();
                     int lo = validStart(shiftW, win.sw(), ow), hi = Math.max(lo, validEnd(shiftW, win.sw(), w, ow));
+                    if (flat(win, w, ow)) {
+                        int shiftH = i * win.dh() - win.ph();
+                        int y0 = Math.min(oh, Math.max(0, -shiftH)), y1 = Math.max(y0, Math.min(oh, h - shiftH));
+                        if (y0 < y1 && lo < hi) {
+                            int q0 = y0 * ow + lo, q1 = (y1 - 1) * ow + hi;
+                            zeroEdges(cols, row, y0, y1, ow, lo, hi); // padding taps must add nothing
+                            kern.axpy(1f, cols, row + q0, gx, plane + shiftH * w + shiftW + q0, q1 - q0);
+                        }
+                        continue;
+                    }
                     for (int oy = 0; oy < oh; oy++) {
                         int iy = oy * win.sh() - win.ph() + i * win.dh();
                         if (iy < 0 || iy >= h) continue;
@@ -72,6 +106,20 @@ final class Im2Col {
                     }
                 }
             }
+        }
+    }
+
+    /** Stride 1 and an output as wide as the input: a tap's column row is the input shifted by a constant. */
+    private static boolean flat(Window2d win, int w, int ow) {
+        return win.sw() == 1 && win.sh() == 1 && ow == w;
+    }
+
+    /** Zeroes the entries with ox < lo or ox >= hi that lie inside the copied range [y0 * ow + lo, (y1 - 1) * ow + hi). */
+    private static void zeroEdges(float[] cols, int row, int y0, int y1, int ow, int lo, int hi) {
+        for (int oy = y0; oy < y1; oy++) {
+            int d = row + oy * ow;
+            if (oy > y0) for (int ox = 0; ox < lo; ox++) cols[d + ox] = 0f;
+            if (oy < y1 - 1) for (int ox = hi; ox < ow; ox++) cols[d + ox] = 0f;
         }
     }
 
