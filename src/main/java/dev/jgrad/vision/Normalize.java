@@ -1,0 +1,108 @@
+package dev.jgrad.vision;
+
+import dev.jgrad.tensor.Shape;
+import dev.jgrad.tensor.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * Per-channel standardisation, (x - mean[c]) / std[c] (torchvision.transforms.Normalize), for image
+ * tensors [N, C, H, W] or [C, H, W]; the constants of the usual datasets, and {@link #fit} to compute
+ * them from a training set.
+ */
+public record Normalize(float[] mean, float[] std) {
+
+    /** MNIST's pixel mean and standard deviation on [0, 1] images (the values everyone uses). */
+    public static final Normalize MNIST = new Normalize(new float[] {0.1307f}, new float[] {0.3081f});
+    /** Fashion-MNIST's, computed on its training set. */
+    public static final Normalize FASHION_MNIST = new Normalize(new float[] {0.2860f}, new float[] {0.3530f});
+    /** CIFAR-10's per-channel RGB statistics. */
+    public static final Normalize CIFAR10 = new Normalize(new float[] {0.4914f, 0.4822f, 0.4465f}, new float[] {0.2470f, 0.2435f, 0.2616f});
+    /** ImageNet's, which pretrained torchvision models expect. */
+    public static final Normalize IMAGENET = new Normalize(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+
+    public Normalize {
+        if (mean.length == 0 || mean.length != std.length) {
+            throw new IllegalArgumentException("Normalize: mean and std need one value per channel, got " + mean.length + " and " + std.length);
+        }
+        for (float s : std) {
+            if (!(s > 0)) throw new IllegalArgumentException("Normalize: std must be positive, got " + Arrays.toString(std));
+        }
+        mean = mean.clone();
+        std = std.clone();
+    }
+
+    @Override
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    @Override
+    public float[] std() {
+        return std.clone();
+    }
+
+    /** Mean and (population) standard deviation of each channel over all images and pixels of [N, C, H, W]. */
+    public static Normalize fit(Tensor images) {
+        if (images.dim() != 4) throw new IllegalArgumentException("Normalize.fit: images must be [N, C, H, W], got shape " + Shape.str(images.shape()));
+        Tensor x = images.contiguous();
+        int n = x.size(0), c = x.size(1), hw = x.size(2) * x.size(3);
+        float[] d = x.storage();
+        float[] mean = new float[c], std = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            double s = 0, ss = 0;
+            for (int i = 0; i < n; i++) {
+                int off = x.offset() + (i * c + ch) * hw;
+                for (int j = 0; j < hw; j++) s += d[off + j];
+            }
+            double m = s / ((double) n * hw);
+            for (int i = 0; i < n; i++) {
+                int off = x.offset() + (i * c + ch) * hw;
+                for (int j = 0; j < hw; j++) {
+                    double v = d[off + j] - m;
+                    ss += v * v;
+                }
+            }
+            mean[ch] = (float) m;
+            std[ch] = (float) Math.sqrt(ss / ((double) n * hw));
+            if (!(std[ch] > 0)) std[ch] = 1f; // a constant channel: leave its scale alone
+        }
+        return new Normalize(mean, std);
+    }
+
+    /** A new tensor (outside autograd) with (x - mean[c]) / std[c] for the channel dimension of [N, C, H, W] or [C, H, W]. */
+    public Tensor apply(Tensor images) {
+        int rank = images.dim();
+        if (rank != 3 && rank != 4) {
+            throw new IllegalArgumentException("Normalize: expected images [N, C, H, W] or [C, H, W], got shape " + Shape.str(images.shape()));
+        }
+        int cDim = rank - 3, c = images.size(cDim);
+        if (c != mean.length) {
+            throw new IllegalArgumentException("Normalize: " + mean.length + " channel statistics for images of shape "
+                    + Shape.str(images.shape()) + " with " + c + " channels");
+        }
+        float[] out = images.toArray();
+        int hw = images.size(rank - 2) * images.size(rank - 1), planes = out.length / hw;
+        for (int p = 0; p < planes; p++) {
+            int ch = p % c;
+            float m = mean[ch], sd = std[ch];
+            for (int j = p * hw, e = j + hw; j < e; j++) out[j] = (out[j] - m) / sd; // divide, as torchvision does
+        }
+        return Tensor.of(out, images.shape());
+    }
+
+    @Override
+    public String toString() {
+        return "Normalize(mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + ")";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Normalize n && Arrays.equals(mean, n.mean) && Arrays.equals(std, n.std);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(mean) + Arrays.hashCode(std);
+    }
+}
