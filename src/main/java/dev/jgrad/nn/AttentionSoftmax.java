@@ -60,13 +60,16 @@ final class AttentionSoftmax {
                 int base = row * S;
                 int limit = S;
                 if (causal) limit = (int) Math.max(0, Math.min(S, (long) (row % L) + causalOffset + 1));
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < limit; j++) {
-                    float v = xd[xo + base + j] * scale;
-                    if (mdata != null) v += mdata[mrow[row] + j * mstride];
-                    y[base + j] = v;
-                    if (v > max) max = v;
+                if (limit == 0) continue;
+                K.scaleShift(xd, xo + base, scale, 0f, y, base, limit);
+                if (mdata != null) {
+                    if (mstride == 1) {
+                        K.add(y, base, mdata, mrow[row], y, base, limit);
+                    } else {
+                        for (int j = 0; j < limit; j++) y[base + j] += mdata[mrow[row] + j * mstride];
+                    }
                 }
+                float max = K.max(y, base, limit);
                 if (max == Float.NEGATIVE_INFINITY) { // every key masked: zero weights, not NaN
                     java.util.Arrays.fill(y, base, base + limit, 0f);
                     continue;
@@ -84,18 +87,21 @@ final class AttentionSoftmax {
             Tensor gc = g.contiguous();
             float[] gd = gc.storage();
             int go = gc.offset();
+            boolean maskGrad = mask != null && mask.requiresGrad();
+            // Without a mask gradient the scale is folded in: dz = scale * p * (g - dot) in two passes.
+            float factor = maskGrad ? 1f : scale;
             float[] dz = new float[numel];
             Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(S, 1)), (from, to) -> {
                 for (int row = from; row < to; row++) {
                     int base = row * S;
                     float dot = K.dot(gd, go + base, p, base, S);
-                    for (int j = 0; j < S; j++) dz[base + j] = p[base + j] * (gd[go + base + j] - dot);
+                    K.scaleShift(gd, go + base, factor, -dot * factor, dz, base, S);
+                    K.mul(dz, base, p, base, dz, base, S);
                 }
             });
             Tensor dZ = Tensor.of(dz, shape);
-            Tensor dMask = mask != null && mask.requiresGrad() ? dZ.sumTo(mask.shape()) : null;
-            Tensor dScores = scores.requiresGrad() ? (scale == 1f ? dZ : dZ.mul(scale)) : null;
-            return new Tensor[] {dScores, dMask};
+            if (!maskGrad) return new Tensor[] {scores.requiresGrad() ? dZ : null, null};
+            return new Tensor[] {scores.requiresGrad() ? dZ.mul(scale) : null, dZ.sumTo(mask.shape())};
         });
     }
 
