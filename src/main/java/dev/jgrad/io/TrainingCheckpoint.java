@@ -1,0 +1,245 @@
+package dev.jgrad.io;
+
+import dev.jgrad.tensor.Generator;
+import dev.jgrad.tensor.Tensor;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Everything a training run needs to stop and later continue exactly where it was, kept in a directory of
+ * two safetensors files:
+ * <ul>
+ * <li>{@code model.safetensors}: the model's state dict under PyTorch's names, so it loads in PyTorch as is,
+ *     with what rebuilds the model (class, sizes, vocabulary) in its metadata;</li>
+ * <li>{@code training.safetensors}: the optimizer's and scheduler's state dicts ({@code optimizer.*},
+ *     {@code scheduler.*}), any other tensors of the run ({@code tensors.*}: loss history, a recurrent
+ *     state), and as string metadata the progress ({@code progress.*}: step, epoch, data position, random
+ *     generator states) and the hyper-parameters ({@code config.*}) that a resumed run must repeat.</li>
+ * </ul>
+ *
+ * <p><b>Consistency.</b> A kill at any moment leaves the old or the new checkpoint, complete, never a mix.
+ * Both files carry the same {@code checkpoint_id}. {@link #save} writes the model to a pending file
+ * first, then replaces {@code training.safetensors} (the commit point; each write is itself atomic and
+ * synced), then renames the pending model over {@code model.safetensors}. A reader that finds the two ids
+ * differ knows a save was interrupted between commit and rename, and finishes it from the pending file,
+ * which was complete before the commit.
+ */
+public record TrainingCheckpoint(Map<String, Tensor> model, Map<String, String> modelMetadata,
+                                 Map<String, Tensor> optimizer, Map<String, Tensor> scheduler, Map<String, Tensor> tensors,
+                                 Map<String, String> progress, Map<String, String> config) {
+
+    public static final String MODEL_FILE = "model.safetensors";
+    public static final String TRAINING_FILE = "training.safetensors";
+    /** The model written by a save that has not committed yet (or whose rename is still due). */
+    static final String PENDING_MODEL_FILE = ".model.safetensors.pending";
+    public static final String ID_KEY = "checkpoint_id";
+
+    private static final List<String> SECTIONS = List.of("optimizer", "scheduler", "tensors");
+
+    public TrainingCheckpoint {
+        model = frozen(model, "model");
+        modelMetadata = frozen(modelMetadata, "modelMetadata");
+        optimizer = frozen(optimizer, "optimizer");
+        scheduler = frozen(scheduler, "scheduler");
+        tensors = frozen(tensors, "tensors");
+        progress = frozen(progress, "progress");
+        config = frozen(config, "config");
+        if (modelMetadata.containsKey(ID_KEY)) throw new IllegalArgumentException("TrainingCheckpoint: '" + ID_KEY + "' is reserved in the model metadata");
+    }
+
+    private static <V> Map<String, V> frozen(Map<String, V> m, String what) {
+        Objects.requireNonNull(m, () -> "TrainingCheckpoint: " + what + " must not be null (use an empty map)");
+        return Collections.unmodifiableMap(new LinkedHashMap<>(m));
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /** Writes this checkpoint into {@code dir} (created if needed), replacing the one there atomically. */
+    public void save(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        removeStaleTemporaries(dir);
+        String id = UUID.randomUUID().toString();
+
+        Map<String, String> modelMeta = new LinkedHashMap<>(modelMetadata);
+        modelMeta.put(ID_KEY, id);
+        Path pending = dir.resolve(PENDING_MODEL_FILE);
+        SafeTensors.save(pending, model, modelMeta);
+
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        putSection(all, "optimizer", optimizer);
+        putSection(all, "scheduler", scheduler);
+        putSection(all, "tensors", tensors);
+        Map<String, String> meta = new LinkedHashMap<>();
+        progress.forEach((k, v) -> meta.put("progress." + k, v));
+        config.forEach((k, v) -> meta.put("config." + k, v));
+        meta.put(ID_KEY, id);
+        SafeTensors.save(dir.resolve(TRAINING_FILE), all, meta); // the commit point
+
+        Files.move(pending, dir.resolve(MODEL_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void putSection(Map<String, Tensor> out, String prefix, Map<String, Tensor> section) {
+        section.forEach((k, v) -> out.put(prefix + "." + k, v));
+    }
+
+    /** SafeTensors' temporaries of our files left behind by a process killed mid-write. */
+    private static void removeStaleTemporaries(Path dir) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.tmp")) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (name.startsWith("." + MODEL_FILE + ".") || name.startsWith("." + TRAINING_FILE + ".")
+                        || name.startsWith("." + PENDING_MODEL_FILE + ".")) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** True if {@code dir} holds a training checkpoint (its training state file). */
+    public static boolean exists(Path dir) {
+        return Files.isRegularFile(dir.resolve(TRAINING_FILE));
+    }
+
+    /** Reads a complete checkpoint, finishing an interrupted save first if one is found (see the class comment). */
+    public static TrainingCheckpoint load(Path dir) throws IOException {
+        Path trainingFile = dir.resolve(TRAINING_FILE);
+        if (!Files.isDirectory(dir)) throw new NoSuchFileException(dir.toString(), null, "no such checkpoint directory");
+        if (!Files.isRegularFile(trainingFile)) {
+            throw new NoSuchFileException(trainingFile.toString(), null, "no training state here (was this directory written by a training run?)");
+        }
+        SafeTensors.File training = SafeTensors.read(trainingFile);
+        String id = training.metadata().get(ID_KEY);
+        if (id == null) throw new CheckpointException(trainingFile, null, "metadata has no " + ID_KEY + " (not written by TrainingCheckpoint)");
+        SafeTensors.File model = SafeTensors.read(modelFileFor(dir, id));
+
+        Map<String, Map<String, Tensor>> sections = new LinkedHashMap<>();
+        for (String s : SECTIONS) sections.put(s, new LinkedHashMap<>());
+        for (Map.Entry<String, Tensor> e : training.tensors().entrySet()) {
+            int dot = e.getKey().indexOf('.');
+            Map<String, Tensor> section = dot < 0 ? null : sections.get(e.getKey().substring(0, dot));
+            if (section == null) {
+                throw new CheckpointException(trainingFile, e.getKey(), "belongs to no section (expected a name starting with one of " + SECTIONS + ")");
+            }
+            section.put(e.getKey().substring(dot + 1), e.getValue());
+        }
+        Map<String, String> progress = new LinkedHashMap<>(), config = new LinkedHashMap<>();
+        training.metadata().forEach((k, v) -> {
+            if (k.startsWith("progress.")) progress.put(k.substring("progress.".length()), v);
+            else if (k.startsWith("config.")) config.put(k.substring("config.".length()), v);
+        });
+        Map<String, String> modelMeta = new LinkedHashMap<>(model.metadata());
+        modelMeta.remove(ID_KEY);
+        return new TrainingCheckpoint(model.tensors(), modelMeta, sections.get("optimizer"), sections.get("scheduler"),
+                sections.get("tensors"), progress, config);
+    }
+
+    /**
+     * The model alone (tensors and metadata), from a checkpoint directory or from a model file itself; what
+     * inference needs. In a directory with a training state, an interrupted save is finished first.
+     */
+    public static SafeTensors.File loadModel(Path dirOrFile) throws IOException {
+        if (Files.isDirectory(dirOrFile)) {
+            Path trainingFile = dirOrFile.resolve(TRAINING_FILE);
+            Path modelFile = dirOrFile.resolve(MODEL_FILE);
+            if (Files.isRegularFile(trainingFile)) {
+                String id = SafeTensors.loadMetadata(trainingFile).get(ID_KEY);
+                if (id != null) modelFile = modelFileFor(dirOrFile, id);
+            }
+            if (!Files.isRegularFile(modelFile)) {
+                throw new NoSuchFileException(modelFile.toString(), null, "no model in checkpoint directory " + dirOrFile);
+            }
+            return stripId(SafeTensors.read(modelFile));
+        }
+        if (!Files.exists(dirOrFile)) throw new NoSuchFileException(dirOrFile.toString(), null, "no such checkpoint file or directory");
+        return stripId(SafeTensors.read(dirOrFile));
+    }
+
+    private static SafeTensors.File stripId(SafeTensors.File f) {
+        Map<String, String> meta = new LinkedHashMap<>(f.metadata());
+        meta.remove(ID_KEY);
+        return new SafeTensors.File(f.tensors(), meta);
+    }
+
+    /** The model file of checkpoint {@code id}, rolling an interrupted save forward when that is where it is. */
+    private static Path modelFileFor(Path dir, String id) throws IOException {
+        Path modelFile = dir.resolve(MODEL_FILE);
+        if (Files.isRegularFile(modelFile) && id.equals(SafeTensors.loadMetadata(modelFile).get(ID_KEY))) return modelFile;
+        Path pending = dir.resolve(PENDING_MODEL_FILE);
+        if (Files.isRegularFile(pending) && id.equals(SafeTensors.loadMetadata(pending).get(ID_KEY))) {
+            try {
+                Files.move(pending, modelFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return modelFile;
+            } catch (IOException readOnly) {
+                return pending; // cannot finish the save here (read-only?), but its model is complete
+            }
+        }
+        throw new CheckpointException(modelFile, null, Files.isRegularFile(modelFile)
+                ? "belongs to another checkpoint than " + TRAINING_FILE + " beside it (" + ID_KEY + " differs); the directory was modified by hand?"
+                : "missing, though " + TRAINING_FILE + " is there");
+    }
+
+    // ---------------------------------------------------------------- helpers for trainers
+
+    /** A required progress entry as a number, with a message naming the checkpoint entry when it is not one. */
+    public long progressLong(String key) {
+        String v = progress.get(key);
+        if (v == null) throw new IllegalArgumentException("checkpoint: the training state has no progress entry '" + key + "'");
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("checkpoint: progress entry '" + key + "' should be an integer, got '" + v + "'");
+        }
+    }
+
+    /** A generator's state as a progress entry (two integers). */
+    public static String generatorState(Generator gen) {
+        long[] s = gen.state();
+        return s[0] + "," + s[1];
+    }
+
+    /** Restores {@code gen} from the progress entry {@code key} written by {@link #generatorState}. */
+    public void restoreGenerator(String key, Generator gen) {
+        String v = progress.get(key);
+        if (v == null) throw new IllegalArgumentException("checkpoint: the training state has no generator state '" + key + "'");
+        String[] parts = v.split(",");
+        try {
+            if (parts.length != 2) throw new NumberFormatException();
+            gen.setState(new long[] {Long.parseLong(parts[0].strip()), Long.parseLong(parts[1].strip())});
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("checkpoint: generator state '" + key + "' should be two integers, got '" + v + "'");
+        }
+    }
+
+    /**
+     * Fails, naming every difference, unless {@code current} has the same hyper-parameters as the checkpoint:
+     * a resumed run that changed one would silently be a different run.
+     */
+    public void requireSameConfig(Map<String, String> current) {
+        List<String> diffs = new ArrayList<>();
+        for (Map.Entry<String, String> e : current.entrySet()) {
+            String saved = config.get(e.getKey());
+            if (saved == null) diffs.add(e.getKey() + ": not in the checkpoint, " + e.getValue() + " now");
+            else if (!saved.equals(e.getValue())) diffs.add(e.getKey() + ": " + saved + " in the checkpoint, " + e.getValue() + " now");
+        }
+        for (String k : config.keySet()) {
+            if (!current.containsKey(k)) diffs.add(k + ": " + config.get(k) + " in the checkpoint, not set now");
+        }
+        if (!diffs.isEmpty()) {
+            throw new IllegalArgumentException("the checkpoint was made with different settings: " + String.join("; ", diffs));
+        }
+    }
+}

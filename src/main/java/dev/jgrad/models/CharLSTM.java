@@ -1,0 +1,217 @@
+package dev.jgrad.models;
+
+import dev.jgrad.autograd.GradMode;
+import dev.jgrad.nn.Embedding;
+import dev.jgrad.nn.Functional;
+import dev.jgrad.nn.LSTM;
+import dev.jgrad.nn.Linear;
+import dev.jgrad.nn.Module;
+import dev.jgrad.nn.RNNBase;
+import dev.jgrad.nn.RecurrentOutput;
+import dev.jgrad.nn.RecurrentState;
+import dev.jgrad.tensor.Generator;
+import dev.jgrad.tensor.IntTensor;
+import dev.jgrad.tensor.Shape;
+import dev.jgrad.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A character-level language model in the manner of Karpathy's char-rnn: each character's embedding goes
+ * through a stack of LSTM layers, and a linear layer turns the top layer's output into scores for the next
+ * character. Embedding(vocab, emb) -> LSTM(emb, hidden, layers, batch-first) -> Linear(hidden, vocab).
+ *
+ * <p>The children are named {@code emb}, {@code lstm} and {@code out} as in the PyTorch peer's CharLSTM
+ * (../shared/peers/torch_bench.py), so {@link #stateDict()} has PyTorch's keys: emb.weight,
+ * lstm.weight_ih_l0, ..., out.weight, out.bias, and a checkpoint loads into either.
+ *
+ * <p>Dropout, when configured, acts between the LSTM layers (inside {@link LSTM}) and on the top layer's
+ * output before the linear layer. Both draw their masks from the default generator, so a trainer that
+ * saves and restores {@code Generator.defaultGenerator().state()} resumes with the same masks.
+ */
+public final class CharLSTM extends Module {
+
+    /** The model's shape; {@link #toMetadata()} and {@link #fromMetadata} carry it in a checkpoint. */
+    public record Config(int vocabSize, int embedDim, int hiddenSize, int numLayers, double dropout) {
+        public Config {
+            if (vocabSize < 2) throw new IllegalArgumentException("CharLSTM: the vocabulary needs at least 2 characters, got " + vocabSize);
+            if (embedDim < 1 || hiddenSize < 1 || numLayers < 1) {
+                throw new IllegalArgumentException("CharLSTM: embedding size, hidden size and number of layers must be positive, got "
+                        + embedDim + ", " + hiddenSize + ", " + numLayers);
+            }
+            if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("CharLSTM: dropout must be in [0, 1), got " + dropout);
+        }
+
+        /** String entries for a checkpoint's metadata (safetensors metadata holds strings only). */
+        public Map<String, String> toMetadata() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("model", "CharLSTM");
+            m.put("vocab_size", Integer.toString(vocabSize));
+            m.put("embed_dim", Integer.toString(embedDim));
+            m.put("hidden_size", Integer.toString(hiddenSize));
+            m.put("num_layers", Integer.toString(numLayers));
+            m.put("dropout", Double.toString(dropout));
+            return m;
+        }
+
+        /** Reads what {@link #toMetadata()} wrote; {@code source} names the checkpoint in messages. */
+        public static Config fromMetadata(Map<String, String> m, String source) {
+            String model = m.get("model");
+            if (!"CharLSTM".equals(model)) {
+                throw new IllegalArgumentException(source + ": not a CharLSTM checkpoint (its metadata says model="
+                        + (model == null ? "<none>" : model) + ")");
+            }
+            return new Config(intEntry(m, "vocab_size", source), intEntry(m, "embed_dim", source), intEntry(m, "hidden_size", source),
+                    intEntry(m, "num_layers", source), doubleEntry(m, "dropout", source));
+        }
+
+        private static int intEntry(Map<String, String> m, String key, String source) {
+            String v = m.get(key);
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(source + ": metadata entry '" + key + "' should be an integer, got " + (v == null ? "nothing" : "'" + v + "'"));
+            }
+        }
+
+        private static double doubleEntry(Map<String, String> m, String key, String source) {
+            String v = m.get(key);
+            try {
+                return Double.parseDouble(v);
+            } catch (NumberFormatException | NullPointerException e) {
+                throw new IllegalArgumentException(source + ": metadata entry '" + key + "' should be a number, got " + (v == null ? "nothing" : "'" + v + "'"));
+            }
+        }
+    }
+
+    private final Config config;
+    private final Embedding emb;
+    private final LSTM lstm;
+    private final Linear out;
+
+    public CharLSTM(Config config, Generator gen) {
+        this.config = config;
+        this.emb = registerModule("emb", new Embedding(config.vocabSize(), config.embedDim(), gen));
+        // torch.nn.LSTM warns that dropout with one layer does nothing; here it is simply not applied there.
+        RNNBase.Options lstmOptions = RNNBase.Options.of(config.embedDim(), config.hiddenSize())
+                .withNumLayers(config.numLayers()).withBatchFirst(true)
+                .withDropout(config.numLayers() > 1 ? config.dropout() : 0);
+        this.lstm = registerModule("lstm", new LSTM(lstmOptions, gen));
+        this.out = registerModule("out", new Linear(config.hiddenSize(), config.vocabSize(), true, gen));
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /**
+     * ids [batch, seq] -> next-character logits [batch, seq, vocab], and the LSTM's final state to pass to
+     * the next call (detached, for truncated backprop through time). {@code state} null starts from zeros.
+     */
+    public RecurrentOutput forward(IntTensor ids, RecurrentState state) {
+        if (ids.dim() != 2) {
+            throw new IllegalArgumentException("CharLSTM: expected character ids of shape [batch, seq], got " + Shape.str(ids.shape()));
+        }
+        RecurrentOutput r = lstm.forward(emb.forward(ids), state);
+        Tensor h = config.dropout() > 0 ? Functional.dropout(r.output(), config.dropout(), isTraining()) : r.output();
+        return new RecurrentOutput(out.forward(h), r.state());
+    }
+
+    /** A zero state for {@code batch} sequences: h and c of shape [layers, batch, hidden]. */
+    public RecurrentState zeroState(int batch) {
+        int[] shape = {config.numLayers(), batch, config.hiddenSize()};
+        return new RecurrentState(Tensor.zeros(shape), Tensor.zeros(shape));
+    }
+
+    /** How {@link #generate} picks each next character. */
+    public record Sampling(double temperature, int topK) {
+        public Sampling {
+            if (!(temperature >= 0) || Double.isInfinite(temperature)) {
+                throw new IllegalArgumentException("temperature must be a finite number >= 0 (0 = always the most likely character), got " + temperature);
+            }
+            if (topK < 0) throw new IllegalArgumentException("top-k must be >= 0 (0 = no limit), got " + topK);
+        }
+
+        /** Always the most likely character. */
+        public static Sampling greedy() {
+            return new Sampling(0, 1);
+        }
+
+        boolean isGreedy() {
+            return temperature == 0 || topK == 1;
+        }
+    }
+
+    /**
+     * Reads {@code prompt} (character ids, at least one) to warm up the state, then draws {@code length}
+     * characters one at a time, each fed back as the next input. Returns only the new characters.
+     */
+    public int[] generate(int[] prompt, int length, Sampling sampling, Generator gen) {
+        if (prompt.length == 0) throw new IllegalArgumentException("CharLSTM.generate: the prompt must hold at least one character");
+        if (length < 0) throw new IllegalArgumentException("CharLSTM.generate: length must be >= 0, got " + length);
+        for (int i = 0; i < prompt.length; i++) {
+            if (prompt[i] < 0 || prompt[i] >= config.vocabSize()) {
+                throw new IllegalArgumentException("CharLSTM.generate: prompt id " + prompt[i] + " at position " + i
+                        + " is outside the vocabulary [0, " + config.vocabSize() + ")");
+            }
+        }
+        boolean wasTraining = isTraining();
+        eval();
+        int[] result = new int[length];
+        try (var ignored = GradMode.noGrad()) {
+            RecurrentOutput r = forward(IntTensor.of(prompt.clone(), 1, prompt.length), null);
+            for (int t = 0; t < length; t++) {
+                float[] logits = r.output().select(1, r.output().size(1) - 1).reshape(config.vocabSize()).toArray();
+                int next = sample(logits, sampling, gen);
+                result[t] = next;
+                if (t + 1 < length) r = forward(IntTensor.of(new int[] {next}, 1, 1), r.state());
+            }
+        } finally {
+            train(wasTraining);
+        }
+        return result;
+    }
+
+    /**
+     * One draw from softmax(logits / temperature) restricted to the {@code topK} largest logits (ties broken
+     * towards the lower id, so top-k 1 is exactly argmax). Uses one {@code gen.nextDouble()} per draw unless
+     * greedy, so a seed fixes the whole sample.
+     */
+    public static int sample(float[] logits, Sampling sampling, Generator gen) {
+        int n = logits.length;
+        if (sampling.isGreedy()) return argmax(logits);
+        int k = sampling.topK() == 0 ? n : Math.min(sampling.topK(), n);
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        // Stable sort by descending logit: equal logits keep id order.
+        Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
+        double max = logits[order[0]];
+        double[] weights = new double[k];
+        double total = 0;
+        for (int j = 0; j < k; j++) {
+            weights[j] = Math.exp((logits[order[j]] - max) / sampling.temperature());
+            total += weights[j];
+        }
+        double u = gen.nextDouble() * total, acc = 0;
+        for (int j = 0; j < k; j++) {
+            acc += weights[j];
+            if (u < acc) return order[j];
+        }
+        return order[k - 1];
+    }
+
+    private static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+        return best;
+    }
+
+    /** One line for logs: "CharLSTM(vocab=65, emb=64, hidden=512, layers=2, dropout=0.0)". */
+    public String summary() {
+        return String.format(Locale.ROOT, "CharLSTM(vocab=%d, emb=%d, hidden=%d, layers=%d, dropout=%s)",
+                config.vocabSize(), config.embedDim(), config.hiddenSize(), config.numLayers(), config.dropout());
+    }
+}
