@@ -1,5 +1,6 @@
 package dev.jgrad.nn;
 
+import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;
@@ -18,7 +19,9 @@ import java.util.Arrays;
  *
  * <p>Evaluation (running statistics): an affine map per channel; dx = g * weight * rstd.
  *
- * <p>Only the per-channel mean and rstd are saved beside the input. Channels are split across cores.
+ * <p>Only the per-channel mean and rstd are saved beside the input. Channels are split across cores; within
+ * a channel each image's plane is one contiguous run handled by the SIMD kernels (sums, dots, scale-shift),
+ * with the per-plane partial sums accumulated in double.
  */
 public final class BatchNormOp {
     private BatchNormOp() {}
@@ -67,22 +70,18 @@ public final class BatchNormOp {
         int rmo = runningMean == null ? 0 : runningMean.offset(), rvo = runningVar == null ? 0 : runningVar.offset();
         int rms = runningMean == null ? 0 : runningMean.strides()[0], rvs = runningVar == null ? 0 : runningVar.strides()[0];
         int grain = Math.max(1, GRAIN / Math.max(m, 1));
+        Kernels kern = Kernels.get();
         Parallel.forRange(c, grain, (from, to) -> {
+            float[] centred = new float[s];
             for (int ch = from; ch < to; ch++) {
                 float mu, rs;
                 if (training) {
                     double sum = 0;
-                    for (int i = 0; i < n; i++) {
-                        int off = xo + (i * c + ch) * s;
-                        for (int j = 0; j < s; j++) sum += xd[off + j];
-                    }
+                    for (int i = 0; i < n; i++) sum += kern.sum(xd, xo + (i * c + ch) * s, s);
                     double mean = sum / m, sq = 0; // two passes: E[x^2] - E[x]^2 cancels badly for large means
                     for (int i = 0; i < n; i++) {
-                        int off = xo + (i * c + ch) * s;
-                        for (int j = 0; j < s; j++) {
-                            double d = xd[off + j] - mean;
-                            sq += d * d;
-                        }
+                        kern.scaleShift(xd, xo + (i * c + ch) * s, 1f, (float) -mean, centred, 0, s);
+                        sq += kern.dot(centred, 0, centred, 0, s);
                     }
                     double var = sq / m;
                     mu = (float) mean;
@@ -102,7 +101,7 @@ public final class BatchNormOp {
                 float shift = (bd == null ? 0f : bd[bo + ch]) - mu * scale;
                 for (int i = 0; i < n; i++) {
                     int off = (i * c + ch) * s;
-                    for (int j = 0; j < s; j++) y[off + j] = xd[xo + off + j] * scale + shift;
+                    kern.scaleShift(xd, xo + off, scale, shift, y, off, s);
                 }
             }
         });
@@ -114,34 +113,31 @@ public final class BatchNormOp {
             int go = gc.offset(), so = sv[0].offset(), swo = sv[1] == null ? 0 : sv[1].offset();
             float[] gx = needX ? new float[n * c * s] : null, gw = needW ? new float[c] : null, gb = needB ? new float[c] : null;
             Parallel.forRange(c, grain, (from, to) -> {
+                float[] centred = new float[s];
                 for (int ch = from; ch < to; ch++) {
                     float mu = st[ch], rs = st[c + ch];
-                    double sg = 0, sgx = 0;
+                    double sg = 0, sgc = 0; // sum g, sum g * (x - mean)
                     for (int i = 0; i < n; i++) {
                         int off = (i * c + ch) * s;
-                        for (int j = 0; j < s; j++) {
-                            float gv = gd[go + off + j];
-                            sg += gv;
-                            sgx += gv * ((sx[so + off + j] - mu) * rs);
-                        }
+                        sg += kern.sum(gd, go + off, s);
+                        kern.scaleShift(sx, so + off, 1f, -mu, centred, 0, s);
+                        sgc += kern.dot(gd, go + off, centred, 0, s);
                     }
+                    double sgx = sgc * rs; // sum g * xhat
                     if (gw != null) gw[ch] = (float) sgx;
                     if (gb != null) gb[ch] = (float) sg;
                     if (gx == null) continue;
                     float scale = sw == null ? rs : rs * sw[swo + ch];
-                    if (training) {
-                        float mg = (float) (sg / m), mgx = (float) (sgx / m);
-                        for (int i = 0; i < n; i++) {
-                            int off = (i * c + ch) * s;
-                            for (int j = 0; j < s; j++) {
-                                float h = (sx[so + off + j] - mu) * rs;
-                                gx[off + j] = scale * (gd[go + off + j] - mg - h * mgx);
-                            }
-                        }
-                    } else {
-                        for (int i = 0; i < n; i++) {
-                            int off = (i * c + ch) * s;
-                            for (int j = 0; j < s; j++) gx[off + j] = scale * gd[go + off + j];
+                    for (int i = 0; i < n; i++) {
+                        int off = (i * c + ch) * s;
+                        if (training) {
+                            // gx = scale * (g - mean(g) - xhat * mean(g * xhat)), xhat = (x - mean) * rs
+                            float mg = (float) (sg / m), mgx = (float) (sgx / m);
+                            kern.scaleShift(gd, go + off, scale, -scale * mg, gx, off, s);
+                            kern.scaleShift(sx, so + off, 1f, -mu, centred, 0, s);
+                            kern.axpy(-scale * rs * mgx, centred, 0, gx, off, s);
+                        } else {
+                            kern.scaleShift(gd, go + off, scale, 0f, gx, off, s);
                         }
                     }
                 }

@@ -10,7 +10,7 @@ import java.util.Locale;
  * Not a unit test: times forward + backward of the convolution layers of ResNet-18 on CIFAR shapes
  * (the peer's resnet18_cifar_train, batch 64) and prints ms and GFLOP/s per layer shape. Run after
  * {@code mvn -Dbuild.dir=/tmp/b test-compile} with
- * {@code java --add-modules jdk.incubator.vector -cp /tmp/b/classes:/tmp/b/test-classes dev.jgrad.nn.ConvSpeedCheck [iterations]};
+ * {@code java --add-modules jdk.incubator.vector -cp /tmp/b/classes:/tmp/b/test-classes dev.jgrad.nn.ConvSpeedCheck [iterations [layer shapes]]};
  * {@code -Djgrad.conv.parallel=gemm} switches to splitting inside each GEMM instead of over the batch.
  */
 public final class ConvSpeedCheck {
@@ -18,6 +18,7 @@ public final class ConvSpeedCheck {
 
     public static void main(String[] args) {
         int iters = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        int count = args.length > 1 ? Integer.parseInt(args[1]) : Integer.MAX_VALUE; // how many layer shapes to time
         int batch = 64;
         Generator gen = new Generator(0);
         // in, out, spatial (input), kernel, stride, padding
@@ -32,7 +33,7 @@ public final class ConvSpeedCheck {
         };
         System.out.printf(Locale.ROOT, "# conv forward+backward, batch %d, parallel=%s, %d iterations (median)%n", batch,
                 System.getProperty("jgrad.conv.parallel", "batch"), iters);
-        for (int[] l : layers) {
+        for (int[] l : Arrays.copyOf(layers, Math.min(count, layers.length))) {
             Conv2d conv = new Conv2d(l[0], l[1], l[3], l[4], l[5], 1, 1, false, gen);
             Tensor x = Tensor.normal(0f, 1f, gen, batch, l[0], l[2], l[2]).requiresGrad(l[0] != 3);
             int out = (l[2] + 2 * l[5] - l[3]) / l[4] + 1;
