@@ -92,7 +92,7 @@ final class BleuCommand implements Callable<Integer> {
             List<String> lines = lines(ref);
             if (lines.size() != hyps.size()) {
                 throw new IllegalArgumentException("line counts differ: hypothesis file " + hyp + " has " + hyps.size()
-                        + " lines but reference file " + ref + " has " + lines.size());
+                        + " lines but reference file " + ref + " has " + lines.size() + " lines");
             }
             streams.add(lines);
         }

@@ -62,7 +62,7 @@ class BleuCommandTest {
         int code = jgrad("bleu", "--hyp", hyp.toString(), "--ref", ref.toString());
         assertTrue(code != 0);
         String e = err.toString();
-        assertTrue(e.contains("hypothesis file " + hyp + " has 3 lines but reference file " + ref + " has 2"), e);
+        assertTrue(e.contains("hypothesis file " + hyp + " has 3 lines but reference file " + ref + " has 2 lines"), e);
     }
 
     @Test
