@@ -1,0 +1,163 @@
+package dev.jgrad.cli;
+
+import dev.jgrad.models.ImageClassifierCheckpoint;
+import dev.jgrad.models.ResNet;
+import dev.jgrad.optim.Adam;
+import dev.jgrad.optim.Optimizer;
+import dev.jgrad.optim.SGD;
+import dev.jgrad.tensor.Generator;
+import dev.jgrad.vision.LabeledImages;
+import dev.jgrad.vision.Normalize;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code jgrad train images}: a ResNet image classifier trained from scratch (MNIST by default), saved as one
+ * safetensors checkpoint that {@code jgrad finetune} takes as its starting point.
+ */
+@Command(name = "images",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        sortOptions = false,
+        description = {"Trains a ResNet image classifier from scratch (by default a small",
+                "ResNet on MNIST) and saves it with its class names and input",
+                "normalisation; 'jgrad finetune' starts from such a checkpoint."})
+final class TrainImagesCommand implements Callable<Integer> {
+
+    @Mixin
+    ImageDataOptions data;
+
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = "resnet-small",
+            description = {"resnet18, resnet34, resnet50, resnet101, resnet152 (torchvision's), or",
+                    "resnet-small: BasicBlocks [1,1,1,1], width 16, small-input stem (default: ${DEFAULT-VALUE})."})
+    String model;
+
+    @Option(names = "--width", paramLabel = "N", defaultValue = "0",
+            description = "Channels of the stem and layer1, doubled at each later stage; 0 keeps the model's (64, or 16 for resnet-small).")
+    int width;
+
+    @Option(names = "--small-input", negatable = true,
+            description = "3x3 stride-1 stem without max-pool (default: on for images of at most 64 pixels a side).")
+    Boolean smallInput;
+
+    @Option(names = "--zero-init-residual", description = "Start every residual branch at zero (the last batch norm's weight).")
+    boolean zeroInitResidual;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "sgd", description = "sgd (with momentum) or adam (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.05", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "5e-4", description = "Weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--schedule", paramLabel = "KIND", defaultValue = "cosine",
+            description = "cosine (annealed to 0 over the run, per batch) or constant (default: ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "2", description = "Passes over the training images (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--eval-every", paramLabel = "N", defaultValue = "1",
+            description = "Test after every N epochs, 0 only after the last (default: ${DEFAULT-VALUE}).")
+    int evalEvery;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Images per batch (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1234", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "FILE", defaultValue = "runs/images/model.safetensors",
+            description = "Where the model goes, written atomically (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        checkPositive("--epochs", epochs);
+        checkPositive("--batch", batch);
+        boolean cosine = parseSchedule(schedule);
+        PrintStream console = System.out;
+        ImageDataOptions.Loaded loaded = data.load(seed, console);
+        int[] shape = loaded.train().imageShape();
+        boolean small = smallInput != null ? smallInput : Math.max(shape[1], shape[2]) <= 64;
+        ResNet.Config config = modelConfig(model, loaded.train().numClasses())
+                .withInChannels(shape[0]).withSmallInput(small).withZeroInitResidual(zeroInitResidual);
+        if (width > 0) config = config.withWidth(width);
+        Generator gen = new Generator(seed);
+        ResNet net = new ResNet(config, gen);
+
+        Normalize norm = Normalize.fit(loaded.train().images());
+        LabeledImages train = ImageTraining.prepare(loaded.train(), shape[0], norm, "training");
+        LabeledImages test = ImageTraining.prepare(loaded.test(), shape[0], norm, "test");
+        Optimizer<?, ?> opt = optimizer(optimizer, net.parameters(), lr, momentum, weightDecay);
+        console.printf(Locale.ROOT, "model: %s, %,d parameters; %s lr %s%s, weight decay %s, %s schedule, batch %d, %d epochs; normalise %s%n",
+                config.describe(), net.numParameters(), optimizer, lr, optimizer.equals("sgd") ? " momentum " + momentum : "", weightDecay,
+                cosine ? "cosine" : "constant", batch, epochs, norm);
+
+        ImageTraining.Result r = ImageTraining.fit(net, opt, cosine, false, train, test, epochs, evalEvery, batch, seed, console);
+
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("command", "train images");
+        info.put("data", loaded.name());
+        info.put("train_images", Integer.toString(train.size()));
+        info.put("epochs", Integer.toString(epochs));
+        info.put("test_accuracy", Double.toString(r.testAccuracy()));
+        info.put("seed", Long.toString(seed));
+        save(new ImageClassifierCheckpoint(net, loaded.train().classes(), norm, info), out);
+        console.printf(Locale.ROOT, "test accuracy %.4f (%,d images); %s wall time, %.0f training images/s; saved %s%n", r.testAccuracy(), test.size(),
+                ProgressBar.formatDuration(r.seconds()), r.imagesPerSecond(), out);
+        return 0;
+    }
+
+    static ResNet.Config modelConfig(String name, int numClasses) {
+        if (name.equalsIgnoreCase("resnet-small")) {
+            return ResNet.Config.of(ResNet.Block.BASIC, List.of(1, 1, 1, 1), numClasses).withWidth(16).withSmallInput(true);
+        }
+        try {
+            return ResNet.Config.named(name, numClasses);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--model: " + e.getMessage() + ", or resnet-small");
+        }
+    }
+
+    static Optimizer<?, ?> optimizer(String name, List<? extends dev.jgrad.tensor.Tensor> params, double lr, double momentum, double wd) {
+        return switch (name) {
+            case "sgd" -> new SGD(params, SGD.options(lr).withMomentum(momentum).withWeightDecay(wd));
+            case "adam" -> new Adam(params, Adam.options(lr).withWeightDecay(wd));
+            default -> throw new IllegalArgumentException("--optimizer must be sgd or adam, got '" + name + "'");
+        };
+    }
+
+    static boolean parseSchedule(String s) {
+        return switch (s) {
+            case "cosine" -> true;
+            case "constant" -> false;
+            default -> throw new IllegalArgumentException("--schedule must be cosine or constant, got '" + s + "'");
+        };
+    }
+
+    static void checkPositive(String option, int value) {
+        if (value < 1) throw new IllegalArgumentException(option + " must be positive, got " + value);
+    }
+
+    static void save(ImageClassifierCheckpoint ckpt, Path out) throws java.io.IOException {
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        ckpt.save(out);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.jgrad.models;
+
+import dev.jgrad.io.CheckpointException;
+import dev.jgrad.io.SafeTensors;
+import dev.jgrad.vision.Normalize;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A ResNet image classifier in one safetensors file: the state_dict under torchvision's names (so the
+ * weights load into torchvision too), and in the string metadata the class names (one per line), the input
+ * normalisation the network was trained with, and free-form training facts under "info.".
+ *
+ * <p>{@link #load} also takes a bare state_dict, such as a torchvision ResNet exported by
+ * scripts/make_fixtures_resnet.py: the architecture is always inferred from the tensors
+ * ({@link ResNet#inferConfig}); classes then are "0".."n-1" and the normalisation is unknown (null).
+ */
+public record ImageClassifierCheckpoint(ResNet model, List<String> classes, Normalize normalize, Map<String, String> info) {
+
+    static final String KIND = "jgrad.ResNet";
+    static final int FORMAT_VERSION = 1;
+
+    public ImageClassifierCheckpoint {
+        classes = List.copyOf(classes);
+        if (classes.size() != model.config().numClasses()) {
+            throw new IllegalArgumentException("checkpoint: the model has " + model.config().numClasses() + " outputs but " + classes.size()
+                    + " class names were given");
+        }
+        for (String c : classes) {
+            if (c.isEmpty() || c.contains("\n")) throw new IllegalArgumentException("checkpoint: a class name must be non-empty and on one line, got '" + c + "'");
+        }
+        if (normalize != null && normalize.mean().length != model.config().inChannels()) {
+            throw new IllegalArgumentException("checkpoint: normalisation for " + normalize.mean().length + " channels, but the model takes "
+                    + model.config().inChannels());
+        }
+        info = Map.copyOf(info);
+    }
+
+    /** Writes atomically (a crash while saving leaves the previous file intact). */
+    public void save(Path path) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", KIND);
+        meta.put("format_version", Integer.toString(FORMAT_VERSION));
+        meta.put("architecture", model.config().describe());
+        meta.put("classes", String.join("\n", classes));
+        if (normalize != null) {
+            meta.put("normalize.mean", floats(normalize.mean()));
+            meta.put("normalize.std", floats(normalize.std()));
+        }
+        info.forEach((k, v) -> meta.put("info." + k, v));
+        SafeTensors.save(path, model.stateDict(), meta);
+    }
+
+    /** Ours, or any ResNet state_dict (torchvision's names); the model comes back in eval mode. */
+    public static ImageClassifierCheckpoint load(Path path) throws IOException {
+        SafeTensors.File file = SafeTensors.read(path);
+        Map<String, String> meta = file.metadata();
+        boolean ours = KIND.equals(meta.get("format"));
+        if (ours && !Integer.toString(FORMAT_VERSION).equals(meta.get("format_version"))) {
+            throw new CheckpointException(path, null, "format version " + meta.get("format_version") + " is not supported (this jgrad reads "
+                    + FORMAT_VERSION + ")");
+        }
+        ResNet model;
+        try {
+            model = ResNet.fromStateDict(file.tensors());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(path, null, e.getMessage(), e);
+        }
+        model.eval();
+        int n = model.config().numClasses();
+        List<String> classes = new ArrayList<>();
+        if (ours && meta.containsKey("classes")) {
+            classes.addAll(Arrays.asList(meta.get("classes").split("\n", -1)));
+        } else {
+            for (int i = 0; i < n; i++) classes.add(Integer.toString(i));
+        }
+        Map<String, String> info = new LinkedHashMap<>();
+        meta.forEach((k, v) -> {
+            if (k.startsWith("info.")) info.put(k.substring("info.".length()), v);
+        });
+        try {
+            Normalize norm = ours && meta.containsKey("normalize.mean")
+                    ? new Normalize(parseFloats(meta.get("normalize.mean")), parseFloats(meta.get("normalize.std"))) : null;
+            return new ImageClassifierCheckpoint(model, classes, norm, info);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(path, null, e.getMessage(), e);
+        }
+    }
+
+    private static String floats(float[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < v.length; i++) sb.append(i == 0 ? "" : ",").append(Float.toString(v[i]));
+        return sb.toString();
+    }
+
+    private static float[] parseFloats(String s) {
+        if (s == null) throw new IllegalArgumentException("normalize.mean is given but normalize.std is missing");
+        String[] parts = s.split(",");
+        float[] out = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Float.parseFloat(parts[i].strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "normalisation value '%s' is not a number", parts[i]));
+            }
+        }
+        return out;
+    }
+}
