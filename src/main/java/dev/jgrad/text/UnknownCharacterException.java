@@ -8,10 +8,15 @@ public final class UnknownCharacterException extends IllegalArgumentException {
 
     public UnknownCharacterException(int codePoint, int index, String text, String why) {
         super("character '" + new String(Character.toChars(codePoint)) + "' (U+" + String.format("%04X", codePoint)
-                + ", " + Character.getName(codePoint) + ") at index " + index + " of \"" + text + "\" " + why);
+                + ", " + nameOf(codePoint) + ") at index " + index + " of \"" + text + "\" " + why);
         this.codePoint = codePoint;
         this.index = index;
         this.text = text;
+    }
+
+    private static String nameOf(int codePoint) {
+        String name = Character.getName(codePoint);
+        return name == null ? "unassigned" : name;
     }
 
     public int codePoint() {

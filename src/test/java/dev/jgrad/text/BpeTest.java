@@ -147,6 +147,8 @@ class BpeTest {
         e = assertThrows(UnknownCharacterException.class, () -> bpe.encodeStrict("Ein▁Hund"));
         assertTrue(e.getMessage().contains("reserved"), e.getMessage());
         assertArrayEquals(bpe.encode("Ein Hund"), bpe.encodeStrict("Ein Hund"));
+        e = assertThrows(UnknownCharacterException.class, () -> bpe.encodeStrict("Ein \u0378"));
+        assertTrue(e.getMessage().contains("(U+0378, unassigned)"), e.getMessage());
     }
 
     @Test
