@@ -153,7 +153,7 @@ final class GradflowCommand implements Callable<Integer> {
                 "||dL/dh_t||, ||dL/dc_t||  (log scale)")
                 .add("RNN  ||dL/dh_t||  (ρ(W_hh) = " + String.format(Locale.ROOT, "%.2f", rhoRnn) + ")", ts(T), pRnn.dh(), BLUE, Line.SOLID)
                 .add(lstmName + "  ||dL/dh_t||", ts(T), pLstm.dh(), ORANGE, Line.SOLID)
-                .add(lstmName + "  ||dL/dc_t||", ts(T), pLstm.dc(), ORANGE, Line.DASHED)
+                .add(lstmName + "  ||dL/dc_t||", ts(T), pLstm.dc(), RED, Line.DASHED)
                 .add("LSTM, PyTorch init (forget bias ≈ 0)  ||dL/dh_t||", ts(T), pLstm0.dh(), GREEN, Line.SOLID)
                 .savePng(rnnVsLstm);
 
@@ -186,9 +186,9 @@ final class GradflowCommand implements Callable<Integer> {
             plot(String.format(Locale.ROOT, "Gradient flow at initialisation and after %d training steps: %s problem, T = %d", steps, t.name(), T),
                     "||dL/dh_t||  (log scale)")
                     .add("RNN at init", ts(T), pRnn.dh(), BLUE, Line.SOLID)
-                    .add("RNN after " + steps + " steps", ts(T), pRnnTrained.dh(), BLUE, Line.DASHED)
+                    .add("RNN after " + steps + " steps", ts(T), pRnnTrained.dh(), PURPLE, Line.DASHED)
                     .add(lstmName + " at init", ts(T), pLstm.dh(), ORANGE, Line.SOLID)
-                    .add(lstmName + " after " + steps + " steps", ts(T), pLstmTrained.dh(), ORANGE, Line.DASHED)
+                    .add(lstmName + " after " + steps + " steps", ts(T), pLstmTrained.dh(), RED, Line.DASHED)
                     .savePng(trainedFile);
         }
 
@@ -375,6 +375,10 @@ final class GradflowCommand implements Callable<Integer> {
         console.printf(Locale.ROOT, "  %-24s afterwards: ρ(W_hh) %.3f, dh0/dhT %.2e, loss (last %d steps) %.4f%n", "", r.radiusAfter(), p.ratio(0, p.length()), tail, tailLoss);
     }
 
+    /**
+     * XChart strokes each segment between two points on its own, so a dash pattern restarts at every point:
+     * short dashes and dots still show on a line of 100 points, but colours carry the distinctions.
+     */
     private enum Line { SOLID, DASHED, DOTTED }
 
     // matplotlib's tab10 colours, which tell apart well and which many readers know
@@ -426,7 +430,7 @@ final class GradflowCommand implements Callable<Integer> {
             series.setLineColor(color);
             series.setLineStyle(switch (line) {
                 case SOLID -> SeriesLines.SOLID;
-                case DASHED -> new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {9f, 5f}, 0f);
+                case DASHED -> new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {4f, 3f}, 0f);
                 case DOTTED -> new BasicStroke(2.6f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {0.1f, 5f}, 0f);
             });
             return this;
