@@ -17,12 +17,15 @@ import java.util.Arrays;
  *
  * <p>How the work is cut: images are processed in chunks of nb, where nb is 1 for feature maps of at least
  * {@link #TARGET_COLUMNS} positions and otherwise just enough images for the GEMM to get that many columns
- * (a 4x4 map alone gives a 16-column product that wastes half of every register tile). Chunks run in
- * parallel across cores, each with its own thread-local column buffer and single-threaded GEMMs; with a single
- * chunk (batch 1) the GEMM itself is parallel. Measured on the 2-core machine (batch 64, 64 -> 64 channels,
- * 32x32, 3x3): splitting over the batch beats splitting inside each GEMM, because every GEMM then packs
- * its own operands once and the im2col/col2im passes run in parallel too ({@code -Djgrad.conv.parallel=gemm}
- * selects the other strategy, for such measurements).
+ * (a 4x4 map alone gives a 16-column product that wastes half of every register tile). A chunk of one image
+ * is cut into bands of about {@link #BAND_COLUMNS} output positions (whole rows), so that the per-thread
+ * column buffer stays small (it would be kh*kw times the image otherwise: megabytes for large images).
+ * Chunks run in parallel across cores, each with its own thread-local buffers and single-threaded GEMMs;
+ * with a single chunk (batch 1) the GEMM itself is parallel. Measured on the shared 2-core machine (batch 64,
+ * 64 -> 64 channels, 32x32, 3x3, forward + backward): splitting over the batch costs about 240 CPU-ms,
+ * splitting inside each GEMM about 530 (every GEMM then packs its operands on both cores and the threads
+ * meet after each of the thousands of small products; im2col and col2im also stay single-threaded).
+ * {@code -Djgrad.conv.parallel=gemm} selects the other strategy, for such measurements.
  *
  * <p>A 1x1 convolution at stride 1 without padding needs no im2col: the input planes already are the
  * column matrix, so a full-size chunk multiplies the weight with the input in place.
@@ -35,12 +38,19 @@ public final class Conv2dOp {
 
     /** Below this many output positions per image, images are batched side by side into one GEMM. */
     static final int TARGET_COLUMNS = Integer.getInteger("jgrad.conv.columns", 256);
+    /** Output positions per band when one image is cut into bands of rows (at least one row). */
+    static final int BAND_COLUMNS = Integer.getInteger("jgrad.conv.band", 256);
     private static final boolean SPLIT_BATCH = !"gemm".equals(System.getProperty("jgrad.conv.parallel", "batch"));
 
-    /** Per-thread buffers for columns and gathered gradients, grown on demand and reused. */
+    /**
+     * Per-thread buffers for columns and gathered gradients, grown on demand and reused, and the operand
+     * that {@link Plan#columns} / {@link Plan#gradients} last pointed at (array, offset, leading dimension).
+     */
     private static final class Scratch {
         float[] cols = new float[0];
         float[] tmp = new float[0];
+        float[] b, g;
+        int bOff, ldb, gOff, ldg;
 
         float[] cols(int n) {
             if (cols.length < n) cols = new float[n];
@@ -50,6 +60,10 @@ public final class Conv2dOp {
         float[] tmp(int n) {
             if (tmp.length < n) tmp = new float[n];
             return tmp;
+        }
+
+        void release() {
+            b = g = null;
         }
     }
 
@@ -114,9 +128,13 @@ public final class Conv2dOp {
         });
     }
 
-    /** The sizes of one call and the loops over chunks of images. */
+    /**
+     * The sizes of one call and the loops over its work: chunks of nb images; a chunk of one image is
+     * further cut into bands of output rows, so that its column block (K x band) stays in cache between
+     * im2col and the GEMM instead of streaming megabytes through memory.
+     */
     private static final class Plan {
-        final int n, c, h, w, o, groups, cg, og, k, oh, ow, p, nb, chunks;
+        final int n, c, h, w, o, groups, cg, og, k, oh, ow, p, nb, chunks, bandRows;
         final Window2d win;
         final boolean pointwise;
 
@@ -137,6 +155,7 @@ public final class Conv2dOp {
             this.pointwise = win.pointwise();
             this.nb = p == 0 ? Math.max(n, 1) : Math.max(1, Math.min(n, (TARGET_COLUMNS + p - 1) / p));
             this.chunks = (n + nb - 1) / nb;
+            this.bandRows = nb > 1 || ow == 0 ? oh : Math.max(1, Math.min(oh, (BAND_COLUMNS + ow - 1) / ow));
         }
 
         /** Runs body over chunk ranges: split across cores over the batch, or sequentially (GEMMs then split themselves). */
@@ -145,38 +164,68 @@ public final class Conv2dOp {
             else body.run(0, chunks);
         }
 
+        /**
+         * Points s.b / s.bOff / s.ldb at the column matrix [k, cnt * (oy1 - oy0) * ow] of images [n0, n0 + cnt),
+         * group g, output rows [oy0, oy1) (several images only with whole maps): the input itself for a
+         * pointwise convolution of one image, else an im2col into the thread's buffer.
+         */
+        void columns(Scratch s, float[] x, int xo, int n0, int cnt, int g, int oy0, int oy1) {
+            int band = (oy1 - oy0) * ow, width = cnt * band;
+            if (pointwise && cnt == 1) {
+                s.b = x;
+                s.bOff = xo + (n0 * c + g * cg) * p + oy0 * ow;
+                s.ldb = p;
+                return;
+            }
+            float[] cols = s.cols(k * width);
+            for (int i = 0; i < cnt; i++) {
+                Im2Col.im2col(x, xo + ((n0 + i) * c + g * cg) * h * w, cg, h, w, win, oh, ow, oy0, oy1, cols, i * band, width);
+            }
+            s.b = cols;
+            s.bOff = 0;
+            s.ldb = width;
+        }
+
+        /** Points s.g / s.gOff / s.ldg at the output gradient [og, width] of the same block: in place for one image, else gathered. */
+        void gradients(Scratch s, float[] gy, int go, int n0, int cnt, int g, int oy0, int oy1) {
+            if (cnt == 1) {
+                s.g = gy;
+                s.gOff = go + (n0 * o + g * og) * p + oy0 * ow;
+                s.ldg = p;
+                return;
+            }
+            int width = cnt * p;
+            float[] t = s.tmp(og * width);
+            for (int i = 0; i < cnt; i++) {
+                for (int r = 0; r < og; r++) System.arraycopy(gy, go + ((n0 + i) * o + g * og + r) * p, t, r * width + i * p, p);
+            }
+            s.g = t;
+            s.gOff = 0;
+            s.ldg = width;
+        }
+
         void forward(float[] x, int xo, float[] wt, int wo, float[] b, int bo, float[] y) {
             if (p == 0 || o == 0) return;
             Kernels kern = Kernels.get();
             forChunks((from, to) -> {
                 Scratch s = SCRATCH.get();
                 for (int ch = from; ch < to; ch++) {
-                    int n0 = ch * nb, cnt = Math.min(nb, n - n0), cols = cnt * p;
-                    boolean direct = cnt == 1;
+                    int n0 = ch * nb, cnt = Math.min(nb, n - n0);
                     for (int g = 0; g < groups; g++) {
-                        float[] bm;
-                        int bOff, ldb;
-                        if (pointwise && direct) {
-                            bm = x;
-                            bOff = xo + (n0 * c + g * cg) * p;
-                            ldb = p;
-                        } else {
-                            bm = s.cols(k * cols);
-                            for (int i = 0; i < cnt; i++) {
-                                Im2Col.im2col(x, xo + ((n0 + i) * c + g * cg) * h * w, cg, h, w, win, oh, ow, bm, i * p, cols);
+                        if (cnt == 1) {
+                            for (int oy0 = 0; oy0 < oh; oy0 += bandRows) {
+                                int oy1 = Math.min(oh, oy0 + bandRows);
+                                columns(s, x, xo, n0, 1, g, oy0, oy1);
+                                kern.sgemm(false, false, og, (oy1 - oy0) * ow, k, 1f, wt, wo + g * og * k, k, s.b, s.bOff, s.ldb,
+                                        0f, y, (n0 * o + g * og) * p + oy0 * ow, p);
                             }
-                            bOff = 0;
-                            ldb = cols;
-                        }
-                        if (direct) {
-                            kern.sgemm(false, false, og, p, k, 1f, wt, wo + g * og * k, k, bm, bOff, ldb, 0f, y, (n0 * o + g * og) * p, p);
                         } else {
-                            float[] t = s.tmp(og * cols);
-                            kern.sgemm(false, false, og, cols, k, 1f, wt, wo + g * og * k, k, bm, bOff, ldb, 0f, t, 0, cols);
+                            int width = cnt * p;
+                            columns(s, x, xo, n0, cnt, g, 0, oh);
+                            float[] t = s.tmp(og * width);
+                            kern.sgemm(false, false, og, width, k, 1f, wt, wo + g * og * k, k, s.b, s.bOff, s.ldb, 0f, t, 0, width);
                             for (int i = 0; i < cnt; i++) {
-                                for (int r = 0; r < og; r++) {
-                                    System.arraycopy(t, r * cols + i * p, y, ((n0 + i) * o + g * og + r) * p, p);
-                                }
+                                for (int r = 0; r < og; r++) System.arraycopy(t, r * width + i * p, y, ((n0 + i) * o + g * og + r) * p, p);
                             }
                         }
                     }
@@ -190,6 +239,7 @@ public final class Conv2dOp {
                         }
                     }
                 }
+                s.release();
             });
         }
 
@@ -199,62 +249,39 @@ public final class Conv2dOp {
             Kernels kern = Kernels.get();
             // Weight-gradient partial sums per chunk range, merged in range order so that results do not
             // depend on which thread finished first. The range starting at 0 accumulates into gw itself.
+            // Bands of one image always run on one thread: their col2im writes overlap at the band edges.
             float[][] partial = new float[chunks][];
             forChunks((from, to) -> {
                 Scratch s = SCRATCH.get();
                 float[] pw = gw == null ? null : from == 0 ? gw : new float[o * k];
                 partial[from] = pw;
                 for (int ch = from; ch < to; ch++) {
-                    int n0 = ch * nb, cnt = Math.min(nb, n - n0), cols = cnt * p;
-                    boolean direct = cnt == 1;
+                    int n0 = ch * nb, cnt = Math.min(nb, n - n0);
                     for (int g = 0; g < groups; g++) {
-                        // op(gOut) for this chunk and group: [og, cols]
-                        float[] gm;
-                        int gOff, ldg;
-                        if (direct) {
-                            gm = gy;
-                            gOff = go + (n0 * o + g * og) * p;
-                            ldg = p;
-                        } else {
-                            gm = s.tmp(og * cols);
-                            for (int i = 0; i < cnt; i++) {
-                                for (int r = 0; r < og; r++) {
-                                    System.arraycopy(gy, go + ((n0 + i) * o + g * og + r) * p, gm, r * cols + i * p, p);
-                                }
+                        for (int oy0 = 0; oy0 < oh; oy0 += bandRows) {
+                            int oy1 = Math.min(oh, oy0 + bandRows), width = cnt * (oy1 - oy0) * ow;
+                            gradients(s, gy, go, n0, cnt, g, oy0, oy1);
+                            if (pw != null) {
+                                columns(s, x, xo, n0, cnt, g, oy0, oy1);
+                                kern.sgemm(false, true, og, k, width, 1f, s.g, s.gOff, s.ldg, s.b, s.bOff, s.ldb, 1f, pw, g * og * k, k);
                             }
-                            gOff = 0;
-                            ldg = cols;
-                        }
-                        if (pw != null) {
-                            float[] bm;
-                            int bOff, ldb;
-                            if (pointwise && direct) {
-                                bm = x;
-                                bOff = xo + (n0 * c + g * cg) * p;
-                                ldb = p;
+                            if (gx == null) continue;
+                            int xg = (n0 * c + g * cg) * h * w;
+                            if (pointwise && cnt == 1) {
+                                kern.sgemm(true, false, cg, width, og, 1f, wt, wo + g * og * k, k, s.g, s.gOff, s.ldg,
+                                        0f, gx, xg + oy0 * ow, p);
                             } else {
-                                bm = s.cols(k * cols);
+                                float[] gcols = s.cols(k * width);
+                                kern.sgemm(true, false, k, width, og, 1f, wt, wo + g * og * k, k, s.g, s.gOff, s.ldg, 0f, gcols, 0, width);
+                                int band = (oy1 - oy0) * ow;
                                 for (int i = 0; i < cnt; i++) {
-                                    Im2Col.im2col(x, xo + ((n0 + i) * c + g * cg) * h * w, cg, h, w, win, oh, ow, bm, i * p, cols);
-                                }
-                                bOff = 0;
-                                ldb = cols;
-                            }
-                            kern.sgemm(false, true, og, k, cols, 1f, gm, gOff, ldg, bm, bOff, ldb, 1f, pw, g * og * k, k);
-                        }
-                        if (gx != null) {
-                            if (pointwise && direct) {
-                                kern.sgemm(true, false, cg, p, og, 1f, wt, wo + g * og * k, k, gm, gOff, ldg, 0f, gx, (n0 * c + g * cg) * p, p);
-                            } else {
-                                float[] gcols = s.cols(k * cols);
-                                kern.sgemm(true, false, k, cols, og, 1f, wt, wo + g * og * k, k, gm, gOff, ldg, 0f, gcols, 0, cols);
-                                for (int i = 0; i < cnt; i++) {
-                                    Im2Col.col2im(gcols, i * p, cols, cg, h, w, win, oh, ow, gx, ((n0 + i) * c + g * cg) * h * w);
+                                    Im2Col.col2im(gcols, i * band, width, cg, h, w, win, oh, ow, oy0, oy1, gx, xg + i * c * h * w);
                                 }
                             }
                         }
                     }
                 }
+                s.release();
             });
             if (gw != null) {
                 for (int i = 1; i < chunks; i++) {

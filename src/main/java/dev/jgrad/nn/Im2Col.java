@@ -23,36 +23,40 @@ final class Im2Col {
     private Im2Col() {}
 
     /**
-     * Writes the K x (OH*OW) column block of one image into cols at colOff (row stride ldCols).
-     * x holds C planes of H x W starting at xOff.
+     * Writes the column block of one image for output rows [oy0, oy1) into cols at colOff (row stride ldCols):
+     * K rows of (oy1 - oy0) * OW columns, column (oy - oy0) * OW + ox. x holds C planes of H x W from xOff.
+     * A band of output rows keeps the block small enough to stay in cache between im2col and the GEMM.
      */
-    static void im2col(float[] x, int xOff, int c, int h, int w, Window2d win, int oh, int ow,
+    static void im2col(float[] x, int xOff, int c, int h, int w, Window2d win, int oh, int ow, int oy0, int oy1,
                        float[] cols, int colOff, int ldCols) {
+        int rows = oy1 - oy0, span = rows * ow;
+        boolean flat = flat(win, w, ow);
         for (int ch = 0; ch < c; ch++) {
             int plane = xOff + ch * h * w;
             for (int i = 0; i < win.kh(); i++) {
+                int shiftH = i * win.dh() - win.ph();
                 for (int j = 0; j < win.kw(); j++) {
                     int row = colOff + ((ch * win.kh() + i) * win.kw() + j) * ldCols;
                     int shiftW = j * win.dw() - win.pw();
                     int lo = validStart(shiftW, win.sw(), ow), hi = Math.max(lo, validEnd(shiftW, win.sw(), w, ow));
-                    if (flat(win, w, ow)) {
-                        int shiftH = i * win.dh() - win.ph();
-                        int y0 = Math.min(oh, Math.max(0, -shiftH)), y1 = Math.max(y0, Math.min(oh, h - shiftH));
-                        if (y0 < y1 && lo < hi) {
-                            // cols[row + q] = x[plane + shiftH * w + shiftW + q] for q = oy * w + ox on the valid rows.
-                            int q0 = y0 * ow + lo, q1 = (y1 - 1) * ow + hi;
-                            System.arraycopy(x, plane + shiftH * w + shiftW + q0, cols, row + q0, q1 - q0);
+                    if (flat) {
+                        int r0 = Math.max(oy0, -shiftH) - oy0, r1 = Math.min(oy1, h - shiftH) - oy0;
+                        if (r0 < r1 && lo < hi) {
+                            // cols[row + q] = x[base + q] for q = (oy - oy0) * w + ox on the valid rows.
+                            int base = plane + (oy0 + shiftH) * w + shiftW;
+                            int q0 = r0 * ow + lo, q1 = (r1 - 1) * ow + hi;
+                            System.arraycopy(x, base + q0, cols, row + q0, q1 - q0);
                             Arrays.fill(cols, row, row + q0, 0f);
-                            Arrays.fill(cols, row + q1, row + oh * ow, 0f);
-                            zeroEdges(cols, row, y0, y1, ow, lo, hi);
+                            Arrays.fill(cols, row + q1, row + span, 0f);
+                            zeroEdges(cols, row, r0, r1, ow, lo, hi);
                         } else {
-                            Arrays.fill(cols, row, row + oh * ow, 0f);
+                            Arrays.fill(cols, row, row + span, 0f);
                         }
                         continue;
                     }
-                    for (int oy = 0; oy < oh; oy++) {
-                        int iy = oy * win.sh() - win.ph() + i * win.dh();
-                        int d = row + oy * ow;
+                    for (int oy = oy0; oy < oy1; oy++) {
+                        int iy = oy * win.sh() + shiftH;
+                        int d = row + (oy - oy0) * ow;
                         if (iy < 0 || iy >= h) {
                             Arrays.fill(cols, d, d + ow, 0f);
                             continue;
@@ -72,34 +76,41 @@ final class Im2Col {
         }
     }
 
+    /** The whole image: output rows [0, OH). */
+    static void im2col(float[] x, int xOff, int c, int h, int w, Window2d win, int oh, int ow, float[] cols, int colOff, int ldCols) {
+        im2col(x, xOff, c, h, w, win, oh, ow, 0, oh, cols, colOff, ldCols);
+    }
+
     /**
-     * Adds the column block back onto the image it came from (the adjoint of im2col): gx += fold(cols).
-     * cols is scratch: entries that stand for padding may be overwritten with zeros.
+     * Adds the column block of output rows [oy0, oy1) back onto the image it came from (the adjoint of
+     * im2col): gx += fold(cols). cols is scratch: entries that stand for padding may be overwritten with zeros.
      */
-    static void col2im(float[] cols, int colOff, int ldCols, int c, int h, int w, Window2d win, int oh, int ow,
+    static void col2im(float[] cols, int colOff, int ldCols, int c, int h, int w, Window2d win, int oh, int ow, int oy0, int oy1,
                        float[] gx, int xOff) {
         Kernels kern = Kernels.get();
+        boolean flat = flat(win, w, ow);
         for (int ch = 0; ch < c; ch++) {
             int plane = xOff + ch * h * w;
             for (int i = 0; i < win.kh(); i++) {
+                int shiftH = i * win.dh() - win.ph();
                 for (int j = 0; j < win.kw(); j++) {
                     int row = colOff + ((ch * win.kh() + i) * win.kw() + j) * ldCols;
                     int shiftW = j * win.dw() - win.pw();
                     int lo = validStart(shiftW, win.sw(), ow), hi = Math.max(lo, validEnd(shiftW, win.sw(), w, ow));
-                    if (flat(win, w, ow)) {
-                        int shiftH = i * win.dh() - win.ph();
-                        int y0 = Math.min(oh, Math.max(0, -shiftH)), y1 = Math.max(y0, Math.min(oh, h - shiftH));
-                        if (y0 < y1 && lo < hi) {
-                            int q0 = y0 * ow + lo, q1 = (y1 - 1) * ow + hi;
-                            zeroEdges(cols, row, y0, y1, ow, lo, hi); // padding taps must add nothing
-                            kern.axpy(1f, cols, row + q0, gx, plane + shiftH * w + shiftW + q0, q1 - q0);
+                    if (flat) {
+                        int r0 = Math.max(oy0, -shiftH) - oy0, r1 = Math.min(oy1, h - shiftH) - oy0;
+                        if (r0 < r1 && lo < hi) {
+                            int base = plane + (oy0 + shiftH) * w + shiftW;
+                            int q0 = r0 * ow + lo, q1 = (r1 - 1) * ow + hi;
+                            zeroEdges(cols, row, r0, r1, ow, lo, hi); // padding taps must add nothing
+                            kern.axpy(1f, cols, row + q0, gx, base + q0, q1 - q0);
                         }
                         continue;
                     }
-                    for (int oy = 0; oy < oh; oy++) {
-                        int iy = oy * win.sh() - win.ph() + i * win.dh();
+                    for (int oy = oy0; oy < oy1; oy++) {
+                        int iy = oy * win.sh() + shiftH;
                         if (iy < 0 || iy >= h) continue;
-                        int d = row + oy * ow;
+                        int d = row + (oy - oy0) * ow;
                         int dst = plane + iy * w + shiftW;
                         int s = win.sw();
                         for (int ox = lo; ox < hi; ox++) gx[dst + ox * s] += cols[d + ox];
@@ -109,12 +120,17 @@ final class Im2Col {
         }
     }
 
+    /** The whole image: output rows [0, OH). */
+    static void col2im(float[] cols, int colOff, int ldCols, int c, int h, int w, Window2d win, int oh, int ow, float[] gx, int xOff) {
+        col2im(cols, colOff, ldCols, c, h, w, win, oh, ow, 0, oh, gx, xOff);
+    }
+
     /** Stride 1 and an output as wide as the input: a tap's column row is the input shifted by a constant. */
     private static boolean flat(Window2d win, int w, int ow) {
         return win.sw() == 1 && win.sh() == 1 && ow == w;
     }
 
-    /** Zeroes the entries with ox < lo or ox >= hi that lie inside the copied range [y0 * ow + lo, (y1 - 1) * ow + hi). */
+    /** Zeroes the entries with ox < lo or ox >= hi that lie inside the copied range [r0 * ow + lo, (r1 - 1) * ow + hi) of a band. */
     private static void zeroEdges(float[] cols, int row, int y0, int y1, int ow, int lo, int hi) {
         for (int oy = y0; oy < y1; oy++) {
             int d = row + oy * ow;

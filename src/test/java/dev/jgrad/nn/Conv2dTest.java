@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * Conv2d: gradient checks on small shapes, a direct-loop reference for the paths that the small PyTorch
  * fixtures do not reach (maps of at least {@link Conv2dOp#TARGET_COLUMNS} positions, one image per GEMM,
- * 1x1 without im2col, several chunks in parallel), initialisation, naming, and errors.
+ * cut into bands of rows; 1x1 without im2col; several chunks in parallel), initialisation, naming, and errors.
  */
 class Conv2dTest {
     private final Generator gen = new Generator(5);
@@ -97,6 +97,16 @@ class Conv2dTest {
         // 16x16 outputs: 256 columns, so each image is its own GEMM; batch 3 gives three chunks over two cores.
         checkAgainstReference(new int[] {3, 4, 16, 16}, 5, 3, new int[] {1}, new int[] {1}, new int[] {1}, 1, true);
         checkAgainstReference(new int[] {3, 4, 18, 18}, 6, 3, new int[] {1}, new int[] {0}, new int[] {1}, 2, false);
+    }
+
+    @Test
+    void largeMapsCutIntoBandsOfRowsMatchTheReference() {
+        // 24x24 = 576 positions: bands of ceil(256 / 24) = 11 rows, the last one shorter; groups and batch over two cores.
+        checkAgainstReference(new int[] {3, 4, 24, 24}, 4, 3, new int[] {1}, new int[] {1}, new int[] {1}, 2, true);
+        // Strided (not the flat im2col path): 23x20 outputs in bands of 13 rows.
+        checkAgainstReference(new int[] {2, 3, 45, 40}, 2, 3, new int[] {2}, new int[] {1}, new int[] {1}, 1, false);
+        // Dilated, with bands whose edges fall inside the padding.
+        checkAgainstReference(new int[] {1, 2, 30, 20}, 3, 3, new int[] {1}, new int[] {2}, new int[] {2}, 1, true);
     }
 
     @Test

@@ -16,6 +16,11 @@ import java.util.Locale;
 public final class ConvSpeedCheck {
     private ConvSpeedCheck() {}
 
+    /** CPU time of the whole process: on a shared, busy machine wall time says little, CPU time says what the work costs. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     public static void main(String[] args) {
         int iters = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int count = args.length > 1 ? Integer.parseInt(args[1]) : Integer.MAX_VALUE; // how many layer shapes to time
@@ -41,7 +46,9 @@ public final class ConvSpeedCheck {
             double flopsFwd = 2.0 * batch * l[1] * l[0] * l[3] * l[3] * out * out;
             double flops = flopsFwd * (l[0] == 3 ? 2 : 3); // the stem needs no input gradient
             double[] t = new double[iters], tf = new double[iters];
+            long cpu0 = 0;
             for (int i = -3; i < iters; i++) {
+                if (i == 0) cpu0 = cpuNanos();
                 conv.zeroGrad();
                 x.zeroGrad();
                 long t0 = System.nanoTime();
@@ -54,11 +61,13 @@ public final class ConvSpeedCheck {
                     tf[i] = (t1 - t0) / 1e6;
                 }
             }
+            double cpuMs = (cpuNanos() - cpu0) / 1e6 / iters;
             Arrays.sort(t);
             Arrays.sort(tf);
             double ms = t[iters / 2], msf = tf[iters / 2];
-            System.out.printf(Locale.ROOT, "conv %3d->%3d %2dx%2d k%d s%d: fwd %7.1f ms (%5.1f GFLOP/s), fwd+bwd %7.1f ms (%5.1f GFLOP/s)%n",
-                    l[0], l[1], l[2], l[2], l[3], l[4], msf, flopsFwd / msf / 1e6, ms, flops / ms / 1e6);
+            System.out.printf(Locale.ROOT, "conv %3d->%3d %2dx%2d k%d s%d: fwd %7.1f ms (%5.1f GFLOP/s), fwd+bwd %7.1f ms (%5.1f GFLOP/s; "
+                            + "%6.1f CPU-ms, %5.1f GFLOP per CPU-second)%n",
+                    l[0], l[1], l[2], l[2], l[3], l[4], msf, flopsFwd / msf / 1e6, ms, flops / ms / 1e6, cpuMs, flops / cpuMs / 1e6);
         }
         BatchNorm2d bn = new BatchNorm2d(64);
         MaxPool2d pool = new MaxPool2d(3, 2, 1);
