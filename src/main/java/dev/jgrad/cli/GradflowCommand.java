@@ -103,6 +103,9 @@ final class GradflowCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** For the x axis label: where the loss is. */
+    private String lossWhere;
+
     @Override
     public Integer call() throws Exception {
         validate();
@@ -131,6 +134,7 @@ final class GradflowCommand implements Callable<Integer> {
 
     private <T> void run(SequenceTask<T> t, PrintWriter console) throws Exception {
         int T = length;
+        lossWhere = t.scoredSteps() == 1 ? "the loss is at the last step" : "the loss is on the last " + t.scoredSteps() + " steps";
         console.printf(Locale.ROOT, "gradflow: %s problem, length T = %d, hidden H = %d, batch %d, seed %d; loss on the last %s%n",
                 t.name(), T, hidden, batch, seed, t.scoredSteps() == 1 ? "step only" : t.scoredSteps() + " steps only");
         SequenceTask.Batch<T> probeBatch = t.sample(batch, new Generator(seed + 1));
@@ -149,7 +153,8 @@ final class GradflowCommand implements Callable<Integer> {
         GradientFlow.Profile pLstm0 = GradientFlow.probe("LSTM, PyTorch init (forget bias ≈ 0)", lstmTorchInit, t, probeBatch);
 
         Path rnnVsLstm = out.resolve("gradflow_rnn_vs_lstm.png");
-        plot(String.format(Locale.ROOT, "Gradient flow at initialisation: %s problem, T = %d, H = %d (loss at t = %d)", t.name(), T, hidden, T),
+        plot(String.format(Locale.ROOT, "Gradient flow at initialisation: %s problem, T = %d, H = %d (loss %s)", t.name(), T, hidden,
+                        t.scoredSteps() == 1 ? "at t = " + T : "on t = " + (T - t.scoredSteps() + 1) + ".." + T),
                 "||dL/dh_t||, ||dL/dc_t||  (log scale)")
                 .add("RNN  ||dL/dh_t||  (ρ(W_hh) = " + String.format(Locale.ROOT, "%.2f", rhoRnn) + ")", ts(T), pRnn.dh(), BLUE, Line.SOLID)
                 .add(lstmName + "  ||dL/dh_t||", ts(T), pLstm.dh(), ORANGE, Line.SOLID)
@@ -345,8 +350,8 @@ final class GradflowCommand implements Callable<Integer> {
 
     private static void row(PrintWriter console, GradientFlow.Profile p, String name) {
         int T = p.length();
-        console.printf(Locale.ROOT, "  %-44s %10.3e %10.3e %10.3e %10.3e %9.3f%n", name, p.dh()[T], p.dh()[T / 2], p.dh()[0],
-                p.ratio(0, T), p.ratePerStep(T));
+        console.printf(Locale.ROOT, "  %-44s %10.3e %10.3e %10.3e %10.3e %9s%n", name, p.dh()[T], p.dh()[T / 2], p.dh()[0],
+                p.ratio(0, T), rate(p.ratePerStep(T)));
     }
 
     /** The cell-state gradient: c_T reaches the loss only through h_T, so its row starts at T - 1. */
@@ -354,8 +359,13 @@ final class GradflowCommand implements Callable<Integer> {
         int T = p.length();
         double[] dc = p.dc();
         double ratio = dc[0] / dc[T - 1];
-        console.printf(Locale.ROOT, "  %-44s %10s %10.3e %10.3e %10.3e %9.3f  (from t=%d)%n", name, "-", dc[T / 2], dc[0],
-                ratio, ratio > 0 && Double.isFinite(ratio) ? Math.pow(ratio, 1.0 / (T - 1)) : Double.NaN, T - 1);
+        console.printf(Locale.ROOT, "  %-44s %10s %10.3e %10.3e %10.3e %9s  (from t=%d)%n", name, "-", dc[T / 2], dc[0],
+                ratio, rate(ratio > 0 && Double.isFinite(ratio) ? Math.pow(ratio, 1.0 / (T - 1)) : Double.NaN), T - 1);
+    }
+
+    /** A float32 gradient below about 1e-45 is 0, and then there is no rate to compute. */
+    private static String rate(double perStep) {
+        return Double.isNaN(perStep) ? "underflow" : String.format(Locale.ROOT, "%.3f", perStep);
     }
 
     private static void clipRow(PrintWriter console, ClippingRun r, String name) {
@@ -387,8 +397,8 @@ final class GradflowCommand implements Callable<Integer> {
             GRAY = new Color(127, 127, 127);
     private static final Color[] PALETTE = {BLUE, ORANGE, GREEN, RED, PURPLE, BROWN, PINK, GRAY};
 
-    private static Chart plot(String title, String yLabel) {
-        return plot(title, "time step t  (the loss is at the last step)", yLabel);
+    private Chart plot(String title, String yLabel) {
+        return plot(title, "time step t  (" + lossWhere + ")", yLabel);
     }
 
     private static Chart plot(String title, String xLabel, String yLabel) {
