@@ -53,30 +53,33 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         sortOptions = false,
-        description = {"Plots the gradient norm ||dL/dh_t|| against the time step t for a vanilla RNN and an LSTM on a",
-                "long-range task (loss at the end only): vanishing and exploding gradients, the spectral radius of",
-                "W_hh, the LSTM's cell state, and gradient clipping. Writes PNGs and prints a summary."})
+        description = {"Shows vanishing and exploding gradients in a tanh RNN and an LSTM.",
+                "",
+                "Runs both on a long-range task (loss at the end only) and plots ||dL/dh_t||",
+                "against t on a log axis, scales W_hh to chosen spectral radii, and trains an",
+                "exploding RNN with and without gradient clipping. Writes the plots to --out",
+                "as PNG and prints a summary."})
 final class GradflowCommand implements Callable<Integer> {
 
     enum TaskName { adding, copy }
 
-    @Option(names = "--task", defaultValue = "adding", description = "Long-range task: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--task", paramLabel = "TASK", defaultValue = "adding", description = "Long-range task: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     TaskName task;
 
-    @Option(names = "--length", defaultValue = "100", description = "Sequence length T (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--length", paramLabel = "T", defaultValue = "100", description = "Sequence length T (default: ${DEFAULT-VALUE}).")
     int length;
 
-    @Option(names = "--hidden", defaultValue = "64", description = "Hidden units H (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hidden", paramLabel = "H", defaultValue = "64", description = "Hidden units H (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--batch", defaultValue = "32", description = "Sequences per batch, for probes and training (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "32", description = "Sequences per batch, for probes and training (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--steps", defaultValue = "100",
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "100",
             description = "Training steps between the probe at initialisation and the second probe, and of the clipping experiment (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate for the training between probes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "1e-3", description = "Adam learning rate for the training between probes (default: ${DEFAULT-VALUE}).")
     double lr;
 
     @Option(names = "--clip", defaultValue = "1.0", paramLabel = "MAX_NORM",
@@ -87,14 +90,14 @@ final class GradflowCommand implements Callable<Integer> {
             description = "Spectral radii to scale the RNN's W_hh to, comma-separated; the largest is the exploding RNN of the clipping experiment (default: ${DEFAULT-VALUE}).")
     double[] radii;
 
-    @Option(names = "--sgd-lr", defaultValue = "0.01", description = "Plain SGD learning rate of the clipping experiment (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sgd-lr", paramLabel = "LR", defaultValue = "0.01", description = "Plain SGD learning rate of the clipping experiment (default: ${DEFAULT-VALUE}).")
     double sgdLr;
 
-    @Option(names = "--forget-bias", defaultValue = "3.0",
+    @Option(names = "--forget-bias", paramLabel = "B", defaultValue = "3.0",
             description = "The LSTM's forget-gate bias (sigmoid(3) = 0.95 keeps the cell; PyTorch's init is about 0, which is plotted too) (default: ${DEFAULT-VALUE}).")
     double forgetBias;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--out", defaultValue = "runs/gradflow", paramLabel = "DIR", description = "Where the PNGs go (default: ${DEFAULT-VALUE}).")
