@@ -84,21 +84,23 @@ public final class Conv2dOp {
             throw new IllegalArgumentException("conv2d: weight must be 4-D [out_channels, in_channels/groups, kH, kW], got shape "
                     + Shape.str(weight.shape()));
         }
-        if (x.dim() == 3) return conv2d(x.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0);
-        if (x.dim() != 4) {
+        if (x.dim() != 3 && x.dim() != 4) {
             throw new IllegalArgumentException("conv2d: expected 3-D (unbatched [C, H, W]) or 4-D (batched [N, C, H, W]) input, but got input of shape "
                     + Shape.str(x.shape()));
         }
-        int[] ws = weight.shape(), xs = x.shape();
+        int[] ws = weight.shape();
         if (groups < 1) throw new IllegalArgumentException("conv2d: groups must be positive, got " + groups);
         if (ws[0] % groups != 0) {
             throw new IllegalArgumentException("conv2d: out_channels (weight.size(0) = " + ws[0] + ") must be divisible by groups = " + groups
                     + " (weight shape " + Shape.str(ws) + ")");
         }
-        if (xs[1] != ws[1] * groups) {
+        int channels = x.size(x.dim() - 3);
+        if (channels != ws[1] * groups) {
             throw new IllegalArgumentException("conv2d: given groups=" + groups + ", weight of size " + Shape.str(ws) + ", expected input "
-                    + Shape.str(xs) + " to have " + ws[1] * groups + " channels, but got " + xs[1] + " channels instead");
+                    + Shape.str(x.shape()) + " to have " + ws[1] * groups + " channels, but got " + channels + " channels instead");
         }
+        if (x.dim() == 3) return conv2d(x.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0);
+        int[] xs = x.shape();
         if (bias != null && !Arrays.equals(bias.shape(), new int[] {ws[0]})) {
             throw new IllegalArgumentException("conv2d: bias of shape " + Shape.str(bias.shape()) + " does not match out_channels = " + ws[0]
                     + " (expected [" + ws[0] + "])");
