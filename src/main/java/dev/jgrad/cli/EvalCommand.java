@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Evaluates a trained model.",
-        subcommands = {EvalClassifyCommand.class})
+        aliases = "evaluate",
+        subcommands = {EvalClassifyCommand.class, EvalTranslateCommand.class})
 final class EvalCommand {
 }

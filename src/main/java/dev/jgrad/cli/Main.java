@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = "Deep learning for sequences in pure Java: tensors, autograd, RNNs, Transformers.",
-        subcommands = {TrainCommand.class, EvalCommand.class, ClassifyCommand.class, SampleCommand.class, FinetuneCommand.class, BenchCommand.class, BleuCommand.class, GradflowCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, ClassifyCommand.class, SampleCommand.class, FinetuneCommand.class, TranslateCommand.class, AverageCommand.class, BenchCommand.class, BleuCommand.class, GradflowCommand.class, SimCLRCommand.class, LinearProbeCommand.class, SupervisedCommand.class, VisualizeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** Set by {@code --debug} at any level, or {@code -Djgrad.debug=true}: errors then show their stack trace. */

@@ -7,6 +7,6 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Trains a model.",
-        subcommands = {TrainDemoCommand.class, TrainClassifyCommand.class, TrainCharLMCommand.class, TrainImagesCommand.class})
+        subcommands = {TrainDemoCommand.class, TrainClassifyCommand.class, TrainCharLMCommand.class, TrainImagesCommand.class, TrainTranslateCommand.class})
 final class TrainCommand {
 }
