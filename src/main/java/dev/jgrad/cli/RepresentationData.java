@@ -1,0 +1,85 @@
+package dev.jgrad.cli;
+
+import dev.jgrad.io.SafeTensors;
+import dev.jgrad.io.TrainingCheckpoint;
+import dev.jgrad.models.ImageEncoder;
+import dev.jgrad.tensor.Tensor;
+import dev.jgrad.vision.LabeledImages;
+import dev.jgrad.vision.Mnist;
+import dev.jgrad.vision.Normalize;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What the representation-learning commands (simclr, linear-probe, supervised, visualize) share: the image
+ * data (Fashion-MNIST by default, from ../shared/data beside the repository), its normalisation, and
+ * loading an encoder from a checkpoint of any of them.
+ */
+final class RepresentationData {
+    private RepresentationData() {}
+
+    static final String DATA_HELP = "fashion-mnist, mnist (from ../shared/data beside the repository) or a directory with the four "
+            + "MNIST-style IDX files (default: ${DEFAULT-VALUE}).";
+
+    static Path dataDir(String data) {
+        return switch (data.toLowerCase(Locale.ROOT)) {
+            case "fashion-mnist", "fashion_mnist", "fashionmnist" -> ClassifyData.sharedData().resolve("fashion-mnist");
+            case "mnist" -> ClassifyData.sharedData().resolve("mnist");
+            default -> Path.of(data);
+        };
+    }
+
+    static boolean isFashion(String data) {
+        return data.toLowerCase(Locale.ROOT).contains("fashion");
+    }
+
+    /** The training or test split, with Fashion-MNIST's class names when that is the data. */
+    static LabeledImages load(String data, Mnist.Split split) throws IOException {
+        Path dir = dataDir(data);
+        return isFashion(data) || dir.toString().toLowerCase(Locale.ROOT).contains("fashion")
+                ? Mnist.loadFashion(dir, split) : Mnist.load(dir, split);
+    }
+
+    /** The usual constants for MNIST and Fashion-MNIST, else the statistics of the given training images. */
+    static Normalize normalizer(String data, Tensor trainImages) {
+        String d = data.toLowerCase(Locale.ROOT);
+        if (isFashion(d) || dataDir(data).toString().toLowerCase(Locale.ROOT).contains("fashion")) return Normalize.FASHION_MNIST;
+        if (d.equals("mnist")) return Normalize.MNIST;
+        return Normalize.fit(trainImages);
+    }
+
+    /** The first n images (all when n is 0 or more than there are). */
+    static LabeledImages limit(LabeledImages d, int n) {
+        return n > 0 && n < d.size() ? d.slice(0, n) : d;
+    }
+
+    /**
+     * The encoder of a simclr or supervised checkpoint (a run directory or its model.safetensors): its
+     * architecture from the metadata, its weights from the {@code encoder.*} entries.
+     */
+    static ImageEncoder loadEncoder(Path checkpoint) throws IOException {
+        SafeTensors.File file = TrainingCheckpoint.loadModel(checkpoint);
+        ImageEncoder.Spec spec;
+        try {
+            spec = ImageEncoder.Spec.fromMetadata(file.metadata());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(checkpoint + ": " + e.getMessage() + "; expected a checkpoint written by 'jgrad simclr' or 'jgrad supervised'");
+        }
+        ImageEncoder encoder = new ImageEncoder(spec, new dev.jgrad.tensor.Generator(0));
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        file.tensors().forEach((k, v) -> {
+            if (k.startsWith("encoder.")) state.put(k.substring("encoder.".length()), v);
+        });
+        try {
+            encoder.loadStateDict(state);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(checkpoint + ": the encoder weights do not fit " + spec.describe() + ": " + e.getMessage());
+        }
+        encoder.eval();
+        return encoder;
+    }
+}

@@ -1,0 +1,198 @@
+package dev.jgrad.models;
+
+import dev.jgrad.nn.AdaptiveAvgPool2d;
+import dev.jgrad.nn.BatchNorm2d;
+import dev.jgrad.nn.Conv2d;
+import dev.jgrad.nn.Init;
+import dev.jgrad.nn.MaxPool2d;
+import dev.jgrad.nn.Module;
+import dev.jgrad.nn.ReLU;
+import dev.jgrad.nn.Sequential;
+import dev.jgrad.nn.UnaryModule;
+import dev.jgrad.tensor.Generator;
+import dev.jgrad.tensor.Shape;
+import dev.jgrad.tensor.Tensor;
+import dev.jgrad.vision.ReceptiveField;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A convolutional network that maps images [N, C, H, W] to feature vectors [N, F] by global average
+ * pooling: the part of a classifier below its linear head, which SimCLR trains and a linear probe reads.
+ *
+ * <p>It is a chain of named stages run in order ({@link #stageNames()}), which is what lets
+ * {@link #forwardTo} stop at any stage and {@link #receptiveField} say where a stage's units look. Two
+ * architectures ({@link Spec#arch()}):
+ * <ul>
+ * <li>{@code resnet}: torchvision's ResNet with BasicBlocks and the small-input stem (3x3 stride-1 conv1,
+ *     no max-pool), built by {@link ResNet} and registered here under the same names without fc
+ *     ({@code conv1}, {@code bn1}, {@code relu}, {@code layer1}..., {@code avgpool}), so its weights are
+ *     a torchvision ResNet's minus the head; F = width * 2^(stages - 1);</li>
+ * <li>{@code cnn}: plain stages {@code block1}... of 3x3 conv (no bias) - BatchNorm - ReLU, layers[i]
+ *     times, with a 2x2 max-pool between stages; widths width * 2^i; then {@code avgpool}.</li>
+ * </ul>
+ */
+// Constructors register modules, as PyTorch modules do in __init__; Module's maps exist by then.
+@SuppressWarnings("this-escape")
+public final class ImageEncoder extends Module implements UnaryModule {
+
+    /** What to build: "resnet" or "cnn", input channels, base width and blocks (or convs) per stage. */
+    public record Spec(String arch, int inChannels, int width, List<Integer> layers) {
+        public Spec {
+            arch = arch == null ? "" : arch.toLowerCase(Locale.ROOT);
+            if (!arch.equals("resnet") && !arch.equals("cnn")) {
+                throw new IllegalArgumentException("ImageEncoder: unknown architecture '" + arch + "': expected resnet or cnn");
+            }
+            if (inChannels < 1) throw new IllegalArgumentException("ImageEncoder: in_channels must be positive, got " + inChannels);
+            if (width < 1) throw new IllegalArgumentException("ImageEncoder: width must be positive, got " + width);
+            if (layers == null || layers.isEmpty()) throw new IllegalArgumentException("ImageEncoder: layers must list at least one stage");
+            layers = List.copyOf(layers);
+            for (int n : layers) {
+                if (n < 1) throw new IllegalArgumentException("ImageEncoder: every stage needs at least one block, got layers " + layers);
+            }
+        }
+
+        /** Parses "1,1,1" style lists. */
+        public static List<Integer> parseLayers(String text) {
+            List<Integer> out = new ArrayList<>();
+            for (String part : text.split(",")) {
+                try {
+                    out.add(Integer.parseInt(part.strip()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("ImageEncoder: layers must be comma-separated block counts such as 2,2,2, got '" + text + "'");
+                }
+            }
+            return out;
+        }
+
+        /** Size of the feature vector. */
+        public int numFeatures() {
+            return width << (layers.size() - 1);
+        }
+
+        /** As string metadata for a checkpoint ({@code encoder.arch}, ...). */
+        public Map<String, String> toMetadata() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("encoder.arch", arch);
+            m.put("encoder.in_channels", Integer.toString(inChannels));
+            m.put("encoder.width", Integer.toString(width));
+            m.put("encoder.layers", String.join(",", layers.stream().map(String::valueOf).toList()));
+            return m;
+        }
+
+        /** The inverse of {@link #toMetadata}; names the missing key. */
+        public static Spec fromMetadata(Map<String, String> m) {
+            for (String key : List.of("encoder.arch", "encoder.in_channels", "encoder.width", "encoder.layers")) {
+                if (!m.containsKey(key)) {
+                    throw new IllegalArgumentException("not an image encoder checkpoint: the metadata has no '" + key + "' (it has " + m.keySet() + ")");
+                }
+            }
+            try {
+                return new Spec(m.get("encoder.arch"), Integer.parseInt(m.get("encoder.in_channels")), Integer.parseInt(m.get("encoder.width")),
+                        parseLayers(m.get("encoder.layers")));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not an image encoder checkpoint: bad numbers in " + m, e);
+            }
+        }
+
+        /** E.g. "resnet [1,1,1] width 32 (128 features)". */
+        public String describe() {
+            return String.format(Locale.ROOT, "%s %s width %d, %d input channel%s (%d features)", arch, layers.toString().replace(" ", ""), width,
+                    inChannels, inChannels == 1 ? "" : "s", numFeatures());
+        }
+    }
+
+    private final Spec spec;
+    private final List<String> stages = new ArrayList<>();
+
+    public ImageEncoder(Spec spec, Generator gen) {
+        this.spec = spec;
+        if (spec.arch().equals("resnet")) {
+            ResNet.Config config = new ResNet.Config(ResNet.Block.BASIC, spec.layers(), 1, spec.inChannels(), spec.width(), 1, 64, true, false);
+            ResNet resnet = new ResNet(config, gen);
+            resnet.namedChildren().forEach((name, child) -> {
+                if (!name.equals("fc")) addStage(name, child);
+            });
+        } else {
+            int in = spec.inChannels();
+            for (int i = 0; i < spec.layers().size(); i++) {
+                int out = spec.width() << i;
+                Sequential block = new Sequential();
+                for (int k = 0; k < spec.layers().get(i); k++) {
+                    Conv2d conv = new Conv2d(in, out, 3, 1, 1, 1, 1, false, gen);
+                    Init.kaimingNormal(conv.weight(), 0, Init.Mode.FAN_OUT, Init.Nonlinearity.RELU, gen);
+                    block.add(conv).add(new BatchNorm2d(out)).add(new ReLU());
+                    in = out;
+                }
+                if (i < spec.layers().size() - 1) block.add(new MaxPool2d(2));
+                addStage("block" + (i + 1), block);
+            }
+            addStage("avgpool", new AdaptiveAvgPool2d(1));
+        }
+    }
+
+    private void addStage(String name, Module m) {
+        if (!(m instanceof UnaryModule)) throw new IllegalStateException("ImageEncoder: stage '" + name + "' is not a one-tensor module");
+        registerModule(name, m);
+        stages.add(name);
+    }
+
+    public Spec spec() {
+        return spec;
+    }
+
+    public int numFeatures() {
+        return spec.numFeatures();
+    }
+
+    /** The stages in order, the last being the global pooling. */
+    public List<String> stageNames() {
+        return List.copyOf(stages);
+    }
+
+    /** The first convolution (conv1 or block1's), whose filters look at pixels. */
+    public Conv2d firstConv() {
+        for (Module m : modules()) if (m instanceof Conv2d c) return c;
+        throw new IllegalStateException("ImageEncoder: no convolution");
+    }
+
+    /** images [N, C, H, W] -> features [N, F]. */
+    @Override
+    public Tensor forward(Tensor x) {
+        return forwardTo(x, stages.getLast()).flatten(1, -1);
+    }
+
+    /** The output of the given stage, [N, C', H', W'] (for the last, pooled [N, F, 1, 1]). */
+    public Tensor forwardTo(Tensor x, String stage) {
+        int last = stageIndex(stage);
+        if (x.dim() != 4 || x.size(1) != spec.inChannels()) {
+            throw new IllegalArgumentException("ImageEncoder: expected images [N, " + spec.inChannels() + ", H, W], got shape " + Shape.str(x.shape()));
+        }
+        Tensor h = x;
+        for (int i = 0; i <= last; i++) h = ((UnaryModule) getSubmodule(stages.get(i))).forward(h);
+        return h;
+    }
+
+    /** Where the units of a stage's output look in the input image. */
+    public ReceptiveField receptiveField(String stage) {
+        int last = stageIndex(stage);
+        ReceptiveField rf = ReceptiveField.PIXEL;
+        for (int i = 0; i <= last; i++) rf = rf.through(getSubmodule(stages.get(i)));
+        return rf;
+    }
+
+    private int stageIndex(String stage) {
+        int i = stages.indexOf(stage);
+        if (i < 0) throw new IllegalArgumentException("ImageEncoder: no stage '" + stage + "'; the stages are " + stages);
+        return i;
+    }
+
+    @Override
+    protected String extraRepr() {
+        return spec.describe();
+    }
+}
