@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -117,7 +118,7 @@ final class TrainCharLMCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1337", description = "Random seed: initial weights and dropout masks (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--eval-every", defaultValue = "0", paramLabel = "STEPS", description = "Also evaluate and checkpoint every this many steps; the end of each epoch always is (default: ${DEFAULT-VALUE}, only epoch ends).")
+    @Option(names = "--eval-every", defaultValue = "100", paramLabel = "STEPS", description = "Also evaluate and checkpoint every this many steps (0: only at the end of each epoch, which always is) (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
     @Option(names = "--stop-at", defaultValue = "0", paramLabel = "STEP", description = "Checkpoint and stop at this step, to be continued with --resume; 0: run to the end (default: ${DEFAULT-VALUE}).")
@@ -161,12 +162,23 @@ final class TrainCharLMCommand implements Callable<Integer> {
         if (maxSteps > 0) totalSteps = Math.min(totalSteps, maxSteps);
         Map<String, String> config = config(fingerprint(vocab, trainIds, valIds));
 
+        if (resume && !TrainingCheckpoint.exists(out)) {
+            throw new IllegalArgumentException("--resume: no checkpoint in " + out + " (" + out.resolve(TrainingCheckpoint.TRAINING_FILE)
+                    + " does not exist); run without --resume to start, or point --out at the run to continue");
+        }
+        if (!resume && TrainingCheckpoint.exists(out) && !overwrite) {
+            throw new IllegalArgumentException(out + " already holds a checkpoint; continue it with --resume, replace it with --overwrite, "
+                    + "or choose another --out");
+        }
+        try (AutoCloseable ignored = TrainingCheckpoint.lock(out)) {
+            return run(textFile, vocab, trainIds, valIds, trainData, valData, perEpoch, totalSteps, config, console);
+        }
+    }
+
+    private int run(Path textFile, CharVocabulary vocab, int[] trainIds, int[] valIds, StreamBatches trainData, StreamBatches valData,
+                    int perEpoch, long totalSteps, Map<String, String> config, PrintWriter console) throws IOException {
         TrainingCheckpoint checkpoint = null;
         if (resume) {
-            if (!TrainingCheckpoint.exists(out)) {
-                throw new IllegalArgumentException("--resume: no checkpoint in " + out + " (" + out.resolve(TrainingCheckpoint.TRAINING_FILE)
-                        + " does not exist); run without --resume to start, or point --out at the run to continue");
-            }
             checkpoint = TrainingCheckpoint.load(out);
             try {
                 checkpoint.requireSameConfig(config);
@@ -174,10 +186,8 @@ final class TrainCharLMCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--resume: " + out + ": " + e.getMessage()
                         + "; resume with the checkpoint's settings, or start a new run with another --out");
             }
-        } else if (TrainingCheckpoint.exists(out) && !overwrite) {
-            throw new IllegalArgumentException(out + " already holds a checkpoint; continue it with --resume, replace it with --overwrite, "
-                    + "or choose another --out");
         }
+        removeStalePlots();
 
         Generator.manualSeed(seed + 1); // dropout masks come from the default generator
         model = new CharLSTM(new CharLSTM.Config(vocab.size(), emb, hidden, layers, dropout), new Generator(seed));
@@ -483,6 +493,13 @@ final class TrainCharLMCommand implements Callable<Integer> {
                         + " stopped inside an epoch but has no LSTM state to continue from");
             }
             carried = new RecurrentState(h, cell);
+        }
+    }
+
+    /** LinePlot's temporaries from a process killed while it wrote loss.png. */
+    private void removeStalePlots() throws IOException {
+        try (var files = Files.newDirectoryStream(out, ".loss.png*.tmp")) {
+            for (Path f : files) Files.deleteIfExists(f);
         }
     }
 

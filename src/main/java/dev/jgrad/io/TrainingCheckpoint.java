@@ -4,11 +4,14 @@ import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -105,6 +108,43 @@ public record TrainingCheckpoint(Map<String, Tensor> model, Map<String, String> 
                 }
             }
         }
+    }
+
+    /**
+     * Claims {@code dir} (created if needed) for one training run until closed, so that a second run started
+     * on the same directory fails at once instead of interleaving its checkpoints with the first one's. The
+     * operating system releases the claim when the process ends, however it ends.
+     */
+    public static AutoCloseable lock(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path lockFile = dir.resolve(".lock");
+        FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+            lock = null; // by this very process
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        if (lock == null) {
+            String holder = "";
+            try {
+                holder = Files.readString(lockFile).strip();
+            } catch (IOException ignored) {
+                // only the message loses the process id
+            }
+            ch.close();
+            throw new IllegalStateException(dir + " is in use by another training run" + (holder.isEmpty() ? "" : " (process " + holder + ")")
+                    + "; wait for it to finish, stop it, or choose another directory");
+        }
+        ch.truncate(0).write(java.nio.ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        FileLock held = lock;
+        return () -> {
+            held.release();
+            ch.close();
+        };
     }
 
     // ---------------------------------------------------------------- reading

@@ -142,6 +142,17 @@ class TrainingCheckpointTest {
     }
 
     @Test
+    void oneRunAtATimePerDirectory() throws Exception {
+        Path run = dir.resolve("locked");
+        try (AutoCloseable held = TrainingCheckpoint.lock(run)) {
+            var e = assertThrows(IllegalStateException.class, () -> TrainingCheckpoint.lock(run));
+            assertTrue(e.getMessage().contains(run + " is in use by another training run (process " + ProcessHandle.current().pid() + ")"),
+                    e.getMessage());
+        }
+        TrainingCheckpoint.lock(run).close(); // free again once released
+    }
+
+    @Test
     void generatorStatesRoundTrip() {
         Generator g = new Generator(99);
         g.nextGaussian(); // leaves a spare normal in the state
