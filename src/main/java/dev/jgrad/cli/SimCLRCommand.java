@@ -26,7 +26,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -147,7 +146,7 @@ final class SimCLRCommand implements Callable<Integer> {
         PrintStream console = System.out;
         LabeledImages train = RepresentationData.limit(RepresentationData.load(data, Mnist.Split.TRAIN), limit);
         int n = train.size();
-        if (n < 2 * Math.max(1, 1)) throw new IllegalArgumentException("--data " + data + ": SimCLR needs at least 2 images, got " + n);
+        if (n < 2) throw new IllegalArgumentException("--data " + data + ": SimCLR needs at least 2 images, got " + n);
         int b = Math.min(batch, n);
         if (b < 2) throw new IllegalArgumentException("--batch must be at least 2 (each image needs other images as negatives), got " + batch);
         int perEpoch = n / b; // the incomplete last batch is dropped: NT-Xent's difficulty depends on the batch size
