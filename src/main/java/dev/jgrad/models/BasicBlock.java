@@ -42,9 +42,9 @@ public final class BasicBlock extends Module implements UnaryModule {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor out = bn1.forward(conv1.forward(x)).relu();
+        Tensor out = ReluOps.relu(bn1.forward(conv1.forward(x)));
         out = bn2.forward(conv2.forward(out));
         Tensor identity = downsample == null ? x : downsample.forward(x);
-        return out.add(identity).relu();
+        return ReluOps.addRelu(out, identity);
     }
 }

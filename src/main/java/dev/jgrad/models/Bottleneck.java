@@ -50,10 +50,10 @@ public final class Bottleneck extends Module implements UnaryModule {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor out = bn1.forward(conv1.forward(x)).relu();
-        out = bn2.forward(conv2.forward(out)).relu();
+        Tensor out = ReluOps.relu(bn1.forward(conv1.forward(x)));
+        out = ReluOps.relu(bn2.forward(conv2.forward(out)));
         out = bn3.forward(conv3.forward(out));
         Tensor identity = downsample == null ? x : downsample.forward(x);
-        return out.add(identity).relu();
+        return ReluOps.addRelu(out, identity);
     }
 }

@@ -275,7 +275,7 @@ public final class ResNet extends Module implements UnaryModule, Staged {
                     + (x.dim() == 4 && x.size(1) != config.inChannels() ? " (the network was built for " + config.inChannels() + " input channel"
                     + (config.inChannels() == 1 ? "" : "s") + ")" : ""));
         }
-        Tensor h = child("bn1").forward(child("conv1").forward(x)).relu();
+        Tensor h = ReluOps.relu(child("bn1").forward(child("conv1").forward(x)));
         if (!config.smallInput()) h = child("maxpool").forward(h);
         for (int i = 1; i <= config.layers().size(); i++) h = child("layer" + i).forward(h);
         return child("avgpool").forward(h).flatten(1, -1);
