@@ -511,7 +511,7 @@ public final class VectorKernels implements Kernels {
             s0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), s0);
             i += L;
         }
-        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sumLanes(s0.add(s1)); // fixed order: reproducible
         for (; i < n; i++) s += x[xOff + i] * y[yOff + i];
         return s;
     }
@@ -528,7 +528,7 @@ public final class VectorKernels implements Kernels {
             s0 = s0.add(FloatVector.fromArray(S, x, xOff + i));
             i += L;
         }
-        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sumLanes(s0.add(s1)); // fixed order: reproducible
         for (; i < n; i++) s += x[xOff + i];
         return s;
     }
@@ -550,30 +550,27 @@ public final class VectorKernels implements Kernels {
     public void exp(float[] x, int xOff, float[] out, int outOff, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += L) {
-            FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
+            VectorMath.exp(S, FloatVector.fromArray(S, x, xOff + i)).intoArray(out, outOff + i);
         }
-        for (; i < n; i++) out[outOff + i] = (float) Math.exp(x[xOff + i]);
+        for (; i < n; i++) out[outOff + i] = VectorMath.exp(x[xOff + i]);
     }
 
     @Override
     public void tanh(float[] x, int xOff, float[] out, int outOff, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += L) {
-            FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(out, outOff + i);
+            VectorMath.tanh(S, FloatVector.fromArray(S, x, xOff + i)).intoArray(out, outOff + i);
         }
-        for (; i < n; i++) out[outOff + i] = (float) Math.tanh(x[xOff + i]);
+        for (; i < n; i++) out[outOff + i] = VectorMath.tanh(x[xOff + i]);
     }
 
     @Override
     public void sigmoid(float[] x, int xOff, float[] out, int outOff, int n) {
         int i = 0;
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        // exp(-x) overflows to +Inf for x < -88.7; 1 / (1 + Inf) = 0 is then the right limit.
         for (int end = S.loopBound(n); i < end; i += L) {
-            FloatVector e = FloatVector.fromArray(S, x, xOff + i).neg().lanewise(VectorOperators.EXP);
-            one.div(one.add(e)).intoArray(out, outOff + i);
+            VectorMath.sigmoid(S, FloatVector.fromArray(S, x, xOff + i)).intoArray(out, outOff + i);
         }
-        for (; i < n; i++) out[outOff + i] = (float) (1.0 / (1.0 + Math.exp(-x[xOff + i])));
+        for (; i < n; i++) out[outOff + i] = VectorMath.sigmoid(x[xOff + i]);
     }
 
     @Override
