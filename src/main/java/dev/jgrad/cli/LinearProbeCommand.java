@@ -71,6 +71,11 @@ final class LinearProbeCommand implements Callable<Integer> {
     @Option(names = "--layers", paramLabel = "N,N,..", defaultValue = "1,1,1", description = "With --random: blocks per stage (default: ${DEFAULT-VALUE}).")
     String layers;
 
+    @Option(names = "--readout", paramLabel = "KIND", defaultValue = "pooled",
+            description = {"Which features of an encoder: pooled (the globally pooled output, SimCLR's h) or multiscale",
+                    "(every body stage's output averaged over positions and concatenated) (default: ${DEFAULT-VALUE})."})
+    String readout;
+
     @Option(names = "--steps", paramLabel = "N", defaultValue = "3000", description = "Optimiser steps of each probe (default: ${DEFAULT-VALUE}).")
     int steps;
 
@@ -121,6 +126,11 @@ final class LinearProbeCommand implements Callable<Integer> {
             encoder = e;
             what = e.spec().describe() + " from " + source.encoder;
         }
+        if (readout.equals("multiscale")) {
+            if (!(encoder instanceof ImageEncoder e)) throw new IllegalArgumentException("--readout multiscale needs an encoder (--encoder or --random), not --pixels");
+            encoder = new MultiScale(e);
+            what += ", multiscale readout of " + e.bodyStages();
+        }
         console.printf(Locale.ROOT, "features: %s; data: %s, %,d training and %,d test images%n", what, data, train.size(), test.size());
         Tensor trainX, testX;
         long t0 = System.nanoTime();
@@ -158,6 +168,21 @@ final class LinearProbeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** An encoder read out at every body stage (see ImageEncoder.multiScaleFeatures). */
+    @SuppressWarnings("this-escape")
+    private static final class MultiScale extends dev.jgrad.nn.Module implements UnaryModule {
+        private final ImageEncoder encoder;
+
+        MultiScale(ImageEncoder encoder) {
+            this.encoder = registerModule("encoder", encoder);
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return encoder.multiScaleFeatures(x);
+        }
+    }
+
     private static int[] pick(int[] labels, int[] idx) {
         int[] out = new int[idx.length];
         for (int i = 0; i < idx.length; i++) out[i] = labels[idx[i]];
@@ -186,6 +211,9 @@ final class LinearProbeCommand implements Callable<Integer> {
         if (featureBatch < 1) throw new IllegalArgumentException("--feature-batch must be positive, got " + featureBatch);
         if (!(lr > 0)) throw new IllegalArgumentException("--lr must be positive, got " + lr);
         if (!(weightDecay >= 0)) throw new IllegalArgumentException("--weight-decay must be >= 0, got " + weightDecay);
+        if (!readout.equals("pooled") && !readout.equals("multiscale")) {
+            throw new IllegalArgumentException("--readout must be pooled or multiscale, got '" + readout + "'");
+        }
         if (limit < 0 || limitTest < 0) throw new IllegalArgumentException("--limit and --limit-test must be >= 0 (0: all)");
     }
 }

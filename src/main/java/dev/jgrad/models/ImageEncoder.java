@@ -177,6 +177,34 @@ public final class ImageEncoder extends Module implements UnaryModule {
         return h;
     }
 
+    /**
+     * The body stages ({@code layer1}... or {@code block1}...), whose outputs {@link #multiScaleFeatures} pools:
+     * every stage except the stem's layers and the final pooling.
+     */
+    public List<String> bodyStages() {
+        return stages.stream().filter(s -> s.startsWith("layer") || s.startsWith("block")).toList();
+    }
+
+    /**
+     * images [N, C, H, W] -> [N, sum of the body stages' channels]: each body stage's output averaged over its
+     * positions, concatenated (the last part is {@link #forward}'s features). A richer readout of the same
+     * frozen network for a linear probe (hypercolumn-style), which also shows how good each depth is.
+     */
+    public Tensor multiScaleFeatures(Tensor x) {
+        if (x.dim() != 4 || x.size(1) != spec.inChannels()) {
+            throw new IllegalArgumentException("ImageEncoder: expected images [N, " + spec.inChannels() + ", H, W], got shape " + Shape.str(x.shape()));
+        }
+        List<String> body = bodyStages();
+        List<Tensor> parts = new ArrayList<>();
+        Tensor h = x;
+        for (String name : stages) {
+            if (name.equals(stages.getLast())) break;
+            h = ((UnaryModule) getSubmodule(name)).forward(h);
+            if (body.contains(name)) parts.add(h.mean(new int[] {2, 3}, false));
+        }
+        return Tensor.cat(parts, 1);
+    }
+
     /** Where the units of a stage's output look in the input image. */
     public ReceptiveField receptiveField(String stage) {
         int last = stageIndex(stage);

@@ -144,6 +144,10 @@ class RepresentationCommandsTest {
         accuracy(out(), "label fraction 1.0");
         assertTrue(out().contains("label fraction 0.25 (16 labels, class-balanced, seed 0)"), out());
 
+        assertEquals(0, jgrad("linear-probe", "--encoder", a.toString(), "--data", data.toString(), "--readout", "multiscale", "--steps", "50"),
+                err.toString());
+        assertTrue(out().contains("features: 12 per image"), out());
+
         assertEquals(0, jgrad("linear-probe", "--pixels", "--data", data.toString(), "--steps", "200"), err.toString());
         assertTrue(accuracy(out(), "label fraction 1.0") > 0.9, out());
 

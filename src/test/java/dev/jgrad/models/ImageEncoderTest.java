@@ -44,6 +44,18 @@ class ImageEncoderTest {
     }
 
     @Test
+    void multiScaleFeaturesPoolEveryBodyStage() {
+        ImageEncoder enc = new ImageEncoder(new ImageEncoder.Spec("resnet", 1, 4, List.of(1, 1, 1)), new Generator(0));
+        enc.eval();
+        assertEquals(List.of("layer1", "layer2", "layer3"), enc.bodyStages());
+        Tensor x = Tensor.uniform(0f, 1f, new Generator(1), 2, 1, 12, 12);
+        Tensor f = enc.multiScaleFeatures(x);
+        assertArrayEquals(new int[] {2, 4 + 8 + 16}, f.shape());
+        assertArrayEquals(enc.forward(x).toArray(), f.narrow(1, 12, 16).contiguous().toArray(), 1e-6f);
+        assertArrayEquals(enc.forwardTo(x, "layer1").mean(new int[] {2, 3}, false).toArray(), f.narrow(1, 0, 4).contiguous().toArray(), 1e-6f);
+    }
+
+    @Test
     void receptiveFields() {
         ImageEncoder cnn = new ImageEncoder(new ImageEncoder.Spec("cnn", 1, 4, List.of(2, 1, 1)), new Generator(0));
         // block1: two 3x3 convs (5 px), then a 2x2 pool: 6 px, stride 2; block2: a 3x3 conv at stride 2 adds 4: 10, then pool: 12, stride 4.
