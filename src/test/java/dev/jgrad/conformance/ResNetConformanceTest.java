@@ -70,14 +70,18 @@ class ResNetConformanceTest {
         LinkedHashMap<String, String> actual = layout(model);
         assertEquals(List.copyOf(expected.keySet()), List.copyOf(actual.keySet()), arch + " keys in order");
         if (!deep) assertEquals(expected, actual, arch + " shapes");
+        long params = Map.of("resnet18", 11_689_512L, "resnet34", 21_797_672L, "resnet50", 25_557_032L).getOrDefault(arch, -1L);
+        if (!deep) assertEquals(params, model.numParameters(), arch + " parameters (torchvision's count)");
     }
 
     @Test
     void peerCifarNetworkHasThePeersKeysAndShapes() throws IOException {
         LinkedHashMap<String, String> expected = torchvisionKeys().get("resnet18_cifar");
         if (expected == null) return; // the script ran without ../shared/peers
-        assertEquals(expected, layout(new ResNetCifar(10, new Generator(0))));
-        assertEquals(new ArrayList<>(expected.keySet()), new ArrayList<>(layout(new ResNetCifar(10, new Generator(0))).keySet()));
+        ResNetCifar model = new ResNetCifar(10, new Generator(0));
+        assertEquals(expected, layout(model));
+        assertEquals(new ArrayList<>(expected.keySet()), new ArrayList<>(layout(model).keySet()));
+        assertEquals(11_173_962, model.numParameters(), "the peer's params= line");
     }
 
     @ParameterizedTest
