@@ -23,12 +23,11 @@ public final class Workloads {
 
     static {
         register("sgemm", SgemmWorkload::new);
-        // Not written yet; register each here, in this order, when it lands:
         register("lstm_lm_train", LstmLmTrainWorkload::new);
-        // register("transformer_train", TransformerTrainWorkload::new);
+        register("transformer_train", TransformerTrainWorkload::new);
         register("resnet18_cifar_train", ResNet18CifarTrainWorkload::new);
         register("lstm_infer", LstmInferWorkload::new);
-        // register("transformer_decode", TransformerDecodeWorkload::new);
+        register("transformer_decode", TransformerDecodeWorkload::new);
     }
 
     private static void register(String name, Supplier<Workload> factory) {

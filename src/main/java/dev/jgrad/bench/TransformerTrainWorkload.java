@@ -1,0 +1,51 @@
+package dev.jgrad.bench;
+
+import dev.jgrad.nn.Functional;
+import dev.jgrad.nn.LossOptions;
+import dev.jgrad.optim.Adam;
+import dev.jgrad.tensor.Generator;
+import dev.jgrad.tensor.IntTensor;
+import dev.jgrad.tensor.Tensor;
+
+/**
+ * The peer's transformer_train: one Adam step (lr 1e-4, betas 0.9/0.98, eps 1e-9) of its
+ * {@link BenchSeq2SeqTransformer} in training mode (dropout 0.1) with label-smoothed (0.1) cross-entropy
+ * over 8000 classes, on random batches of 64 source sentences of 24 tokens and 64 target sentences of
+ * 24 + 1 tokens (input all but the last, targets all but the first).
+ */
+public final class TransformerTrainWorkload implements Workload {
+    @Override
+    public String name() {
+        return "transformer_train";
+    }
+
+    @Override
+    public void run(boolean quick) {
+        int vocab = 8000, batch = 64, slen = 24, tlen = 24;
+        Generator gen = new Generator(0);
+        BenchSeq2SeqTransformer model = new BenchSeq2SeqTransformer(gen);
+        model.train();
+        Adam opt = new Adam(model.parameters(), Adam.options(1e-4).withBetas(0.9, 0.98).withEps(1e-9));
+        LossOptions loss = LossOptions.defaults().withLabelSmoothing(0.1);
+        IntTensor src = LstmLmTrainWorkload.randomIds(gen, vocab, batch, slen);
+        IntTensor tgt = LstmLmTrainWorkload.randomIds(gen, vocab, batch, tlen + 1);
+        IntTensor tgtIn = columns(tgt, 0, tlen), tgtOut = columns(tgt, 1, tlen);
+        Bench.Timing t = Bench.timeIt(() -> {
+            opt.zeroGrad();
+            Tensor logits = model.forward(src, tgtIn);
+            Functional.crossEntropy(logits.reshape(-1, vocab), tgtOut.reshape(-1), loss).backward();
+            opt.step();
+        }, 3, 20, 40, quick);
+        Bench.info("transformer_train params=" + model.numParameters() + " " + t.spread());
+        Bench.emit("transformer_train", batch * tlen / t.median(), "tgt_tokens/s");
+        Bench.emit("transformer_train", t.median() * 1e3, "ms/step");
+    }
+
+    /** Columns [from, from + len) of ids [B, T] (the peer's tgt[:, :-1] and tgt[:, 1:]). */
+    static IntTensor columns(IntTensor ids, int from, int len) {
+        int b = ids.size(0), t = ids.size(1);
+        int[] out = new int[b * len];
+        for (int i = 0; i < b; i++) System.arraycopy(ids.data(), i * t + from, out, i * len, len);
+        return IntTensor.of(out, b, len);
+    }
+}
