@@ -550,25 +550,37 @@ final class TrainTranslateCommand implements Callable<Integer> {
 
     /** curves.png: losses against steps above, validation BLEU against epochs below. */
     private void plot() throws IOException {
+        String title = String.format(Locale.ROOT, "Transformer %s->%s: d %d, %d+%d layers, %,d parameters", src, tgt, dModel, encoderLayers, decoderLayers,
+                model.numParameters());
+        plotCurves(out.resolve("curves.png"), title, trainLosses, validations, validBeam == 1 ? "greedy" : "beam " + validBeam);
+    }
+
+    /**
+     * The curves of a run: the smoothed training loss at every step and the validation loss at each evaluation above,
+     * the validation BLEU against epochs below (starting from 0 at epoch 0: an untrained model translates nothing).
+     *
+     * @param validations {epochs done, step, validation loss, validation BLEU} per evaluation
+     */
+    static void plotCurves(Path png, String title, List<Float> trainLosses, List<float[]> validations, String decoding) throws IOException {
         double[] y = smoothed(trainLosses);
         double[] x = new double[y.length];
         for (int i = 0; i < x.length; i++) x[i] = i + 1;
         int n = validations.size();
-        double[] vx = new double[n], vy = new double[n], ex = new double[n], ey = new double[n];
+        double[] vx = new double[n], vy = new double[n], ex = new double[n + 1], ey = new double[n + 1];
         for (int i = 0; i < n; i++) {
             vx[i] = validations.get(i)[1];
             vy[i] = validations.get(i)[2];
-            ex[i] = validations.get(i)[0];
-            ey[i] = validations.get(i)[3];
+            ex[i + 1] = validations.get(i)[0];
+            ey[i + 1] = validations.get(i)[3];
         }
-        String title = "Transformer " + src + "->" + tgt + ": " + model.config().summary();
-        Path dir = Files.createTempDirectory(out.toAbsolutePath(), ".plots");
+        Path dir = Files.createTempDirectory(png.toAbsolutePath().getParent(), ".plots");
         try {
             Path a = dir.resolve("loss.png"), b = dir.resolve("bleu.png");
-            new LinePlot(title, "step", "loss (nats/token)").add("train (label-smoothed, smoothed)", x, y).add("validation", vx, vy).size(900, 420).savePng(a);
-            new LinePlot("validation BLEU (" + (validBeam == 1 ? "greedy" : "beam " + validBeam) + ")", "epoch", "BLEU").add("validation BLEU", ex, ey)
-                    .size(900, 360).savePng(b);
-            stackPng(List.of(a, b), out.resolve("curves.png"));
+            LinePlot losses = new LinePlot(title, "step", "loss (nats/token)").add("train (label-smoothed, moving average)", x, y);
+            if (n > 0) losses.add("validation", vx, vy);
+            losses.size(900, 420).savePng(a);
+            new LinePlot("validation BLEU (" + decoding + ", sacreBLEU)", "epoch", "BLEU").add("validation BLEU", ex, ey).size(900, 360).savePng(b);
+            stackPng(List.of(a, b), png);
         } finally {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
                 for (Path p : ds) Files.deleteIfExists(p);
