@@ -46,9 +46,8 @@ final class FinetuneCommand implements Callable<Integer> {
     int numClasses;
 
     @Option(names = "--train-blocks", paramLabel = "K|all", defaultValue = "all",
-            description = {"How many of the last stages to train besides the head: 0 trains only the",
-                    "head (a linear probe), 4 all of a ResNet's stages but the stem, all",
-                    "everything (default: ${DEFAULT-VALUE})."})
+            description = "How many of the last stages to train besides the head: 0 trains only the head (a linear probe), "
+                    + "4 all of a ResNet's stages but the stem, all everything (default: ${DEFAULT-VALUE}).")
     String trainBlocks;
 
     @Option(names = "--keep-head", description = "Keep the checkpoint's classifier (same classes) instead of a new one.")
@@ -77,9 +76,8 @@ final class FinetuneCommand implements Callable<Integer> {
     boolean trainFrozenBn;
 
     @Option(names = "--normalize", paramLabel = "KIND", defaultValue = "auto",
-            description = {"Input normalisation: checkpoint (the pretraining's), data (the new",
-                    "training images'), imagenet, or auto: the checkpoint's when it has one,",
-                    "else ImageNet's for a 3-channel network (default: ${DEFAULT-VALUE})."})
+            description = "Input normalisation: checkpoint (the pretraining's), data (the new training images'), imagenet, "
+                    + "or auto: the checkpoint's when it has one, else ImageNet's for a 3-channel network, else the data's (default: ${DEFAULT-VALUE}).")
     String normalize;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Passes over the training images (default: ${DEFAULT-VALUE}).")

@@ -26,9 +26,9 @@ import java.util.Locale;
 final class ImageDataOptions {
 
     @Option(names = "--data", paramLabel = "NAME|DIR", defaultValue = "mnist",
-            description = {"mnist, fashion-mnist (from ../shared/data), a directory with MNIST-style IDX files",
-                    "(train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-...), or a directory",
-                    "with train/ and test/ folders of one sub-folder of images per class (default: ${DEFAULT-VALUE})."})
+            description = "mnist, fashion-mnist (from ../shared/data), a directory with MNIST-style IDX files "
+                    + "(train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-...), or a directory with train/ and test/ "
+                    + "folders of one sub-folder of images per class (default: ${DEFAULT-VALUE}).")
     String data;
 
     @Option(names = "--train", paramLabel = "PATH",

@@ -38,8 +38,8 @@ final class TrainImagesCommand implements Callable<Integer> {
     ImageDataOptions data;
 
     @Option(names = "--model", paramLabel = "NAME", defaultValue = "resnet-small",
-            description = {"resnet18, resnet34, resnet50, resnet101, resnet152 (torchvision's), or",
-                    "resnet-small: BasicBlocks [1,1,1,1], width 16, small-input stem (default: ${DEFAULT-VALUE})."})
+            description = "resnet18, resnet34, resnet50, resnet101, resnet152 (torchvision's), or resnet-small: BasicBlocks [1,1,1,1], "
+                    + "width 16, small-input stem (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--width", paramLabel = "N", defaultValue = "0",
