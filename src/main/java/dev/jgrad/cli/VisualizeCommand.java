@@ -3,6 +3,7 @@ package dev.jgrad.cli;
 import dev.jgrad.autograd.GradMode;
 import dev.jgrad.io.TrainingCheckpoint;
 import dev.jgrad.metrics.Pca;
+import dev.jgrad.metrics.Tsne;
 import dev.jgrad.models.ImageEncoder;
 import dev.jgrad.models.LinearProbe;
 import dev.jgrad.nn.Conv2d;
@@ -33,7 +34,7 @@ import java.util.concurrent.Callable;
  * {@code jgrad visualize}: pictures of what an encoder has learnt. filters.png shows the first convolution's
  * filters; patches-STAGE.png, for chosen channels of a stage, the image patches that excite them most over
  * the test set (Zeiler and Fergus, 2014); pca.png the test images' feature vectors projected on their first
- * two principal components, coloured by class.
+ * two principal components, coloured by class, and with --tsne tsne.png, a t-SNE map of them.
  */
 @Command(name = "visualize",
         mixinStandardHelpOptions = true,
@@ -85,6 +86,12 @@ final class VisualizeCommand implements Callable<Integer> {
 
     @Option(names = "--points", paramLabel = "N", defaultValue = "2000", description = "Test images in the PCA plot (default: ${DEFAULT-VALUE}).")
     int points;
+
+    @Option(names = "--tsne", description = "Also draw a t-SNE map (tsne.png; exact, so keep --tsne-points to a few thousand).")
+    boolean tsne;
+
+    @Option(names = "--tsne-points", paramLabel = "N", defaultValue = "1000", description = "Test images in the t-SNE map (default: ${DEFAULT-VALUE}).")
+    int tsnePoints;
 
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of --random (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -158,10 +165,30 @@ final class VisualizeCommand implements Callable<Integer> {
         Tensor features = LinearProbe.extract(encoder, normalize.apply(test.images().narrow(0, 0, m)), 500, null);
         Pca p = Pca.fit(features, 2);
         float[] xy = p.transform(features).toArray();
-        int[] y = test.labels().data();
         ScatterPlot plot = new ScatterPlot(String.format(Locale.ROOT, "%s: PCA of %d-d features of %,d test images", shortName(name), features.size(1), m),
                 String.format(Locale.ROOT, "PC1 (variance %.3g)", p.variances()[0]), String.format(Locale.ROOT, "PC2 (variance %.3g)", p.variances()[1]));
-        for (int c = 0; c < test.numClasses(); c++) {
+        byClass(plot, xy, test, m).savePng(pca);
+        console.println("PCA of the features by class: " + pca);
+        if (tsne) {
+            Path tsneFile = out.resolve("tsne.png");
+            int t = Math.min(tsnePoints, m);
+            long t0 = System.nanoTime();
+            Tsne.Options options = Tsne.Options.forPoints(t);
+            double perplexity = options.perplexity();
+            float[] map = Tsne.embed(features.narrow(0, 0, t), options).toArray();
+            ScatterPlot tp = new ScatterPlot(String.format(Locale.ROOT, "%s: t-SNE (perplexity %.3g) of %d-d features of %,d test images", shortName(name),
+                    perplexity, features.size(1), t), "t-SNE 1", "t-SNE 2");
+            byClass(tp, map, test, t).savePng(tsneFile);
+            console.printf(Locale.ROOT, "t-SNE of the features by class (%s): %s%n", ProgressBar.formatDuration((System.nanoTime() - t0) / 1e9), tsneFile);
+        }
+        console.flush();
+        return 0;
+    }
+
+    /** One group of points per class, in the dataset's class order (so colours match across plots). */
+    private static ScatterPlot byClass(ScatterPlot plot, float[] xy, LabeledImages data, int m) {
+        int[] y = data.labels().data();
+        for (int c = 0; c < data.numClasses(); c++) {
             int count = 0;
             for (int i = 0; i < m; i++) if (y[i] == c) count++;
             double[] px = new double[count], py = new double[count];
@@ -170,12 +197,9 @@ final class VisualizeCommand implements Callable<Integer> {
                 px[k] = xy[2 * i];
                 py[k++] = xy[2 * i + 1];
             }
-            plot.add(test.classes().get(c), px, py);
+            plot.add(data.classes().get(c), px, py);
         }
-        plot.savePng(pca);
-        console.println("PCA of the features by class: " + pca);
-        console.flush();
-        return 0;
+        return plot;
     }
 
     private static String shortName(String name) {
@@ -232,7 +256,7 @@ final class VisualizeCommand implements Callable<Integer> {
             }
             rows.getLast().add(ImageGrid.minMax(new Image(tile, channels, kh, kw)));
         }
-        int scale = Math.max(4, 48 / Math.max(kh, kw));
+        int scale = Math.max(4, 96 / Math.max(kh, kw));
         String title = String.format(Locale.ROOT, "%s: the %d first-layer filters (%dx%d, each scaled to its own min..max)", shortName(name), out, kh, kw);
         return ImageGrid.render(title, rows, null, scale, 4);
     }
@@ -242,5 +266,6 @@ final class VisualizeCommand implements Callable<Integer> {
         if (numChannels < 1) throw new IllegalArgumentException("--num-channels must be positive, got " + numChannels);
         if (images < 1) throw new IllegalArgumentException("--images must be positive, got " + images);
         if (points < 2) throw new IllegalArgumentException("--points must be at least 2, got " + points);
+        if (tsnePoints < 4) throw new IllegalArgumentException("--tsne-points must be at least 4, got " + tsnePoints);
     }
 }

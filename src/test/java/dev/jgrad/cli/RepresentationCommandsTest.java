@@ -166,8 +166,8 @@ class RepresentationCommandsTest {
 
         Path vis = dir.resolve("vis");
         assertEquals(0, jgrad("visualize", "--encoder", a.toString(), "--data", data.toString(), "--stage", "block1", "--top-k", "3",
-                "--num-channels", "2", "--images", "20", "--points", "20", "--out", vis.toString()), err.toString());
-        for (String png : new String[] {"filters.png", "patches-block1.png", "pca.png"}) {
+                "--num-channels", "2", "--images", "20", "--points", "20", "--tsne", "--tsne-points", "20", "--out", vis.toString()), err.toString());
+        for (String png : new String[] {"filters.png", "patches-block1.png", "pca.png", "tsne.png"}) {
             assertNotNull(ImageIO.read(vis.resolve(png).toFile()), png);
         }
         assertTrue(out().contains("receptive field 4x4, stride 2"), out());

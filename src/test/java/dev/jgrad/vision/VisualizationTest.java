@@ -1,6 +1,7 @@
 package dev.jgrad.vision;
 
 import dev.jgrad.metrics.Pca;
+import dev.jgrad.metrics.Tsne;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,31 @@ class VisualizationTest {
         }
         var bad = assertThrows(IllegalArgumentException.class, () -> ImageGrid.render("t", List.of(List.of(a)), List.of("x", "y"), 1, 0));
         assertTrue(bad.getMessage().contains("1 rows but 2 labels"), bad.getMessage());
+    }
+
+    @Test
+    void tsneKeepsClustersApart() {
+        Generator g = new Generator(9);
+        int n = 60, f = 10;
+        float[] d = new float[n * f];
+        for (int i = 0; i < n; i++) for (int k = 0; k < f; k++) d[i * f + k] = (float) (g.nextGaussian() + (k == i % 3 ? 8 : 0));
+        float[] y = Tsne.embed(Tensor.of(d, n, f), new Tsne.Options(10, 1000, 50)).toArray();
+        // Every point's nearest neighbour in the map belongs to its own cluster.
+        for (int i = 0; i < n; i++) {
+            int best = -1;
+            double bestD = Double.POSITIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                if (j == i) continue;
+                double dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1];
+                if (dx * dx + dy * dy < bestD) {
+                    bestD = dx * dx + dy * dy;
+                    best = j;
+                }
+            }
+            assertEquals(i % 3, best % 3, "point " + i);
+        }
+        var bad = assertThrows(IllegalArgumentException.class, () -> Tsne.embed(Tensor.zeros(10, 2), Tsne.Options.defaults()));
+        assertTrue(bad.getMessage().contains("perplexity 30.0"), bad.getMessage());
     }
 
     @Test
