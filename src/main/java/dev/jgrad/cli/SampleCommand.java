@@ -3,7 +3,9 @@ package dev.jgrad.cli;
 import dev.jgrad.data.CharVocabulary;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.io.TrainingCheckpoint;
+import dev.jgrad.models.CharGPT;
 import dev.jgrad.models.CharLSTM;
+import dev.jgrad.nn.Module;
 import dev.jgrad.tensor.Generator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +19,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code jgrad sample}: generates text from a character language model checkpoint (one written by
  * {@code jgrad train charlm}): the prompt warms up the LSTM state, then each next character is drawn from
- * the model's distribution, sharpened by the temperature and cut to the top k.
+ * the model's distribution, sharpened by the temperature and cut to the top k. A Transformer checkpoint
+ * (metadata model=CharGPT) samples the same way, with its key/value caches.
  */
 @Command(name = "sample",
         mixinStandardHelpOptions = true,
@@ -65,27 +68,34 @@ final class SampleCommand implements Callable<Integer> {
         Loaded loaded = load(checkpoint);
         int[] ids = encodePrompt(loaded.vocabulary(), prompt);
         Generator gen = new Generator(seed != null ? seed : System.nanoTime());
-        String generated = loaded.vocabulary().decode(loaded.model().generate(ids, length, sampling, gen));
+        String generated = loaded.vocabulary().decode(loaded.generate(ids, length, sampling, gen));
         PrintWriter out = spec.commandLine().getOut();
         out.println(prompt + generated);
         out.flush();
         return 0;
     }
 
-    /** A CharLSTM with its vocabulary, rebuilt from a checkpoint's metadata and weights. */
-    record Loaded(CharLSTM model, CharVocabulary vocabulary) {}
+    /** A CharLSTM or CharGPT (as the metadata's "model" says) with its vocabulary, rebuilt from a checkpoint's metadata and weights. */
+    record Loaded(Module model, CharVocabulary vocabulary) {
+        int[] generate(int[] prompt, int length, CharLSTM.Sampling sampling, Generator gen) {
+            return model instanceof CharGPT gpt ? gpt.generate(prompt, length, sampling, gen) : ((CharLSTM) model).generate(prompt, length, sampling, gen);
+        }
+    }
 
     static Loaded load(Path checkpoint) throws java.io.IOException {
         SafeTensors.File file = TrainingCheckpoint.loadModel(checkpoint);
         String source = checkpoint.toString();
-        CharLSTM.Config config = CharLSTM.Config.fromMetadata(file.metadata(), source);
+        boolean gpt = "CharGPT".equals(file.metadata().get("model"));
+        CharGPT.Config gptConfig = gpt ? CharGPT.Config.fromMetadata(file.metadata(), source) : null;
+        CharLSTM.Config config = gpt ? null : CharLSTM.Config.fromMetadata(file.metadata(), source);
+        int vocabSize = gpt ? gptConfig.vocabSize() : config.vocabSize();
         String chars = file.metadata().get("vocabulary");
         if (chars == null) throw new IllegalArgumentException(source + ": the checkpoint's metadata has no vocabulary");
         CharVocabulary vocab = CharVocabulary.fromChars(chars);
-        if (vocab.size() != config.vocabSize()) {
-            throw new IllegalArgumentException(source + ": the vocabulary has " + vocab.size() + " characters but the model's vocab_size is " + config.vocabSize());
+        if (vocab.size() != vocabSize) {
+            throw new IllegalArgumentException(source + ": the vocabulary has " + vocab.size() + " characters but the model's vocab_size is " + vocabSize);
         }
-        CharLSTM model = new CharLSTM(config, new Generator(0));
+        Module model = gpt ? new CharGPT(gptConfig, new Generator(0)) : new CharLSTM(config, new Generator(0));
         try {
             model.loadStateDict(file.tensors());
         } catch (IllegalArgumentException e) {

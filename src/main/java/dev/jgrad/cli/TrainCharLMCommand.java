@@ -3,10 +3,13 @@ package dev.jgrad.cli;
 import dev.jgrad.autograd.GradMode;
 import dev.jgrad.data.CharCorpus;
 import dev.jgrad.data.CharVocabulary;
+import dev.jgrad.data.RandomWindows;
 import dev.jgrad.data.StreamBatches;
 import dev.jgrad.io.TrainingCheckpoint;
+import dev.jgrad.models.CharGPT;
 import dev.jgrad.models.CharLSTM;
 import dev.jgrad.nn.Functional;
+import dev.jgrad.nn.Module;
 import dev.jgrad.nn.RecurrentOutput;
 import dev.jgrad.nn.RecurrentState;
 import dev.jgrad.nn.Reduction;
@@ -47,6 +50,13 @@ import java.util.zip.CRC32;
  * <p>At each evaluation the run writes a checkpoint ({@link TrainingCheckpoint}: the model as
  * model.safetensors, plus optimizer, scheduler, data position, LSTM state and random generator) and a
  * loss-curve PNG into {@code --out}; {@code --resume} continues from there exactly as if never stopped.
+ *
+ * <p>{@code --model transformer} trains a decoder-only Transformer ({@link CharGPT}) instead, nanoGPT style:
+ * each step takes {@code --batch} windows of {@code --seq-len} characters at random places of the training split
+ * ({@link RandomWindows}; the window length is also the model's context, its block size), as nothing is carried
+ * between windows; an epoch is then as many steps as cover the split's length once. --emb is the model width,
+ * --hidden the feed-forward size, --layers the number of blocks. Its validation loss counts every character once,
+ * predicted from at least half a block of context ({@link CharGPT#meanLoss}).
  */
 @Command(name = "charlm",
         mixinStandardHelpOptions = true,
@@ -55,6 +65,7 @@ import java.util.zip.CRC32;
         description = {"Trains a character-level LSTM language model (Embedding -> LSTM -> Linear) on a UTF-8 text "
                 + "(default: the shipped tiny-shakespeare) with truncated backpropagation through time. Writes a checkpoint and a "
                 + "loss curve to --out at each evaluation, and prints generated text at the end.",
+                "With --model transformer: a GPT-style decoder-only Transformer trained on random windows of --seq-len characters.",
                 "Continue a stopped run with --resume; generate more text with 'jgrad sample'."})
 final class TrainCharLMCommand implements Callable<Integer> {
 
@@ -70,22 +81,28 @@ final class TrainCharLMCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Start a new run even if --out already holds a checkpoint (which is then replaced).")
     boolean overwrite;
 
-    @Option(names = "--emb", paramLabel = "N", defaultValue = "64", description = "Character embedding size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = "lstm", description = "lstm (CharLSTM) or transformer (CharGPT, decoder-only) (default: ${DEFAULT-VALUE}).")
+    String modelName;
+
+    @Option(names = "--emb", paramLabel = "N", defaultValue = "64", description = "Character embedding size; transformer: the model width (default: ${DEFAULT-VALUE}).")
     int emb;
 
-    @Option(names = "--hidden", paramLabel = "N", defaultValue = "256", description = "LSTM hidden size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hidden", paramLabel = "N", defaultValue = "256", description = "LSTM hidden size; transformer: the feed-forward size (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--layers", paramLabel = "N", defaultValue = "2", description = "LSTM layers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", paramLabel = "N", defaultValue = "2", description = "LSTM layers or Transformer blocks (default: ${DEFAULT-VALUE}).")
     int layers;
+
+    @Option(names = "--heads", paramLabel = "N", defaultValue = "4", description = "Transformer only: attention heads, dividing --emb (default: ${DEFAULT-VALUE}).")
+    int heads;
 
     @Option(names = "--dropout", paramLabel = "P", defaultValue = "0", description = "Dropout between LSTM layers and before the output layer (default: ${DEFAULT-VALUE}).")
     double dropout;
 
-    @Option(names = "--seq-len", paramLabel = "N", defaultValue = "64", description = "Characters per window of truncated backprop through time (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seq-len", paramLabel = "N", defaultValue = "64", description = "Characters per window of truncated backprop through time; transformer: per random window, its context length (default: ${DEFAULT-VALUE}).")
     int seqLen;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "32", description = "Parallel streams, one per batch row (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "32", description = "Parallel streams, one per batch row; transformer: random windows per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "1", description = "Passes over the training split (default: ${DEFAULT-VALUE}).")
@@ -136,8 +153,12 @@ final class TrainCharLMCommand implements Callable<Integer> {
     /** Smoothing of the training loss in the progress bar and the plot. */
     static final double EMA = 0.98;
 
-    // The run's mutable state: what a checkpoint saves.
-    private CharLSTM model;
+    // The run's mutable state: what a checkpoint saves. model is lstm or gpt, whichever --model asks for.
+    private Module model;
+    private CharLSTM lstm;
+    private CharGPT gpt;
+    private RandomWindows windows; // the transformer's training batches
+    private int[] gptValIds;
     private Optimizer<?, ?> optimizer;
     private LambdaLR scheduler;
     private long step;
@@ -154,10 +175,18 @@ final class TrainCharLMCommand implements Callable<Integer> {
         CharCorpus corpus = CharCorpus.load(textFile, 1);
         CharVocabulary vocab = corpus.vocabulary();
         int[] trainIds = split(corpus, true), valIds = split(corpus, false);
-        StreamBatches trainData = new StreamBatches(trainIds, batch, seqLen, "training split of " + textFile + " (first 90%)");
-        StreamBatches valData = new StreamBatches(valIds, Math.min(EVAL_STREAMS, valIds.length - 1), EVAL_WINDOW,
-                "validation split of " + textFile + " (last 10%)");
-        int perEpoch = trainData.windows();
+        StreamBatches trainData = null, valData = null;
+        int perEpoch;
+        if (isTransformer()) {
+            windows = new RandomWindows(trainIds, batch, seqLen, new Generator(seed + 3), "training split of " + textFile + " (first 90%)");
+            gptValIds = valIds;
+            perEpoch = (int) Math.max(1, trainIds.length / ((long) batch * seqLen));
+        } else {
+            trainData = new StreamBatches(trainIds, batch, seqLen, "training split of " + textFile + " (first 90%)");
+            valData = new StreamBatches(valIds, Math.min(EVAL_STREAMS, valIds.length - 1), EVAL_WINDOW,
+                    "validation split of " + textFile + " (last 10%)");
+            perEpoch = trainData.windows();
+        }
         long totalSteps = (long) epochs * perEpoch;
         if (maxSteps > 0) totalSteps = Math.min(totalSteps, maxSteps);
         Map<String, String> config = config(fingerprint(vocab, trainIds, valIds));
@@ -190,7 +219,8 @@ final class TrainCharLMCommand implements Callable<Integer> {
         removeStalePlots();
 
         Generator.manualSeed(seed + 1); // dropout masks come from the default generator
-        model = new CharLSTM(new CharLSTM.Config(vocab.size(), emb, hidden, layers, dropout), new Generator(seed));
+        if (isTransformer()) model = gpt = new CharGPT(new CharGPT.Config(vocab.size(), seqLen, emb, heads, layers, hidden, dropout), new Generator(seed));
+        else model = lstm = new CharLSTM(new CharLSTM.Config(vocab.size(), emb, hidden, layers, dropout), new Generator(seed));
         optimizer = "adamw".equals(optimizerName)
                 ? new AdamW(model.parameters(), AdamW.options(lr).withWeightDecay(weightDecay))
                 : new Adam(model.parameters(), Adam.options(lr).withWeightDecay(weightDecay));
@@ -205,9 +235,10 @@ final class TrainCharLMCommand implements Callable<Integer> {
 
         console.printf(Locale.ROOT, "data: %s, %,d training and %,d validation characters, vocabulary of %d%n",
                 textFile, trainIds.length, valIds.length, vocab.size());
-        console.printf(Locale.ROOT, "model: %s, %,d parameters%n", model.summary(), model.numParameters());
-        console.printf(Locale.ROOT, "training: %d streams x windows of %d, %d steps per epoch, %d steps; %s lr %.1e (%s), clip %s%n",
-                batch, seqLen, perEpoch, totalSteps, optimizerName, lr, schedule, clip > 0 ? Double.toString(clip) : "off");
+        console.printf(Locale.ROOT, "model: %s, %,d parameters%n", gpt != null ? gpt.summary() : lstm.summary(), model.numParameters());
+        console.printf(Locale.ROOT, "training: %d %s of %d, %d steps per epoch, %d steps; %s lr %.1e (%s), clip %s%n",
+                batch, gpt != null ? "random windows" : "streams x windows", seqLen, perEpoch, totalSteps, optimizerName, lr, schedule,
+                clip > 0 ? Double.toString(clip) : "off");
         if (checkpoint != null) {
             console.printf(Locale.ROOT, "resuming at step %d (epoch %d, window %d of %d)%n", step, step / perEpoch + 1, step % perEpoch, perEpoch);
         }
@@ -228,7 +259,9 @@ final class TrainCharLMCommand implements Callable<Integer> {
         console.println("checkpoint: " + out.resolve(TrainingCheckpoint.MODEL_FILE) + ", loss curve: " + out.resolve("loss.png"));
         if (sampleLength > 0) {
             String prompt = vocab.chars().contains("\n") ? "\n" : vocab.chars().substring(0, vocab.chars().offsetByCodePoints(0, 1));
-            int[] ids = model.generate(vocab.encode(prompt), sampleLength, new CharLSTM.Sampling(0.8, 0), new Generator(seed + 2));
+            CharLSTM.Sampling sampling = new CharLSTM.Sampling(0.8, 0);
+            int[] ids = gpt != null ? gpt.generate(vocab.encode(prompt), sampleLength, sampling, new Generator(seed + 2))
+                    : lstm.generate(vocab.encode(prompt), sampleLength, sampling, new Generator(seed + 2));
             console.println("sample (temperature 0.8; more with: jgrad sample --checkpoint " + out + "):");
             console.println("----");
             console.println((prompt.equals("\n") ? "" : prompt) + vocab.decode(ids));
@@ -242,6 +275,13 @@ final class TrainCharLMCommand implements Callable<Integer> {
         requirePositive("--emb", emb);
         requirePositive("--hidden", hidden);
         requirePositive("--layers", layers);
+        requirePositive("--heads", heads);
+        if (!modelName.equals("lstm") && !modelName.equals("transformer")) {
+            throw new IllegalArgumentException("--model must be lstm or transformer, got '" + modelName + "'");
+        }
+        if (isTransformer() && emb % heads != 0) {
+            throw new IllegalArgumentException("--emb " + emb + " must be divisible by --heads " + heads + " (each head gets emb / heads dimensions)");
+        }
         requirePositive("--seq-len", seqLen);
         requirePositive("--batch", batch);
         requirePositive("--epochs", epochs);
@@ -262,6 +302,10 @@ final class TrainCharLMCommand implements Callable<Integer> {
         if (stopAt < 0) throw new IllegalArgumentException("--stop-at must be >= 0, got " + stopAt);
         if (sampleLength < 0) throw new IllegalArgumentException("--sample-length must be >= 0, got " + sampleLength);
         if (resume && overwrite) throw new IllegalArgumentException("--resume and --overwrite contradict each other: choose one");
+    }
+
+    private boolean isTransformer() {
+        return modelName.equals("transformer");
     }
 
     private static void requirePositive(String option, int value) {
@@ -314,6 +358,10 @@ final class TrainCharLMCommand implements Callable<Integer> {
         c.put("min-lr-ratio", Double.toString(minLrRatio));
         c.put("clip", Double.toString(clip));
         c.put("seed", Long.toString(seed));
+        if (isTransformer()) { // only then, so that LSTM checkpoints from before --model existed still resume
+            c.put("model", modelName);
+            c.put("heads", Integer.toString(heads));
+        }
         return c;
     }
 
@@ -349,18 +397,24 @@ final class TrainCharLMCommand implements Callable<Integer> {
             while (step < totalSteps) {
                 int window = (int) (step % perEpoch);
                 if (window == 0) carried = null; // each epoch starts from a zero state
-                StreamBatches.Batch b = data.window(window);
+                StreamBatches.Batch b = gpt != null ? windows.next() : data.window(window);
                 optimizer.zeroGrad();
-                RecurrentOutput r = model.forward(b.inputs(), carried);
+                Tensor logits;
+                if (gpt != null) {
+                    logits = gpt.forward(b.inputs());
+                } else {
+                    RecurrentOutput r = lstm.forward(b.inputs(), carried);
+                    carried = r.state().detach();
+                    logits = r.output();
+                }
                 int n = b.inputs().numel();
-                Tensor loss = Functional.crossEntropy(r.output().reshape(n, vocabSize), b.targets().reshape(n));
+                Tensor loss = Functional.crossEntropy(logits.reshape(n, vocabSize), b.targets().reshape(n));
                 loss.backward();
                 // The norm before clipping: a run whose norms keep growing is about to diverge.
                 double gradNorm = clip > 0 ? ClipGrad.clipGradNorm(model.parameters(), clip) : gradNorm(model.parameters());
                 double lrUsed = optimizer.paramGroups().getFirst().lr();
                 optimizer.step();
                 scheduler.step();
-                carried = r.state().detach();
                 step++;
                 float l = loss.item();
                 trainLosses.add(l);
@@ -439,13 +493,13 @@ final class TrainCharLMCommand implements Callable<Integer> {
     }
 
     private double evaluate(StreamBatches valData, int vocabSize) {
-        return evaluate(model, valData, vocabSize);
+        return gpt != null ? gpt.meanLoss(gptValIds, EVAL_STREAMS) : evaluate(lstm, valData, vocabSize);
     }
 
     // ---------------------------------------------------------------- checkpoints
 
     private void save(CharVocabulary vocab, Map<String, String> config) throws IOException {
-        Map<String, String> modelMeta = new LinkedHashMap<>(model.config().toMetadata());
+        Map<String, String> modelMeta = new LinkedHashMap<>(gpt != null ? gpt.config().toMetadata() : lstm.config().toMetadata());
         modelMeta.put("vocabulary", vocab.chars());
         modelMeta.put("step", Long.toString(step));
 
@@ -466,6 +520,7 @@ final class TrainCharLMCommand implements Callable<Integer> {
         Map<String, String> progress = new LinkedHashMap<>();
         progress.put("step", Long.toString(step));
         progress.put("rng.default", TrainingCheckpoint.generatorState(Generator.defaultGenerator()));
+        if (windows != null) progress.put("rng.data", TrainingCheckpoint.generatorState(windows.generator()));
         new TrainingCheckpoint(model.stateDict(), modelMeta, optimizer.stateDict(), scheduler.stateDict(), tensors, progress, config).save(out);
     }
 
@@ -479,6 +534,7 @@ final class TrainCharLMCommand implements Callable<Integer> {
         scheduler.loadStateDict(c.scheduler());
         step = c.progressLong("step");
         c.restoreGenerator("rng.default", Generator.defaultGenerator());
+        if (windows != null) c.restoreGenerator("rng.data", windows.generator());
         Tensor losses = c.tensors().get("train_loss"), val = c.tensors().get("validation");
         if (losses == null || val == null || losses.numel() != step) {
             throw new IllegalArgumentException("--resume: " + out.resolve(TrainingCheckpoint.TRAINING_FILE) + " has no loss history for its " + step + " steps");
@@ -487,7 +543,7 @@ final class TrainCharLMCommand implements Callable<Integer> {
         float[] v = val.toArray();
         for (int i = 0; i + 1 < v.length; i += 2) validations.add(new float[] {v[i], v[i + 1]});
         Tensor h = c.tensors().get("lstm_h"), cell = c.tensors().get("lstm_c");
-        if (step % perEpoch != 0) {
+        if (lstm != null && step % perEpoch != 0) {
             if (h == null || cell == null) {
                 throw new IllegalArgumentException("--resume: " + out.resolve(TrainingCheckpoint.TRAINING_FILE)
                         + " stopped inside an epoch but has no LSTM state to continue from");
@@ -513,7 +569,8 @@ final class TrainCharLMCommand implements Callable<Integer> {
             vx[i] = validations.get(i)[0];
             vy[i] = validations.get(i)[1];
         }
-        new LinePlot("CharLSTM on " + (text != null ? text.getFileName() : "tiny-shakespeare") + ": " + model.summary(),
+        new LinePlot((gpt != null ? "CharGPT on " : "CharLSTM on ") + (text != null ? text.getFileName() : "tiny-shakespeare") + ": "
+                + (gpt != null ? gpt.summary() : lstm.summary()),
                 "step", "loss (nats/char)")
                 .add("train (smoothed)", x, y)
                 .add("validation", vx, vy)
