@@ -176,8 +176,8 @@ final class VisualizeCommand implements Callable<Integer> {
             Tsne.Options options = Tsne.Options.forPoints(t);
             double perplexity = options.perplexity();
             float[] map = Tsne.embed(features.narrow(0, 0, t), options).toArray();
-            ScatterPlot tp = new ScatterPlot(String.format(Locale.ROOT, "%s: t-SNE (perplexity %.3g) of %d-d features of %,d test images", shortName(name),
-                    perplexity, features.size(1), t), "t-SNE 1", "t-SNE 2");
+            ScatterPlot tp = new ScatterPlot(String.format(Locale.ROOT, "%s: t-SNE of %d-d features, %,d test images (perplexity %.3g)", shortName(name),
+                    features.size(1), t, perplexity), "t-SNE 1", "t-SNE 2");
             byClass(tp, map, test, t).savePng(tsneFile);
             console.printf(Locale.ROOT, "t-SNE of the features by class (%s): %s%n", ProgressBar.formatDuration((System.nanoTime() - t0) / 1e9), tsneFile);
         }
@@ -202,9 +202,11 @@ final class VisualizeCommand implements Callable<Integer> {
         return plot;
     }
 
+    /** "simclr resnet [1,1,1,1] width 16": the description without the channel and feature counts, short enough for a chart title. */
     private static String shortName(String name) {
-        int paren = name.indexOf(" (");
-        return paren > 0 ? name.substring(0, paren) : name;
+        int comma = name.indexOf(", "), paren = name.indexOf(" (");
+        int cut = comma > 0 ? comma : paren;
+        return cut > 0 ? name.substring(0, cut) : name;
     }
 
     private static String defaultStage(ImageEncoder encoder) {
