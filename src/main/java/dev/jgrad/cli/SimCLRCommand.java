@@ -64,10 +64,10 @@ final class SimCLRCommand implements Callable<Integer> {
     @Option(names = "--arch", paramLabel = "NAME", defaultValue = "resnet", description = "Encoder: resnet (torchvision ResNet, small-input stem) or cnn (default: ${DEFAULT-VALUE}).")
     String arch;
 
-    @Option(names = "--width", paramLabel = "N", defaultValue = "32", description = "Channels of the first stage; each later stage doubles them (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--width", paramLabel = "N", defaultValue = "16", description = "Channels of the first stage; each later stage doubles them (default: ${DEFAULT-VALUE}).")
     int width;
 
-    @Option(names = "--layers", paramLabel = "N,N,..", defaultValue = "1,1,1", description = "Residual blocks (resnet) or convolutions (cnn) per stage (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", paramLabel = "N,N,..", defaultValue = "1,1,1,1", description = "Residual blocks (resnet) or convolutions (cnn) per stage (default: ${DEFAULT-VALUE}).")
     String layers;
 
     @Option(names = "--proj-hidden", paramLabel = "N", defaultValue = "256", description = "Hidden size of the projection head (default: ${DEFAULT-VALUE}).")
@@ -83,7 +83,7 @@ final class SimCLRCommand implements Callable<Integer> {
     @Option(names = "--temperature", paramLabel = "T", defaultValue = "0.5", description = "NT-Xent temperature (default: ${DEFAULT-VALUE}).")
     double temperature;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "256", description = "Images per step; each gives two views (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Images per step; each gives two views (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Passes over the images (default: ${DEFAULT-VALUE}).")

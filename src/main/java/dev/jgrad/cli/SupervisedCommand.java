@@ -56,10 +56,10 @@ final class SupervisedCommand implements Callable<Integer> {
     @Option(names = "--arch", paramLabel = "NAME", defaultValue = "resnet", description = "resnet or cnn, without --like (default: ${DEFAULT-VALUE}).")
     String arch;
 
-    @Option(names = "--width", paramLabel = "N", defaultValue = "32", description = "First stage's channels, without --like (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--width", paramLabel = "N", defaultValue = "16", description = "First stage's channels, without --like (default: ${DEFAULT-VALUE}).")
     int width;
 
-    @Option(names = "--layers", paramLabel = "N,N,..", defaultValue = "1,1,1", description = "Blocks per stage, without --like (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", paramLabel = "N,N,..", defaultValue = "1,1,1,1", description = "Blocks per stage, without --like (default: ${DEFAULT-VALUE}).")
     String layers;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "60", description = "Passes over the labelled images (default: ${DEFAULT-VALUE}).")

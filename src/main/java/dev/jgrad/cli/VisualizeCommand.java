@@ -62,10 +62,10 @@ final class VisualizeCommand implements Callable<Integer> {
     @Option(names = "--arch", paramLabel = "NAME", defaultValue = "resnet", description = "With --random: resnet or cnn (default: ${DEFAULT-VALUE}).")
     String arch;
 
-    @Option(names = "--width", paramLabel = "N", defaultValue = "32", description = "With --random: first stage's channels (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--width", paramLabel = "N", defaultValue = "16", description = "With --random: first stage's channels (default: ${DEFAULT-VALUE}).")
     int width;
 
-    @Option(names = "--layers", paramLabel = "N,N,..", defaultValue = "1,1,1", description = "With --random: blocks per stage (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", paramLabel = "N,N,..", defaultValue = "1,1,1,1", description = "With --random: blocks per stage (default: ${DEFAULT-VALUE}).")
     String layers;
 
     @Option(names = "--stage", paramLabel = "NAME", description = "Stage whose channels to show (default: layer2, or block2 for a cnn).")
