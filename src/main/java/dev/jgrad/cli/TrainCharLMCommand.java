@@ -105,7 +105,7 @@ final class TrainCharLMCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "32", description = "Parallel streams, one per batch row; transformer: random windows per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "1", description = "Passes over the training split (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "2", description = "Passes over the training split (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--max-steps", paramLabel = "N", defaultValue = "0", description = "Stop the run (and end the schedule) after this many steps; 0: no limit (default: ${DEFAULT-VALUE}).")
@@ -114,7 +114,7 @@ final class TrainCharLMCommand implements Callable<Integer> {
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam", description = "adam or adamw (default: ${DEFAULT-VALUE}).")
     String optimizerName;
 
-    @Option(names = "--lr", paramLabel = "LR", defaultValue = "2e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "3e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
     @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "0", description = "Weight decay: decoupled for adamw, an L2 term for adam (default: ${DEFAULT-VALUE}).")
@@ -135,7 +135,7 @@ final class TrainCharLMCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1337", description = "Random seed: initial weights and dropout masks (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--eval-every", defaultValue = "100", paramLabel = "STEPS", description = "Also evaluate and checkpoint every this many steps (0: only at the end of each epoch, which always is) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-every", defaultValue = "200", paramLabel = "STEPS", description = "Also evaluate and checkpoint every this many steps (0: only at the end of each epoch, which always is) (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
     @Option(names = "--stop-at", defaultValue = "0", paramLabel = "STEP", description = "Checkpoint and stop at this step, to be continued with --resume; 0: run to the end (default: ${DEFAULT-VALUE}).")
@@ -569,9 +569,18 @@ final class TrainCharLMCommand implements Callable<Integer> {
             vx[i] = validations.get(i)[0];
             vy[i] = validations.get(i)[1];
         }
-        new LinePlot((gpt != null ? "CharGPT on " : "CharLSTM on ") + (text != null ? text.getFileName() : "tiny-shakespeare") + ": "
-                + (gpt != null ? gpt.summary() : lstm.summary()),
-                "step", "loss (nats/char)")
+        String title;
+        if (gpt != null) {
+            CharGPT.Config g = gpt.config();
+            title = String.format(Locale.ROOT, "CharGPT on %s: emb %d, ff %d, %d blocks x %d heads, dropout %s; batch %d x %d, lr %s",
+                    text != null ? text.getFileName() : "tiny-shakespeare", g.embedDim(), g.feedforwardDim(), g.numLayers(), g.numHeads(), g.dropout(),
+                    batch, seqLen, lr);
+        } else {
+            CharLSTM.Config c = lstm.config();
+            title = String.format(Locale.ROOT, "CharLSTM on %s: emb %d, hidden %d, %d layers, dropout %s; batch %d x %d, lr %s",
+                    text != null ? text.getFileName() : "tiny-shakespeare", c.embedDim(), c.hiddenSize(), c.numLayers(), c.dropout(), batch, seqLen, lr);
+        }
+        new LinePlot(title, "step", "loss (nats/char)")
                 .add("train (smoothed)", x, y)
                 .add("validation", vx, vy)
                 .savePng(out.resolve("loss.png"));
