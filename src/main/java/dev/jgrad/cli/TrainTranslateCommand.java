@@ -97,7 +97,7 @@ final class TrainTranslateCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/translate", paramLabel = "DIR", description = "Run directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--resume", description = "Continue the run in --out exactly where it stopped (same options required).")
+    @Option(names = "--resume", description = "Continue the run in --out exactly where it stopped (same options required; --epochs may grow).")
     boolean resume;
 
     @Option(names = "--overwrite", description = "Start a new run even if --out already holds a checkpoint.")
@@ -352,7 +352,10 @@ final class TrainTranslateCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%d bytes (crc32 %08x)", bytes, crc.getValue());
     }
 
-    /** The settings a resumed run must repeat, by option name. */
+    /**
+     * The settings a resumed run must repeat, by option name. Not --epochs or --max-steps: the schedule does not depend
+     * on the length of the run, so a finished run can be continued for more epochs with --resume --epochs N.
+     */
     private Map<String, String> config(String dataFingerprint, Bpe bpe) {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("data", dataFingerprint);
@@ -371,8 +374,6 @@ final class TrainTranslateCommand implements Callable<Integer> {
         c.put("share-embeddings", Boolean.toString(shareEmbeddings));
         c.put("tie-embeddings", Boolean.toString(tieEmbeddings));
         c.put("batch-tokens", Integer.toString(batchTokens));
-        c.put("epochs", Integer.toString(epochs));
-        c.put("max-steps", Integer.toString(maxSteps));
         c.put("warmup", Integer.toString(warmup));
         c.put("lr-factor", Double.toString(lrFactor));
         c.put("label-smoothing", Double.toString(labelSmoothing));

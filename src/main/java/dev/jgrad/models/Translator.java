@@ -20,9 +20,10 @@ import java.util.Locale;
  *
  * <p><b>Beam search</b> keeps the {@code beam} best partial translations of each sentence by total log-probability.
  * At every step it ranks the extensions of all of them; going down that ranking, an extension ending in
- * {@code <eos>} becomes a finished hypothesis, any other becomes one of the next step's beams, until there are
- * {@code beam} of those. A sentence is done once it has {@code beam} finished hypotheses (fairseq's rule), or at
- * the maximum length, where its open beams are finished as they are. The answer is the finished hypothesis with
+ * {@code <eos>} among the first {@code beam} becomes a finished hypothesis (one further down is dropped), any other
+ * becomes one of the next step's beams, until there are {@code beam} of those. A sentence is done once it has
+ * {@code beam} finished hypotheses (fairseq's rule), or at the maximum length, where its open beams are finished as
+ * they are. The answer is the finished hypothesis with
  * the best score after the length penalty.
  *
  * <p><b>Length penalty</b> (GNMT, Wu et al. 2016): score = log P(y) / lp(y) with lp(y) = ((5 + |y|) / 6)^alpha, |y|
@@ -307,7 +308,9 @@ public final class Translator {
                 int j = topFlat[c] / V, v = topFlat[c] % V;
                 Beam parent = beams.get(j);
                 if (v == SubwordVocabulary.EOS_ID) {
-                    if (finished.size() < beamSize) {
+                    // Only an end among the best beamSize candidates finishes a hypothesis (fairseq's rule): further down
+                    // the ranking it would be an unlikely short output, filling the finished list before better ones end.
+                    if (c < beamSize && finished.size() < beamSize) {
                         finished.add(new Hypothesis(Arrays.copyOfRange(parent.tokens, 1, parent.tokens.length), topScore[c],
                                 topScore[c] / lengthPenalty(length, alpha), true));
                     }
