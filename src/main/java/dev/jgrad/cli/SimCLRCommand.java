@@ -162,7 +162,9 @@ final class SimCLRCommand implements Callable<Integer> {
         if (!resume && TrainingCheckpoint.exists(out) && !overwrite) {
             throw new IllegalArgumentException(out + " already holds a checkpoint; continue it with --resume, replace it with --overwrite, or choose another --out");
         }
-        return run(console, train, normalize, spec, b, perEpoch, totalSteps, config);
+        try (AutoCloseable ignored = TrainingCheckpoint.lock(out)) { // a second run on the same --out fails at once
+            return run(console, train, normalize, spec, b, perEpoch, totalSteps, config);
+        }
     }
 
     private int run(PrintStream console, LabeledImages train, Normalize normalize, ImageEncoder.Spec spec, int b, int perEpoch, int totalSteps,
