@@ -76,8 +76,7 @@ public final class Functional {
     public static Tensor dropout(Tensor x, double p, boolean training, Generator gen) {
         checkDropoutP(p);
         if (!training || p == 0) return x;
-        Tensor mask = Tensor.bernoulli((float) (1 - p), gen, x.shape()).mul((float) (1 / (1 - p)));
-        return x.mul(mask);
+        return DropoutOp.apply(x, p, gen);
     }
 
     /** dropout with the default generator (reseeded by Generator.manualSeed). */

@@ -181,7 +181,7 @@ final class Elementwise {
     }
 
     private static Tensor unaryBackward(Un op, Tensor gt, Tensor xt, Tensor yt, float p1, float p2) {
-        float[] g = gt.toArray(), x = xt.toArray(), y = yt.data; // y is always a fresh contiguous result
+        float[] g = dense(gt), x = dense(xt), y = yt.data; // y is always a fresh contiguous result
         int n = g.length;
         float[] dx = new float[n];
         switch (op) {
@@ -191,7 +191,9 @@ final class Elementwise {
             case ABS -> { for (int i = 0; i < n; i++) dx[i] = g[i] * Math.signum(x[i]); }
             case TANH -> { for (int i = 0; i < n; i++) dx[i] = g[i] * (1f - y[i] * y[i]); }
             case SIGMOID -> { for (int i = 0; i < n; i++) dx[i] = g[i] * y[i] * (1f - y[i]); }
-            case RELU -> { for (int i = 0; i < n; i++) dx[i] = x[i] > 0f ? g[i] : 0f; }
+            case RELU -> Parallel.forRange(n, RELU_GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) dx[i] = x[i] > 0f ? g[i] : 0f;
+            });
             case GELU -> Parallel.forRange(n, GELU_GRAIN, (from, to) -> {
                 for (int i = from; i < to; i++) dx[i] = (float) (g[i] * geluSlope(x[i]));
             });
@@ -199,6 +201,14 @@ final class Elementwise {
             case POW -> { for (int i = 0; i < n; i++) dx[i] = p1 == 0f ? 0f : g[i] * p1 * pow(x[i], p1 - 1f); }
         }
         return Tensor.wrap(dx, xt.shape.clone());
+    }
+
+    /** Elements per thread below which the ReLU mask is not split across cores. */
+    private static final int RELU_GRAIN = 1 << 16;
+
+    /** The values of t in row-major order: its own array when that is exactly them (a fresh result, as gradients and most saved inputs are), else a copy. */
+    private static float[] dense(Tensor t) {
+        return t.offset == 0 && t.data.length == t.numel() && t.isContiguous() ? t.data : t.toArray();
     }
 
     private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2 * Math.PI);
