@@ -6,6 +6,8 @@ import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Tensor;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -28,8 +30,15 @@ public final class TransformerDecodeWorkload implements Workload {
         BenchSeq2SeqTransformer model = new BenchSeq2SeqTransformer(gen);
         model.eval();
         IntTensor src = LstmLmTrainWorkload.randomIds(gen, VOCAB, 1, SLEN);
-        Bench.Timing t = Bench.timeIt(() -> decode(model, src, STEPS), 3, 30, 30, quick);
+        List<Double> cpu = new ArrayList<>();
+        Bench.Timing t = Bench.timeIt(() -> {
+            double c0 = TransformerTrainWorkload.processCpuSeconds();
+            decode(model, src, STEPS);
+            cpu.add(TransformerTrainWorkload.processCpuSeconds() - c0);
+        }, 3, 30, 30, quick);
         Bench.info("transformer_decode " + STEPS + " tokens/sample (encoder once + " + STEPS + " decoder passes) " + t.spread());
+        Bench.info(String.format(Locale.ROOT, "transformer_decode cpu: median %.4fms of process CPU time per token (all threads)",
+                TransformerTrainWorkload.medianOfLast(cpu, t.times().size()) / STEPS * 1e3));
 
         int[] uncached = decode(model, src, STEPS), cached = decodeCached(model, src, STEPS);
         Bench.Timing c = Bench.timeIt(() -> decodeCached(model, src, STEPS), 3, 30, 15, quick);

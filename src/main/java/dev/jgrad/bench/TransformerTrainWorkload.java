@@ -7,6 +7,12 @@ import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Tensor;
 
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
 /**
  * The peer's transformer_train: one Adam step (lr 1e-4, betas 0.9/0.98, eps 1e-9) of its
  * {@link BenchSeq2SeqTransformer} in training mode (dropout 0.1) with label-smoothed (0.1) cross-entropy
@@ -30,15 +36,32 @@ public final class TransformerTrainWorkload implements Workload {
         IntTensor src = LstmLmTrainWorkload.randomIds(gen, vocab, batch, slen);
         IntTensor tgt = LstmLmTrainWorkload.randomIds(gen, vocab, batch, tlen + 1);
         IntTensor tgtIn = columns(tgt, 0, tlen), tgtOut = columns(tgt, 1, tlen);
+        List<Double> cpu = new ArrayList<>();
         Bench.Timing t = Bench.timeIt(() -> {
+            double c0 = processCpuSeconds();
             opt.zeroGrad();
             Tensor logits = model.forward(src, tgtIn);
             Functional.crossEntropy(logits.reshape(-1, vocab), tgtOut.reshape(-1), loss).backward();
             opt.step();
+            cpu.add(processCpuSeconds() - c0);
         }, 3, 20, 40, quick);
         Bench.info("transformer_train params=" + model.numParameters() + " " + t.spread());
+        Bench.info(String.format(Locale.ROOT, "transformer_train cpu: median %.4fs of process CPU time per step (all threads; wall time on a loaded machine is mostly waiting)",
+                medianOfLast(cpu, t.times().size())));
         Bench.emit("transformer_train", batch * tlen / t.median(), "tgt_tokens/s");
         Bench.emit("transformer_train", t.median() * 1e3, "ms/step");
+    }
+
+    /** CPU time used by this process so far, all threads, in seconds. */
+    static double processCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
+
+    /** The median of the last n values (the timed iterations, after the warm-up ones). */
+    static double medianOfLast(List<Double> values, int n) {
+        List<Double> last = new ArrayList<>(values.subList(values.size() - n, values.size()));
+        Collections.sort(last);
+        return n % 2 == 1 ? last.get(n / 2) : (last.get(n / 2 - 1) + last.get(n / 2)) / 2;
     }
 
     /** Columns [from, from + len) of ids [B, T] (the peer's tgt[:, :-1] and tgt[:, 1:]). */
