@@ -70,12 +70,23 @@ final class Elementwise {
             throw new IllegalArgumentException(op.name().toLowerCase() + ": result of shapes " + Shape.str(a.shape) + " and "
                     + Shape.str(b.shape) + " is " + Shape.str(shape) + ", which does not fit the output of shape " + Shape.str(out.shape));
         }
+        float[] od = out.data, ad = a.data, bd = b.data;
+        int count = out.numel(), oo = out.offset, ao = a.offset, bo = b.offset;
+        if (count >= 2 * BINARY_GRAIN && out.isContiguous() && a.isContiguous() && b.isContiguous()
+                && java.util.Arrays.equals(a.shape, shape) && java.util.Arrays.equals(b.shape, shape)
+                && (od != ad || oo == ao) && (od != bd || oo == bo)) { // in place only element for element
+            // Same shapes, all dense: one long row, split across cores (residual adds, gradient sums, masks).
+            Parallel.forRange(count, BINARY_GRAIN, (from, to) -> row(op, ad, ao + from, 1, bd, bo + from, 1, od, oo + from, 1, to - from));
+            return;
+        }
         Strided plan = new Strided(shape, new int[][] {out.strides,
                 Shape.broadcastStrides(a.shape, a.strides, shape), Shape.broadcastStrides(b.shape, b.strides, shape)});
         int io = plan.inner[0], ia = plan.inner[1], ib = plan.inner[2];
-        float[] od = out.data, ad = a.data, bd = b.data;
         plan.forEachRow(new int[] {out.offset, a.offset, b.offset}, (o, n) -> row(op, ad, o[1], ia, bd, o[2], ib, od, o[0], io, n));
     }
+
+    /** Elements per thread below which a same-shape binary op stays on the calling thread. */
+    private static final int BINARY_GRAIN = 1 << 15;
 
     private static void row(Bin op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int os, int n) {
         if (os == 1 && as == 1 && bs == 1) {

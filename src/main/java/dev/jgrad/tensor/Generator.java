@@ -1,5 +1,7 @@
 package dev.jgrad.tensor;
 
+import dev.jgrad.kernels.Parallel;
+
 /**
  * A seeded source of random numbers, as torch.Generator. Every random op takes one explicitly or uses
  * the default, which {@link #manualSeed} resets, so that a seeded run is reproducible. Its whole state is
@@ -61,6 +63,23 @@ public final class Generator {
     public float nextFloat() {
         return (nextLong() >>> 40) * 0x1.0p-24f;
     }
+
+    /**
+     * Fills out[from, to) with exactly what that many {@link #nextFloat()} calls would return, in order, and
+     * advances the generator past them. SplitMix64's k-th value depends only on the counter plus k steps, so
+     * long runs (dropout masks) are split across cores without changing the stream.
+     */
+    public void nextFloats(float[] out, int from, int to) {
+        java.util.Objects.checkFromToIndex(from, to, out.length);
+        long base = seed;
+        Parallel.forRange(to - from, FLOATS_GRAIN, (a, b) -> {
+            for (int i = a; i < b; i++) out[from + i] = (mix64(base + GAMMA * (i + 1L)) >>> 40) * 0x1.0p-24f;
+        });
+        seed = base + GAMMA * (long) (to - from);
+    }
+
+    /** Draws per thread below which {@link #nextFloats} stays on the calling thread. */
+    private static final int FLOATS_GRAIN = 1 << 15;
 
     /** Uniform in [0, 1), 53 random bits. */
     public double nextDouble() {
