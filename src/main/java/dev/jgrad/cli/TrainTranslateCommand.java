@@ -40,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.zip.CRC32;
 
@@ -258,7 +259,8 @@ final class TrainTranslateCommand implements Callable<Integer> {
         Map<String, String> config = config(fingerprint(trainS, trainT, validS, validT), bpe);
         if (checkpoint != null) {
             try {
-                checkpoint.requireSameConfig(config);
+                // Runs from before the schedule stopped depending on the run's length recorded these two.
+                checkpoint.requireSameConfig(config, Set.of("epochs", "max-steps"));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--resume: " + out + ": " + e.getMessage()
                         + "; resume with the checkpoint's settings, or start a new run with another --out");

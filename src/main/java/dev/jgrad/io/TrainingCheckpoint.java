@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -269,6 +270,15 @@ public record TrainingCheckpoint(Map<String, Tensor> model, Map<String, String> 
      * a resumed run that changed one would silently be a different run.
      */
     public void requireSameConfig(Map<String, String> current) {
+        requireSameConfig(current, Set.of());
+    }
+
+    /**
+     * As {@link #requireSameConfig(Map)}, but settings named in {@code noLongerCompared} may be in the checkpoint
+     * without being set now: settings that older versions recorded and that no longer change the run
+     * (for example the number of epochs, once the schedule stopped depending on it).
+     */
+    public void requireSameConfig(Map<String, String> current, Set<String> noLongerCompared) {
         List<String> diffs = new ArrayList<>();
         for (Map.Entry<String, String> e : current.entrySet()) {
             String saved = config.get(e.getKey());
@@ -276,7 +286,7 @@ public record TrainingCheckpoint(Map<String, Tensor> model, Map<String, String> 
             else if (!saved.equals(e.getValue())) diffs.add(e.getKey() + ": " + saved + " in the checkpoint, " + e.getValue() + " now");
         }
         for (String k : config.keySet()) {
-            if (!current.containsKey(k)) diffs.add(k + ": " + config.get(k) + " in the checkpoint, not set now");
+            if (!current.containsKey(k) && !noLongerCompared.contains(k)) diffs.add(k + ": " + config.get(k) + " in the checkpoint, not set now");
         }
         if (!diffs.isEmpty()) {
             throw new IllegalArgumentException("the checkpoint was made with different settings: " + String.join("; ", diffs));
