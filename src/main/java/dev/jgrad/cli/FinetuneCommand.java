@@ -7,6 +7,7 @@ import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.SGD;
 import dev.jgrad.tensor.Generator;
+import dev.jgrad.vision.Augment;
 import dev.jgrad.vision.LabeledImages;
 import dev.jgrad.vision.Normalize;
 import picocli.CommandLine.Command;
@@ -87,6 +88,10 @@ final class FinetuneCommand implements Callable<Integer> {
             description = "Test after every N epochs, 0 only after the last (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
+    @Option(names = "--augment", paramLabel = "KIND", defaultValue = "none",
+            description = "Training augmentation: none, flip, crop (random shifts of up to 2 pixels) or flip-crop (default: ${DEFAULT-VALUE}).")
+    String augment;
+
     @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Images per batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
@@ -99,6 +104,7 @@ final class FinetuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Augment augmentation = ImageTraining.augmentation(augment);
         TrainImagesCommand.checkPositive("--epochs", epochs);
         TrainImagesCommand.checkPositive("--batch", batch);
         boolean cosine = TrainImagesCommand.parseSchedule(schedule);
@@ -143,7 +149,7 @@ final class FinetuneCommand implements Callable<Integer> {
                 net.numParameters(true), net.numParameters(), optimizer, lrs, cosine ? "cosine" : "constant", batch, epochs, norm,
                 Double.isNaN(zeroShot) ? "" : String.format(Locale.ROOT, "; test accuracy before: %.4f", zeroShot));
 
-        ImageTraining.Result r = ImageTraining.fit(net, opt, cosine, !trainFrozenBn, train, test, epochs, evalEvery, batch, seed, console);
+        ImageTraining.Result r = ImageTraining.fit(net, opt, cosine, !trainFrozenBn, train, test, epochs, evalEvery, batch, augmentation, seed, console);
 
         net.requiresGrad(true); // the saved model is an ordinary network again
         Map<String, String> info = new LinkedHashMap<>();
@@ -155,6 +161,7 @@ final class FinetuneCommand implements Callable<Integer> {
         info.put("lr", Double.toString(lr));
         info.put("lr_decay", Double.toString(lrDecay));
         info.put("epochs", Integer.toString(epochs));
+        info.put("augment", augment);
         info.put("test_accuracy", Double.toString(r.testAccuracy()));
         info.put("seed", Long.toString(seed));
         TrainImagesCommand.save(new ImageClassifierCheckpoint(net, loaded.train().classes(), norm, info), out);

@@ -8,11 +8,15 @@ import dev.jgrad.nn.Functional;
 import dev.jgrad.optim.CosineAnnealingLR;
 import dev.jgrad.optim.LRScheduler;
 import dev.jgrad.optim.Optimizer;
+import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
+import dev.jgrad.vision.Augment;
 import dev.jgrad.vision.ImageBatch;
 import dev.jgrad.vision.ImageBatcher;
 import dev.jgrad.vision.LabeledImages;
 import dev.jgrad.vision.Normalize;
+import dev.jgrad.vision.RandomCrop;
+import dev.jgrad.vision.RandomHorizontalFlip;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -44,6 +48,20 @@ final class ImageTraining {
         return d.withImages(norm.apply(x));
     }
 
+    /**
+     * The training-time augmentation named by {@code --augment}: none, flip, crop (shifts of up to 2 pixels,
+     * edges repeated), or flip-crop; null for none.
+     */
+    static Augment augmentation(String name) {
+        return switch (name) {
+            case "none" -> null;
+            case "flip" -> Augment.of(new RandomHorizontalFlip());
+            case "crop" -> Augment.of(new RandomCrop(2));
+            case "flip-crop" -> Augment.of(new RandomCrop(2), new RandomHorizontalFlip());
+            default -> throw new IllegalArgumentException("--augment must be none, flip, crop or flip-crop, got '" + name + "'");
+        };
+    }
+
     /** Top-1 accuracy in eval mode, without building a graph. */
     static double evaluate(ResNet model, LabeledImages d) {
         model.eval();
@@ -60,9 +78,11 @@ final class ImageTraining {
      * (0: only after the last; the test set is often much larger than a small training set).
      */
     static Result fit(ResNet model, Optimizer<?, ?> opt, boolean cosine, boolean frozenBatchNormInEval, LabeledImages train,
-                      LabeledImages test, int epochs, int evalEvery, int batch, long seed, PrintStream console) {
+                      LabeledImages test, int epochs, int evalEvery, int batch, Augment augment, long seed, PrintStream console) {
         if (evalEvery < 0) throw new IllegalArgumentException("--eval-every must be >= 0 (0 = only after the last epoch), got " + evalEvery);
         ImageBatcher batches = new ImageBatcher(train, batch, true, false, seed);
+        // A generator of its own, so switching augmentation on or off leaves the batch order as it was.
+        Generator augmentGen = new Generator(seed ^ 0x5DEECE66DL);
         LRScheduler sched = cosine ? new CosineAnnealingLR(opt, epochs * batches.numBatches()) : null;
         long start = System.nanoTime();
         double trainSeconds = 0, lastLoss = Double.NaN, testAcc = Double.NaN;
@@ -75,7 +95,8 @@ final class ImageTraining {
             long t0 = System.nanoTime();
             try (ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), batches.numBatches(), "img")) {
                 for (ImageBatch b : batches) {
-                    Tensor logits = model.forward(b.images());
+                    Tensor input = augment == null ? b.images() : augment.apply(b.images(), augmentGen);
+                    Tensor logits = model.forward(input);
                     Tensor loss = Functional.crossEntropy(logits, b.labels());
                     opt.zeroGrad();
                     loss.backward();

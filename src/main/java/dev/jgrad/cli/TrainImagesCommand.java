@@ -6,6 +6,7 @@ import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.SGD;
 import dev.jgrad.tensor.Generator;
+import dev.jgrad.vision.Augment;
 import dev.jgrad.vision.LabeledImages;
 import dev.jgrad.vision.Normalize;
 import picocli.CommandLine.Command;
@@ -76,6 +77,10 @@ final class TrainImagesCommand implements Callable<Integer> {
             description = "Test after every N epochs, 0 only after the last (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
+    @Option(names = "--augment", paramLabel = "KIND", defaultValue = "none",
+            description = "Training augmentation: none, flip, crop (random shifts of up to 2 pixels) or flip-crop (default: ${DEFAULT-VALUE}).")
+    String augment;
+
     @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Images per batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
@@ -88,6 +93,7 @@ final class TrainImagesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Augment augmentation = ImageTraining.augmentation(augment);
         checkPositive("--epochs", epochs);
         checkPositive("--batch", batch);
         boolean cosine = parseSchedule(schedule);
@@ -109,13 +115,14 @@ final class TrainImagesCommand implements Callable<Integer> {
                 config.describe(), net.numParameters(), optimizer, lr, optimizer.equals("sgd") ? " momentum " + momentum : "", weightDecay,
                 cosine ? "cosine" : "constant", batch, epochs, norm);
 
-        ImageTraining.Result r = ImageTraining.fit(net, opt, cosine, false, train, test, epochs, evalEvery, batch, seed, console);
+        ImageTraining.Result r = ImageTraining.fit(net, opt, cosine, false, train, test, epochs, evalEvery, batch, augmentation, seed, console);
 
         Map<String, String> info = new LinkedHashMap<>();
         info.put("command", "train images");
         info.put("data", loaded.name());
         info.put("train_images", Integer.toString(train.size()));
         info.put("epochs", Integer.toString(epochs));
+        info.put("augment", augment);
         info.put("test_accuracy", Double.toString(r.testAccuracy()));
         info.put("seed", Long.toString(seed));
         save(new ImageClassifierCheckpoint(net, loaded.train().classes(), norm, info), out);

@@ -161,4 +161,31 @@ class AugmentTest {
         assertTrue(box.getMessage().contains("4x4"), box.getMessage());
         assertNotEquals(null, simclr().toString());
     }
+
+    @Test
+    void randomCropShiftsWithinPaddingAndRepeatsEdges() {
+        // A 1x3x4 image 0..11: shifting the window down by one and left by one repeats row 0 and column 0.
+        float[] v = new float[12];
+        for (int i = 0; i < 12; i++) v[i] = i;
+        Image img = new Image(v, 1, 3, 4);
+        Image shifted = RandomCrop.shift(img, -1, -1);
+        assertArrayEquals(new float[] {0, 0, 1, 2, 0, 0, 1, 2, 4, 4, 5, 6}, shifted.data());
+        assertArrayEquals(v, RandomCrop.shift(img, 0, 0).data());
+        assertSame(img, new RandomCrop(0).apply(img, new Generator(1)));
+        // Every offset in [-2, 2] shows up, and nothing else: the window's top-left pixel tells the offset.
+        float[] ramp = new float[100];
+        for (int i = 0; i < 100; i++) ramp[i] = i;
+        Image big = new Image(ramp, 1, 10, 10);
+        java.util.Set<Integer> offsets = new java.util.HashSet<>();
+        Generator g = new Generator(3);
+        for (int k = 0; k < 400; k++) {
+            Image out = new RandomCrop(2).apply(big, g);
+            float centre = out.get(0, 5, 5); // = (5 + dy) * 10 + (5 + dx)
+            int dy = (int) centre / 10 - 5, dx = (int) centre % 10 - 5;
+            assertTrue(Math.abs(dy) <= 2 && Math.abs(dx) <= 2, "offset " + dy + "," + dx);
+            offsets.add(dy * 10 + dx);
+        }
+        assertEquals(25, offsets.size(), "all 5 x 5 offsets are drawn");
+        assertThrows(IllegalArgumentException.class, () -> new RandomCrop(-1));
+    }
 }
