@@ -1,5 +1,6 @@
 package dev.jgrad.cli;
 
+import dev.jgrad.io.AtomicFile;
 import dev.jgrad.autograd.GradMode;
 import dev.jgrad.data.AddingProblem;
 import dev.jgrad.data.CopyProblem;
@@ -32,9 +33,6 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -462,22 +460,7 @@ final class GradflowCommand implements Callable<Integer> {
                 spacer.setLineColor(new Color(0, 0, 0, 0));
                 spacer.setShowInLegend(false);
             }
-            Path abs = file.toAbsolutePath();
-            Files.createDirectories(abs.getParent());
-            Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-            try {
-                try (var out = Files.newOutputStream(tmp)) {
-                    BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-                }
-                try { // a temporary file is private (rw-------); a picture is for sharing
-                    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-                } catch (UnsupportedOperationException notPosix) {
-                    // the file system's defaults apply
-                }
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFile.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
         }
     }
 

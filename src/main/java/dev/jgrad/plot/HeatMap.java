@@ -1,5 +1,6 @@
 package dev.jgrad.plot;
 
+import dev.jgrad.io.AtomicFile;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -9,9 +10,7 @@ import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 
@@ -125,15 +124,8 @@ public final class HeatMap {
     /** Writes the PNG atomically. */
     public void savePng(Path file) throws IOException {
         BufferedImage im = render();
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null) Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try {
-            if (!javax.imageio.ImageIO.write(im, "png", tmp.toFile())) throw new IOException("no PNG writer in this JVM");
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.write(file, out -> {
+            if (!javax.imageio.ImageIO.write(im, "png", out)) throw new IOException("no PNG writer in this JVM");
+        });
     }
 }

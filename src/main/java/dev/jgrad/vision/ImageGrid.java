@@ -1,5 +1,6 @@
 package dev.jgrad.vision;
 
+import dev.jgrad.io.AtomicFile;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
@@ -7,9 +8,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -119,25 +118,8 @@ public final class ImageGrid {
 
     /** Writes the picture as PNG: to a temporary file beside it first, then renamed over the target. */
     public static void savePng(BufferedImage img, Path file) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null) Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try {
-            if (!javax.imageio.ImageIO.write(img, "png", tmp.toFile())) throw new IOException("no PNG writer available");
-            readableByAll(tmp);
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** createTempFile makes owner-only files; a picture is for anyone to look at (rw-r--r--, as a plain write would give). */
-    private static void readableByAll(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException notPosix) {
-            // elsewhere the default permissions stand
-        }
+        AtomicFile.write(file, out -> {
+            if (!javax.imageio.ImageIO.write(img, "png", out)) throw new IOException("no PNG writer available");
+        });
     }
 }

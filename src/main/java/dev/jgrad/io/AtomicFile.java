@@ -1,0 +1,64 @@
+package dev.jgrad.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * Writes a whole file or nothing: the bytes go to a temporary file beside the target, which is renamed over
+ * it only once complete. A crash or a full disk part-way leaves the old file (or no file), never half a
+ * picture or half a tokenizer. Large checkpoints go through {@link SafeTensors}, which does the same with a
+ * file channel.
+ */
+public final class AtomicFile {
+    private AtomicFile() {}
+
+    /** What writes the content; it may throw, and then the target is left as it was. */
+    @FunctionalInterface
+    public interface Writer {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Writes {@code file} (creating its directory) with what {@code writer} puts into the stream. */
+    public static void write(Path file, Writer writer) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir != null) Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                writer.writeTo(out);
+            }
+            readableByAll(tmp);
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Writes {@code text} as UTF-8. */
+    public static void writeString(Path file, String text) throws IOException {
+        write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * createTempFile makes owner-only files (rw-------); results (pictures, translations, tokenizers) are for
+     * sharing, so they get what a plain write under the usual umask gives (rw-r--r--).
+     */
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException notPosix) {
+            // the file system's defaults apply
+        }
+    }
+}
