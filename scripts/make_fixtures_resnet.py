@@ -29,11 +29,8 @@ byte-identical. These fixtures live in their own directory because they hold I64
 export does) and are larger than the conformance fixtures.
 """
 import argparse
-import json
 import os
-import struct
 import sys
-import zlib
 
 import torch
 import torch.nn as nn
@@ -41,50 +38,19 @@ import torch.nn.functional as F
 import torchvision
 from torchvision.models.resnet import BasicBlock, Bottleneck, ResNet
 
+from fixture_io import DTYPES, dtype_of, seed, write_safetensors
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "src", "test", "resources", "resnet")
 PEERS = os.path.join(HERE, "..", "..", "shared", "peers")
 WRITTEN = []
 
-DTYPES = {torch.float32: ("F32", "<%df", 4), torch.int64: ("I64", "<%dq", 8)}
-
 
 def save(path, tensors, metadata=None):
-    """A safetensors file as Hugging Face's writer lays it out: tensors by descending dtype alignment,
-    then name; compact JSON with __metadata__ first; header padded with spaces to a multiple of 8."""
-    header = {}
-    if metadata:
-        header["__metadata__"] = {k: str(metadata[k]) for k in sorted(metadata)}
-    blobs = []
-    offset = 0
-    for key in sorted(tensors, key=lambda k: (-DTYPES[dtype_of(tensors[k])][2], k)):
-        t = tensors[key].detach().contiguous()
-        name, fmt, _ = DTYPES[dtype_of(t)]
-        values = t.to(torch.int64 if name == "I64" else torch.float32).flatten().tolist()
-        blob = struct.pack(fmt % len(values), *values)
-        header[key] = {"dtype": name, "shape": list(t.shape), "data_offsets": [offset, offset + len(blob)]}
-        offset += len(blob)
-        blobs.append(blob)
-    text = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    text += b" " * ((8 - len(text) % 8) % 8)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
-    os.replace(tmp, path)
+    """A safetensors file; integer tensors (num_batches_tracked, targets) stay I64."""
+    size = write_safetensors(path, tensors, {k: str(metadata[k]) for k in metadata} if metadata else None, keep_integers=True)
     WRITTEN.append(path)
-    return os.path.getsize(path)
-
-
-def dtype_of(t):
-    """Integer tensors (num_batches_tracked, targets) as I64, everything else as F32."""
-    return torch.int64 if not t.is_floating_point() else torch.float32
-
-
-def seed(name):
-    torch.manual_seed(zlib.crc32(name.encode("utf-8")))
+    return size
 
 
 class ScaledResNet(ResNet):
@@ -159,12 +125,12 @@ def key_listing():
     for arch in ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152"):
         model = getattr(torchvision.models, arch)(weights=None)
         for k, v in model.state_dict().items():
-            lines.append("%s %s %s [%s]" % (arch, k, DTYPES[dtype_of(v)][0], ",".join(map(str, v.shape))))
+            lines.append("%s %s %s [%s]" % (arch, k, DTYPES[dtype_of(v, True)][0], ",".join(map(str, v.shape))))
     if os.path.exists(os.path.join(PEERS, "torch_bench.py")):
         sys.path.insert(0, PEERS)
         import torch_bench
         for k, v in torch_bench.ResNet18Cifar(10).state_dict().items():
-            lines.append("resnet18_cifar %s %s [%s]" % (k, DTYPES[dtype_of(v)][0], ",".join(map(str, v.shape))))
+            lines.append("resnet18_cifar %s %s [%s]" % (k, DTYPES[dtype_of(v, True)][0], ",".join(map(str, v.shape))))
     path = os.path.join(OUT, "torchvision_keys.txt")
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")

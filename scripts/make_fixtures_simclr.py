@@ -19,54 +19,23 @@ Cases:
 
 The cases are few and tiny because FixtureFilesTest caps the whole fixtures directory at 256 KiB.
 """
-import json
 import os
-import struct
 import sys
-import zlib
 
 import torch
 import torch.nn.functional as F
+
+from fixture_io import as_text, leaf, seed, write_safetensors
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "fixtures")
 WRITTEN = []
 
 
 def save(name, tensors, metadata):
-    """A safetensors file: tensors sorted by name (all F32), compact JSON with __metadata__ first,
-    header padded with spaces to a multiple of 8 bytes, little-endian row-major data."""
-    header = {"__metadata__": {k: as_text(metadata[k]) for k in sorted(metadata)}}
-    blobs = []
-    offset = 0
-    for key in sorted(tensors):
-        t = tensors[key].detach().to(torch.float32).contiguous()
-        values = t.flatten().tolist()
-        blob = struct.pack("<%df" % len(values), *values)
-        header[key] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(blob)]}
-        offset += len(blob)
-        blobs.append(blob)
-    text = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    text += b" " * ((8 - len(text) % 8) % 8)
     path = os.path.join(OUT, name + ".safetensors")
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
+    size = write_safetensors(path, tensors, {k: as_text(v) for k, v in metadata.items()})
     WRITTEN.append(path)
-    return os.path.getsize(path)
-
-
-def as_text(value):
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def seed(name):
-    torch.manual_seed(zlib.crc32(name.encode("utf-8")))
-
-
-def leaf(t):
-    return t.detach().clone().requires_grad_(True)
+    return size
 
 
 CASES = []
