@@ -13,7 +13,10 @@ import java.util.List;
 // Constructors register parameters, as PyTorch modules do in __init__; Module's maps exist by then.
 @SuppressWarnings("this-escape")
 public class Sequential extends Module implements UnaryModule, Iterable<Module> {
-    private final List<UnaryModule> layers = new ArrayList<>();
+    // The layers live in Module's child map under "0", "1", ...; Sequential only counts them. Replacing a
+    // child (registerModule("2", m), or set(2, m)) therefore changes both the state_dict and forward, as
+    // assigning seq[2] = m does in PyTorch.
+    private int size;
 
     public Sequential(UnaryModule... modules) {
         for (UnaryModule m : modules) add(m);
@@ -25,36 +28,62 @@ public class Sequential extends Module implements UnaryModule, Iterable<Module> 
 
     /** Appends a module under the next index (torch's Sequential.append). */
     public Sequential add(UnaryModule module) {
-        if (!(module instanceof Module m)) {
-            throw new IllegalArgumentException("Sequential: element " + layers.size() + " ("
-                    + (module == null ? "null" : module.getClass().getName()) + ") is not a Module");
-        }
-        registerModule(String.valueOf(layers.size()), m);
-        layers.add(module);
+        registerModule(String.valueOf(size), asModule(size, module));
+        size++;
+        return this;
+    }
+
+    /** Replaces the i-th module (torch's {@code seq[i] = module}); negative indices count from the end. */
+    public Sequential set(int index, UnaryModule module) {
+        int i = checkIndex(index);
+        registerModule(String.valueOf(i), asModule(i, module));
         return this;
     }
 
     @Override
     public Tensor forward(Tensor x) {
-        for (UnaryModule m : layers) x = m.forward(x);
+        for (int i = 0; i < size; i++) x = layer(i).forward(x);
         return x;
     }
 
     /** The i-th module; negative indices count from the end, as in Python. */
     public Module get(int index) {
-        int i = index < 0 ? index + layers.size() : index;
-        if (i < 0 || i >= layers.size()) {
-            throw new IndexOutOfBoundsException("Sequential: index " + index + " is out of range for " + layers.size() + " modules");
-        }
-        return (Module) layers.get(i);
+        return getSubmodule(String.valueOf(checkIndex(index)));
     }
 
     public int size() {
-        return layers.size();
+        return size;
     }
 
     @Override
     public Iterator<Module> iterator() {
-        return layers.stream().map(m -> (Module) m).iterator();
+        List<Module> layers = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) layers.add(get(i));
+        return layers.iterator();
+    }
+
+    private UnaryModule layer(int i) {
+        Module m = getSubmodule(String.valueOf(i));
+        if (!(m instanceof UnaryModule u)) {
+            throw new IllegalStateException("Sequential: module " + i + " (" + m.getClass().getName()
+                    + ") was replaced by one that does not map a tensor to a tensor (not a UnaryModule)");
+        }
+        return u;
+    }
+
+    private int checkIndex(int index) {
+        int i = index < 0 ? index + size : index;
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException("Sequential: index " + index + " is out of range for " + size + " modules");
+        }
+        return i;
+    }
+
+    private static Module asModule(int index, UnaryModule module) {
+        if (!(module instanceof Module m)) {
+            throw new IllegalArgumentException("Sequential: element " + index + " ("
+                    + (module == null ? "null" : module.getClass().getName()) + ") is not a Module");
+        }
+        return m;
     }
 }

@@ -62,6 +62,22 @@ class ModuleTest {
     }
 
     @Test
+    void replacingASequentialChildChangesForwardAndStateDict() {
+        Linear first = new Linear(2, 2, true, gen), second = new Linear(2, 2, true, gen);
+        Sequential s = new Sequential(first, new ReLU());
+        Tensor x = Tensor.of(new float[] {1, -2}, 1, 2);
+        s.set(0, second);
+        assertArrayEquals(second.forward(x).relu().toArray(), s.forward(x).toArray());
+        assertSame(second.weight(), s.getParameter("0.weight"));
+        s.registerModule("0", first); // as a new head is put in place by name
+        assertArrayEquals(first.forward(x).relu().toArray(), s.forward(x).toArray());
+        // The same module twice is applied twice, as in torch.nn.Sequential(l, l).
+        Sequential twice = new Sequential(first, first);
+        assertArrayEquals(first.forward(first.forward(x)).toArray(), twice.forward(x).toArray());
+        assertThrows(IndexOutOfBoundsException.class, () -> s.set(2, new ReLU()));
+    }
+
+    @Test
     void nestedSequentialNames() {
         Sequential s = new Sequential(new Linear(2, 3, true, gen), new ReLU(), new Sequential(new Linear(3, 3, true, gen), new Tanh()),
                 new LayerNorm(3), new Dropout(0.1), new GELU());
