@@ -20,6 +20,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import static dev.jgrad.models.MetadataEntries.boolEntry;
+import static dev.jgrad.models.MetadataEntries.doubleEntry;
+import static dev.jgrad.models.MetadataEntries.intEntry;
+
 /**
  * The encoder-decoder Transformer of "Attention Is All You Need" for translation, in one file, top to bottom:
  *
@@ -42,11 +46,12 @@ import java.util.Map;
  * (fairseq's choice; the Transformer's Xavier re-initialisation covers only its own weights).
  *
  * <p>Incremental decoding: {@link #encode} once, then {@link #decodeStep} with a {@link DecoderCache} per new token;
- * {@link Translator} does greedy and beam search with it.
+ * {@link Translator} does greedy and beam search with it through {@link TranslationModel}'s {@link #startDecoding}, whose
+ * state holds the memory (until the first step has put its projection in the cache), the cache and the source lengths.
  */
 // Constructors register modules, as PyTorch modules do in __init__; Module's maps exist by then.
 @SuppressWarnings("this-escape")
-public final class TranslationTransformer extends Module {
+public final class TranslationTransformer extends TranslationModel {
 
     /**
      * The model's shape; {@link #toMetadata()} and {@link #fromMetadata} carry it in a checkpoint.
@@ -112,31 +117,6 @@ public final class TranslationTransformer extends Module {
                     dModel, nhead, encoderLayers, decoderLayers, dimFeedforward, dropout, preNorm ? "pre-norm" : "post-norm",
                     (shareEmbeddings ? "shared" : "separate") + (tieEmbeddings ? "+tied" : ""), vocabSize);
         }
-
-        private static int intEntry(Map<String, String> m, String key, String source) {
-            String v = m.get(key);
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(source + ": metadata entry '" + key + "' should be an integer, got " + (v == null ? "nothing" : "'" + v + "'"));
-            }
-        }
-
-        private static double doubleEntry(Map<String, String> m, String key, String source) {
-            String v = m.get(key);
-            try {
-                return Double.parseDouble(v);
-            } catch (NumberFormatException | NullPointerException e) {
-                throw new IllegalArgumentException(source + ": metadata entry '" + key + "' should be a number, got " + (v == null ? "nothing" : "'" + v + "'"));
-            }
-        }
-
-        private static boolean boolEntry(Map<String, String> m, String key, String source) {
-            String v = m.get(key);
-            if ("true".equals(v)) return true;
-            if ("false".equals(v)) return false;
-            throw new IllegalArgumentException(source + ": metadata entry '" + key + "' should be true or false, got " + (v == null ? "nothing" : "'" + v + "'"));
-        }
     }
 
     private final Config config;
@@ -174,7 +154,28 @@ public final class TranslationTransformer extends Module {
         return transformer;
     }
 
+    @Override
+    public int vocabSize() {
+        return config.vocabSize();
+    }
+
+    @Override
+    public int maxLen() {
+        return config.maxLen();
+    }
+
+    @Override
+    public Map<String, String> metadata() {
+        return config.toMetadata();
+    }
+
+    @Override
+    public String summary() {
+        return config.summary();
+    }
+
     /** Teacher-forced training: source ids [B, S] and target input ids [B, T] (BOS first) to logits [B, T, V]. */
+    @Override
     public Tensor forward(IntTensor src, IntTensor tgtIn) {
         checkIds("source", src);
         checkIds("target", tgtIn);
@@ -222,10 +223,71 @@ public final class TranslationTransformer extends Module {
     }
 
     /**
+     * Decoding state: the memory until the first step has projected it into the cache's cross-attention, the cache,
+     * and each row's source length, from which every step's padding mask is made.
+     */
+    private static final class State implements DecodingState {
+        Tensor memory;
+        int[] srcLen;
+        final int width;
+        final DecoderCache cache;
+
+        State(Tensor memory, int[] srcLen, int width, DecoderCache cache) {
+            this.memory = memory;
+            this.srcLen = srcLen;
+            this.width = width;
+            this.cache = cache;
+        }
+
+        @Override
+        public int batchSize() {
+            return srcLen.length;
+        }
+
+        @Override
+        public void reorder(int[] rows) {
+            IntTensor idx = rowIndex(rows, srcLen.length, "TranslationTransformer");
+            if (memory != null) memory = memory.indexSelect(0, idx);
+            cache.reorder(idx);
+            int[] len = new int[rows.length];
+            for (int r = 0; r < rows.length; r++) len[r] = srcLen[rows[r]];
+            srcLen = len;
+        }
+    }
+
+    @Override
+    public DecodingState startDecoding(IntTensor src) {
+        checkIds("source", src);
+        int n = src.size(0), S = src.size(1);
+        int[] ids = src.data(), len = new int[n];
+        for (int b = 0; b < n; b++) {
+            for (int j = S - 1; j >= 0; j--) {
+                if (ids[b * S + j] != SubwordVocabulary.PAD_ID) {
+                    len[b] = j + 1;
+                    break;
+                }
+            }
+        }
+        return new State(encode(src, sourcePadding(src)), len, S, newCache());
+    }
+
+    @Override
+    public Tensor decodeStep(int[] lastTokens, DecodingState state) {
+        State s = ownState(State.class, state, "TranslationTransformer");
+        if (lastTokens.length != s.batchSize()) {
+            throw new IllegalArgumentException("TranslationTransformer: " + lastTokens.length + " tokens for a decoding batch of " + s.batchSize());
+        }
+        Tensor logits = decodeStep(lastTokens, s.memory, AttentionMask.keyPadding(s.srcLen, s.width), s.cache);
+        s.memory = null; // the cache holds its projection now
+        return logits;
+    }
+
+    /**
      * The cross-attention weights of the last decoder layer, averaged over heads: [B, T, S] for target input ids
      * [B, T] (BOS first) after source ids [B, S]. What the decoder looked at in the source while predicting each
      * next token; for heat maps. Runs the layers as {@link #forward} does (call it in eval mode, without grad).
      */
+    @Override
     public Tensor crossAttention(IntTensor src, IntTensor tgtIn) {
         AttentionMask srcPadding = sourcePadding(src);
         Tensor memory = encode(src, srcPadding);

@@ -1,8 +1,6 @@
 package dev.jgrad.models;
 
 import dev.jgrad.autograd.GradMode;
-import dev.jgrad.nn.AttentionMask;
-import dev.jgrad.nn.DecoderCache;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Tensor;
 import dev.jgrad.text.SubwordVocabulary;
@@ -13,10 +11,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Greedy and beam-search decoding of a {@link TranslationTransformer}, a batch of sentences at a time, incrementally:
- * the encoder runs once, and each step feeds only the newest token of every hypothesis, the earlier positions'
- * keys and values coming from a {@link DecoderCache}. Sentences that are done leave the batch (the cache rows
- * are dropped with {@link DecoderCache#reorder}), so a long sentence does not keep the short ones computing.
+ * Greedy and beam-search decoding of a {@link TranslationModel} ({@link TranslationTransformer}, {@link TranslationLSTM}),
+ * a batch of sentences at a time, incrementally: the encoder runs once, and each step feeds only the newest token of
+ * every hypothesis, what the decoder keeps of the earlier positions (the Transformer's key/value cache, the LSTM's
+ * states) being in the model's {@link TranslationModel.DecodingState}. Sentences that are done leave the batch (their
+ * rows are dropped with {@link TranslationModel.DecodingState#reorder}), so a long sentence does not keep the short ones
+ * computing.
  *
  * <p><b>Beam search</b> keeps the {@code beam} best partial translations of each sentence by total log-probability.
  * At every step it ranks the extensions of all of them; going down that ranking, an extension ending in
@@ -68,14 +68,14 @@ public final class Translator {
         }
     }
 
-    private final TranslationTransformer model;
+    private final TranslationModel model;
     private final MaxLength maxLength;
 
-    public Translator(TranslationTransformer model) {
+    public Translator(TranslationModel model) {
         this(model, MaxLength.defaults());
     }
 
-    public Translator(TranslationTransformer model, MaxLength maxLength) {
+    public Translator(TranslationModel model, MaxLength maxLength) {
         this.model = model;
         this.maxLength = maxLength;
     }
@@ -113,24 +113,24 @@ public final class Translator {
         int n = sources.size();
         if (n == 0) return List.of();
         model.eval();
-        int V = model.config().vocabSize();
+        int V = model.vocabSize();
         Hypothesis[] out = new Hypothesis[n];
         try (var _ = GradMode.noGrad()) {
-            Encoded enc = encodeAll(sources);
-            int[] sentence = new int[n], maxLen = new int[n], rowSrcLen = enc.lengths.clone();
+            int[] srcLen = new int[n];
+            TranslationModel.DecodingState state = startDecoding(sources, srcLen);
+            int[] sentence = new int[n], maxLen = new int[n];
             List<List<Integer>> tokens = new ArrayList<>();
             double[] logProb = new double[n];
             int[] last = new int[n];
             for (int i = 0; i < n; i++) {
                 sentence[i] = i;
-                maxLen[i] = maxLength.of(enc.lengths[i], model.config().maxLen());
+                maxLen[i] = maxLength.of(srcLen[i], model.maxLen());
                 tokens.add(new ArrayList<>());
                 last[i] = SubwordVocabulary.BOS_ID;
             }
-            DecoderCache cache = model.newCache();
             for (int t = 0; last.length > 0; t++) {
                 int R = last.length;
-                Tensor logits = model.decodeStep(last, t == 0 ? enc.memory : null, AttentionMask.keyPadding(rowSrcLen, enc.width), cache);
+                Tensor logits = model.decodeStep(last, state);
                 float[] lp = logits.logSoftmax(-1).contiguous().toArray();
                 List<Integer> keep = new ArrayList<>();
                 for (int r = 0; r < R; r++) {
@@ -152,38 +152,32 @@ public final class Translator {
                     }
                 }
                 int[] idx = keep.stream().mapToInt(Integer::intValue).toArray();
-                if (idx.length < R && idx.length > 0) cache.reorder(IntTensor.of(idx, idx.length));
-                int[] nextSentence = new int[idx.length], nextLast = new int[idx.length], nextLen = new int[idx.length];
+                if (idx.length < R && idx.length > 0) state.reorder(idx);
+                int[] nextSentence = new int[idx.length], nextLast = new int[idx.length];
                 for (int k = 0; k < idx.length; k++) {
                     nextSentence[k] = sentence[idx[k]];
                     nextLast[k] = last[idx[k]];
-                    nextLen[k] = rowSrcLen[idx[k]];
                 }
                 sentence = nextSentence;
                 last = nextLast;
-                rowSrcLen = nextLen;
             }
         }
         return Arrays.asList(out);
     }
 
-    /** The encoder's output for all sources at once, padded to the longest ({@code width}). */
-    private record Encoded(Tensor memory, int[] lengths, int width) {}
-
-    private Encoded encodeAll(List<int[]> sources) {
+    /** The model's state after encoding all sources at once, padded to the longest; their lengths go to {@code srcLen}. */
+    private TranslationModel.DecodingState startDecoding(List<int[]> sources, int[] srcLen) {
         int n = sources.size();
         int S = 1;
         for (int[] s : sources) S = Math.max(S, s.length);
         int[] srcIds = new int[n * S];
-        int[] srcLen = new int[n];
         for (int i = 0; i < n; i++) {
             int[] s = sources.get(i);
             if (s.length == 0) throw new IllegalArgumentException("translation: source " + i + " is empty (give at least <eos>)");
             System.arraycopy(s, 0, srcIds, i * S, s.length);
             srcLen[i] = s.length;
         }
-        IntTensor src = IntTensor.of(srcIds, n, S);
-        return new Encoded(model.encode(src, TranslationTransformer.sourcePadding(src)), srcLen, S);
+        return model.startDecoding(IntTensor.of(srcIds, n, S));
     }
 
     /**
@@ -197,26 +191,21 @@ public final class Translator {
         Hypothesis[] out = new Hypothesis[n];
         if (n == 0) return List.of();
         model.eval();
-        int V = model.config().vocabSize();
+        int V = model.vocabSize();
         try (var _ = GradMode.noGrad()) {
-            Encoded enc = encodeAll(sources);
-            int S = enc.width;
-            int[] srcLen = enc.lengths;
-            Tensor memory = enc.memory;
+            int[] srcLen = new int[n];
+            TranslationModel.DecodingState state = startDecoding(sources, srcLen);
 
             // The open sentences, each with its beams; row r of the decoder batch is one beam.
             List<Sentence> open = new ArrayList<>();
-            for (int i = 0; i < n; i++) open.add(new Sentence(i, maxLength.of(srcLen[i], model.config().maxLen()), beam));
+            for (int i = 0; i < n; i++) open.add(new Sentence(i, maxLength.of(srcLen[i], model.maxLen()), beam));
             List<Beam> rows = new ArrayList<>();
             for (Sentence s : open) rows.add(s.beams.getFirst());
-            DecoderCache cache = model.newCache();
-            int[] rowSrcLen = srcLen.clone();
             for (int t = 0; !open.isEmpty(); t++) {
                 int R = rows.size();
                 int[] last = new int[R];
                 for (int r = 0; r < R; r++) last[r] = rows.get(r).lastToken();
-                AttentionMask padding = AttentionMask.keyPadding(rowSrcLen, S);
-                Tensor logits = model.decodeStep(last, t == 0 ? memory : null, padding, cache);
+                Tensor logits = model.decodeStep(last, state);
                 float[] logProbs = logits.logSoftmax(-1).contiguous().toArray();
 
                 // Each open sentence picks its next beams among the extensions of its current ones.
@@ -241,10 +230,7 @@ public final class Translator {
                 open = stillOpen;
                 if (open.isEmpty()) break;
                 int[] idx = keepRows.stream().mapToInt(Integer::intValue).toArray();
-                cache.reorder(IntTensor.of(idx, idx.length));
-                int[] newLen = new int[idx.length];
-                for (int r = 0; r < idx.length; r++) newLen[r] = rowSrcLen[idx[r]];
-                rowSrcLen = newLen;
+                state.reorder(idx);
                 rows = nextRows;
             }
         }

@@ -1,0 +1,80 @@
+package dev.jgrad.models;
+
+import dev.jgrad.nn.Module;
+import dev.jgrad.tensor.IntTensor;
+import dev.jgrad.tensor.Tensor;
+import dev.jgrad.text.SubwordVocabulary;
+
+import java.util.Map;
+
+/**
+ * What a sequence-to-sequence translation model offers for training, decoding ({@link Translator}) and checkpoints,
+ * whatever its architecture: {@link TranslationTransformer} or {@link TranslationLSTM}.
+ *
+ * <p>Ids: one joint vocabulary for source and target; sources end in {@code <eos>}, targets start with {@code <bos>};
+ * padding ({@link SubwordVocabulary#PAD_ID}) comes after a sentence's tokens.
+ *
+ * <p>Decoding: {@link #startDecoding} encodes a batch of sources once and returns the decoder's state; each
+ * {@link #decodeStep} feeds every row's newest token and advances the state by one position. A row is one hypothesis;
+ * {@link DecodingState#reorder} keeps, repeats or drops rows when beam search re-ranks its hypotheses or sentences
+ * finish.
+ */
+public abstract class TranslationModel extends Module {
+
+    /** A batch's decoding state: one row per hypothesis, initially one per source sentence. */
+    public interface DecodingState {
+        /** The number of rows. */
+        int batchSize();
+
+        /** Keeps rows in the given order: row r becomes the old row rows[r] (rows may repeat; the count may change). */
+        void reorder(int[] rows);
+    }
+
+    /** Source and target vocabulary size. */
+    public abstract int vocabSize();
+
+    /** The longest sequence, in tokens with {@code <bos>}/{@code <eos>}, the model takes and generates. */
+    public abstract int maxLen();
+
+    /** Teacher-forced training: source ids [B, S] and target input ids [B, T] ({@code <bos>} first) to logits [B, T, V]. */
+    public abstract Tensor forward(IntTensor src, IntTensor tgtIn);
+
+    /** Encodes source ids [B, S] (padded after each sentence's end) and returns the state before the first target token. */
+    public abstract DecodingState startDecoding(IntTensor src);
+
+    /**
+     * One step for every row of {@code state}: the tokens chosen last [R] ({@code <bos>} at the start) to the next
+     * token's logits [R, V]; the state moves on by one position. Decode under {@code GradMode.noGrad()}, in eval mode.
+     */
+    public abstract Tensor decodeStep(int[] lastTokens, DecodingState state);
+
+    /**
+     * What the decoder attended to in the source while predicting each next token: weights [B, T, S] for target input
+     * ids [B, T] after source ids [B, S], each row a distribution over the real source tokens. For heat maps; call it in
+     * eval mode without grad.
+     */
+    public abstract Tensor crossAttention(IntTensor src, IntTensor tgtIn);
+
+    /** The model's shape as checkpoint metadata, with the key "model" naming the kind. */
+    public abstract Map<String, String> metadata();
+
+    /** One line for logs: sizes, layers, attention, embeddings. */
+    public abstract String summary();
+
+    /** Checks the state's class for a model's decodeStep. */
+    static <S extends DecodingState> S ownState(Class<S> type, DecodingState state, String model) {
+        if (!type.isInstance(state)) {
+            throw new IllegalArgumentException(model + ": the decoding state " + (state == null ? "null" : state.getClass().getSimpleName())
+                    + " does not come from this model's startDecoding");
+        }
+        return type.cast(state);
+    }
+
+    /** Rows as an index tensor, each checked against the batch size. */
+    static IntTensor rowIndex(int[] rows, int batchSize, String model) {
+        for (int r : rows) {
+            if (r < 0 || r >= batchSize) throw new IndexOutOfBoundsException(model + ": row " + r + " is out of range for a decoding batch of " + batchSize);
+        }
+        return IntTensor.of(rows.clone(), rows.length);
+    }
+}
