@@ -78,7 +78,7 @@ final class EvalTranslateCommand implements Callable<Integer> {
         ParallelText text = ParallelText.read(s, r, strict ? ParallelText.EmptyLines.ERROR : ParallelText.EmptyLines.KEEP);
         PrintWriter err = spec.commandLine().getErr();
         List<String> warnings = new ArrayList<>();
-        List<int[]> sources = TranslateCommand.encodeSources(text.sources(), loaded.bpe(), loaded.model().config().maxLen(), strict, s, warnings);
+        List<int[]> sources = TranslateCommand.encodeSources(text.sources(), loaded.bpe(), loaded.model().maxLen(), strict, s, warnings);
         for (String w : warnings) err.println("warning: " + w);
         err.flush();
 

@@ -8,6 +8,8 @@ import dev.jgrad.io.SafeTensors;
 import dev.jgrad.io.TrainingCheckpoint;
 import dev.jgrad.metrics.Bleu;
 import dev.jgrad.metrics.BleuScore;
+import dev.jgrad.models.TranslationLSTM;
+import dev.jgrad.models.TranslationModel;
 import dev.jgrad.models.TranslationTransformer;
 import dev.jgrad.models.Translator;
 import dev.jgrad.nn.Functional;
@@ -15,6 +17,8 @@ import dev.jgrad.nn.LossOptions;
 import dev.jgrad.nn.Reduction;
 import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.ClipGrad;
+import dev.jgrad.optim.LRScheduler;
+import dev.jgrad.optim.LambdaLR;
 import dev.jgrad.optim.TransformerLR;
 import dev.jgrad.plot.LinePlot;
 import dev.jgrad.tensor.Generator;
@@ -48,7 +52,9 @@ import java.util.zip.CRC32;
  * {@code jgrad train translate}: a {@link TranslationTransformer} trained as in "Attention Is All You Need" on a
  * parallel corpus (Multi30k by default): a joint BPE tokenizer learnt from both sides of the training data, batches of
  * similar lengths under a token budget, Adam (0.9, 0.98, 1e-9) with the paper's warm-up schedule, label smoothing,
- * residual dropout. After every epoch: validation loss and BLEU (sacreBLEU's, on detokenised output against the raw
+ * residual dropout. With {@code --model lstm} a {@link TranslationLSTM} (LSTM encoder-decoder with attention) instead,
+ * trained with Adam at a constant learning rate (optionally decayed per epoch), gradient clipping and the same label
+ * smoothing and batches. After every epoch: validation loss and BLEU (sacreBLEU's, on detokenised output against the raw
  * references), a checkpoint ({@link TrainingCheckpoint}, exact resume), the epoch's model as
  * {@code epoch-NNN.safetensors} (the last {@code --keep-last} kept, for {@code jgrad average}), the best one by BLEU,
  * and the curves as PNG.
@@ -62,9 +68,10 @@ import java.util.zip.CRC32;
         versionProvider = Main.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        description = {"Trains a Transformer translation model (default: Multi30k English to German, in ../shared/data/multi30k).",
-                "Learns a joint BPE tokenizer, then trains with the paper's Adam, warm-up schedule and label smoothing. "
-                        + "Each epoch writes to --out: a checkpoint (model.safetensors, training.safetensors), epoch-NNN.safetensors, "
+        description = {"Trains a translation model, a Transformer or (--model lstm) an LSTM encoder-decoder with attention "
+                + "(default data: Multi30k English to German, in ../shared/data/multi30k).",
+                "Learns a joint BPE tokenizer, then trains with label smoothing: the Transformer with the paper's Adam and warm-up schedule, "
+                        + "the LSTM with Adam at --lr and gradient clipping. Each epoch writes to --out: a checkpoint (model.safetensors, training.safetensors), epoch-NNN.safetensors, "
                         + "best.safetensors (by validation BLEU) and curves.png. Continue a stopped run with --resume."})
 final class TrainTranslateCommand implements Callable<Integer> {
 
@@ -113,22 +120,42 @@ final class TrainTranslateCommand implements Callable<Integer> {
     @Option(names = "--bpe", paramLabel = "FILE", description = "Use this tokenizer (saved by an earlier run as bpe.txt) instead of learning one.")
     Path bpeFile;
 
-    @Option(names = "--d-model", defaultValue = "256", paramLabel = "N", description = "Model width (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = "transformer", paramLabel = "KIND", description = "transformer or lstm (default: ${DEFAULT-VALUE}).")
+    String modelKind;
+
+    @Option(names = "--d-model", defaultValue = "256", paramLabel = "N", description = "Transformer: model width (default: ${DEFAULT-VALUE}).")
     int dModel;
 
-    @Option(names = "--heads", defaultValue = "4", paramLabel = "N", description = "Attention heads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--heads", defaultValue = "4", paramLabel = "N", description = "Transformer: attention heads (default: ${DEFAULT-VALUE}).")
     int heads;
 
-    @Option(names = "--encoder-layers", defaultValue = "3", paramLabel = "N", description = "Encoder layers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--encoder-layers", defaultValue = "3", paramLabel = "N", description = "Transformer: encoder layers (default: ${DEFAULT-VALUE}).")
     int encoderLayers;
 
-    @Option(names = "--decoder-layers", defaultValue = "3", paramLabel = "N", description = "Decoder layers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--decoder-layers", defaultValue = "3", paramLabel = "N", description = "Transformer: decoder layers (default: ${DEFAULT-VALUE}).")
     int decoderLayers;
 
-    @Option(names = "--ff", defaultValue = "1024", paramLabel = "N", description = "Feed-forward width (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ff", defaultValue = "1024", paramLabel = "N", description = "Transformer: feed-forward width (default: ${DEFAULT-VALUE}).")
     int ff;
 
-    @Option(names = "--dropout", defaultValue = "0.1", paramLabel = "P", description = "Residual, attention and embedding dropout (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--attention", defaultValue = "additive", paramLabel = "SCORE",
+            description = "LSTM: attention score, additive (Bahdanau), dot or general (Luong) (default: ${DEFAULT-VALUE}).")
+    String attention;
+
+    @Option(names = "--emb", defaultValue = "256", paramLabel = "N", description = "LSTM: embedding size (default: ${DEFAULT-VALUE}).")
+    int emb;
+
+    @Option(names = "--hidden", defaultValue = "512", paramLabel = "N",
+            description = "LSTM: hidden size of the decoder and of the encoder's outputs (half per direction) (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--layers", defaultValue = "2", paramLabel = "N", description = "LSTM: layers of the encoder and of the decoder (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--dropout", paramLabel = "P",
+            description = "Dropout: the Transformer's residual, attention and embedding dropout; the LSTM's on embeddings, between layers and on the "
+                    + "attentional vector (default: " + TRANSFORMER_DROPOUT + " for the Transformer, " + LSTM_DROPOUT + " for the LSTM).")
+    Double dropoutOption;
     double dropout;
 
     @Option(names = "--max-len", defaultValue = "128", paramLabel = "N", description = "Longest sentence in tokens with <bos>/<eos>; longer ones are cut (default: ${DEFAULT-VALUE}).")
@@ -153,16 +180,29 @@ final class TrainTranslateCommand implements Callable<Integer> {
     @Option(names = "--max-steps", defaultValue = "0", paramLabel = "N", description = "Stop after this many steps; 0: no limit (default: ${DEFAULT-VALUE}).")
     int maxSteps;
 
-    @Option(names = "--warmup", defaultValue = "400", paramLabel = "STEPS", description = "Warm-up steps of the learning-rate schedule; the paper's 4000 suits its 25,000-token batches, not Multi30k's 320 batches an epoch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "400", paramLabel = "STEPS", description = "Transformer: warm-up steps of the learning-rate schedule; the paper's 4000 suits its 25,000-token batches, not Multi30k's 320 batches an epoch (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--lr-factor", defaultValue = "0.35", paramLabel = "F", description = "lr = F * d_model^-0.5 * min(step^-0.5, step * warmup^-1.5); 0.35 peaks at 1.1e-3 for d_model 256 and warm-up 400 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr-factor", defaultValue = "0.35", paramLabel = "F", description = "Transformer: lr = F * d_model^-0.5 * min(step^-0.5, step * warmup^-1.5); 0.35 peaks at 1.1e-3 for d_model 256 and warm-up 400 (default: ${DEFAULT-VALUE}).")
     double lrFactor;
 
     @Option(names = "--label-smoothing", defaultValue = "0.1", paramLabel = "E", description = "Label smoothing (default: ${DEFAULT-VALUE}).")
     double labelSmoothing;
 
-    @Option(names = "--clip", defaultValue = "0", paramLabel = "NORM", description = "Maximum gradient norm; 0: no clipping, as the paper (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "LR", description = "LSTM: Adam's learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--lr-decay", defaultValue = "1", paramLabel = "F",
+            description = "LSTM: multiply the learning rate by F at the start of each epoch after --decay-after; 1 keeps it constant (default: ${DEFAULT-VALUE}).")
+    double lrDecay;
+
+    @Option(names = "--decay-after", defaultValue = "0", paramLabel = "EPOCHS",
+            description = "LSTM: epochs at the full learning rate before --lr-decay starts (default: ${DEFAULT-VALUE}).")
+    int decayAfter;
+
+    @Option(names = "--clip", paramLabel = "NORM",
+            description = "Maximum gradient norm; 0: no clipping (default: " + TRANSFORMER_CLIP + " for the Transformer, as the paper, " + LSTM_CLIP + " for the LSTM).")
+    Double clipOption;
     double clip;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed: weights, batch order, dropout (default: ${DEFAULT-VALUE}).")
@@ -192,10 +232,16 @@ final class TrainTranslateCommand implements Callable<Integer> {
     /** Smoothing of the training loss in the progress bar and the plot. */
     static final double EMA = 0.98;
     static final int DECODE_BATCH = 64;
+    static final String TRANSFORMER = "transformer", LSTM = "lstm";
+    static final double TRANSFORMER_DROPOUT = 0.1, LSTM_DROPOUT = 0.3, TRANSFORMER_CLIP = 0, LSTM_CLIP = 5;
+    /** Options that shape only one kind of model, refused with the other. */
+    static final List<String> TRANSFORMER_ONLY = List.of("--d-model", "--heads", "--encoder-layers", "--decoder-layers", "--ff", "--pre-norm", "--warmup",
+            "--lr-factor");
+    static final List<String> LSTM_ONLY = List.of("--attention", "--emb", "--hidden", "--layers", "--lr", "--lr-decay", "--decay-after");
 
-    private TranslationTransformer model;
+    private TranslationModel model;
     private Adam optimizer;
-    private TransformerLR scheduler;
+    private LRScheduler scheduler;
     private long step;
     private final List<Float> trainLosses = new ArrayList<>();
     /** {epochs done (fractional), step, validation loss, validation BLEU} per evaluation. */
@@ -258,6 +304,14 @@ final class TrainTranslateCommand implements Callable<Integer> {
 
         Map<String, String> config = config(fingerprint(trainS, trainT, validS, validT), bpe);
         if (checkpoint != null) {
+            // Runs from before --model existed did not record it: they are Transformers.
+            String savedKind = checkpoint.config().getOrDefault("model", TRANSFORMER);
+            if (!savedKind.equals(modelKind)) {
+                throw new IllegalArgumentException("--resume: the run in " + out + " trains " + (savedKind.equals(LSTM) ? "an LSTM" : "a Transformer")
+                        + " (--model " + savedKind + "), not --model " + modelKind + "; resume it with --model " + savedKind
+                        + ", or start a new run with another --out");
+            }
+            if (!checkpoint.config().containsKey("model")) config.remove("model");
             try {
                 // Runs from before the schedule stopped depending on the run's length recorded these two.
                 checkpoint.requireSameConfig(config, Set.of("epochs", "max-steps"));
@@ -268,12 +322,27 @@ final class TrainTranslateCommand implements Callable<Integer> {
         }
 
         Generator.manualSeed(seed + 1); // dropout masks come from the default generator
-        TranslationTransformer.Config modelConfig = new TranslationTransformer.Config(bpe.vocabulary().size(), dModel, heads, encoderLayers,
-                decoderLayers, ff, dropout, maxLen, shareEmbeddings, tieEmbeddings, preNorm);
-        model = new TranslationTransformer(modelConfig, new Generator(seed));
-        // The paper's optimiser: the schedule gives the learning rate itself, so the base rate is 1.
-        optimizer = new Adam(model.parameters(), Adam.options(1.0).withBetas(0.9, 0.98).withEps(1e-9));
-        scheduler = new TransformerLR(optimizer, dModel, warmup, lrFactor);
+        String optimizerSummary;
+        if (modelKind.equals(LSTM)) {
+            model = new TranslationLSTM(new TranslationLSTM.Config(bpe.vocabulary().size(), emb, hidden, layers,
+                    TranslationLSTM.Attention.parse(attention, "--attention"), dropout, maxLen, shareEmbeddings, tieEmbeddings), new Generator(seed));
+            optimizer = new Adam(model.parameters(), Adam.options(lr));
+            // A function of the step alone, so a resumed run continues it exactly.
+            int epochSteps = perEpoch;
+            double decay = lrDecay;
+            int after = decayAfter;
+            scheduler = new LambdaLR(optimizer, s -> Math.pow(decay, Math.max(0, s / epochSteps + 1 - after)));
+            optimizerSummary = String.format(Locale.ROOT, "Adam(0.9, 0.999), lr %s%s", lr,
+                    lrDecay == 1 ? " constant" : ", times " + lrDecay + " each epoch after epoch " + decayAfter);
+        } else {
+            model = new TranslationTransformer(new TranslationTransformer.Config(bpe.vocabulary().size(), dModel, heads, encoderLayers,
+                    decoderLayers, ff, dropout, maxLen, shareEmbeddings, tieEmbeddings, preNorm), new Generator(seed));
+            // The paper's optimiser: the schedule gives the learning rate itself, so the base rate is 1.
+            optimizer = new Adam(model.parameters(), Adam.options(1.0).withBetas(0.9, 0.98).withEps(1e-9));
+            scheduler = new TransformerLR(optimizer, dModel, warmup, lrFactor);
+            optimizerSummary = String.format(Locale.ROOT, "Adam(0.9, 0.98, 1e-9), warm-up %d, lr factor %s (peak lr %.2e)", warmup, lrFactor,
+                    TransformerLR.rate(warmup, dModel, warmup, lrFactor));
+        }
         if (checkpoint != null) {
             restore(checkpoint);
             if (stopAt > 0 && stopAt <= step) {
@@ -286,10 +355,9 @@ final class TrainTranslateCommand implements Callable<Integer> {
 
         console.printf(Locale.ROOT, "data: %s -> %s, %,d training pairs (%,d source and %,d target tokens), %,d validation pairs%n",
                 src, tgt, train.size(), train.sourceTokens(), train.targetTokens(), valid.size());
-        console.printf(Locale.ROOT, "model: %s, %,d parameters%n", modelConfig.summary(), model.numParameters());
-        console.printf(Locale.ROOT, "training: %d batches of <= %d tokens per epoch, %d steps; Adam(0.9, 0.98, 1e-9), warm-up %d, lr factor %s "
-                        + "(peak lr %.2e), label smoothing %s%n", perEpoch, batchTokens, totalSteps, warmup, lrFactor,
-                TransformerLR.rate(warmup, dModel, warmup, lrFactor), labelSmoothing);
+        console.printf(Locale.ROOT, "model: %s, %,d parameters%n", model.summary(), model.numParameters());
+        console.printf(Locale.ROOT, "training: %d batches of <= %d tokens per epoch, %d steps; %s, %s, label smoothing %s%n", perEpoch, batchTokens,
+                totalSteps, optimizerSummary, clip > 0 ? "gradient norm clipped at " + clip : "no clipping", labelSmoothing);
         if (checkpoint != null) console.printf(Locale.ROOT, "resuming at step %d (epoch %d, batch %d of %d)%n", step, step / perEpoch + 1, step % perEpoch, perEpoch);
         console.flush();
 
@@ -318,13 +386,40 @@ final class TrainTranslateCommand implements Callable<Integer> {
     }
 
     private void checkOptions() {
+        if (!modelKind.equals(TRANSFORMER) && !modelKind.equals(LSTM)) {
+            throw new IllegalArgumentException("--model must be transformer or lstm, got '" + modelKind + "'");
+        }
+        var parsed = spec.commandLine().getParseResult();
+        for (String o : modelKind.equals(LSTM) ? TRANSFORMER_ONLY : LSTM_ONLY) {
+            if (parsed.hasMatchedOption(o)) {
+                throw new IllegalArgumentException(o + " applies to " + (modelKind.equals(LSTM) ? "the Transformer" : "the LSTM (--model lstm)")
+                        + ", not to --model " + modelKind);
+            }
+        }
+        boolean isLstm = modelKind.equals(LSTM);
+        dropout = dropoutOption != null ? dropoutOption : isLstm ? LSTM_DROPOUT : TRANSFORMER_DROPOUT;
+        clip = clipOption != null ? clipOption : isLstm ? LSTM_CLIP : TRANSFORMER_CLIP;
+        if (isLstm) {
+            for (Object[] o : new Object[][] {{"--emb", emb}, {"--hidden", hidden}, {"--layers", layers}}) {
+                if ((Integer) o[1] < 1) throw new IllegalArgumentException(o[0] + " must be positive, got " + o[1]);
+            }
+            if (hidden % 2 != 0) throw new IllegalArgumentException("--hidden must be even (the bidirectional encoder gives each direction half), got " + hidden);
+            if (tieEmbeddings && emb != hidden) {
+                throw new IllegalArgumentException("--tie-embeddings needs --emb equal to --hidden (the output layer reads the " + hidden
+                        + "-wide attentional vector), got --emb " + emb);
+            }
+            TranslationLSTM.Attention.parse(attention, "--attention");
+            if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("--lr must be positive, got " + lr);
+            if (!(lrDecay > 0 && lrDecay <= 1)) throw new IllegalArgumentException("--lr-decay must be in (0, 1], got " + lrDecay);
+            if (decayAfter < 0) throw new IllegalArgumentException("--decay-after must be >= 0, got " + decayAfter);
+        }
         for (Object[] o : new Object[][] {{"--vocab-size", vocabSize}, {"--d-model", dModel}, {"--heads", heads}, {"--encoder-layers", encoderLayers},
                 {"--decoder-layers", decoderLayers}, {"--ff", ff}, {"--batch-tokens", batchTokens}, {"--epochs", epochs}, {"--warmup", warmup},
                 {"--valid-beam", validBeam}}) {
             if ((Integer) o[1] < 1) throw new IllegalArgumentException(o[0] + " must be positive, got " + o[1]);
         }
         if (maxLen < 3) throw new IllegalArgumentException("--max-len must be at least 3 (<bos>, a token, <eos>), got " + maxLen);
-        if (dModel % heads != 0) throw new IllegalArgumentException("--d-model " + dModel + " must be divisible by --heads " + heads);
+        if (!isLstm && dModel % heads != 0) throw new IllegalArgumentException("--d-model " + dModel + " must be divisible by --heads " + heads);
         if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("--dropout must be in [0, 1), got " + dropout);
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw new IllegalArgumentException("--label-smoothing must be in [0, 1), got " + labelSmoothing);
         if (!(lrFactor > 0) || Double.isInfinite(lrFactor)) throw new IllegalArgumentException("--lr-factor must be positive, got " + lrFactor);
@@ -355,29 +450,44 @@ final class TrainTranslateCommand implements Callable<Integer> {
     }
 
     /**
-     * The settings a resumed run must repeat, by option name. Not --epochs or --max-steps: the schedule does not depend
-     * on the length of the run, so a finished run can be continued for more epochs with --resume --epochs N.
+     * The settings a resumed run must repeat, by option name, those of the chosen --model only. Not --epochs or
+     * --max-steps: the schedule does not depend on the length of the run, so a finished run can be continued for more
+     * epochs with --resume --epochs N.
      */
     private Map<String, String> config(String dataFingerprint, Bpe bpe) {
         Map<String, String> c = new LinkedHashMap<>();
+        c.put("model", modelKind);
         c.put("data", dataFingerprint);
         c.put("tokenizer", bpe.fingerprint());
         c.put("src", src);
         c.put("tgt", tgt);
         c.put("strict", Boolean.toString(strict));
-        c.put("d-model", Integer.toString(dModel));
-        c.put("heads", Integer.toString(heads));
-        c.put("encoder-layers", Integer.toString(encoderLayers));
-        c.put("decoder-layers", Integer.toString(decoderLayers));
-        c.put("ff", Integer.toString(ff));
+        if (modelKind.equals(LSTM)) {
+            c.put("attention", attention);
+            c.put("emb", Integer.toString(emb));
+            c.put("hidden", Integer.toString(hidden));
+            c.put("layers", Integer.toString(layers));
+        } else {
+            c.put("d-model", Integer.toString(dModel));
+            c.put("heads", Integer.toString(heads));
+            c.put("encoder-layers", Integer.toString(encoderLayers));
+            c.put("decoder-layers", Integer.toString(decoderLayers));
+            c.put("ff", Integer.toString(ff));
+        }
         c.put("dropout", Double.toString(dropout));
         c.put("max-len", Integer.toString(maxLen));
-        c.put("pre-norm", Boolean.toString(preNorm));
+        if (!modelKind.equals(LSTM)) c.put("pre-norm", Boolean.toString(preNorm));
         c.put("share-embeddings", Boolean.toString(shareEmbeddings));
         c.put("tie-embeddings", Boolean.toString(tieEmbeddings));
         c.put("batch-tokens", Integer.toString(batchTokens));
-        c.put("warmup", Integer.toString(warmup));
-        c.put("lr-factor", Double.toString(lrFactor));
+        if (modelKind.equals(LSTM)) {
+            c.put("lr", Double.toString(lr));
+            c.put("lr-decay", Double.toString(lrDecay));
+            c.put("decay-after", Integer.toString(decayAfter));
+        } else {
+            c.put("warmup", Integer.toString(warmup));
+            c.put("lr-factor", Double.toString(lrFactor));
+        }
         c.put("label-smoothing", Double.toString(labelSmoothing));
         c.put("clip", Double.toString(clip));
         c.put("seed", Long.toString(seed));
@@ -398,7 +508,7 @@ final class TrainTranslateCommand implements Callable<Integer> {
             ema = EMA * ema + (1 - EMA) * l;
             weight = EMA * weight + (1 - EMA);
         }
-        int V = model.config().vocabSize();
+        int V = model.vocabSize();
         LossOptions lossOptions = LossOptions.defaults().withIgnoreIndex(SubwordVocabulary.PAD_ID).withLabelSmoothing(labelSmoothing);
         try (ProgressBar bar = new ProgressBar("train", totalSteps - step, "tokens")) {
             List<int[]> epochBatches = null;
@@ -456,7 +566,7 @@ final class TrainTranslateCommand implements Callable<Integer> {
         model.eval();
         double sum = 0;
         long count = 0;
-        int V = model.config().vocabSize();
+        int V = model.vocabSize();
         LossOptions sumOptions = LossOptions.defaults().withIgnoreIndex(SubwordVocabulary.PAD_ID).withReduction(Reduction.SUM);
         try (var _ = GradMode.noGrad()) {
             for (int[] indices : validBatcher.inOrder()) {
@@ -487,7 +597,7 @@ final class TrainTranslateCommand implements Callable<Integer> {
     // ---------------------------------------------------------------- checkpoints
 
     private Map<String, String> modelMetadata(Bpe bpe) {
-        Map<String, String> meta = new LinkedHashMap<>(model.config().toMetadata());
+        Map<String, String> meta = new LinkedHashMap<>(model.metadata());
         bpe.putMetadata(meta);
         meta.put(TranslationData.SRC_LANG, src);
         meta.put(TranslationData.TGT_LANG, tgt);
@@ -553,7 +663,10 @@ final class TrainTranslateCommand implements Callable<Integer> {
 
     /** curves.png: losses against steps above, validation BLEU against epochs below. */
     private void plot() throws IOException {
-        String title = String.format(Locale.ROOT, "Transformer %s->%s: d %d, %d+%d layers, %,d parameters", src, tgt, dModel, encoderLayers, decoderLayers,
+        String title = modelKind.equals(LSTM)
+                ? String.format(Locale.ROOT, "LSTM %s->%s: hidden %d, embeddings %d, %d layers, %s attention, %,d parameters", src, tgt, hidden, emb, layers,
+                attention, model.numParameters())
+                : String.format(Locale.ROOT, "Transformer %s->%s: d %d, %d+%d layers, %,d parameters", src, tgt, dModel, encoderLayers, decoderLayers,
                 model.numParameters());
         plotCurves(out.resolve("curves.png"), title, trainLosses, validations, validBeam == 1 ? "greedy" : "beam " + validBeam);
     }

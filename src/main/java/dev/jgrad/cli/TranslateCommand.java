@@ -4,7 +4,7 @@ import dev.jgrad.autograd.GradMode;
 import dev.jgrad.data.DataFormatException;
 import dev.jgrad.data.ParallelText;
 import dev.jgrad.data.TranslationExamples;
-import dev.jgrad.models.TranslationTransformer;
+import dev.jgrad.models.TranslationModel;
 import dev.jgrad.models.Translator;
 import dev.jgrad.plot.HeatMap;
 import dev.jgrad.tensor.IntTensor;
@@ -68,7 +68,8 @@ final class TranslateCommand implements Callable<Integer> {
     int batchSentences;
 
     @Option(names = "--attention-png", paramLabel = "FILE",
-            description = "Write the cross-attention of the last decoder layer (mean over heads) for the single sentence given, as a PNG heat map.")
+            description = "Write the attention over the source at each output token for the single sentence given, as a PNG heat map "
+                    + "(Transformer: the last decoder layer's cross-attention, mean over heads; LSTM: the attention weights).")
     Path attentionPng;
 
     @Option(names = "--bpe", paramLabel = "FILE", description = "Check that this tokenizer is the model's (the checkpoint carries its own).")
@@ -95,7 +96,7 @@ final class TranslateCommand implements Callable<Integer> {
         TranslationData.Loaded loaded = TranslationData.load(checkpoint, bpeFile);
         PrintWriter err = spec.commandLine().getErr();
         List<String> warnings = new ArrayList<>();
-        List<int[]> sources = encodeSources(lines, loaded.bpe(), loaded.model().config().maxLen(), strict, input, warnings);
+        List<int[]> sources = encodeSources(lines, loaded.bpe(), loaded.model().maxLen(), strict, input, warnings);
         for (String w : warnings) err.println("warning: " + w);
         err.flush();
 
@@ -178,9 +179,9 @@ final class TranslateCommand implements Callable<Integer> {
         return out;
     }
 
-    /** The heat map of the last decoder layer's cross-attention while the model produced {@code h} from {@code source}. */
+    /** The heat map of the model's attention over the source ({@link TranslationModel#crossAttention}) while it produced {@code h}. */
     static HeatMap attentionMap(TranslationData.Loaded loaded, int[] source, Translator.Hypothesis h, String sourceText, String translation) {
-        TranslationTransformer model = loaded.model();
+        TranslationModel model = loaded.model();
         SubwordVocabulary vocab = loaded.bpe().vocabulary();
         // Row t: the decoder reads tokens[0..t) after <bos> and predicts tokens[t] (then <eos> if it was produced).
         int[] predicted = h.finished() ? append(h.tokens(), SubwordVocabulary.EOS_ID) : h.tokens();

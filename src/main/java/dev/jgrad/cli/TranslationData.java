@@ -2,6 +2,8 @@ package dev.jgrad.cli;
 
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.io.TrainingCheckpoint;
+import dev.jgrad.models.TranslationLSTM;
+import dev.jgrad.models.TranslationModel;
 import dev.jgrad.models.TranslationTransformer;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.text.Bpe;
@@ -39,7 +41,24 @@ final class TranslationData {
     }
 
     /** A trained model with its tokenizer and language pair, from a checkpoint directory or a .safetensors file. */
-    record Loaded(TranslationTransformer model, Bpe bpe, String srcLang, String tgtLang, Map<String, String> metadata) {}
+    record Loaded(TranslationModel model, Bpe bpe, String srcLang, String tgtLang, Map<String, String> metadata) {}
+
+    /**
+     * An untrained model of the kind and shape the metadata records: "model" = TranslationLSTM for the LSTM
+     * encoder-decoder, TranslationTransformer (or, for checkpoints from before there was a choice, nothing) for the
+     * Transformer.
+     */
+    static TranslationModel newModel(Map<String, String> metadata, String source) {
+        if (TranslationLSTM.Config.MODEL.equals(metadata.get("model"))) {
+            return new TranslationLSTM(TranslationLSTM.Config.fromMetadata(metadata, source), new Generator(0));
+        }
+        Map<String, String> m = metadata;
+        if (!metadata.containsKey("model") && metadata.containsKey("d_model")) {
+            m = new LinkedHashMap<>(metadata);
+            m.put("model", "TranslationTransformer");
+        }
+        return new TranslationTransformer(TranslationTransformer.Config.fromMetadata(m, source), new Generator(0));
+    }
 
     /**
      * Loads a model and its tokenizer. With {@code tokenizerFile}, that tokenizer must be the one the model was
@@ -48,7 +67,7 @@ final class TranslationData {
     static Loaded load(Path checkpoint, Path tokenizerFile) throws IOException {
         SafeTensors.File f = TrainingCheckpoint.loadModel(checkpoint);
         String source = checkpoint.toString();
-        TranslationTransformer.Config config = TranslationTransformer.Config.fromMetadata(f.metadata(), source);
+        TranslationModel model = newModel(f.metadata(), source);
         Bpe bpe = Bpe.fromMetadata(f.metadata(), source);
         if (tokenizerFile != null) {
             Bpe given = Bpe.load(tokenizerFile);
@@ -58,15 +77,14 @@ final class TranslationData {
                         + "...): vocabulary or merges differ; drop --bpe to use the checkpoint's own");
             }
         }
-        if (bpe.vocabulary().size() != config.vocabSize()) {
+        if (bpe.vocabulary().size() != model.vocabSize()) {
             throw new IllegalArgumentException(source + ": the tokenizer has " + bpe.vocabulary().size() + " tokens but the model's vocabulary is "
-                    + config.vocabSize());
+                    + model.vocabSize());
         }
-        TranslationTransformer model = new TranslationTransformer(config, new Generator(0));
         try {
             model.loadStateDict(f.tensors());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + " does not fit a " + config.summary() + ": " + e.getMessage());
+            throw new IllegalArgumentException(source + " does not fit a " + model.summary() + ": " + e.getMessage());
         }
         model.eval();
         return new Loaded(model, bpe, f.metadata().getOrDefault(SRC_LANG, "?"), f.metadata().getOrDefault(TGT_LANG, "?"),
