@@ -145,7 +145,7 @@ final class TrainTranslateCommand implements Callable<Integer> {
     @Option(names = "--emb", defaultValue = "256", paramLabel = "N", description = "LSTM: embedding size (default: ${DEFAULT-VALUE}).")
     int emb;
 
-    @Option(names = "--hidden", defaultValue = "512", paramLabel = "N",
+    @Option(names = "--hidden", defaultValue = "256", paramLabel = "N",
             description = "LSTM: hidden size of the decoder and of the encoder's outputs (half per direction) (default: ${DEFAULT-VALUE}).")
     int hidden;
 
@@ -189,14 +189,14 @@ final class TrainTranslateCommand implements Callable<Integer> {
     @Option(names = "--label-smoothing", defaultValue = "0.1", paramLabel = "E", description = "Label smoothing (default: ${DEFAULT-VALUE}).")
     double labelSmoothing;
 
-    @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "LR", description = "LSTM: Adam's learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "2e-3", paramLabel = "LR", description = "LSTM: Adam's learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--lr-decay", defaultValue = "1", paramLabel = "F",
+    @Option(names = "--lr-decay", defaultValue = "0.5", paramLabel = "F",
             description = "LSTM: multiply the learning rate by F at the start of each epoch after --decay-after; 1 keeps it constant (default: ${DEFAULT-VALUE}).")
     double lrDecay;
 
-    @Option(names = "--decay-after", defaultValue = "0", paramLabel = "EPOCHS",
+    @Option(names = "--decay-after", defaultValue = "6", paramLabel = "EPOCHS",
             description = "LSTM: epochs at the full learning rate before --lr-decay starts (default: ${DEFAULT-VALUE}).")
     int decayAfter;
 
