@@ -21,6 +21,44 @@ public interface Kernels {
                float[] b, int bOff, int ldb,
                float beta, float[] c, int cOff, int ldc);
 
+    /**
+     * How many floats {@link #packA} writes for an m x k matrix. The packed layout belongs to the
+     * implementation: pack and multiply with the same {@code Kernels} instance.
+     */
+    int packedASize(int m, int k);
+
+    /**
+     * Packs alpha * op(A) (m x k; op as in {@link #sgemm}) into packed[pOff, pOff + packedASize(m, k)),
+     * for {@link #sgemmPackedRows}. A product that reuses A for many column blocks (the weights of a
+     * convolution, image after image) then packs it once.
+     */
+    void packA(boolean transA, int m, int k, float alpha, float[] a, int aOff, int lda, float[] packed, int pOff);
+
+    /**
+     * C = A * B + beta * C, with A (m x k) packed by {@link #packA} and B (k x n) given by its rows, each
+     * contiguous but anywhere in b: element (p, j) of B is b[bOff + bRows[p] + j]. Convolutions multiply
+     * the weights with shifted views of the input planes this way, without building the column matrix.
+     * When beta == 0, C is not read.
+     */
+    void sgemmPackedRows(int m, int n, int k, float[] packed, int pOff, float[] b, int bOff, int[] bRows,
+                         float beta, float[] c, int cOff, int ldc);
+
+    /**
+     * C = A * op(B) + beta * C, with A (m x k) given by its rows, each contiguous but anywhere in a:
+     * element (i, p) of A is a[aOff + aRows[i] + p]; op(B) is k x n as in {@link #sgemm}. A convolution's
+     * weight gradient is this product of shifted input planes with the transposed output gradient.
+     * When beta == 0, C is not read.
+     */
+    void sgemmRowsA(int m, int n, int k, float[] a, int aOff, int[] aRows, boolean transB, float[] b, int bOff, int ldb,
+                    float beta, float[] c, int cOff, int ldc);
+
+    /**
+     * out[i] = keep[keepOff + i] ? x[xOff + i] : 0 for i in [0, n). Entries of x that are not kept are not
+     * read, so they may lie outside x (xOff may be negative): an im2col row is a shifted input plane with the
+     * taps that fall in the padding masked off.
+     */
+    void maskedCopy(float[] x, int xOff, boolean[] keep, int keepOff, float[] out, int outOff, int n);
+
     /** out[i] = x[i] + y[i] for i in [0, n). */
     void add(float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n);
 

@@ -32,6 +32,55 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public int packedASize(int m, int k) {
+        return m * k;
+    }
+
+    /** Row-major alpha * op(A): the plain layout is all the scalar products need. */
+    @Override
+    public void packA(boolean transA, int m, int k, float alpha, float[] a, int aOff, int lda, float[] packed, int pOff) {
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                packed[pOff + i * k + p] = alpha * a[transA ? aOff + p * lda + i : aOff + i * lda + p];
+            }
+        }
+    }
+
+    @Override
+    public void sgemmPackedRows(int m, int n, int k, float[] packed, int pOff, float[] b, int bOff, int[] bRows,
+                                float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            for (int j = 0; j < n; j++) c[ci + j] = beta == 0f ? 0f : beta * c[ci + j];
+            for (int p = 0; p < k; p++) {
+                float aip = packed[pOff + i * k + p];
+                int bp = bOff + bRows[p];
+                for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
+            }
+        }
+    }
+
+    @Override
+    public void sgemmRowsA(int m, int n, int k, float[] a, int aOff, int[] aRows, boolean transB, float[] b, int bOff, int ldb,
+                           float beta, float[] c, int cOff, int ldc) {
+        int bRow = transB ? 1 : ldb, bCol = transB ? ldb : 1;
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc, ai = aOff + aRows[i];
+            for (int j = 0; j < n; j++) c[ci + j] = beta == 0f ? 0f : beta * c[ci + j];
+            for (int p = 0; p < k; p++) {
+                float aip = a[ai + p];
+                int bp = bOff + p * bRow;
+                for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j * bCol];
+            }
+        }
+    }
+
+    @Override
+    public void maskedCopy(float[] x, int xOff, boolean[] keep, int keepOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) out[outOff + i] = keep[keepOff + i] ? x[xOff + i] : 0f;
+    }
+
+    @Override
     public void add(float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n) {
         for (int i = 0; i < n; i++) out[outOff + i] = x[xOff + i] + y[yOff + i];
     }

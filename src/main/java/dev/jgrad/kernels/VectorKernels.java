@@ -1,6 +1,7 @@
 package dev.jgrad.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -51,6 +52,7 @@ public final class VectorKernels implements Kernels {
         float[] a = new float[0];
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
+        final int[] rows = new int[MR];
 
         float[] a(int size) {
             if (a.length < size) a = new float[size];
@@ -219,9 +221,14 @@ public final class VectorKernels implements Kernels {
     /** Packs alpha * op(A)[ic:ic+mc, pc:pc+kc] as MR-tall panels, each kc columns of MR floats, zero-padded. */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
                               float alpha, float[] ap) {
+        packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, ap, 0);
+    }
+
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
+                              float alpha, float[] ap, int apOff) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            int dst = ir * kc;
+            int dst = apOff + ir * kc;
             if (!transA) {
                 for (int r = 0; r < mr; r++) {
                     int src = aOff + (ic + ir + r) * lda + pc;
@@ -435,8 +442,243 @@ public final class VectorKernels implements Kernels {
     }
 
     // ------------------------------------------------------------------------------------------
+    // Products with one operand given by row offsets: convolutions without a column matrix
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * Column block (floats of B packed at a time) and row block of the row-offset products. Unlike
+     * {@link #blocked}, whose A panel stays in L1 while a whole B block streams past it, these loops
+     * keep one packed B panel (kc x NR) in L1 and run every A panel of the row block over it: A is
+     * packed once by the caller and read from L2. Tuning knobs, for experiments only.
+     */
+    static final int ROWS_NC = roundUp(Integer.getInteger("jgrad.conv.nc", 256), NR);
+    static final int ROWS_MC = roundUp(Integer.getInteger("jgrad.conv.mc", 256), MR);
+
+    /** The depth of each k-slice: at most KC, and as equal as possible, so that no slice is a short remainder (576 = 2 x 288, not 512 + 64). */
+    static int kSlice(int k) {
+        int parts = Math.max(1, (k + KC - 1) / KC);
+        return (k + parts - 1) / parts;
+    }
+
+    @Override
+    public int packedASize(int m, int k) {
+        return roundUp(m, MR) * k;
+    }
+
+    /** The k-slices of {@link #kSlice} one after another, each as the MR-row panels of {@link #blocked}'s packing. */
+    @Override
+    public void packA(boolean transA, int m, int k, float alpha, float[] a, int aOff, int lda, float[] packed, int pOff) {
+        int mPad = roundUp(m, MR), ks = kSlice(k);
+        for (int pc = 0; pc < k; pc += ks) {
+            packA(transA, a, aOff, lda, 0, m, pc, Math.min(ks, k - pc), alpha, packed, pOff + pc * mPad);
+        }
+    }
+
+    @Override
+    public void sgemmPackedRows(int m, int n, int k, float[] packed, int pOff, float[] b, int bOff, int[] bRows,
+                                float beta, float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0) {
+            scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        Buffers buf = BUFFERS.get();
+        int mPad = roundUp(m, MR), ks = kSlice(k);
+        float[] bp = buf.b(ks * Math.min(ROWS_NC, roundUp(n, NR)));
+        float[] tile = buf.tile;
+        for (int jc = 0; jc < n; jc += ROWS_NC) {
+            int nc = Math.min(ROWS_NC, n - jc);
+            for (int pc = 0; pc < k; pc += ks) {
+                int kc = Math.min(ks, k - pc);
+                packRows(b, bOff, bRows, pc, kc, jc, nc, bp);
+                float betaK = pc == 0 ? beta : 1f; // later slices accumulate onto the first
+                int slice = pOff + pc * mPad;
+                for (int ic = 0; ic < m; ic += ROWS_MC) {
+                    int icEnd = Math.min(m, ic + ROWS_MC);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        for (int ir = ic; ir < icEnd; ir += MR) {
+                            int mr = Math.min(MR, m - ir);
+                            int ci = cOff + ir * ldc + jc + jr;
+                            if (mr == MR && nr == NR) {
+                                micro(kc, packed, slice + ir * kc, bp, jr * kc, c, ci, ldc, betaK);
+                            } else {
+                                micro(kc, packed, slice + ir * kc, bp, jr * kc, tile, 0, NR, 0f);
+                                mergeTile(tile, mr, nr, betaK, c, ci, ldc);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs rows [pc, pc + kc) x columns [jc, jc + nc) of B (row p at bOff + bRows[p]) as NR-wide panels, zero-padded. */
+    private static void packRows(float[] b, int bOff, int[] bRows, int pc, int kc, int jc, int nc, float[] bp) {
+        int full = nc / NR * NR;
+        for (int p = 0; p < kc; p++) {
+            int src = bOff + bRows[pc + p] + jc, dst = p * NR;
+            int jr = 0;
+            for (; jr < full; jr += NR, dst += kc * NR) {
+                FloatVector.fromArray(S, b, src + jr).intoArray(bp, dst);
+                FloatVector.fromArray(S, b, src + jr + L).intoArray(bp, dst + L);
+            }
+            if (jr < nc) {
+                System.arraycopy(b, src + jr, bp, dst, nc - jr);
+                java.util.Arrays.fill(bp, dst + nc - jr, dst + NR, 0f);
+            }
+        }
+    }
+
+    @Override
+    public void sgemmRowsA(int m, int n, int k, float[] a, int aOff, int[] aRows, boolean transB, float[] b, int bOff, int ldb,
+                           float beta, float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0) {
+            scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        Buffers buf = BUFFERS.get();
+        int ks = kSlice(k);
+        float[] bp = buf.b(ks * Math.min(ROWS_NC, roundUp(n, NR)));
+        float[] tile = buf.tile;
+        int[] r = buf.rows;
+        for (int jc = 0; jc < n; jc += ROWS_NC) {
+            int nc = Math.min(ROWS_NC, n - jc);
+            for (int pc = 0; pc < k; pc += ks) {
+                int kc = Math.min(ks, k - pc);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                float betaK = pc == 0 ? beta : 1f;
+                for (int ir = 0; ir < m; ir += MR) {
+                    int mr = Math.min(MR, m - ir);
+                    // A partial panel repeats its last row; only the mr real rows are stored.
+                    for (int t = 0; t < MR; t++) r[t] = aOff + aRows[ir + Math.min(t, mr - 1)] + pc;
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int ci = cOff + ir * ldc + jc + jr;
+                        if (mr == MR && nr == NR) {
+                            microRows(kc, a, r, bp, jr * kc, c, ci, ldc, betaK);
+                        } else {
+                            microRows(kc, a, r, bp, jr * kc, tile, 0, NR, 0f);
+                            mergeTile(tile, mr, nr, betaK, c, ci, ldc);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** MR x NR micro-kernel whose A rows are read in place at r[0..MR) (advancing by one per step) instead of from a packed panel. */
+    private static void microRows(int kc, float[] a, int[] r, float[] b, int bi, float[] c, int ci, int ldc, float beta) {
+        if (MR == 8) microRows8(kc, a, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], b, bi, c, ci, ldc, beta);
+        else microRows4(kc, a, r[0], r[1], r[2], r[3], b, bi, c, ci, ldc, beta);
+    }
+
+    private static void microRows4(int kc, float[] a, int r0, int r1, int r2, int r3, float[] b, int bi,
+                                   float[] c, int ci, int ldc, float beta) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        for (int p = 0; p < kc; p++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[r0 + p]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[r1 + p]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[r2 + p]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[r3 + p]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+        }
+        if (beta == 0f) {
+            c00.intoArray(c, ci); c01.intoArray(c, ci + L);
+            c10.intoArray(c, ci + ldc); c11.intoArray(c, ci + ldc + L);
+            c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L);
+        } else {
+            FloatVector bv = FloatVector.broadcast(S, beta);
+            FloatVector.fromArray(S, c, ci).fma(bv, c00).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).fma(bv, c01).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + ldc).fma(bv, c10).intoArray(c, ci + ldc);
+            FloatVector.fromArray(S, c, ci + ldc + L).fma(bv, c11).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).fma(bv, c20).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + L).fma(bv, c21).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).fma(bv, c30).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + L).fma(bv, c31).intoArray(c, ci + 3 * ldc + L);
+        }
+    }
+
+    private static void microRows8(int kc, float[] a, int r0, int r1, int r2, int r3, int r4, int r5, int r6, int r7,
+                                   float[] b, int bi, float[] c, int ci, int ldc, float beta) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        for (int p = 0; p < kc; p++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[r0 + p]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[r1 + p]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[r2 + p]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[r3 + p]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[r4 + p]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[r5 + p]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[r6 + p]);
+            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[r7 + p]);
+            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+        }
+        if (beta == 0f) {
+            c00.intoArray(c, ci); c01.intoArray(c, ci + L);
+            c10.intoArray(c, ci + ldc); c11.intoArray(c, ci + ldc + L);
+            c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L);
+            c40.intoArray(c, ci + 4 * ldc); c41.intoArray(c, ci + 4 * ldc + L);
+            c50.intoArray(c, ci + 5 * ldc); c51.intoArray(c, ci + 5 * ldc + L);
+            c60.intoArray(c, ci + 6 * ldc); c61.intoArray(c, ci + 6 * ldc + L);
+            c70.intoArray(c, ci + 7 * ldc); c71.intoArray(c, ci + 7 * ldc + L);
+        } else {
+            FloatVector bv = FloatVector.broadcast(S, beta);
+            FloatVector.fromArray(S, c, ci).fma(bv, c00).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).fma(bv, c01).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + ldc).fma(bv, c10).intoArray(c, ci + ldc);
+            FloatVector.fromArray(S, c, ci + ldc + L).fma(bv, c11).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).fma(bv, c20).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + L).fma(bv, c21).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).fma(bv, c30).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + L).fma(bv, c31).intoArray(c, ci + 3 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 4 * ldc).fma(bv, c40).intoArray(c, ci + 4 * ldc);
+            FloatVector.fromArray(S, c, ci + 4 * ldc + L).fma(bv, c41).intoArray(c, ci + 4 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 5 * ldc).fma(bv, c50).intoArray(c, ci + 5 * ldc);
+            FloatVector.fromArray(S, c, ci + 5 * ldc + L).fma(bv, c51).intoArray(c, ci + 5 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 6 * ldc).fma(bv, c60).intoArray(c, ci + 6 * ldc);
+            FloatVector.fromArray(S, c, ci + 6 * ldc + L).fma(bv, c61).intoArray(c, ci + 6 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 7 * ldc).fma(bv, c70).intoArray(c, ci + 7 * ldc);
+            FloatVector.fromArray(S, c, ci + 7 * ldc + L).fma(bv, c71).intoArray(c, ci + 7 * ldc + L);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
     // Elementwise and reductions
     // ------------------------------------------------------------------------------------------
+
+    @Override
+    public void maskedCopy(float[] x, int xOff, boolean[] keep, int keepOff, float[] out, int outOff, int n) {
+        int i = 0;
+        FloatVector zero = FloatVector.zero(S);
+        for (int end = S.loopBound(n); i < end; i += L) {
+            VectorMask<Float> m = VectorMask.fromArray(S, keep, keepOff + i);
+            // A masked load reads only the kept lanes; the others are zero.
+            (m.allTrue() ? FloatVector.fromArray(S, x, xOff + i) : m.anyTrue() ? FloatVector.fromArray(S, x, xOff + i, m) : zero)
+                    .intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) out[outOff + i] = keep[keepOff + i] ? x[xOff + i] : 0f;
+    }
 
     @Override
     public void add(float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n) {

@@ -8,66 +8,71 @@ import dev.jgrad.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * 2-D convolution (torch.nn.functional.conv2d) as one op: im2col plus SGEMM forward, and a hand-written
- * backward (a GEMM and col2im for the input gradient, a GEMM for the weight gradient, a sum for the bias).
+ * 2-D convolution (torch.nn.functional.conv2d) as one op: matrix products of the packed weights with the
+ * columns of the input, and a hand-written backward (the weight gradient as a product of the same columns
+ * with the output gradient, the input gradient as a convolution of the output gradient, a sum for the bias).
  *
  * <p>Layouts are PyTorch's: input [N, C, H, W] (or unbatched [C, H, W]), weight [O, C/groups, kh, kw],
  * bias [O], output [N, O, OH, OW]. With groups g, output channels [g*O/G, (g+1)*O/G) see only input channels
- * [g*C/G, (g+1)*C/G); each group is its own GEMM on a row block of the weight, which SGEMM reads in place.
+ * [g*C/G, (g+1)*C/G); each group is its own product with a row block of the weight.
+ *
+ * <p>The column matrix (row (c, i, j) = input channel c shifted by kernel tap (i, j), one column per output
+ * position) is never built for a stride-1 convolution: {@link Im2Col#shifted} makes kw shifted copies of the
+ * input rows a band of output rows needs, and {@link Kernels#sgemmPackedRows} reads every row of the column
+ * matrix in place from them through a table of row offsets. That is kw copies of the input instead of kh*kw,
+ * and the weights are packed once per call instead of once per product. A pointwise convolution reads the
+ * input planes themselves. Strided convolutions, and feature maps too small to fill a product alone, use a
+ * real column matrix (im2col), several images side by side.
+ *
+ * <p>Backward: the weight gradient is (columns) x (output gradient)^T, by {@link Kernels#sgemmRowsA}, which
+ * again reads the columns in place. For stride 1 the input gradient is itself a stride-1 convolution, of the
+ * output gradient with the weights flipped and transposed (padding (k-1)*d - p), and takes the forward path;
+ * with a stride it is (weights)^T x (output gradient) folded back by col2im. The columns are rebuilt in
+ * backward rather than saved: rebuilding costs a copy, not a product.
  *
  * <p>How the work is cut: images are processed in chunks of nb, where nb is 1 for feature maps of at least
- * {@link #TARGET_COLUMNS} positions and otherwise just enough images for the GEMM to get that many columns
- * (a 4x4 map alone gives a 16-column product that wastes half of every register tile). A chunk of one image
- * is cut into bands of about {@link #BAND_COLUMNS} output positions (whole rows), so that the per-thread
- * column buffer stays small (it would be kh*kw times the image otherwise: megabytes for large images).
- * Chunks run in parallel across cores, each with its own thread-local buffers and single-threaded GEMMs;
- * with a single chunk (batch 1) the GEMM itself is parallel. Measured on the shared 2-core machine (batch 64,
- * 64 -> 64 channels, 32x32, 3x3, forward + backward): splitting over the batch costs about 240 CPU-ms,
- * splitting inside each GEMM about 530 (every GEMM then packs its operands on both cores and the threads
- * meet after each of the thousands of small products; im2col and col2im also stay single-threaded).
- * {@code -Djgrad.conv.parallel=gemm} selects the other strategy, for such measurements.
- *
- * <p>A 1x1 convolution at stride 1 without padding needs no im2col: the input planes already are the
- * column matrix, so a full-size chunk multiplies the weight with the input in place.
- *
- * <p>The column matrix is rebuilt in backward rather than saved: it is kh*kw times the size of the input,
- * and rebuilding costs a copy, not a GEMM.
+ * {@link #TARGET_COLUMNS} positions and otherwise just enough images for the product to get that many columns
+ * (a 4x4 map alone gives a 16-column product that wastes half of every register tile). A chunk of one image is
+ * cut into bands of about {@link #BAND_COLUMNS} output positions (whole rows), so that the per-thread buffers
+ * stay in cache. Chunks (and, for a single image, bands) run in parallel across cores, each with its own
+ * thread-local buffers and single-threaded products; the weight gradient is summed per range of chunks and the
+ * partial sums added in range order, so results do not depend on which thread finished first.
  */
 public final class Conv2dOp {
     private Conv2dOp() {}
 
-    /** Below this many output positions per image, images are batched side by side into one GEMM. */
+    /** Below this many output positions per image, images are batched side by side into one product. */
     static final int TARGET_COLUMNS = Integer.getInteger("jgrad.conv.columns", 256);
     /** Output positions per band when one image is cut into bands of rows (at least one row). */
     static final int BAND_COLUMNS = Integer.getInteger("jgrad.conv.band", 256);
-    private static final boolean SPLIT_BATCH = !"gemm".equals(System.getProperty("jgrad.conv.parallel", "batch"));
 
-    /**
-     * Per-thread buffers for columns and gathered gradients, grown on demand and reused, and the operand
-     * that {@link Plan#columns} / {@link Plan#gradients} last pointed at (array, offset, leading dimension).
-     */
+    /** Per-thread buffers, grown on demand and reused: the columns (or shifted copies) and gathered gradients or outputs. */
     private static final class Scratch {
-        float[] cols = new float[0];
+        float[] src = new float[0];
         float[] tmp = new float[0];
-        float[] b, g;
-        int bOff, ldb, gOff, ldg;
+        float[] b; // the columns last made by Pass#columns: B(p, q) = b[bOff + rows[p] + q]
+        int bOff;
 
-        float[] cols(int n) {
-            if (cols.length < n) cols = new float[n];
-            return cols;
+        float[] src(int n) {
+            if (src.length < n) src = new float[n];
+            return src;
         }
 
         float[] tmp(int n) {
             if (tmp.length < n) tmp = new float[n];
             return tmp;
         }
-
-        void release() {
-            b = g = null;
-        }
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** The packed weights of the running call, per calling thread (megabytes for 512-channel layers, so reused). */
+    private static final ThreadLocal<float[][]> PACKED = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
+    private static float[] packedBuffer(int n) {
+        float[][] holder = PACKED.get();
+        if (holder[0].length < n) holder[0] = new float[n];
+        return holder[0];
+    }
 
     /** conv2d with stride 1, no padding, no dilation, one group. */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias) {
@@ -119,10 +124,11 @@ public final class Conv2dOp {
             Tensor gc = g.contiguous();
             float[] gx = needX ? new float[plan.n * plan.c * plan.h * plan.w] : null;
             float[] gw = needW ? new float[plan.o * plan.k] : null;
-            if (needX || needW) {
-                plan.backward(sv[0].storage(), sv[0].offset(), sv[1].storage(), sv[1].offset(), gc.storage(), gc.offset(), gx, gw);
-            }
-            float[] gb = needB ? plan.biasGrad(gc.storage(), gc.offset()) : null;
+            float[] xd = sv[0].storage(), wd = sv[1].storage(), gd = gc.storage();
+            int xo = sv[0].offset(), wo = sv[1].offset(), go = gc.offset();
+            if (needW) plan.weightGrad(xd, xo, gd, go, gw);
+            if (needX) plan.inputGrad(wd, wo, gd, go, gx);
+            float[] gb = needB ? plan.biasGrad(gd, go) : null;
             return new Tensor[] {
                     needX ? Tensor.of(gx, xs) : null,
                     needW ? Tensor.of(gw, ws) : null,
@@ -131,14 +137,144 @@ public final class Conv2dOp {
     }
 
     /**
-     * The sizes of one call and the loops over its work: chunks of nb images; a chunk of one image is
-     * further cut into bands of output rows, so that its column block (K x band) stays in cache between
-     * im2col and the GEMM instead of streaming megabytes through memory.
+     * One direction of a convolution as products of packed weights with columns: input planes [N, inTotal, inH,
+     * inW] to output planes [N, outTotal, outH, outW], per group inC -> outC channels. The forward convolution is
+     * one; the input gradient of a stride-1 convolution is another (the output gradient in, flipped weights).
+     * Knows how to make the columns of a block of work and where they are (a row table), and runs the products.
      */
-    private static final class Plan {
-        final int n, c, h, w, o, groups, cg, og, k, oh, ow, p, nb, chunks, bandRows;
+    private static final class Pass {
+        static final int POINTWISE = 0, SHIFTED = 1, COLUMNS = 2;
+
+        final int n, groups, inC, inTotal, inH, inW, outC, outTotal, outH, outW, k, p, nb, chunks, bandRows, bands;
         final Window2d win;
-        final boolean pointwise;
+        final int mode, planeRows, ld;
+        final int[] rows;
+        /** Im2Col's tap masks for whole maps in the flat geometry (small maps at stride 1), else null. */
+        final boolean[] masks;
+
+        Pass(int n, int groups, int inC, int inH, int inW, int outC, int outH, int outW, Window2d win) {
+            this.n = n;
+            this.groups = groups;
+            this.inC = inC;
+            this.inTotal = inC * groups;
+            this.inH = inH;
+            this.inW = inW;
+            this.outC = outC;
+            this.outTotal = outC * groups;
+            this.outH = outH;
+            this.outW = outW;
+            this.win = win;
+            this.k = inC * win.kh() * win.kw();
+            this.p = outH * outW;
+            this.nb = p == 0 ? Math.max(n, 1) : Math.max(1, Math.min(n, (TARGET_COLUMNS + p - 1) / p));
+            this.chunks = (n + nb - 1) / nb;
+            this.bandRows = nb > 1 || outW == 0 ? Math.max(outH, 1) : Math.max(1, Math.min(outH, (BAND_COLUMNS + outW - 1) / outW));
+            this.bands = (outH + bandRows - 1) / bandRows;
+            boolean strideOne = win.sh() == 1 && win.sw() == 1;
+            this.mode = nb > 1 || !strideOne ? COLUMNS : win.pointwise() ? POINTWISE : SHIFTED;
+            this.rows = new int[k];
+            int kh = win.kh(), kw = win.kw();
+            if (mode == POINTWISE) {
+                planeRows = 0;
+                ld = 0;
+                for (int ci = 0; ci < inC; ci++) rows[ci] = ci * inH * inW;
+            } else if (mode == SHIFTED) {
+                planeRows = bandRows + (kh - 1) * win.dh();
+                ld = 0;
+                for (int ci = 0; ci < inC; ci++) {
+                    for (int i = 0; i < kh; i++) {
+                        for (int j = 0; j < kw; j++) rows[(ci * kh + i) * kw + j] = ((j * inC + ci) * planeRows + i * win.dh()) * outW;
+                    }
+                }
+            } else {
+                planeRows = 0;
+                ld = nb * bandRows * outW;
+                for (int r = 0; r < k; r++) rows[r] = r * ld;
+            }
+            this.masks = mode == COLUMNS && bands == 1 ? Im2Col.flatMasks(inH, inW, win, outW, 0, outH) : null;
+        }
+
+        /** Floats of the per-thread column buffer. */
+        int sourceSize() {
+            return mode == POINTWISE ? 0 : mode == SHIFTED ? win.kw() * inC * planeRows * outW : k * ld;
+        }
+
+        /**
+         * Makes the columns [k, cnt * (oy1 - oy0) * outW] of images [n0, n0 + cnt), group g, output rows [oy0, oy1)
+         * (several images only with whole maps) and points s.b / s.bOff at them, to be read through {@link #rows}.
+         */
+        void columns(Scratch s, float[] x, int xo, int n0, int cnt, int g, int oy0, int oy1) {
+            int plane = inH * inW;
+            if (mode == POINTWISE) {
+                s.b = x;
+                s.bOff = xo + (n0 * inTotal + g * inC) * plane + oy0 * outW;
+                return;
+            }
+            float[] buf = s.src(sourceSize());
+            if (mode == SHIFTED) {
+                Im2Col.shifted(x, xo + (n0 * inTotal + g * inC) * plane, inC, inH, inW, win.kh(), win.kw(), win.dh(), win.dw(),
+                        win.ph(), win.pw(), outW, oy0, oy1, planeRows, buf);
+            } else {
+                int band = (oy1 - oy0) * outW;
+                for (int i = 0; i < cnt; i++) {
+                    Im2Col.im2col(x, xo + ((n0 + i) * inTotal + g * inC) * plane, inC, inH, inW, win, outH, outW, oy0, oy1, buf, i * band, ld,
+                            oy0 == 0 && oy1 == outH ? masks : null);
+                }
+            }
+            s.b = buf;
+            s.bOff = 0;
+        }
+
+        /** Packs each group's weight block [outC, k] (rows of a [outTotal, k] matrix at wo) for {@link #run}. */
+        float[] pack(Kernels kern, float[] wt, int wo) {
+            int stride = kern.packedASize(outC, k);
+            float[] packed = packedBuffer(groups * stride);
+            for (int g = 0; g < groups; g++) kern.packA(false, outC, k, 1f, wt, wo + g * outC * k, k, packed, g * stride);
+            return packed;
+        }
+
+        /** Work units: chunks of images, or the bands of the only image, so that batch 1 splits across cores too. */
+        int units() {
+            return chunks == 1 ? bands : chunks;
+        }
+
+        /** y (all of it is written) = the convolution of x with the packed weights, over units [from, to). */
+        void run(Kernels kern, float[] packed, float[] x, int xo, float[] y, int from, int to) {
+            Scratch s = SCRATCH.get();
+            int stride = kern.packedASize(outC, k);
+            for (int u = from; u < to; u++) {
+                int ch = chunks == 1 ? 0 : u, n0 = ch * nb, cnt = Math.min(nb, n - n0);
+                int b0 = chunks == 1 ? u : 0, b1 = chunks == 1 ? u + 1 : bands;
+                for (int g = 0; g < groups; g++) {
+                    if (cnt == 1) {
+                        for (int b = b0; b < b1; b++) {
+                            int oy0 = b * bandRows, oy1 = Math.min(outH, oy0 + bandRows);
+                            columns(s, x, xo, n0, 1, g, oy0, oy1);
+                            kern.sgemmPackedRows(outC, (oy1 - oy0) * outW, k, packed, g * stride, s.b, s.bOff, rows,
+                                    0f, y, (n0 * outTotal + g * outC) * p + oy0 * outW, p);
+                        }
+                    } else {
+                        int width = cnt * p;
+                        columns(s, x, xo, n0, cnt, g, 0, outH);
+                        float[] t = s.tmp(outC * width);
+                        kern.sgemmPackedRows(outC, width, k, packed, g * stride, s.b, s.bOff, rows, 0f, t, 0, width);
+                        for (int i = 0; i < cnt; i++) {
+                            for (int r = 0; r < outC; r++) System.arraycopy(t, r * width + i * p, y, ((n0 + i) * outTotal + g * outC + r) * p, p);
+                        }
+                    }
+                }
+            }
+            s.b = null;
+        }
+    }
+
+    /** The sizes of one call and its passes: the forward one, and the input gradient's when the stride is 1. */
+    private static final class Plan {
+        final int n, c, h, w, o, groups, cg, og, k, oh, ow, p;
+        final Window2d win;
+        final Pass fwd;
+        /** The input gradient as the stride-1 convolution of the output gradient with the flipped weights, or null (strided). */
+        final Pass back;
 
         Plan(int n, int c, int h, int w, int o, int groups, Window2d win, int oh, int ow) {
             this.n = n;
@@ -154,142 +290,138 @@ public final class Conv2dOp {
             this.ow = ow;
             this.p = oh * ow;
             this.win = win;
-            this.pointwise = win.pointwise();
-            this.nb = p == 0 ? Math.max(n, 1) : Math.max(1, Math.min(n, (TARGET_COLUMNS + p - 1) / p));
-            this.chunks = (n + nb - 1) / nb;
-            this.bandRows = nb > 1 || ow == 0 ? oh : Math.max(1, Math.min(oh, (BAND_COLUMNS + ow - 1) / ow));
-        }
-
-        /** Runs body over chunk ranges: split across cores over the batch, or sequentially (GEMMs then split themselves). */
-        void forChunks(Parallel.IntRangeBody body) {
-            if (SPLIT_BATCH && chunks >= 2) Parallel.forRange(chunks, 1, body);
-            else body.run(0, chunks);
-        }
-
-        /**
-         * Points s.b / s.bOff / s.ldb at the column matrix [k, cnt * (oy1 - oy0) * ow] of images [n0, n0 + cnt),
-         * group g, output rows [oy0, oy1) (several images only with whole maps): the input itself for a
-         * pointwise convolution of one image, else an im2col into the thread's buffer.
-         */
-        void columns(Scratch s, float[] x, int xo, int n0, int cnt, int g, int oy0, int oy1) {
-            int band = (oy1 - oy0) * ow, width = cnt * band;
-            if (pointwise && cnt == 1) {
-                s.b = x;
-                s.bOff = xo + (n0 * c + g * cg) * p + oy0 * ow;
-                s.ldb = p;
-                return;
-            }
-            float[] cols = s.cols(k * width);
-            for (int i = 0; i < cnt; i++) {
-                Im2Col.im2col(x, xo + ((n0 + i) * c + g * cg) * h * w, cg, h, w, win, oh, ow, oy0, oy1, cols, i * band, width);
-            }
-            s.b = cols;
-            s.bOff = 0;
-            s.ldb = width;
-        }
-
-        /** Points s.g / s.gOff / s.ldg at the output gradient [og, width] of the same block: in place for one image, else gathered. */
-        void gradients(Scratch s, float[] gy, int go, int n0, int cnt, int g, int oy0, int oy1) {
-            if (cnt == 1) {
-                s.g = gy;
-                s.gOff = go + (n0 * o + g * og) * p + oy0 * ow;
-                s.ldg = p;
-                return;
-            }
-            int width = cnt * p;
-            float[] t = s.tmp(og * width);
-            for (int i = 0; i < cnt; i++) {
-                for (int r = 0; r < og; r++) System.arraycopy(gy, go + ((n0 + i) * o + g * og + r) * p, t, r * width + i * p, p);
-            }
-            s.g = t;
-            s.gOff = 0;
-            s.ldg = width;
+            this.fwd = new Pass(n, groups, cg, h, w, og, oh, ow, win);
+            boolean strideOne = win.sh() == 1 && win.sw() == 1;
+            // Full correlation with the flipped kernel: padding (k - 1) * d - p (negative padding crops) gives back H x W.
+            Window2d flipped = new Window2d(win.kh(), win.kw(), 1, 1, (win.kh() - 1) * win.dh() - win.ph(), (win.kw() - 1) * win.dw() - win.pw(),
+                    win.dh(), win.dw());
+            this.back = strideOne ? new Pass(n, groups, og, oh, ow, cg, h, w, flipped) : null;
         }
 
         void forward(float[] x, int xo, float[] wt, int wo, float[] b, int bo, float[] y) {
-            if (p == 0 || o == 0) return;
+            if (p == 0 || o == 0 || n == 0) return;
             Kernels kern = Kernels.get();
-            forChunks((from, to) -> {
-                Scratch s = SCRATCH.get();
-                for (int ch = from; ch < to; ch++) {
-                    int n0 = ch * nb, cnt = Math.min(nb, n - n0);
-                    for (int g = 0; g < groups; g++) {
-                        if (cnt == 1) {
-                            for (int oy0 = 0; oy0 < oh; oy0 += bandRows) {
-                                int oy1 = Math.min(oh, oy0 + bandRows);
-                                columns(s, x, xo, n0, 1, g, oy0, oy1);
-                                kern.sgemm(false, false, og, (oy1 - oy0) * ow, k, 1f, wt, wo + g * og * k, k, s.b, s.bOff, s.ldb,
-                                        0f, y, (n0 * o + g * og) * p + oy0 * ow, p);
-                            }
-                        } else {
-                            int width = cnt * p;
-                            columns(s, x, xo, n0, cnt, g, 0, oh);
-                            float[] t = s.tmp(og * width);
-                            kern.sgemm(false, false, og, width, k, 1f, wt, wo + g * og * k, k, s.b, s.bOff, s.ldb, 0f, t, 0, width);
-                            for (int i = 0; i < cnt; i++) {
-                                for (int r = 0; r < og; r++) System.arraycopy(t, r * width + i * p, y, ((n0 + i) * o + g * og + r) * p, p);
-                            }
-                        }
+            float[] packed = fwd.pack(kern, wt, wo);
+            Parallel.forRange(fwd.units(), 1, (from, to) -> fwd.run(kern, packed, x, xo, y, from, to));
+            if (b != null) {
+                for (int i = 0; i < n; i++) {
+                    for (int r = 0; r < o; r++) {
+                        float bv = b[bo + r];
+                        int at = (i * o + r) * p;
+                        for (int q = 0; q < p; q++) y[at + q] += bv;
                     }
-                    if (b != null) {
-                        for (int i = n0; i < n0 + cnt; i++) {
-                            for (int r = 0; r < o; r++) {
-                                float bv = b[bo + r];
-                                int at = (i * o + r) * p;
-                                for (int q = 0; q < p; q++) y[at + q] += bv;
-                            }
-                        }
-                    }
-                }
-                s.release();
-            });
-        }
-
-        /** gx (zeroed, [N, C, H, W]) and gw (zeroed, [O, K]) from the output gradient g [N, O, OH, OW]; either may be null. */
-        void backward(float[] x, int xo, float[] wt, int wo, float[] gy, int go, float[] gx, float[] gw) {
-            if (p == 0 || o == 0 || k == 0) return;
-            Kernels kern = Kernels.get();
-            // Weight-gradient partial sums per chunk range, merged in range order so that results do not
-            // depend on which thread finished first. The range starting at 0 accumulates into gw itself.
-            // Bands of one image always run on one thread: their col2im writes overlap at the band edges.
-            float[][] partial = new float[chunks][];
-            forChunks((from, to) -> {
-                Scratch s = SCRATCH.get();
-                float[] pw = gw == null ? null : from == 0 ? gw : new float[o * k];
-                partial[from] = pw;
-                for (int ch = from; ch < to; ch++) {
-                    int n0 = ch * nb, cnt = Math.min(nb, n - n0);
-                    for (int g = 0; g < groups; g++) {
-                        for (int oy0 = 0; oy0 < oh; oy0 += bandRows) {
-                            int oy1 = Math.min(oh, oy0 + bandRows), width = cnt * (oy1 - oy0) * ow;
-                            gradients(s, gy, go, n0, cnt, g, oy0, oy1);
-                            if (pw != null) {
-                                columns(s, x, xo, n0, cnt, g, oy0, oy1);
-                                kern.sgemm(false, true, og, k, width, 1f, s.g, s.gOff, s.ldg, s.b, s.bOff, s.ldb, 1f, pw, g * og * k, k);
-                            }
-                            if (gx == null) continue;
-                            int xg = (n0 * c + g * cg) * h * w;
-                            if (pointwise && cnt == 1) {
-                                kern.sgemm(true, false, cg, width, og, 1f, wt, wo + g * og * k, k, s.g, s.gOff, s.ldg,
-                                        0f, gx, xg + oy0 * ow, p);
-                            } else {
-                                float[] gcols = s.cols(k * width);
-                                kern.sgemm(true, false, k, width, og, 1f, wt, wo + g * og * k, k, s.g, s.gOff, s.ldg, 0f, gcols, 0, width);
-                                int band = (oy1 - oy0) * ow;
-                                for (int i = 0; i < cnt; i++) {
-                                    Im2Col.col2im(gcols, i * band, width, cg, h, w, win, oh, ow, oy0, oy1, gx, xg + i * c * h * w);
-                                }
-                            }
-                        }
-                    }
-                }
-                s.release();
-            });
-            if (gw != null) {
-                for (int i = 1; i < chunks; i++) {
-                    if (partial[i] != null) kern.axpy(1f, partial[i], 0, gw, 0, gw.length);
                 }
             }
+        }
+
+        /**
+         * gw ([O, K], zeroed) from the columns of x and the output gradient: per group, [K, og] = columns x gy^T,
+         * summed over images in partial sums per range of chunks, which are added in range order.
+         */
+        void weightGrad(float[] x, int xo, float[] gy, int go, float[] gw) {
+            if (p == 0 || o == 0 || k == 0 || n == 0) return;
+            Kernels kern = Kernels.get();
+            Pass f = fwd;
+            float[][] partial = new float[f.chunks][];
+            Parallel.forRange(f.chunks, 1, (from, to) -> {
+                Scratch s = SCRATCH.get();
+                float[] acc = new float[groups * k * og]; // [group][K][og]
+                partial[from] = acc;
+                for (int ch = from; ch < to; ch++) {
+                    int n0 = ch * f.nb, cnt = Math.min(f.nb, n - n0);
+                    for (int g = 0; g < groups; g++) {
+                        for (int oy0 = 0; oy0 < oh; oy0 += f.bandRows) {
+                            int oy1 = Math.min(oh, oy0 + f.bandRows), width = cnt * (oy1 - oy0) * ow;
+                            f.columns(s, x, xo, n0, cnt, g, oy0, oy1);
+                            float[] gb;
+                            int gOff, ldg;
+                            if (cnt == 1) {
+                                gb = gy;
+                                gOff = go + (n0 * o + g * og) * p + oy0 * ow;
+                                ldg = p;
+                            } else { // the gradients of the chunk's images side by side, as the columns are
+                                gb = s.tmp(og * width);
+                                gOff = 0;
+                                ldg = width;
+                                for (int i = 0; i < cnt; i++) {
+                                    for (int r = 0; r < og; r++) System.arraycopy(gy, go + ((n0 + i) * o + g * og + r) * p, gb, r * width + i * p, p);
+                                }
+                            }
+                            if (f.mode == Pass.COLUMNS) { // a plain matrix: the packed product streams its rows better
+                                kern.sgemm(false, true, k, og, width, 1f, s.b, s.bOff, f.ld, gb, gOff, ldg, 1f, acc, g * k * og, og);
+                            } else {
+                                kern.sgemmRowsA(k, og, width, s.b, s.bOff, f.rows, true, gb, gOff, ldg, 1f, acc, g * k * og, og);
+                            }
+                        }
+                    }
+                }
+                s.b = null;
+            });
+            float[] sum = partial[0];
+            for (int i = 1; i < partial.length; i++) {
+                if (partial[i] != null) kern.axpy(1f, partial[i], 0, sum, 0, sum.length);
+            }
+            for (int g = 0; g < groups; g++) {
+                for (int kk = 0; kk < k; kk++) {
+                    for (int r = 0; r < og; r++) gw[(g * og + r) * k + kk] = sum[(g * k + kk) * og + r];
+                }
+            }
+        }
+
+        /** gx ([N, C, H, W], zeroed) from the output gradient. */
+        void inputGrad(float[] wt, int wo, float[] gy, int go, float[] gx) {
+            if (p == 0 || o == 0 || k == 0 || n == 0) return;
+            Kernels kern = Kernels.get();
+            if (back != null) {
+                // Weights of the transposed convolution: [C/groups, O/groups * kh * kw] per group, taps flipped.
+                int kh = win.kh(), kw = win.kw(), taps = kh * kw, kb = back.k;
+                float[] flipped = new float[groups * cg * kb];
+                for (int g = 0; g < groups; g++) {
+                    for (int r = 0; r < og; r++) {
+                        for (int ci = 0; ci < cg; ci++) {
+                            int src = wo + ((g * og + r) * cg + ci) * taps, dst = (g * cg + ci) * kb + r * taps;
+                            for (int t = 0; t < taps; t++) flipped[dst + taps - 1 - t] = wt[src + t];
+                        }
+                    }
+                }
+                float[] packed = back.pack(kern, flipped, 0);
+                Parallel.forRange(back.units(), 1, (from, to) -> back.run(kern, packed, gy, go, gx, from, to));
+                return;
+            }
+            // Strided: columns = W^T gy, folded back onto the input by col2im. Bands of one image stay on one
+            // thread: their col2im writes overlap at the band edges.
+            Pass f = fwd;
+            Parallel.forRange(f.chunks, 1, (from, to) -> {
+                Scratch s = SCRATCH.get();
+                for (int ch = from; ch < to; ch++) {
+                    int n0 = ch * f.nb, cnt = Math.min(f.nb, n - n0);
+                    for (int g = 0; g < groups; g++) {
+                        for (int oy0 = 0; oy0 < oh; oy0 += f.bandRows) {
+                            int oy1 = Math.min(oh, oy0 + f.bandRows), band = (oy1 - oy0) * ow, width = cnt * band;
+                            float[] gb;
+                            int gOff, ldg;
+                            float[] gcols = s.src(k * width);
+                            if (cnt == 1) {
+                                gb = gy;
+                                gOff = go + (n0 * o + g * og) * p + oy0 * ow;
+                                ldg = p;
+                            } else {
+                                gb = s.tmp(og * width);
+                                gOff = 0;
+                                ldg = width;
+                                for (int i = 0; i < cnt; i++) {
+                                    for (int r = 0; r < og; r++) System.arraycopy(gy, go + ((n0 + i) * o + g * og + r) * p, gb, r * width + i * p, p);
+                                }
+                            }
+                            kern.sgemm(true, false, k, width, og, 1f, wt, wo + g * og * k, k, gb, gOff, ldg, 0f, gcols, 0, width);
+                            int xg = (n0 * c + g * cg) * h * w;
+                            for (int i = 0; i < cnt; i++) {
+                                Im2Col.col2im(gcols, i * band, width, cg, h, w, win, oh, ow, oy0, oy1, gx, xg + i * c * h * w);
+                            }
+                        }
+                    }
+                }
+            });
         }
 
         float[] biasGrad(float[] gy, int go) {

@@ -29,8 +29,30 @@ final class Im2Col {
      */
     static void im2col(float[] x, int xOff, int c, int h, int w, Window2d win, int oh, int ow, int oy0, int oy1,
                        float[] cols, int colOff, int ldCols) {
+        im2col(x, xOff, c, h, w, win, oh, ow, oy0, oy1, cols, colOff, ldCols, null);
+    }
+
+    /**
+     * As above; with the {@link #flatMasks} of the same rows (flat geometry only), each row is one masked copy,
+     * which is what small maps need: their rows are a few floats long, and per-segment copies cost more in calls
+     * than in data.
+     */
+    static void im2col(float[] x, int xOff, int c, int h, int w, Window2d win, int oh, int ow, int oy0, int oy1,
+                       float[] cols, int colOff, int ldCols, boolean[] masks) {
         int rows = oy1 - oy0, span = rows * ow;
         boolean flat = flat(win, w, ow);
+        if (flat && masks != null) {
+            Kernels kern = Kernels.get();
+            int taps = win.kh() * win.kw();
+            for (int ch = 0; ch < c; ch++) {
+                int plane = xOff + ch * h * w;
+                for (int t = 0; t < taps; t++) {
+                    int shift = ((t / win.kw()) * win.dh() - win.ph() + oy0) * w + (t % win.kw()) * win.dw() - win.pw();
+                    kern.maskedCopy(x, plane + shift, masks, t * span, cols, colOff + (ch * taps + t) * ldCols, span);
+                }
+            }
+            return;
+        }
         for (int ch = 0; ch < c; ch++) {
             int plane = xOff + ch * h * w;
             for (int i = 0; i < win.kh(); i++) {
@@ -74,6 +96,26 @@ final class Im2Col {
                 }
             }
         }
+    }
+
+    /**
+     * For a flat geometry ({@link #flat}): masks[t * span + q] tells whether output position q of rows [oy0, oy1)
+     * reads inside the image at kernel tap t = i * kw + j (span = (oy1 - oy0) * ow), else null.
+     */
+    static boolean[] flatMasks(int h, int w, Window2d win, int ow, int oy0, int oy1) {
+        if (!flat(win, w, ow)) return null;
+        int span = (oy1 - oy0) * ow, taps = win.kh() * win.kw();
+        boolean[] m = new boolean[taps * span];
+        for (int t = 0; t < taps; t++) {
+            int sh = (t / win.kw()) * win.dh() - win.ph(), sw = (t % win.kw()) * win.dw() - win.pw();
+            for (int oy = oy0; oy < oy1; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int iy = oy + sh, ix = ox + sw;
+                    m[t * span + (oy - oy0) * ow + ox] = iy >= 0 && iy < h && ix >= 0 && ix < w;
+                }
+            }
+        }
+        return m;
     }
 
     /** The whole image: output rows [0, OH). */
@@ -123,6 +165,49 @@ final class Im2Col {
     /** The whole image: output rows [0, OH). */
     static void col2im(float[] cols, int colOff, int ldCols, int c, int h, int w, Window2d win, int oh, int ow, float[] gx, int xOff) {
         col2im(cols, colOff, ldCols, c, h, w, win, oh, ow, 0, oh, gx, xOff);
+    }
+
+    /**
+     * The input a stride-1 convolution reads for output rows [oy0, oy1), as kw shifted copies of the planes
+     * instead of kh * kw: dst[((j * c + ch) * rows + t) * ow + ox] = x[ch, oy0 + t - padH, ox + j * dw - padW]
+     * (zero outside the image) for t in [0, oy1 - oy0 + (kh - 1) * dh). Row (ch * kh + i) * kw + j of the
+     * column matrix is then the run of (oy1 - oy0) * ow floats at ((j * c + ch) * rows + i * dh) * ow, which
+     * {@link dev.jgrad.kernels.Kernels#sgemmPackedRows} reads in place. rows (at least oy1 - oy0 + (kh - 1) * dh)
+     * is the plane stride, fixed per convolution so that one row table serves every band.
+     */
+    static void shifted(float[] x, int xOff, int c, int h, int w, int kh, int kw, int dh, int dw, int padH, int padW, int ow,
+                        int oy0, int oy1, int rows, float[] dst) {
+        int tEnd = oy1 - oy0 + (kh - 1) * dh;
+        // Rows t in [t0, t1) lie inside the image.
+        int t0 = Math.min(tEnd, Math.max(0, padH - oy0)), t1 = Math.max(t0, Math.min(tEnd, h + padH - oy0));
+        for (int j = 0; j < kw; j++) {
+            int shift = j * dw - padW;
+            int lo = Math.min(ow, Math.max(0, -shift)), hi = Math.max(lo, Math.min(ow, w - shift)); // 0 <= ox + shift < w
+            for (int ch = 0; ch < c; ch++) {
+                int plane = xOff + ch * h * w, base = (j * c + ch) * rows * ow;
+                Arrays.fill(dst, base, base + t0 * ow, 0f);
+                Arrays.fill(dst, base + t1 * ow, base + tEnd * ow, 0f);
+                if (t0 == t1) continue;
+                if (lo == hi) {
+                    Arrays.fill(dst, base + t0 * ow, base + t1 * ow, 0f);
+                } else if (ow == w) {
+                    // Consecutive rows are consecutive in both: one long copy, then the entries that wrapped around a row edge.
+                    int src = plane + (oy0 + t0 - padH) * w + shift, d = base + t0 * ow;
+                    int q0 = lo, q1 = (t1 - t0 - 1) * ow + hi;
+                    System.arraycopy(x, src + q0, dst, d + q0, q1 - q0);
+                    Arrays.fill(dst, d, d + q0, 0f);
+                    Arrays.fill(dst, d + q1, d + (t1 - t0) * ow, 0f);
+                    zeroEdges(dst, d, 0, t1 - t0, ow, lo, hi);
+                } else {
+                    for (int t = t0; t < t1; t++) {
+                        int d = base + t * ow, src = plane + (oy0 + t - padH) * w + shift;
+                        if (lo > 0) Arrays.fill(dst, d, d + lo, 0f);
+                        System.arraycopy(x, src + lo, dst, d + lo, hi - lo);
+                        if (hi < ow) Arrays.fill(dst, d + hi, d + ow, 0f);
+                    }
+                }
+            }
+        }
     }
 
     /** Stride 1 and an output as wide as the input: a tap's column row is the input shifted by a constant. */

@@ -118,6 +118,23 @@ class Conv2dTest {
     }
 
     @Test
+    void paddingBeyondTheKernelMatchesTheReference() {
+        // The input gradient of a stride-1 convolution is a convolution with padding (k-1)*d - p, negative here:
+        // one image in bands (shifted copies), and small maps batched (column matrix).
+        checkAgainstReference(new int[] {2, 3, 20, 20}, 4, 1, new int[] {1}, new int[] {1}, new int[] {1}, 1, true);
+        checkAgainstReference(new int[] {2, 3, 17, 17}, 4, 3, new int[] {1}, new int[] {3}, new int[] {1}, 1, false);
+        checkAgainstReference(new int[] {3, 3, 5, 5}, 4, 3, new int[] {1}, new int[] {3}, new int[] {1}, 1, false);
+    }
+
+    @Test
+    void fullRegisterTilesAndDeepProductsMatchTheReference() {
+        // Enough channels for whole 8 x 32 register tiles (K = 48 * 9 = 432, or 216 per group with two groups).
+        checkAgainstReference(new int[] {2, 48, 16, 16}, 40, 3, new int[] {1}, new int[] {1}, new int[] {1}, 1, false);
+        checkAgainstReference(new int[] {4, 48, 8, 8}, 24, 3, new int[] {1}, new int[] {1}, new int[] {1}, 2, true);
+        checkAgainstReference(new int[] {2, 48, 16, 16}, 40, 3, new int[] {2}, new int[] {1}, new int[] {1}, 1, false);
+    }
+
+    @Test
     void stridedDilatedAndBatchedSmallMapsMatchTheReference() {
         checkAgainstReference(new int[] {7, 3, 9, 8}, 4, 3, new int[] {2, 1}, new int[] {1, 2}, new int[] {2, 1}, 1, true);
         checkAgainstReference(new int[] {1, 2, 20, 20}, 3, 5, new int[] {1}, new int[] {2}, new int[] {1}, 1, true);

@@ -10,8 +10,8 @@ import java.util.Locale;
  * Not a unit test: times forward + backward of the convolution layers of ResNet-18 on CIFAR shapes
  * (the peer's resnet18_cifar_train, batch 64) and prints ms and GFLOP/s per layer shape. Run after
  * {@code mvn -Dbuild.dir=/tmp/b test-compile} with
- * {@code java --add-modules jdk.incubator.vector -cp /tmp/b/classes:/tmp/b/test-classes dev.jgrad.nn.ConvSpeedCheck [iterations [layer shapes]]};
- * {@code -Djgrad.conv.parallel=gemm} switches to splitting inside each GEMM instead of over the batch.
+ * {@code java --add-modules jdk.incubator.vector -cp /tmp/b/classes:/tmp/b/test-classes dev.jgrad.nn.ConvSpeedCheck [iterations [layer shapes]]}
+ * ({@code -Djgrad.threads=1} for one core).
  */
 public final class ConvSpeedCheck {
     private ConvSpeedCheck() {}
@@ -36,8 +36,8 @@ public final class ConvSpeedCheck {
                 {256, 256, 8, 3, 1, 1},  // layer3
                 {512, 512, 4, 3, 1, 1},  // layer4
         };
-        System.out.printf(Locale.ROOT, "# conv forward+backward, batch %d, parallel=%s, %d iterations (median)%n", batch,
-                System.getProperty("jgrad.conv.parallel", "batch"), iters);
+        System.out.printf(Locale.ROOT, "# conv forward+backward, batch %d, %d thread(s), %d iterations (median)%n", batch,
+                dev.jgrad.kernels.Parallel.threads(), iters);
         for (int[] l : Arrays.copyOf(layers, Math.min(count, layers.length))) {
             Conv2d conv = new Conv2d(l[0], l[1], l[3], l[4], l[5], 1, 1, false, gen);
             Tensor x = Tensor.normal(0f, 1f, gen, batch, l[0], l[2], l[2]).requiresGrad(l[0] != 3);
