@@ -138,14 +138,14 @@ final class TrainTranslateCommand implements Callable<Integer> {
     @Option(names = "--ff", defaultValue = "1024", paramLabel = "N", description = "Transformer: feed-forward width (default: ${DEFAULT-VALUE}).")
     int ff;
 
-    @Option(names = "--attention", defaultValue = "additive", paramLabel = "SCORE",
+    @Option(names = "--attention", defaultValue = "general", paramLabel = "SCORE",
             description = "LSTM: attention score, additive (Bahdanau), dot or general (Luong) (default: ${DEFAULT-VALUE}).")
     String attention;
 
-    @Option(names = "--emb", defaultValue = "256", paramLabel = "N", description = "LSTM: embedding size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--emb", defaultValue = "384", paramLabel = "N", description = "LSTM: embedding size (default: ${DEFAULT-VALUE}).")
     int emb;
 
-    @Option(names = "--hidden", defaultValue = "256", paramLabel = "N",
+    @Option(names = "--hidden", defaultValue = "384", paramLabel = "N",
             description = "LSTM: hidden size of the decoder and of the encoder's outputs (half per direction) (default: ${DEFAULT-VALUE}).")
     int hidden;
 
@@ -196,7 +196,7 @@ final class TrainTranslateCommand implements Callable<Integer> {
             description = "LSTM: multiply the learning rate by F at the start of each epoch after --decay-after; 1 keeps it constant (default: ${DEFAULT-VALUE}).")
     double lrDecay;
 
-    @Option(names = "--decay-after", defaultValue = "6", paramLabel = "EPOCHS",
+    @Option(names = "--decay-after", defaultValue = "5", paramLabel = "EPOCHS",
             description = "LSTM: epochs at the full learning rate before --lr-decay starts (default: ${DEFAULT-VALUE}).")
     int decayAfter;
 
