@@ -217,16 +217,14 @@ public final class TranslationLSTM extends TranslationModel {
      */
     private static final class State implements DecodingState {
         final Tensor[] h, c;
-        Tensor feed, values, keys, padding;
+        Tensor feed, values, keys;
+        /** The padding as the additive mask every step uses (0 or -inf), made once per batch rather than per step. */
+        AttentionMask padding;
         int[] srcLen;
 
         State(int layers) {
             h = new Tensor[layers];
             c = new Tensor[layers];
-        }
-
-        AttentionMask mask() {
-            return AttentionMask.bool(padding);
         }
 
         @Override
@@ -244,7 +242,7 @@ public final class TranslationLSTM extends TranslationModel {
             feed = feed.indexSelect(0, idx);
             values = values.indexSelect(0, idx);
             keys = keys == values ? values : keys.indexSelect(0, idx);
-            padding = padding.indexSelect(0, idx);
+            padding = AttentionMask.additive(padding.tensor().indexSelect(0, idx));
             int[] len = new int[rows.length];
             for (int r = 0; r < rows.length; r++) len[r] = srcLen[rows[r]];
             srcLen = len;
@@ -261,7 +259,7 @@ public final class TranslationLSTM extends TranslationModel {
         s.srcLen = lengths;
         s.values = enc.output(); // [B, S, H], zero at padding
         s.keys = attention.prepareKeys(s.values);
-        s.padding = AttentionMask.keyPadding(lengths, S).tensor();
+        s.padding = AttentionMask.additive(AttentionMask.keyPadding(lengths, S).toAdditive());
         // [L * 2, B, H/2] in the order (layer 0 forward, layer 0 backward, layer 1 forward...) to [L, B, H]
         Tensor h0 = bridgeH.forward(bothDirections(enc.state().h(), L, B, H)).tanh();
         Tensor c0 = bridgeC.forward(bothDirections(enc.state().c(), L, B, H));
@@ -287,7 +285,7 @@ public final class TranslationLSTM extends TranslationModel {
             s.c[l] = r.c();
             x = l < L - 1 ? dropout.forward(r.h()) : r.h();
         }
-        AttentionOutput a = attention.attend(x, s.keys, s.values, s.mask());
+        AttentionOutput a = attention.attend(x, s.keys, s.values, s.padding);
         Tensor out = dropout.forward(combine.forward(Tensor.cat(List.of(a.output(), x), 1)).tanh());
         s.feed = out;
         return new AttentionOutput(out, a.weights());
