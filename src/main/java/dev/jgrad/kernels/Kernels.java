@@ -98,6 +98,22 @@ public interface Kernels {
     /** out[i] = max(x[i], 0). */
     void relu(float[] x, int xOff, float[] out, int outOff, int n);
 
+    /** out[i] = y[i] > 0 ? g[i] : 0: the gradient through a ReLU whose output is y (PyTorch's threshold_backward). */
+    void reluBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n);
+
+    /** sum of (x[i] - mean)^2: the second pass of a two-pass variance, without materialising x - mean. */
+    float sumSquaredDeviations(float[] x, int xOff, float mean, int n);
+
+    /** sum of g[i] * (x[i] - mean). */
+    float dotDeviations(float[] g, int gOff, float[] x, int xOff, float mean, int n);
+
+    /**
+     * out[i] = a * g[i] + b * (x[i] - mean) + c, evaluated in that order: batch norm's input gradient in one
+     * pass (x is centred before scaling, so a large mean does not cancel away the deviations).
+     */
+    void combineDeviations(float a, float[] g, int gOff, float b, float[] x, int xOff, float mean, float c,
+                           float[] out, int outOff, int n);
+
     /** The implementation chosen at start-up. */
     static Kernels get() {
         return KernelsProvider.INSTANCE;

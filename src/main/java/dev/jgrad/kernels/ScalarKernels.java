@@ -151,4 +151,32 @@ public final class ScalarKernels implements Kernels {
         // Math.max keeps NaN as NaN (a ReLU must not hide a diverged value) and matches FloatVector.max.
         for (int i = 0; i < n; i++) out[outOff + i] = Math.max(x[xOff + i], 0f);
     }
+
+    @Override
+    public void reluBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) out[outOff + i] = y[yOff + i] > 0f ? g[gOff + i] : 0f;
+    }
+
+    @Override
+    public float sumSquaredDeviations(float[] x, int xOff, float mean, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            float d = x[xOff + i] - mean;
+            s += d * d;
+        }
+        return s;
+    }
+
+    @Override
+    public float dotDeviations(float[] g, int gOff, float[] x, int xOff, float mean, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) s += g[gOff + i] * (x[xOff + i] - mean);
+        return s;
+    }
+
+    @Override
+    public void combineDeviations(float a, float[] g, int gOff, float b, float[] x, int xOff, float mean, float c,
+                                  float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) out[outOff + i] = a * g[gOff + i] + b * (x[xOff + i] - mean) + c;
+    }
 }

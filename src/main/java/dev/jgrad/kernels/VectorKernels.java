@@ -672,9 +672,15 @@ public final class VectorKernels implements Kernels {
         int i = 0;
         FloatVector zero = FloatVector.zero(S);
         for (int end = S.loopBound(n); i < end; i += L) {
+            int at = xOff + i;
+            if (at < 0 || at > x.length - L) {
+                // Near the ends of x: a masked load there takes the Vector API's slow per-lane checks.
+                for (int j = i; j < i + L; j++) out[outOff + j] = keep[keepOff + j] ? x[xOff + j] : 0f;
+                continue;
+            }
             VectorMask<Float> m = VectorMask.fromArray(S, keep, keepOff + i);
             // A masked load reads only the kept lanes; the others are zero.
-            (m.allTrue() ? FloatVector.fromArray(S, x, xOff + i) : m.anyTrue() ? FloatVector.fromArray(S, x, xOff + i, m) : zero)
+            (m.allTrue() ? FloatVector.fromArray(S, x, at) : m.anyTrue() ? FloatVector.fromArray(S, x, at, m) : zero)
                     .intoArray(out, outOff + i);
         }
         for (; i < n; i++) out[outOff + i] = keep[keepOff + i] ? x[xOff + i] : 0f;
@@ -823,5 +829,70 @@ public final class VectorKernels implements Kernels {
             FloatVector.fromArray(S, x, xOff + i).max(zero).intoArray(out, outOff + i);
         }
         for (; i < n; i++) out[outOff + i] = Math.max(x[xOff + i], 0f);
+    }
+
+    @Override
+    public void reluBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n) {
+        int i = 0;
+        FloatVector zero = FloatVector.zero(S);
+        for (int end = S.loopBound(n); i < end; i += L) {
+            VectorMask<Float> pos = FloatVector.fromArray(S, y, yOff + i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(S, g, gOff + i), pos).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) out[outOff + i] = y[yOff + i] > 0f ? g[gOff + i] : 0f;
+    }
+
+    @Override
+    public float sumSquaredDeviations(float[] x, int xOff, float mean, int n) {
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+        FloatVector m = FloatVector.broadcast(S, mean);
+        int i = 0;
+        for (int end = n - 2 * L; i <= end; i += 2 * L) {
+            FloatVector d0 = FloatVector.fromArray(S, x, xOff + i).sub(m), d1 = FloatVector.fromArray(S, x, xOff + i + L).sub(m);
+            s0 = d0.fma(d0, s0);
+            s1 = d1.fma(d1, s1);
+        }
+        if (i + L <= n) {
+            FloatVector d0 = FloatVector.fromArray(S, x, xOff + i).sub(m);
+            s0 = d0.fma(d0, s0);
+            i += L;
+        }
+        float s = VectorMath.sumLanes(s0.add(s1)); // fixed order: reproducible
+        for (; i < n; i++) {
+            float d = x[xOff + i] - mean;
+            s += d * d;
+        }
+        return s;
+    }
+
+    @Override
+    public float dotDeviations(float[] g, int gOff, float[] x, int xOff, float mean, int n) {
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+        FloatVector m = FloatVector.broadcast(S, mean);
+        int i = 0;
+        for (int end = n - 2 * L; i <= end; i += 2 * L) {
+            s0 = FloatVector.fromArray(S, x, xOff + i).sub(m).fma(FloatVector.fromArray(S, g, gOff + i), s0);
+            s1 = FloatVector.fromArray(S, x, xOff + i + L).sub(m).fma(FloatVector.fromArray(S, g, gOff + i + L), s1);
+        }
+        if (i + L <= n) {
+            s0 = FloatVector.fromArray(S, x, xOff + i).sub(m).fma(FloatVector.fromArray(S, g, gOff + i), s0);
+            i += L;
+        }
+        float s = VectorMath.sumLanes(s0.add(s1)); // fixed order: reproducible
+        for (; i < n; i++) s += g[gOff + i] * (x[xOff + i] - mean);
+        return s;
+    }
+
+    @Override
+    public void combineDeviations(float a, float[] g, int gOff, float b, float[] x, int xOff, float mean, float c,
+                                  float[] out, int outOff, int n) {
+        int i = 0;
+        // mul and add (not fma), in the scalar order, so that both implementations round alike.
+        for (int end = S.loopBound(n); i < end; i += L) {
+            FloatVector ag = FloatVector.fromArray(S, g, gOff + i).mul(a);
+            FloatVector bd = FloatVector.fromArray(S, x, xOff + i).sub(mean).mul(b);
+            ag.add(bd).add(c).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) out[outOff + i] = a * g[gOff + i] + b * (x[xOff + i] - mean) + c;
     }
 }

@@ -42,9 +42,8 @@ public final class BasicBlock extends Module implements UnaryModule {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor out = ReluOps.relu(bn1.forward(conv1.forward(x)));
-        out = bn2.forward(conv2.forward(out));
+        Tensor out = bn1.forwardRelu(conv1.forward(x));
         Tensor identity = downsample == null ? x : downsample.forward(x);
-        return ReluOps.addRelu(out, identity);
+        return bn2.forwardAddRelu(conv2.forward(out), identity);
     }
 }

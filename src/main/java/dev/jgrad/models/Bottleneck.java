@@ -50,10 +50,9 @@ public final class Bottleneck extends Module implements UnaryModule {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor out = ReluOps.relu(bn1.forward(conv1.forward(x)));
-        out = ReluOps.relu(bn2.forward(conv2.forward(out)));
-        out = bn3.forward(conv3.forward(out));
+        Tensor out = bn1.forwardRelu(conv1.forward(x));
+        out = bn2.forwardRelu(conv2.forward(out));
         Tensor identity = downsample == null ? x : downsample.forward(x);
-        return ReluOps.addRelu(out, identity);
+        return bn3.forwardAddRelu(conv3.forward(out), identity);
     }
 }

@@ -45,9 +45,8 @@ public final class ResNetCifar extends Module implements UnaryModule, Staged {
 
         @Override
         public Tensor forward(Tensor x) {
-            Tensor out = ReluOps.relu(bn1.forward(conv1.forward(x)));
-            out = bn2.forward(conv2.forward(out));
-            return ReluOps.addRelu(out, shortcut.forward(x));
+            Tensor out = bn1.forwardRelu(conv1.forward(x));
+            return bn2.forwardAddRelu(conv2.forward(out), shortcut.forward(x));
         }
     }
 
@@ -87,7 +86,7 @@ public final class ResNetCifar extends Module implements UnaryModule, Staged {
         if (x.dim() != 4 || x.size(1) != inChannels) {
             throw new IllegalArgumentException("ResNetCifar: expected images [N, " + inChannels + ", H, W], got shape " + Shape.str(x.shape()));
         }
-        Tensor h = layers.forward(ReluOps.relu(bn1.forward(conv1.forward(x))));
+        Tensor h = layers.forward(bn1.forwardRelu(conv1.forward(x)));
         h = h.mean(new int[] {2, 3}, false); // adaptive_avg_pool2d(h, 1).flatten(1)
         return ((UnaryModule) getSubmodule("fc")).forward(h);
     }

@@ -104,6 +104,21 @@ public class BatchNorm2d extends Module implements UnaryModule {
 
     @Override
     public Tensor forward(Tensor x) {
+        return apply(x, false, null);
+    }
+
+    /** relu(forward(x)) as one op ({@link BatchNormOp#batchNormRelu}): a residual network's conv-BN-ReLU. */
+    public Tensor forwardRelu(Tensor x) {
+        return apply(x, true, null);
+    }
+
+    /** relu(forward(x) + residual) as one op, residual of x's shape: where a residual block meets its shortcut. */
+    public Tensor forwardAddRelu(Tensor x, Tensor residual) {
+        if (residual == null) throw new IllegalArgumentException("BatchNorm2d.forwardAddRelu: the residual is null");
+        return apply(x, true, residual);
+    }
+
+    private Tensor apply(Tensor x, boolean relu, Tensor residual) {
         if (x.dim() != 4) {
             throw new IllegalArgumentException("BatchNorm2d: expected 4D input [N, C, H, W] (got " + x.dim() + "D input of shape "
                     + Shape.str(x.shape()) + ")");
@@ -126,6 +141,10 @@ public class BatchNorm2d extends Module implements UnaryModule {
         }
         boolean useBatchStats = training || runningMean() == null;
         boolean passRunning = !training || trackRunningStats;
+        if (relu) {
+            return BatchNormOp.batchNormRelu(x, residual, passRunning ? runningMean() : null, passRunning ? runningVar() : null,
+                    weight(), bias(), useBatchStats, factor, eps);
+        }
         return BatchNormOp.batchNorm(x, passRunning ? runningMean() : null, passRunning ? runningVar() : null,
                 weight(), bias(), useBatchStats, factor, eps);
     }

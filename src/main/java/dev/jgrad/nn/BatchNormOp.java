@@ -35,6 +35,20 @@ public final class BatchNormOp {
      */
     public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
                                    boolean training, double momentum, double eps) {
+        return apply(x, runningMean, runningVar, weight, bias, training, momentum, eps, false, null);
+    }
+
+    /**
+     * relu(batch_norm(x, ...) + residual) as one op (without the sum when residual is null); residual, if
+     * given, has x's shape and receives the masked gradient. Arguments otherwise as {@link #batchNorm}.
+     */
+    public static Tensor batchNormRelu(Tensor x, Tensor residual, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                       boolean training, double momentum, double eps) {
+        return apply(x, runningMean, runningVar, weight, bias, training, momentum, eps, true, residual);
+    }
+
+    private static Tensor apply(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                boolean training, double momentum, double eps, boolean relu, Tensor residual) {
         int[] xs = x.shape();
         if (xs.length < 2) {
             throw new IllegalArgumentException("batch_norm: expected an input of at least 2 dimensions [N, C, *], got shape " + Shape.str(xs));
@@ -51,6 +65,10 @@ public final class BatchNormOp {
                         + Shape.str(xs) + "), not shape " + Shape.str(t.shape()));
             }
         }
+        if (residual != null && !Arrays.equals(residual.shape(), xs)) {
+            throw new IllegalArgumentException("batch_norm_relu: the residual of shape " + Shape.str(residual.shape())
+                    + " must have the input's shape " + Shape.str(xs));
+        }
         if ((runningMean == null) != (runningVar == null)) {
             throw new IllegalArgumentException("batch_norm: running_mean and running_var must be given together");
         }
@@ -60,10 +78,11 @@ public final class BatchNormOp {
         if (training && m <= 1) {
             throw new IllegalArgumentException("batch_norm: expected more than 1 value per channel when training, got input size " + Shape.str(xs));
         }
-        Tensor xc = x.contiguous();
+        Tensor xc = x.contiguous(), rc = residual == null ? null : residual.contiguous();
         Tensor wc = weight == null ? null : weight.contiguous(), bc = bias == null ? null : bias.contiguous();
         float[] xd = xc.storage(), wd = wc == null ? null : wc.storage(), bd = bc == null ? null : bc.storage();
-        int xo = xc.offset(), wo = wc == null ? 0 : wc.offset(), bo = bc == null ? 0 : bc.offset();
+        float[] rd = rc == null ? null : rc.storage();
+        int xo = xc.offset(), wo = wc == null ? 0 : wc.offset(), bo = bc == null ? 0 : bc.offset(), ro = rc == null ? 0 : rc.offset();
         float[] y = new float[x.numel()];
         float[] stats = new float[2 * c]; // mean, then rstd
         float[] rmd = runningMean == null ? null : runningMean.storage(), rvd = runningVar == null ? null : runningVar.storage();
@@ -72,17 +91,13 @@ public final class BatchNormOp {
         int grain = Math.max(1, GRAIN / Math.max(m, 1));
         Kernels kern = Kernels.get();
         Parallel.forRange(c, grain, (from, to) -> {
-            float[] centred = new float[s];
             for (int ch = from; ch < to; ch++) {
                 float mu, rs;
                 if (training) {
                     double sum = 0;
                     for (int i = 0; i < n; i++) sum += kern.sum(xd, xo + (i * c + ch) * s, s);
                     double mean = sum / m, sq = 0; // two passes: E[x^2] - E[x]^2 cancels badly for large means
-                    for (int i = 0; i < n; i++) {
-                        kern.scaleShift(xd, xo + (i * c + ch) * s, 1f, (float) -mean, centred, 0, s);
-                        sq += kern.dot(centred, 0, centred, 0, s);
-                    }
+                    for (int i = 0; i < n; i++) sq += kern.sumSquaredDeviations(xd, xo + (i * c + ch) * s, (float) mean, s);
                     double var = sq / m;
                     mu = (float) mean;
                     rs = (float) (1.0 / Math.sqrt(var + eps));
@@ -102,47 +117,67 @@ public final class BatchNormOp {
                 for (int i = 0; i < n; i++) {
                     int off = (i * c + ch) * s;
                     kern.scaleShift(xd, xo + off, scale, shift, y, off, s);
+                    if (rd != null) kern.add(y, off, rd, ro + off, y, off, s);
+                    if (relu) kern.relu(y, off, y, off, s);
                 }
             }
         });
         boolean needX = xc.requiresGrad(), needW = wc != null && wc.requiresGrad(), needB = bc != null && bc.requiresGrad();
+        boolean needR = rc != null && rc.requiresGrad();
         Tensor saved = Tensor.of(stats, 2, c);
-        return Tensor.result(Tensor.of(y, xs), "batchNorm", new Tensor[] {xc, wc, bc}, new Tensor[] {xc, wc, saved}, (g, sv) -> {
+        Tensor out = Tensor.of(y, xs);
+        String name = relu ? (rc == null ? "batchNormRelu" : "batchNormAddRelu") : "batchNorm";
+        return Tensor.result(out, name, new Tensor[] {xc, wc, bc, rc}, new Tensor[] {xc, wc, saved, relu ? out : null}, (g, sv) -> {
             Tensor gc = g.contiguous();
             float[] gd = gc.storage(), sx = sv[0].storage(), sw = sv[1] == null ? null : sv[1].storage(), st = sv[2].storage();
+            float[] yd = relu ? sv[3].storage() : null;
             int go = gc.offset(), so = sv[0].offset(), swo = sv[1] == null ? 0 : sv[1].offset();
             float[] gx = needX ? new float[n * c * s] : null, gw = needW ? new float[c] : null, gb = needB ? new float[c] : null;
-            Parallel.forRange(c, grain, (from, to) -> {
-                float[] centred = new float[s];
-                for (int ch = from; ch < to; ch++) {
-                    float mu = st[ch], rs = st[c + ch];
-                    double sg = 0, sgc = 0; // sum g, sum g * (x - mean)
-                    for (int i = 0; i < n; i++) {
-                        int off = (i * c + ch) * s;
-                        sg += kern.sum(gd, go + off, s);
-                        kern.scaleShift(sx, so + off, 1f, -mu, centred, 0, s);
-                        sgc += kern.dot(gd, go + off, centred, 0, s);
-                    }
-                    double sgx = sgc * rs; // sum g * xhat
-                    if (gw != null) gw[ch] = (float) sgx;
-                    if (gb != null) gb[ch] = (float) sg;
-                    if (gx == null) continue;
-                    float scale = sw == null ? rs : rs * sw[swo + ch];
-                    for (int i = 0; i < n; i++) {
-                        int off = (i * c + ch) * s;
-                        if (training) {
-                            // gx = scale * (g - mean(g) - xhat * mean(g * xhat)), xhat = (x - mean) * rs
-                            float mg = (float) (sg / m), mgx = (float) (sgx / m);
-                            kern.scaleShift(gd, go + off, scale, -scale * mg, gx, off, s);
-                            kern.scaleShift(sx, so + off, 1f, -mu, centred, 0, s);
-                            kern.axpy(-scale * rs * mgx, centred, 0, gx, off, s);
-                        } else {
-                            kern.scaleShift(gd, go + off, scale, 0f, gx, off, s);
+            // The gradient after the ReLU mask, which is also the residual's: kept whole only when the residual needs it.
+            float[] gr = relu && needR ? new float[n * c * s] : null;
+            if (needX || needW || needB || gr != null) {
+                Parallel.forRange(c, grain, (from, to) -> {
+                    float[] masked = relu && gr == null ? new float[s] : null;
+                    for (int ch = from; ch < to; ch++) {
+                        float mu = st[ch], rs = st[c + ch];
+                        double sg = 0, sgc = 0; // sum g, sum g * (x - mean), g after the mask
+                        for (int i = 0; i < n; i++) {
+                            int off = (i * c + ch) * s;
+                            float[] ga = gd;
+                            int gaOff = go + off;
+                            if (relu) {
+                                ga = gr != null ? gr : masked;
+                                gaOff = gr != null ? off : 0;
+                                kern.reluBackward(yd, off, gd, go + off, ga, gaOff, s);
+                            }
+                            if (!needX && !needW && !needB) continue;
+                            sg += kern.sum(ga, gaOff, s);
+                            sgc += kern.dotDeviations(ga, gaOff, sx, so + off, mu, s);
+                        }
+                        double sgx = sgc * rs; // sum g * xhat
+                        if (gw != null) gw[ch] = (float) sgx;
+                        if (gb != null) gb[ch] = (float) sg;
+                        if (gx == null) continue;
+                        float scale = sw == null ? rs : rs * sw[swo + ch];
+                        // training: gx = scale * (g - mean(g) - xhat * mean(g * xhat)), xhat = (x - mean) * rs
+                        float mg = (float) (sg / m), mgx = (float) (sgx / m);
+                        for (int i = 0; i < n; i++) {
+                            int off = (i * c + ch) * s;
+                            float[] ga = gd;
+                            int gaOff = go + off;
+                            if (relu) {
+                                ga = gr != null ? gr : masked;
+                                gaOff = gr != null ? off : 0;
+                                if (gr == null) kern.reluBackward(yd, off, gd, go + off, masked, 0, s);
+                            }
+                            if (training) kern.combineDeviations(scale, ga, gaOff, -scale * rs * mgx, sx, so + off, mu, -scale * mg, gx, off, s);
+                            else kern.scaleShift(ga, gaOff, scale, 0f, gx, off, s);
                         }
                     }
-                }
-            });
-            return new Tensor[] {needX ? Tensor.of(gx, xs) : null, needW ? Tensor.of(gw, c) : null, needB ? Tensor.of(gb, c) : null};
+                });
+            }
+            Tensor gResidual = !needR ? null : relu ? Tensor.of(gr, xs) : gc;
+            return new Tensor[] {needX ? Tensor.of(gx, xs) : null, needW ? Tensor.of(gw, c) : null, needB ? Tensor.of(gb, c) : null, gResidual};
         });
     }
 }
