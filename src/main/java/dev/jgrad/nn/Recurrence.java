@@ -1,6 +1,7 @@
 package dev.jgrad.nn;
 
 import dev.jgrad.kernels.Kernels;
+import dev.jgrad.kernels.Parallel;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;
 
@@ -52,10 +53,18 @@ final class Recurrence {
         if (cell) System.arraycopy(dense(c0), 0, cs, 0, BH);
         float[] cache = new float[T * B * CW];
         float[] hg = new float[BG];
+        PackedWeight packed = PackedWeight.worthIt(T, B) ? new PackedWeight(false, GH, H, w) : null;
+        float[] hT = packed == null ? null : new float[BH], hgT = packed == null ? null : new float[BG];
 
         for (int t = 0; t < T; t++) {
             int prev = t * BH, next = prev + BH;
-            recurrentProjection(hs, prev, w, bias, hg, B, GH, H);
+            if (packed == null) {
+                recurrentProjection(hs, prev, w, bias, hg, B, GH, H);
+            } else { // hg^T = W_hh h^T, with W_hh packed once for all steps
+                transpose(hs, prev, B, H, hT, 0);
+                packed.multiply(B, hT, hgT);
+                transposeAddBias(hgT, GH, B, bias, hg);
+            }
             step.forward(B, H, xg, t * BG, hg, 0, hs, prev, cs, prev, hs, next, cs, next, cache, t * B * CW);
             if (active != null) {
                 for (int b = 0; b < B; b++) {
@@ -96,6 +105,8 @@ final class Recurrence {
         float[] dhPrev = new float[BH], dcPrev = cell ? new float[BH] : null;
         float[] dxg = new float[T * BG];
         float[] dhg = step.sharedGateGradient() ? dxg : new float[T * BG];
+        PackedWeight packedT = PackedWeight.worthIt(T, B) ? new PackedWeight(true, H, GH, w) : null;
+        float[] dhgT = packedT == null ? null : new float[BG], dhT = packedT == null ? null : new float[BH];
 
         for (int t = T - 1; t >= 0; t--) {
             // the output at step t is h_{t+1}; padding outputs are constants
@@ -113,7 +124,13 @@ final class Recurrence {
                 }
             }
             // dL/dh_t += dL/dhg_t W_hh
-            K.sgemm(false, false, B, H, GH, 1f, dhg, t * BG, GH, w, 0, H, 1f, dhPrev, 0, H);
+            if (packedT == null) {
+                K.sgemm(false, false, B, H, GH, 1f, dhg, t * BG, GH, w, 0, H, 1f, dhPrev, 0, H);
+            } else { // transposed, with W_hh^T packed once for all steps: (dL/dh_t)^T += W_hh^T (dL/dhg_t)^T
+                transpose(dhg, t * BG, B, GH, dhgT, 0);
+                packedT.multiply(B, dhgT, dhT);
+                transposeAdd(dhT, H, B, dhPrev);
+            }
             float[] swap = dh;
             dh = dhPrev;
             dhPrev = swap;
@@ -139,6 +156,86 @@ final class Recurrence {
         grads[3] = Tensor.of(dh, B, H);
         if (cell) grads[4] = Tensor.of(dc, B, H);
         return grads;
+    }
+
+    /**
+     * A weight matrix op(W) (m x k) packed once for the products of all time steps, op(W) times a [k, n] matrix.
+     *
+     * <p>Why: a step's product is small (batch rows) but reads all of W_hh. Through plain sgemm, W_hh is the
+     * B operand and gets packed again at every step: a strided copy of 4 MB per step at hidden size 512, which
+     * cost more than the arithmetic. Transposed, W_hh is the A operand, which {@link Kernels#packA} packs once
+     * per sequence; the transposes of h and of the result are batch x hidden, a small fraction of W_hh.
+     * The rows are packed in one chunk per core, so the product splits across cores without re-packing.
+     */
+    private static final class PackedWeight {
+        /** Below this batch, the zero-padded columns of the packed micro-kernel waste more than packing saves. */
+        private static final int MIN_BATCH = 8;
+
+        final int m, k;
+        final int[] start;       // chunk c covers rows [start[c], start[c + 1])
+        final float[][] chunks;
+        int[] rows = new int[0];  // row offsets of the right-hand matrix, cached for its width
+        int rowsWidth = -1;
+
+        static boolean worthIt(int T, int B) {
+            return T > 1 && B >= MIN_BATCH;
+        }
+
+        PackedWeight(boolean trans, int m, int k, float[] w) {
+            this.m = m;
+            this.k = k;
+            int parts = Math.max(1, Math.min(Parallel.threads(), m / 64));
+            start = new int[parts + 1];
+            for (int c = 1; c <= parts; c++) start[c] = c == parts ? m : (int) ((long) m * c / parts) / 16 * 16;
+            chunks = new float[parts][];
+            int lda = trans ? m : k;
+            for (int c = 0; c < parts; c++) {
+                int rows = start[c + 1] - start[c];
+                chunks[c] = new float[K.packedASize(rows, k)];
+                // op(W) rows [start, end): W's rows when not transposed, its columns when transposed
+                K.packA(trans, rows, k, 1f, w, trans ? start[c] : start[c] * lda, lda, chunks[c], 0);
+            }
+        }
+
+        /** c[m, n] = op(W) b, with b [k, n] and c [m, n] dense row-major. */
+        void multiply(int n, float[] b, float[] c) {
+            if (rowsWidth != n) {
+                rows = new int[k];
+                for (int p = 0; p < k; p++) rows[p] = p * n;
+                rowsWidth = n;
+            }
+            int[] r = rows;
+            Parallel.forRange(chunks.length, 1, (from, to) -> {
+                for (int ch = from; ch < to; ch++) {
+                    K.sgemmPackedRows(start[ch + 1] - start[ch], n, k, chunks[ch], 0, b, 0, r, 0f, c, start[ch] * n, n);
+                }
+            });
+        }
+    }
+
+    /** out[j, i] = x[i, j] for an [r, cols] block of x. */
+    private static void transpose(float[] x, int xOff, int r, int cols, float[] out, int outOff) {
+        for (int i0 = 0; i0 < r; i0 += 8) {
+            int i1 = Math.min(r, i0 + 8);
+            for (int j = 0; j < cols; j++) {
+                for (int i = i0; i < i1; i++) out[outOff + j * r + i] = x[xOff + i * cols + j];
+            }
+        }
+    }
+
+    /** hg[b, j] = hgT[j, b] + bias[j] (bias may be null): the recurrent pre-activations back in batch-major order. */
+    private static void transposeAddBias(float[] hgT, int GH, int B, float[] bias, float[] hg) {
+        for (int j = 0; j < GH; j++) {
+            float bj = bias == null ? 0f : bias[j];
+            for (int b = 0; b < B; b++) hg[b * GH + j] = hgT[j * B + b] + bj;
+        }
+    }
+
+    /** dh[b, j] += dhT[j, b]. */
+    private static void transposeAdd(float[] dhT, int H, int B, float[] dh) {
+        for (int j = 0; j < H; j++) {
+            for (int b = 0; b < B; b++) dh[b * H + j] += dhT[j * B + b];
+        }
     }
 
     private static boolean[] activeMask(int[] lengths, int T, int B) {

@@ -1,0 +1,106 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.tensor.Generator;
+import dev.jgrad.tensor.Tensor;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * {@link Recurrence} multiplies a large batch's hidden states with W_hh packed once per sequence (transposed
+ * products, W_hh split into row chunks per core), and a batch of one with plain sgemm per step. Rows of a
+ * batch are independent, so the batch must give each row's outputs and final state, and the sums of the
+ * rows' gradients. {@link LstmStepTest} holds the small-batch path to the cell equations.
+ */
+class RecurrenceBatchTest {
+    // H = 130: 4H = 520 rows split into two chunks (with two cores), neither a multiple of the micro-tile
+    private static final int T = 4, B = 9, IN = 5, H = 130;
+    private static final double RTOL = 1e-4, ATOL = 2e-5;
+
+    enum Kind {
+        LSTM(LSTMCell.Step.INSTANCE), GRU(GRUCell.Step.INSTANCE), RNN_TANH(RNNCell.Step.TANH);
+
+        final StepFunction step;
+
+        Kind(StepFunction step) {
+            this.step = step;
+        }
+    }
+
+    private static Map<String, Tensor> leaves(Kind kind, long seed) {
+        Generator gen = new Generator(seed);
+        int gh = kind.step.gates() * H;
+        float s = (float) (1 / Math.sqrt(H));
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("x", Tensor.normal(0f, 1f, gen, T, B, IN));
+        m.put("h0", Tensor.normal(0f, 1f, gen, B, H));
+        if (kind.step.hasCellState()) m.put("c0", Tensor.normal(0f, 1f, gen, B, H));
+        m.put("weight_ih", Tensor.uniform(-s, s, gen, gh, IN));
+        m.put("weight_hh", Tensor.uniform(-s, s, gen, gh, H));
+        m.put("bias_ih", Tensor.uniform(-s, s, gen, gh));
+        m.put("bias_hh", Tensor.uniform(-s, s, gen, gh));
+        m.values().forEach(t -> t.requiresGrad(true));
+        return m;
+    }
+
+    /** Output rows [T + 1 (+ 1), rows, H] of Recurrence for batch rows [from, from + rows), and a loss weighing all of them. */
+    private static Tensor run(Kind kind, Map<String, Tensor> p, int from, int rows, int[] lengths, List<Tensor> keep) {
+        Tensor x = p.get("x").narrow(1, from, rows);
+        Tensor xproj = Functional.linear(x, p.get("weight_ih"), p.get("bias_ih"));
+        Tensor c0 = p.get("c0") == null ? null : p.get("c0").narrow(0, from, rows);
+        int[] len = lengths == null ? null : Arrays.copyOfRange(lengths, from, from + rows);
+        Tensor y = Recurrence.run(kind.step, xproj, p.get("weight_hh"), p.get("bias_hh"), p.get("h0").narrow(0, from, rows), c0, len);
+        keep.add(y);
+        Tensor weights = Tensor.normal(0f, 1f, new Generator(99), y.size(0), B, H).narrow(1, from, rows);
+        return y.mul(weights).sum();
+    }
+
+    private static void compare(Kind kind, int[] lengths) {
+        String name = kind.name().toLowerCase(Locale.ROOT) + (lengths == null ? "" : " lengths");
+        Map<String, Tensor> batched = leaves(kind, 3), single = leaves(kind, 3);
+        List<Tensor> whole = new ArrayList<>(), rows = new ArrayList<>();
+        run(kind, batched, 0, B, lengths, whole).backward();
+        Tensor loss = null;
+        for (int b = 0; b < B; b++) {
+            Tensor l = run(kind, single, b, 1, lengths, rows);
+            loss = loss == null ? l : loss.add(l);
+        }
+        loss.backward();
+        assertClose(name + " outputs and final state", Tensor.cat(rows, 1), whole.get(0));
+        for (String key : batched.keySet()) assertClose(name + " " + key + ".grad", single.get(key).grad(), batched.get(key).grad());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Kind.class)
+    void batchMatchesRowsOneAtATime(Kind kind) {
+        compare(kind, null);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Kind.class)
+    void batchMatchesRowsOneAtATimeWithLengths(Kind kind) {
+        compare(kind, new int[] {T, 1, 3, T, 2, T, 1, T, 3});
+    }
+
+    private static void assertClose(String name, Tensor expected, Tensor actual) {
+        if (actual == null) fail(name + ": no tensor (no gradient reached it?)");
+        if (!Arrays.equals(expected.shape(), actual.shape())) {
+            fail(name + ": shape " + Arrays.toString(actual.shape()) + ", expected " + Arrays.toString(expected.shape()));
+        }
+        float[] e = expected.toArray(), x = actual.toArray();
+        for (int i = 0; i < e.length; i++) {
+            double diff = Math.abs((double) x[i] - e[i]);
+            if (!(diff <= ATOL + RTOL * Math.abs(e[i]))) {
+                fail(String.format(Locale.ROOT, "%s: element %d is %.9g, row by row gives %.9g (|diff| %.3g)", name, i, x[i], e[i], diff));
+            }
+        }
+    }
+}
