@@ -35,13 +35,18 @@ public interface Kernels {
     void packA(boolean transA, int m, int k, float alpha, float[] a, int aOff, int lda, float[] packed, int pOff);
 
     /**
-     * C = A * B + beta * C, with A (m x k) packed by {@link #packA} and B (k x n) given by its rows, each
-     * contiguous but anywhere in b: element (p, j) of B is b[bOff + bRows[p] + j]. Convolutions multiply
-     * the weights with shifted views of the input planes this way, without building the column matrix.
+     * C = A * B + beta * C, with A (m x k) packed by {@link #packA} and B (k x n) described by a
+     * {@link RowSource}: rows anywhere in an array, optionally masked and in groups of columns. Convolutions
+     * multiply the weights with the shifted input planes this way, without building the column matrix.
      * When beta == 0, C is not read.
      */
-    void sgemmPackedRows(int m, int n, int k, float[] packed, int pOff, float[] b, int bOff, int[] bRows,
-                         float beta, float[] c, int cOff, int ldc);
+    void sgemmPackedRows(int m, int n, int k, float[] packed, int pOff, RowSource b, float beta, float[] c, int cOff, int ldc);
+
+    /** {@link #sgemmPackedRows} with plain rows: element (p, j) of B is b[bOff + bRows[p] + j]. */
+    default void sgemmPackedRows(int m, int n, int k, float[] packed, int pOff, float[] b, int bOff, int[] bRows,
+                                 float beta, float[] c, int cOff, int ldc) {
+        sgemmPackedRows(m, n, k, packed, pOff, RowSource.of(b, bOff, bRows), beta, c, cOff, ldc);
+    }
 
     /**
      * C = A * op(B) + beta * C, with A (m x k) given by its rows, each contiguous but anywhere in a:

@@ -47,15 +47,13 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void sgemmPackedRows(int m, int n, int k, float[] packed, int pOff, float[] b, int bOff, int[] bRows,
-                                float beta, float[] c, int cOff, int ldc) {
+    public void sgemmPackedRows(int m, int n, int k, float[] packed, int pOff, RowSource b, float beta, float[] c, int cOff, int ldc) {
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             for (int j = 0; j < n; j++) c[ci + j] = beta == 0f ? 0f : beta * c[ci + j];
             for (int p = 0; p < k; p++) {
                 float aip = packed[pOff + i * k + p];
-                int bp = bOff + bRows[p];
-                for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
+                for (int j = 0; j < n; j++) c[ci + j] += aip * b.get(p, j);
             }
         }
     }

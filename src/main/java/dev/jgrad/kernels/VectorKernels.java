@@ -53,6 +53,7 @@ public final class VectorKernels implements Kernels {
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
         final int[] rows = new int[MR];
+        int[] ints = new int[0];
 
         float[] a(int size) {
             if (a.length < size) a = new float[size];
@@ -62,6 +63,11 @@ public final class VectorKernels implements Kernels {
         float[] b(int size) {
             if (b.length < size) b = new float[size];
             return b;
+        }
+
+        int[] ints(int size) {
+            if (ints.length < size) ints = new int[size];
+            return ints;
         }
     }
 
@@ -475,8 +481,7 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void sgemmPackedRows(int m, int n, int k, float[] packed, int pOff, float[] b, int bOff, int[] bRows,
-                                float beta, float[] c, int cOff, int ldc) {
+    public void sgemmPackedRows(int m, int n, int k, float[] packed, int pOff, RowSource b, float beta, float[] c, int cOff, int ldc) {
         if (m <= 0 || n <= 0) return;
         if (k <= 0) {
             scaleC(m, n, beta, c, cOff, ldc);
@@ -490,7 +495,7 @@ public final class VectorKernels implements Kernels {
             int nc = Math.min(ROWS_NC, n - jc);
             for (int pc = 0; pc < k; pc += ks) {
                 int kc = Math.min(ks, k - pc);
-                packRows(b, bOff, bRows, pc, kc, jc, nc, bp);
+                packRows(buf, b, pc, kc, jc, nc, bp);
                 float betaK = pc == 0 ? beta : 1f; // later slices accumulate onto the first
                 int slice = pOff + pc * mPad;
                 for (int ic = 0; ic < m; ic += ROWS_MC) {
@@ -513,19 +518,53 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** Packs rows [pc, pc + kc) x columns [jc, jc + nc) of B (row p at bOff + bRows[p]) as NR-wide panels, zero-padded. */
-    private static void packRows(float[] b, int bOff, int[] bRows, int pc, int kc, int jc, int nc, float[] bp) {
-        int full = nc / NR * NR;
+    /**
+     * Packs rows [pc, pc + kc) x columns [jc, jc + nc) of the row source as NR-wide panels, zero-padded. A vector
+     * of L columns inside one group is one load (masked where the source has masks); vectors that straddle two
+     * groups (maps smaller than a vector), the block's ragged end and loads that would leave the array go lane
+     * by lane.
+     */
+    private static void packRows(Buffers buf, RowSource src, int pc, int kc, int jc, int nc, float[] bp) {
+        float[] b = src.data();
+        int[] rows = src.rows(), keepRows = src.keepRows();
+        boolean[] keep = src.keep();
+        int groupCols = src.groupCols(), vecs = roundUp(nc, NR) / L, last = b.length - L;
+        int[] colOff = buf.ints(2 * vecs);
+        for (int v = 0; v < vecs; v++) {
+            int j0 = jc + v * L, q = j0 % groupCols;
+            boolean whole = j0 + L <= jc + nc && q + L <= groupCols;
+            colOff[2 * v] = whole ? (j0 / groupCols) * src.groupStride() + q : -1;
+            colOff[2 * v + 1] = q;
+        }
         for (int p = 0; p < kc; p++) {
-            int src = bOff + bRows[pc + p] + jc, dst = p * NR;
-            int jr = 0;
-            for (; jr < full; jr += NR, dst += kc * NR) {
-                FloatVector.fromArray(S, b, src + jr).intoArray(bp, dst);
-                FloatVector.fromArray(S, b, src + jr + L).intoArray(bp, dst + L);
-            }
-            if (jr < nc) {
-                System.arraycopy(b, src + jr, bp, dst, nc - jr);
-                java.util.Arrays.fill(bp, dst + nc - jr, dst + NR, 0f);
+            int row = src.offset() + rows[pc + p], krow = keep == null ? 0 : src.keepOffset() + keepRows[pc + p];
+            for (int v = 0; v < vecs; v++) {
+                int dst = (v >> 1) * kc * NR + p * NR + (v & 1) * L;
+                int off = colOff[2 * v];
+                if (off >= 0) {
+                    int at = row + off;
+                    boolean inside = at >= 0 && at <= last;
+                    if (keep == null) {
+                        if (inside) {
+                            FloatVector.fromArray(S, b, at).intoArray(bp, dst);
+                            continue;
+                        }
+                    } else {
+                        VectorMask<Float> m = VectorMask.fromArray(S, keep, krow + colOff[2 * v + 1]);
+                        if (!m.anyTrue()) {
+                            FloatVector.zero(S).intoArray(bp, dst);
+                            continue;
+                        }
+                        if (inside) {
+                            (m.allTrue() ? FloatVector.fromArray(S, b, at) : FloatVector.fromArray(S, b, at, m)).intoArray(bp, dst);
+                            continue;
+                        }
+                    }
+                }
+                for (int t = 0; t < L; t++) {
+                    int j = jc + v * L + t;
+                    bp[dst + t] = j < jc + nc ? src.get(pc + p, j) : 0f;
+                }
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.jgrad.nn;
 
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
+import dev.jgrad.kernels.RowSource;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;
 
@@ -151,6 +152,13 @@ public final class Conv2dOp {
         final int[] rows;
         /** Im2Col's tap masks for whole maps in the flat geometry (small maps at stride 1), else null. */
         final boolean[] masks;
+        /**
+         * Flat geometry (stride 1, output as wide as the input): the products read the column matrix straight
+         * from the input planes, rows at tapRows (relative to the first output row's input row), padding masked by
+         * the tap masks (null for a pointwise convolution: nothing to mask), keepRows = tap * positions.
+         */
+        final boolean implicit;
+        final int[] tapRows, keepRows;
 
         Pass(int n, int groups, int inC, int inH, int inW, int outC, int outH, int outW, Window2d win) {
             this.n = n;
@@ -191,7 +199,31 @@ public final class Conv2dOp {
                 ld = nb * bandRows * outW;
                 for (int r = 0; r < k; r++) rows[r] = r * ld;
             }
-            this.masks = mode == COLUMNS && bands == 1 ? Im2Col.flatMasks(inH, inW, win, outW, 0, outH) : null;
+            this.masks = Im2Col.flatMasks(inH, inW, win, outW, 0, outH);
+            this.implicit = masks != null;
+            this.tapRows = implicit ? new int[k] : null;
+            this.keepRows = implicit && !win.pointwise() ? new int[k] : null;
+            if (implicit) {
+                for (int ci = 0; ci < inC; ci++) {
+                    for (int i = 0; i < kh; i++) {
+                        for (int j = 0; j < kw; j++) {
+                            int r = (ci * kh + i) * kw + j;
+                            tapRows[r] = ci * inH * inW + (i * win.dh() - win.ph()) * inW + j * win.dw() - win.pw();
+                            if (keepRows != null) keepRows[r] = (i * kw + j) * p;
+                        }
+                    }
+                }
+            }
+        }
+
+        /**
+         * The column matrix of images [n0, n0 + cnt), group g, output rows [oy0, oy1) read in place from x (flat
+         * geometry): image after image, each (oy1 - oy0) * outW columns.
+         */
+        RowSource implicitColumns(float[] x, int xo, int n0, int cnt, int g, int oy0, int oy1) {
+            int plane = inH * inW;
+            return new RowSource(x, xo + (n0 * inTotal + g * inC) * plane + oy0 * inW, tapRows, (oy1 - oy0) * outW, inTotal * plane,
+                    keepRows == null ? null : masks, oy0 * outW, keepRows);
         }
 
         /** Floats of the per-thread column buffer. */
@@ -218,7 +250,7 @@ public final class Conv2dOp {
                 int band = (oy1 - oy0) * outW;
                 for (int i = 0; i < cnt; i++) {
                     Im2Col.im2col(x, xo + ((n0 + i) * inTotal + g * inC) * plane, inC, inH, inW, win, outH, outW, oy0, oy1, buf, i * band, ld,
-                            oy0 == 0 && oy1 == outH ? masks : null);
+                            bands == 1 ? masks : null);
                 }
             }
             s.b = buf;
@@ -249,15 +281,27 @@ public final class Conv2dOp {
                     if (cnt == 1) {
                         for (int b = b0; b < b1; b++) {
                             int oy0 = b * bandRows, oy1 = Math.min(outH, oy0 + bandRows);
-                            columns(s, x, xo, n0, 1, g, oy0, oy1);
-                            kern.sgemmPackedRows(outC, (oy1 - oy0) * outW, k, packed, g * stride, s.b, s.bOff, rows,
+                            RowSource src;
+                            if (implicit) {
+                                src = implicitColumns(x, xo, n0, 1, g, oy0, oy1);
+                            } else {
+                                columns(s, x, xo, n0, 1, g, oy0, oy1);
+                                src = RowSource.of(s.b, s.bOff, rows);
+                            }
+                            kern.sgemmPackedRows(outC, (oy1 - oy0) * outW, k, packed, g * stride, src,
                                     0f, y, (n0 * outTotal + g * outC) * p + oy0 * outW, p);
                         }
                     } else {
                         int width = cnt * p;
-                        columns(s, x, xo, n0, cnt, g, 0, outH);
+                        RowSource src;
+                        if (implicit) {
+                            src = implicitColumns(x, xo, n0, cnt, g, 0, outH);
+                        } else {
+                            columns(s, x, xo, n0, cnt, g, 0, outH);
+                            src = RowSource.of(s.b, s.bOff, rows);
+                        }
                         float[] t = s.tmp(outC * width);
-                        kern.sgemmPackedRows(outC, width, k, packed, g * stride, s.b, s.bOff, rows, 0f, t, 0, width);
+                        kern.sgemmPackedRows(outC, width, k, packed, g * stride, src, 0f, t, 0, width);
                         for (int i = 0; i < cnt; i++) {
                             for (int r = 0; r < outC; r++) System.arraycopy(t, r * width + i * p, y, ((n0 + i) * outTotal + g * outC + r) * p, p);
                         }

@@ -95,6 +95,52 @@ class ConvKernelsTest {
     }
 
     @Test
+    void maskedGroupedRowSourcesMatchReference() {
+        // Groups narrower than, equal to and wider than a vector, straddling panels; masks; rows that start before
+        // the array or end after it where everything out there is masked off (as a convolution's first and last rows).
+        SplittableRandom rnd = new SplittableRandom(14);
+        int[][] shapes = {{9, 40, 7, 5}, {16, 64, 20, 16}, {8, 96, 9, 32}, {17, 70, 13, 35}, {3, 33, 4, 1}, {12, 300, 30, 64}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2], groupCols = s[3], groups = (n + groupCols - 1) / groupCols;
+            int groupStride = groupCols + 7, margin = 6, pool = groups * groupStride + 2 * margin;
+            float[] data = random(rnd, pool);
+            int[] rows = new int[k], keepRows = new int[k];
+            int taps = 3;
+            boolean[] keep = new boolean[taps * groupCols + 5];
+            for (int i = 0; i < keep.length; i++) keep[i] = rnd.nextInt(4) != 0;
+            for (int p = 0; p < k; p++) {
+                rows[p] = rnd.nextInt(2 * margin + 1) - margin; // relative to offset = margin: may reach before data[0]
+                keepRows[p] = 2 + (p % taps) * groupCols;
+            }
+            // Entries outside the array must be masked: clear the masks that would reach out.
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < n; j++) {
+                    int at = margin + rows[p] + (j / groupCols) * groupStride + j % groupCols;
+                    if (at < 0 || at >= pool) keep[keepRows[p] + j % groupCols] = false;
+                }
+            }
+            RowSource src = new RowSource(data, margin, rows, groupCols, groupStride, keep, 0, keepRows);
+            float[] a = random(rnd, m * k);
+            double[] want = new double[m * n];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double acc = 0;
+                    for (int p = 0; p < k; p++) acc += (double) a[i * k + p] * src.get(p, j);
+                    want[i * n + j] = acc;
+                }
+            }
+            for (Kernels kern : IMPLS) {
+                float[] packed = new float[kern.packedASize(m, k)];
+                kern.packA(false, m, k, 1f, a, 0, k, packed, 0);
+                float[] c = new float[m * n];
+                Arrays.fill(c, Float.NaN);
+                kern.sgemmPackedRows(m, n, k, packed, 0, src, 0f, c, 0, n);
+                assertClose(want, c, 0, n, m, n, k, kern.getClass().getSimpleName() + " masked groups " + Arrays.toString(s));
+            }
+        }
+    }
+
+    @Test
     void rowsAMatchReference() {
         SplittableRandom rnd = new SplittableRandom(12);
         float[] betas = {0f, 1f, 0.5f};
