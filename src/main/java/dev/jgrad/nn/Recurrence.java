@@ -23,6 +23,8 @@ final class Recurrence {
     private Recurrence() {}
 
     private static final Kernels K = Kernels.get();
+    /** Columns (steps x batch) of dL/dhg gathered before they update dW_hh: one k-slice of the GEMM. */
+    private static final int GRADIENT_BLOCK = 512;
 
     /**
      * @param xproj   [T, B, G*H] input projections, b_ih included
@@ -61,8 +63,8 @@ final class Recurrence {
             if (packed == null) {
                 recurrentProjection(hs, prev, w, bias, hg, B, GH, H);
             } else { // hg^T = W_hh h^T, with W_hh packed once for all steps
-                transpose(hs, prev, B, H, hT, 0);
-                packed.multiply(B, hT, hgT);
+                transpose(hs, prev, B, H, H, hT, 0, B);
+                packed.multiply(B, hT, 0, B, hgT);
                 transposeAddBias(hgT, GH, B, bias, hg);
             }
             step.forward(B, H, xg, t * BG, hg, 0, hs, prev, cs, prev, hs, next, cs, next, cache, t * B * CW);
@@ -105,8 +107,16 @@ final class Recurrence {
         float[] dhPrev = new float[BH], dcPrev = cell ? new float[BH] : null;
         float[] dxg = new float[T * BG];
         float[] dhg = step.sharedGateGradient() ? dxg : new float[T * BG];
+        float[] dw = inputs[1].requiresGrad() ? new float[GH * H] : null;
+        float[] db = hasBias && inputs[2].requiresGrad() ? new float[GH] : null;
         PackedWeight packedT = PackedWeight.worthIt(T, B) ? new PackedWeight(true, H, GH, w) : null;
-        float[] dhgT = packedT == null ? null : new float[BG], dhT = packedT == null ? null : new float[BH];
+        // dL/dhg of a block of steps, transposed: [GH, S*B], step t's columns at (t - t0)*B. Each column block is
+        // the right-hand side of its step's product; a full block then adds its share of dW_hh and db_hh with
+        // contiguous rows (no transposed packing). A block, not all T steps: the transposes then write within a
+        // few MB instead of scattering over tens. The row stride is padded off a multiple of 4 KiB, where
+        // consecutive rows would compete for the same L1 cache set.
+        int S = Math.max(1, GRADIENT_BLOCK / B), ldT = S * B + 16;
+        float[] dhgT = packedT == null ? null : new float[GH * ldT], dhT = packedT == null ? null : new float[BH];
 
         for (int t = T - 1; t >= 0; t--) {
             // the output at step t is h_{t+1}; padding outputs are constants
@@ -127,9 +137,15 @@ final class Recurrence {
             if (packedT == null) {
                 K.sgemm(false, false, B, H, GH, 1f, dhg, t * BG, GH, w, 0, H, 1f, dhPrev, 0, H);
             } else { // transposed, with W_hh^T packed once for all steps: (dL/dh_t)^T += W_hh^T (dL/dhg_t)^T
-                transpose(dhg, t * BG, B, GH, dhgT, 0);
-                packedT.multiply(B, dhgT, dhT);
+                int t0 = t / S * S, col = (t - t0) * B;
+                transpose(dhg, t * BG, B, GH, GH, dhgT, col, ldT);
+                packedT.multiply(B, dhgT, col, ldT, dhT);
                 transposeAdd(dhT, H, B, dhPrev);
+                if (t == t0) { // the block of steps [t0, t0 + S) is complete
+                    int cols = (Math.min(T, t0 + S) - t0) * B;
+                    if (dw != null) K.sgemm(false, false, GH, H, cols, 1f, dhgT, 0, ldT, hs, t0 * BH, H, 1f, dw, 0, H);
+                    if (db != null) for (int j = 0; j < GH; j++) db[j] += K.sum(dhgT, j * ldT, cols);
+                }
             }
             float[] swap = dh;
             dh = dhPrev;
@@ -143,14 +159,13 @@ final class Recurrence {
 
         Tensor[] grads = new Tensor[5];
         grads[0] = Tensor.of(dxg, T, B, GH);
-        if (inputs[1].requiresGrad()) { // W_hh is shared by all steps: its gradient is the sum over them, one GEMM
-            float[] dw = new float[GH * H];
-            if (T * B > 0) K.sgemm(true, false, GH, H, T * B, 1f, dhg, 0, GH, hs, 0, H, 0f, dw, 0, H);
+        // W_hh and b_hh are shared by all steps: their gradients are sums over them (here one GEMM, when not by blocks)
+        if (dw != null) {
+            if (dhgT == null && T * B > 0) K.sgemm(true, false, GH, H, T * B, 1f, dhg, 0, GH, hs, 0, H, 0f, dw, 0, H);
             grads[1] = Tensor.of(dw, GH, H);
         }
-        if (hasBias && inputs[2].requiresGrad()) {
-            float[] db = new float[GH];
-            for (int r = 0; r < T * B; r++) K.add(db, 0, dhg, r * GH, db, 0, GH);
+        if (db != null) {
+            if (dhgT == null) for (int r = 0; r < T * B; r++) K.add(db, 0, dhg, r * GH, db, 0, GH);
             grads[2] = Tensor.of(db, GH);
         }
         grads[3] = Tensor.of(dh, B, H);
@@ -174,8 +189,8 @@ final class Recurrence {
         final int m, k;
         final int[] start;       // chunk c covers rows [start[c], start[c + 1])
         final float[][] chunks;
-        int[] rows = new int[0];  // row offsets of the right-hand matrix, cached for its width
-        int rowsWidth = -1;
+        int[] rows = new int[0];  // row offsets of the right-hand matrix, cached for its row stride
+        int rowsStride = -1;
 
         static boolean worthIt(int T, int B) {
             return T > 1 && B >= MIN_BATCH;
@@ -197,44 +212,57 @@ final class Recurrence {
             }
         }
 
-        /** c[m, n] = op(W) b, with b [k, n] and c [m, n] dense row-major. */
-        void multiply(int n, float[] b, float[] c) {
-            if (rowsWidth != n) {
+        /** c[m, n] = op(W) b, with b [k, n] at b[bOff + p * ldb + j], and c [m, n] dense row-major. */
+        void multiply(int n, float[] b, int bOff, int ldb, float[] c) {
+            if (rowsStride != ldb) {
                 rows = new int[k];
-                for (int p = 0; p < k; p++) rows[p] = p * n;
-                rowsWidth = n;
+                for (int p = 0; p < k; p++) rows[p] = p * ldb;
+                rowsStride = ldb;
             }
             int[] r = rows;
             Parallel.forRange(chunks.length, 1, (from, to) -> {
                 for (int ch = from; ch < to; ch++) {
-                    K.sgemmPackedRows(start[ch + 1] - start[ch], n, k, chunks[ch], 0, b, 0, r, 0f, c, start[ch] * n, n);
+                    K.sgemmPackedRows(start[ch + 1] - start[ch], n, k, chunks[ch], 0, b, bOff, r, 0f, c, start[ch] * n, n);
                 }
             });
         }
     }
 
-    /** out[j, i] = x[i, j] for an [r, cols] block of x. */
-    private static void transpose(float[] x, int xOff, int r, int cols, float[] out, int outOff) {
-        for (int i0 = 0; i0 < r; i0 += 8) {
-            int i1 = Math.min(r, i0 + 8);
-            for (int j = 0; j < cols; j++) {
-                for (int i = i0; i < i1; i++) out[outOff + j * r + i] = x[xOff + i * cols + j];
+    // The transposes below go in 16 x 16 tiles, each inner loop reading or writing one contiguous 64-byte line.
+    // Batch-major rows are hidden or 4*hidden floats apart, a multiple of 4 KiB at the usual sizes: a plain
+    // loop that walks down such a column keeps 32 lines of one L1 set alive and misses on every access.
+
+    /** out[j * ldo + i] = x[xOff + i * ldx + j] for i < r, j < cols. */
+    private static void transpose(float[] x, int xOff, int r, int cols, int ldx, float[] out, int outOff, int ldo) {
+        for (int j0 = 0; j0 < cols; j0 += 16) {
+            int j1 = Math.min(cols, j0 + 16);
+            for (int i = 0; i < r; i++) {
+                int src = xOff + i * ldx, dst = outOff + i;
+                for (int j = j0; j < j1; j++) out[dst + j * ldo] = x[src + j];
             }
         }
     }
 
     /** hg[b, j] = hgT[j, b] + bias[j] (bias may be null): the recurrent pre-activations back in batch-major order. */
     private static void transposeAddBias(float[] hgT, int GH, int B, float[] bias, float[] hg) {
-        for (int j = 0; j < GH; j++) {
-            float bj = bias == null ? 0f : bias[j];
-            for (int b = 0; b < B; b++) hg[b * GH + j] = hgT[j * B + b] + bj;
+        for (int j0 = 0; j0 < GH; j0 += 16) {
+            int j1 = Math.min(GH, j0 + 16);
+            for (int b = 0; b < B; b++) {
+                int dst = b * GH;
+                if (bias == null) for (int j = j0; j < j1; j++) hg[dst + j] = hgT[j * B + b];
+                else for (int j = j0; j < j1; j++) hg[dst + j] = hgT[j * B + b] + bias[j];
+            }
         }
     }
 
     /** dh[b, j] += dhT[j, b]. */
     private static void transposeAdd(float[] dhT, int H, int B, float[] dh) {
-        for (int j = 0; j < H; j++) {
-            for (int b = 0; b < B; b++) dh[b * H + j] += dhT[j * B + b];
+        for (int j0 = 0; j0 < H; j0 += 16) {
+            int j1 = Math.min(H, j0 + 16);
+            for (int b = 0; b < B; b++) {
+                int dst = b * H;
+                for (int j = j0; j < j1; j++) dh[dst + j] += dhT[j * B + b];
+            }
         }
     }
 

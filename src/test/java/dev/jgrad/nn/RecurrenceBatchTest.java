@@ -21,8 +21,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * rows' gradients. {@link LstmStepTest} holds the small-batch path to the cell equations.
  */
 class RecurrenceBatchTest {
-    // H = 130: 4H = 520 rows split into two chunks (with two cores), neither a multiple of the micro-tile
-    private static final int T = 4, B = 9, IN = 5, H = 130;
+    private static final int IN = 5;
     private static final double RTOL = 1e-4, ATOL = 2e-5;
 
     enum Kind {
@@ -35,7 +34,7 @@ class RecurrenceBatchTest {
         }
     }
 
-    private static Map<String, Tensor> leaves(Kind kind, long seed) {
+    private static Map<String, Tensor> leaves(Kind kind, int T, int B, int H, long seed) {
         Generator gen = new Generator(seed);
         int gh = kind.step.gates() * H;
         float s = (float) (1 / Math.sqrt(H));
@@ -53,6 +52,7 @@ class RecurrenceBatchTest {
 
     /** Output rows [T + 1 (+ 1), rows, H] of Recurrence for batch rows [from, from + rows), and a loss weighing all of them. */
     private static Tensor run(Kind kind, Map<String, Tensor> p, int from, int rows, int[] lengths, List<Tensor> keep) {
+        int B = p.get("x").size(1), H = p.get("h0").size(1);
         Tensor x = p.get("x").narrow(1, from, rows);
         Tensor xproj = Functional.linear(x, p.get("weight_ih"), p.get("bias_ih"));
         Tensor c0 = p.get("c0") == null ? null : p.get("c0").narrow(0, from, rows);
@@ -63,9 +63,9 @@ class RecurrenceBatchTest {
         return y.mul(weights).sum();
     }
 
-    private static void compare(Kind kind, int[] lengths) {
-        String name = kind.name().toLowerCase(Locale.ROOT) + (lengths == null ? "" : " lengths");
-        Map<String, Tensor> batched = leaves(kind, 3), single = leaves(kind, 3);
+    private static void compare(Kind kind, int T, int B, int H, int[] lengths) {
+        String name = kind.name().toLowerCase(Locale.ROOT) + " T=" + T + " B=" + B + (lengths == null ? "" : " lengths");
+        Map<String, Tensor> batched = leaves(kind, T, B, H, 3), single = leaves(kind, T, B, H, 3);
         List<Tensor> whole = new ArrayList<>(), rows = new ArrayList<>();
         run(kind, batched, 0, B, lengths, whole).backward();
         Tensor loss = null;
@@ -81,13 +81,22 @@ class RecurrenceBatchTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Kind.class)
     void batchMatchesRowsOneAtATime(Kind kind) {
-        compare(kind, null);
+        compare(kind, 4, 9, 130, null); // 4H = 520 rows: two chunks with two cores, neither a multiple of the micro-tile
     }
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Kind.class)
     void batchMatchesRowsOneAtATimeWithLengths(Kind kind) {
-        compare(kind, new int[] {T, 1, 3, T, 2, T, 1, T, 3});
+        compare(kind, 4, 9, 130, new int[] {4, 1, 3, 4, 2, 4, 1, 4, 3});
+    }
+
+    /** 64 rows x 10 steps: dL/dhg reaches dW_hh in blocks of 512 / 64 = 8 steps, the last one partial. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Kind.class, names = {"LSTM", "GRU"})
+    void gradientsOverSeveralBlocksOfSteps(Kind kind) {
+        int[] lengths = new int[64];
+        for (int b = 0; b < lengths.length; b++) lengths[b] = 1 + (b * 7) % 10;
+        compare(kind, 10, 64, 12, lengths);
     }
 
     private static void assertClose(String name, Tensor expected, Tensor actual) {
