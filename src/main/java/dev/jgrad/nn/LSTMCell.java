@@ -39,8 +39,9 @@ public class LSTMCell extends RecurrentCellBase {
      *
      * <p>A step's cache block (rows x 5H) is gate-major: i, f, o, g for all rows (each rows x H, so that one
      * sigmoid call covers i, f and o), then tanh(C'). Each line below is then one vectorised kernel pass over
-     * rows x H elements, instead of scalar loops per row (C2 does not vectorise a loop that stores into one
-     * float[] parameter while loading from others: they might be the same array). The arithmetic is the
+     * rows x H elements, instead of scalar loops per row, which C2 left unvectorised (the backward loop took
+     * 6.4 ns per hidden unit with all its data in cache; stores into one float[] parameter while loading from
+     * others, which might be the same array, keep C2's SuperWord off). The arithmetic is the
      * per-element formulas of the comments, operation for operation, so the results are the same bits as a
      * scalar loop would give.
      */

@@ -19,7 +19,10 @@ interface StepFunction {
     /** Whether the step carries a cell state C besides h (the LSTM). */
     boolean hasCellState();
 
-    /** Floats per row that forward keeps for backward (gate activations and the like). */
+    /**
+     * Floats per row that forward keeps for backward (gate activations and the like). A call's block of
+     * {@code rows * cacheWidth} floats is laid out as the step likes: backward gets the same rows and offset.
+     */
     int cacheWidth(int hidden);
 
     /** Computes h (and c) from the pre-activations and the previous state. */
