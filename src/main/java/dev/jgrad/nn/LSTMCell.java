@@ -40,8 +40,8 @@ public class LSTMCell extends RecurrentCellBase {
      * <p>A step's cache block (rows x 5H) is gate-major: i, f, o, g for all rows (each rows x H, so that one
      * sigmoid call covers i, f and o), then tanh(C'). Each line below is then one vectorised kernel pass over
      * rows x H elements, instead of scalar loops per row, which C2 left unvectorised (the backward loop took
-     * 6.4 ns per hidden unit with all its data in cache; stores into one float[] parameter while loading from
-     * others, which might be the same array, keep C2's SuperWord off). The arithmetic is the
+     * 6.4 ns per hidden unit with all its data in cache, likely because it stores into float[] parameters that
+     * might be the arrays it loads from). The arithmetic is the
      * per-element formulas of the comments, operation for operation, so the results are the same bits as a
      * scalar loop would give.
      */
