@@ -95,7 +95,7 @@ public final class TranslationLSTM extends TranslationModel {
      * @param tieEmbeddings   the output projection reuses the target embedding (needs E == H)
      */
     public record Config(int vocabSize, int embeddingDim, int hiddenSize, int numLayers, Attention attention, double dropout, int maxLen,
-                         boolean shareEmbeddings, boolean tieEmbeddings) {
+                         boolean shareEmbeddings, boolean tieEmbeddings) implements TranslationModel.Config {
         public static final String MODEL = "TranslationLSTM";
 
         public Config {
@@ -187,28 +187,9 @@ public final class TranslationLSTM extends TranslationModel {
         if (config.tieEmbeddings()) generator.registerParameter("weight", tgtEmbed.weight());
     }
 
+    @Override
     public Config config() {
         return config;
-    }
-
-    @Override
-    public int vocabSize() {
-        return config.vocabSize();
-    }
-
-    @Override
-    public int maxLen() {
-        return config.maxLen();
-    }
-
-    @Override
-    public Map<String, String> metadata() {
-        return config.toMetadata();
-    }
-
-    @Override
-    public String summary() {
-        return config.summary();
     }
 
     /**

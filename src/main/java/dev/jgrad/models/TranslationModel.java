@@ -30,11 +30,32 @@ public abstract class TranslationModel extends Module {
         void reorder(int[] rows);
     }
 
+    /** A model's shape: what a checkpoint's metadata must say to rebuild it. */
+    public interface Config {
+        /** Source and target vocabulary size. */
+        int vocabSize();
+
+        /** The longest sequence, in tokens with {@code <bos>}/{@code <eos>}, the model takes and generates. */
+        int maxLen();
+
+        /** As checkpoint metadata, with the key "model" naming the kind. */
+        Map<String, String> toMetadata();
+
+        /** One line for logs: sizes, layers, attention, embeddings. */
+        String summary();
+    }
+
+    public abstract Config config();
+
     /** Source and target vocabulary size. */
-    public abstract int vocabSize();
+    public final int vocabSize() {
+        return config().vocabSize();
+    }
 
     /** The longest sequence, in tokens with {@code <bos>}/{@code <eos>}, the model takes and generates. */
-    public abstract int maxLen();
+    public final int maxLen() {
+        return config().maxLen();
+    }
 
     /** Teacher-forced training: source ids [B, S] and target input ids [B, T] ({@code <bos>} first) to logits [B, T, V]. */
     public abstract Tensor forward(IntTensor src, IntTensor tgtIn);
@@ -56,10 +77,14 @@ public abstract class TranslationModel extends Module {
     public abstract Tensor crossAttention(IntTensor src, IntTensor tgtIn);
 
     /** The model's shape as checkpoint metadata, with the key "model" naming the kind. */
-    public abstract Map<String, String> metadata();
+    public final Map<String, String> metadata() {
+        return config().toMetadata();
+    }
 
     /** One line for logs: sizes, layers, attention, embeddings. */
-    public abstract String summary();
+    public final String summary() {
+        return config().summary();
+    }
 
     /** Checks the state's class for a model's decodeStep. */
     static <S extends DecodingState> S ownState(Class<S> type, DecodingState state, String model) {

@@ -63,7 +63,8 @@ public final class TranslationTransformer extends TranslationModel {
      * @param preNorm          LayerNorm before each sub-layer instead of the paper's after
      */
     public record Config(int vocabSize, int dModel, int nhead, int encoderLayers, int decoderLayers, int dimFeedforward,
-                         double dropout, int maxLen, boolean shareEmbeddings, boolean tieEmbeddings, boolean preNorm) {
+                         double dropout, int maxLen, boolean shareEmbeddings, boolean tieEmbeddings, boolean preNorm)
+            implements TranslationModel.Config {
         public Config {
             if (vocabSize <= SubwordVocabulary.NUM_SPECIALS) {
                 throw new IllegalArgumentException("TranslationTransformer: vocabulary size " + vocabSize + " leaves no room after the "
@@ -146,32 +147,13 @@ public final class TranslationTransformer extends TranslationModel {
         embedScale = Math.sqrt(d);
     }
 
+    @Override
     public Config config() {
         return config;
     }
 
     public Transformer transformer() {
         return transformer;
-    }
-
-    @Override
-    public int vocabSize() {
-        return config.vocabSize();
-    }
-
-    @Override
-    public int maxLen() {
-        return config.maxLen();
-    }
-
-    @Override
-    public Map<String, String> metadata() {
-        return config.toMetadata();
-    }
-
-    @Override
-    public String summary() {
-        return config.summary();
     }
 
     /** Teacher-forced training: source ids [B, S] and target input ids [B, T] (BOS first) to logits [B, T, V]. */
