@@ -177,4 +177,125 @@ public final class ScalarKernels implements Kernels {
                                   float[] out, int outOff, int n) {
         for (int i = 0; i < n; i++) out[outOff + i] = a * g[gOff + i] + b * (x[xOff + i] - mean) + c;
     }
+
+    @Override
+    public void winogradInput(float[] x, int xOff, int ldx, int rows, int cols, int padTop, int padLeft,
+                              int ty0, int tyCount, int tilesX, float[] v, int vOff, int ldv) {
+        float[] d = new float[16], t = new float[16];
+        for (int ty = ty0; ty < ty0 + tyCount; ty++) {
+            for (int tx = 0; tx < tilesX; tx++) {
+                for (int r = 0; r < 4; r++) {
+                    int iy = 2 * ty - padTop + r;
+                    for (int s = 0; s < 4; s++) {
+                        int ix = 2 * tx - padLeft + s;
+                        d[4 * r + s] = iy >= 0 && iy < rows && ix >= 0 && ix < cols ? x[xOff + iy * ldx + ix] : 0f;
+                    }
+                }
+                for (int s = 0; s < 4; s++) {
+                    t[s] = d[s] - d[8 + s];
+                    t[4 + s] = d[4 + s] + d[8 + s];
+                    t[8 + s] = d[8 + s] - d[4 + s];
+                    t[12 + s] = d[4 + s] - d[12 + s];
+                }
+                int at = vOff + (ty - ty0) * tilesX + tx;
+                for (int u = 0; u < 4; u++) {
+                    v[at + (4 * u) * ldv] = t[4 * u] - t[4 * u + 2];
+                    v[at + (4 * u + 1) * ldv] = t[4 * u + 1] + t[4 * u + 2];
+                    v[at + (4 * u + 2) * ldv] = t[4 * u + 2] - t[4 * u + 1];
+                    v[at + (4 * u + 3) * ldv] = t[4 * u + 1] - t[4 * u + 3];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void winogradOutput(float[] m, int mOff, int ldm, int ty0, int tyCount, int tilesX,
+                               float[] y, int yOff, int ldy, int rows, int cols) {
+        float[] s = new float[8];
+        for (int ty = ty0; ty < ty0 + tyCount; ty++) {
+            for (int tx = 0; tx < tilesX; tx++) {
+                int at = mOff + (ty - ty0) * tilesX + tx;
+                for (int v = 0; v < 4; v++) {
+                    float m0 = m[at + v * ldm], m1 = m[at + (4 + v) * ldm], m2 = m[at + (8 + v) * ldm], m3 = m[at + (12 + v) * ldm];
+                    s[v] = m0 + m1 + m2;
+                    s[4 + v] = m1 - m2 - m3;
+                }
+                for (int a = 0; a < 2; a++) {
+                    int oy = 2 * ty + a;
+                    if (oy >= rows) continue;
+                    float y0 = s[4 * a] + s[4 * a + 1] + s[4 * a + 2], y1 = s[4 * a + 1] - s[4 * a + 2] - s[4 * a + 3];
+                    int ox = 2 * tx;
+                    if (ox < cols) y[yOff + oy * ldy + ox] = y0;
+                    if (ox + 1 < cols) y[yOff + oy * ldy + ox + 1] = y1;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void winogradOutputGrad(float[] g, int gOff, int ldg, int rows, int cols, int ty0, int tyCount, int tilesX,
+                                   float[] out, int outOff, int ldo) {
+        float[] h = new float[8];
+        for (int ty = ty0; ty < ty0 + tyCount; ty++) {
+            for (int tx = 0; tx < tilesX; tx++) {
+                for (int a = 0; a < 2; a++) {
+                    int oy = 2 * ty + a, ox = 2 * tx;
+                    boolean row = oy < rows;
+                    float g0 = row && ox < cols ? g[gOff + oy * ldg + ox] : 0f, g1 = row && ox + 1 < cols ? g[gOff + oy * ldg + ox + 1] : 0f;
+                    h[4 * a] = g0;
+                    h[4 * a + 1] = g0 + g1;
+                    h[4 * a + 2] = g0 - g1;
+                    h[4 * a + 3] = -g1;
+                }
+                int at = outOff + (ty - ty0) * tilesX + tx;
+                for (int v = 0; v < 4; v++) {
+                    out[at + v * ldo] = h[v];
+                    out[at + (4 + v) * ldo] = h[v] + h[4 + v];
+                    out[at + (8 + v) * ldo] = h[v] - h[4 + v];
+                    out[at + (12 + v) * ldo] = -h[4 + v];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void winogradWeights(float[] w, int wOff, int ldw, float[] u, int uOff, int ldu, int n) {
+        float[] h = new float[12];
+        for (int e = 0; e < n; e++) {
+            for (int j = 0; j < 3; j++) {
+                float w0 = w[wOff + j * ldw + e], w1 = w[wOff + (3 + j) * ldw + e], w2 = w[wOff + (6 + j) * ldw + e];
+                h[j] = w0;
+                h[3 + j] = (w0 + w1 + w2) * 0.5f;
+                h[6 + j] = (w0 - w1 + w2) * 0.5f;
+                h[9 + j] = w2;
+            }
+            for (int r = 0; r < 4; r++) {
+                float h0 = h[3 * r], h1 = h[3 * r + 1], h2 = h[3 * r + 2];
+                u[uOff + (4 * r) * ldu + e] = h0;
+                u[uOff + (4 * r + 1) * ldu + e] = (h0 + h1 + h2) * 0.5f;
+                u[uOff + (4 * r + 2) * ldu + e] = (h0 - h1 + h2) * 0.5f;
+                u[uOff + (4 * r + 3) * ldu + e] = h2;
+            }
+        }
+    }
+
+    @Override
+    public void winogradWeightsGrad(float[] du, int duOff, int ldu, float[] w, int wOff, int ldw, int n) {
+        float[] k = new float[12];
+        for (int e = 0; e < n; e++) {
+            for (int v = 0; v < 4; v++) {
+                float d0 = du[duOff + v * ldu + e], d1 = du[duOff + (4 + v) * ldu + e], d2 = du[duOff + (8 + v) * ldu + e],
+                        d3 = du[duOff + (12 + v) * ldu + e];
+                k[v] = d0 + (d1 + d2) * 0.5f;
+                k[4 + v] = (d1 - d2) * 0.5f;
+                k[8 + v] = (d1 + d2) * 0.5f + d3;
+            }
+            for (int i = 0; i < 3; i++) {
+                float k0 = k[4 * i], k1 = k[4 * i + 1], k2 = k[4 * i + 2], k3 = k[4 * i + 3];
+                w[wOff + (3 * i) * ldw + e] = k0 + (k1 + k2) * 0.5f;
+                w[wOff + (3 * i + 1) * ldw + e] = (k1 - k2) * 0.5f;
+                w[wOff + (3 * i + 2) * ldw + e] = (k1 + k2) * 0.5f + k3;
+            }
+        }
+    }
 }

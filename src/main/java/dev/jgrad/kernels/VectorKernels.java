@@ -3,6 +3,7 @@ package dev.jgrad.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -933,5 +934,320 @@ public final class VectorKernels implements Kernels {
             ag.add(bd).add(c).intoArray(out, outOff + i);
         }
         for (; i < n; i++) out[outOff + i] = a * g[gOff + i] + b * (x[xOff + i] - mean) + c;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Winograd F(2x2, 3x3) transforms: lanes are tiles (or kernels), tiles of a row two columns apart,
+    // so a tile's columns come from unzipping two vectors of the input row, and the two output columns
+    // of a tile are zipped back. Every vector access is a plain load or store: rows that reach past an
+    // edge are staged through small zero-padded buffers first, and a ragged last group of tiles goes
+    // through a staging block. No helper takes or returns a vector: once compiled on its own, C2 may
+    // decline to inline it and would then box the vectors.
+    // ------------------------------------------------------------------------------------------
+
+    private static final VectorShuffle<Float> EVENS = VectorShuffle.makeUnzip(S, 0), ODDS = VectorShuffle.makeUnzip(S, 1);
+    private static final VectorShuffle<Float> ZIP0 = VectorShuffle.makeZip(S, 0), ZIP1 = VectorShuffle.makeZip(S, 1);
+    /** Floats of one staged input row segment: the 2L + 2 columns that L tiles read. */
+    private static final int SEG = 2 * L + 2;
+
+    /** Per-thread staging for the transforms: four row segments, a zero segment, and a 16 x L block of tiles. */
+    private static final class WinogradStage {
+        final float[] rows = new float[4 * SEG], zeros = new float[SEG], block = new float[16 * L];
+    }
+
+    private static final ThreadLocal<WinogradStage> STAGE = ThreadLocal.withInitial(WinogradStage::new);
+
+    /** Copies columns [c0, c0 + SEG) of a row to seg[at..], zero outside [0, cols). */
+    private static void stageRow(float[] x, int row, int c0, int cols, float[] seg, int at) {
+        int lo = Math.min(SEG, Math.max(0, -c0)), hi = Math.max(lo, Math.min(SEG, cols - c0));
+        java.util.Arrays.fill(seg, at, at + lo, 0f);
+        System.arraycopy(x, row + c0 + lo, seg, at + lo, hi - lo);
+        java.util.Arrays.fill(seg, at + hi, at + SEG, 0f);
+    }
+
+    @Override
+    public void winogradInput(float[] x, int xOff, int ldx, int rows, int cols, int padTop, int padLeft,
+                              int ty0, int tyCount, int tilesX, float[] v, int vOff, int ldv) {
+        WinogradStage st = STAGE.get();
+        float[] seg = st.rows, zeros = st.zeros, block = st.block;
+        for (int ty = ty0; ty < ty0 + tyCount; ty++) {
+            int iy = 2 * ty - padTop;
+            for (int t0 = 0; t0 < tilesX; t0 += L) {
+                int c0 = 2 * t0 - padLeft, count = Math.min(L, tilesX - t0);
+                // A segment that sticks out of the row by a few columns is read in place from the neighbouring
+                // row and those lanes are zeroed by the masks; only segments at the ends of x are staged.
+                boolean inside = c0 >= 0 && c0 + SEG <= cols;
+                VectorMask<Float> mLo = S.indexInRange(c0, cols), mHi = S.indexInRange(c0 + L, cols);
+                VectorMask<Float> mLo2 = S.indexInRange(c0 + 2, cols), mHi2 = S.indexInRange(c0 + 2 + L, cols);
+                boolean near = c0 > -L && c0 + SEG < cols + L;
+                // Where each of the four patch rows is read: the input itself, a staged copy, or zeros.
+                float[] a0 = zeros, a1 = zeros, a2 = zeros, a3 = zeros;
+                int o0 = 0, o1 = 0, o2 = 0, o3 = 0;
+                boolean k0 = true, k1 = true, k2 = true, k3 = true; // read in place: apply the masks unless inside
+                int last = x.length - SEG;
+                if (iy >= 0 && iy < rows) {
+                    o0 = xOff + iy * ldx + c0;
+                    if (near && o0 >= 0 && o0 <= last) { a0 = x; k0 = inside; } else { stageRow(x, xOff + iy * ldx, c0, cols, seg, 0); a0 = seg; o0 = 0; }
+                } else {
+                    o0 = 0;
+                }
+                if (iy + 1 >= 0 && iy + 1 < rows) {
+                    o1 = xOff + (iy + 1) * ldx + c0;
+                    if (near && o1 >= 0 && o1 <= last) { a1 = x; k1 = inside; } else { stageRow(x, xOff + (iy + 1) * ldx, c0, cols, seg, SEG); a1 = seg; o1 = SEG; }
+                } else {
+                    o1 = 0;
+                }
+                if (iy + 2 >= 0 && iy + 2 < rows) {
+                    o2 = xOff + (iy + 2) * ldx + c0;
+                    if (near && o2 >= 0 && o2 <= last) { a2 = x; k2 = inside; } else { stageRow(x, xOff + (iy + 2) * ldx, c0, cols, seg, 2 * SEG); a2 = seg; o2 = 2 * SEG; }
+                } else {
+                    o2 = 0;
+                }
+                if (iy + 3 >= 0 && iy + 3 < rows) {
+                    o3 = xOff + (iy + 3) * ldx + c0;
+                    if (near && o3 >= 0 && o3 <= last) { a3 = x; k3 = inside; } else { stageRow(x, xOff + (iy + 3) * ldx, c0, cols, seg, 3 * SEG); a3 = seg; o3 = 3 * SEG; }
+                } else {
+                    o3 = 0;
+                }
+                FloatVector z = FloatVector.zero(S);
+                FloatVector lo = FloatVector.fromArray(S, a0, o0), hi = FloatVector.fromArray(S, a0, o0 + L);
+                FloatVector lo2 = FloatVector.fromArray(S, a0, o0 + 2), hi2 = FloatVector.fromArray(S, a0, o0 + 2 + L);
+                if (!k0) {
+                    lo = z.blend(lo, mLo);
+                    hi = z.blend(hi, mHi);
+                    lo2 = z.blend(lo2, mLo2);
+                    hi2 = z.blend(hi2, mHi2);
+                }
+                FloatVector d00 = lo.rearrange(EVENS, hi), d01 = lo.rearrange(ODDS, hi), d02 = lo2.rearrange(EVENS, hi2), d03 = lo2.rearrange(ODDS, hi2);
+                lo = FloatVector.fromArray(S, a1, o1);
+                hi = FloatVector.fromArray(S, a1, o1 + L);
+                lo2 = FloatVector.fromArray(S, a1, o1 + 2);
+                hi2 = FloatVector.fromArray(S, a1, o1 + 2 + L);
+                if (!k1) {
+                    lo = z.blend(lo, mLo);
+                    hi = z.blend(hi, mHi);
+                    lo2 = z.blend(lo2, mLo2);
+                    hi2 = z.blend(hi2, mHi2);
+                }
+                FloatVector d10 = lo.rearrange(EVENS, hi), d11 = lo.rearrange(ODDS, hi), d12 = lo2.rearrange(EVENS, hi2), d13 = lo2.rearrange(ODDS, hi2);
+                lo = FloatVector.fromArray(S, a2, o2);
+                hi = FloatVector.fromArray(S, a2, o2 + L);
+                lo2 = FloatVector.fromArray(S, a2, o2 + 2);
+                hi2 = FloatVector.fromArray(S, a2, o2 + 2 + L);
+                if (!k2) {
+                    lo = z.blend(lo, mLo);
+                    hi = z.blend(hi, mHi);
+                    lo2 = z.blend(lo2, mLo2);
+                    hi2 = z.blend(hi2, mHi2);
+                }
+                FloatVector d20 = lo.rearrange(EVENS, hi), d21 = lo.rearrange(ODDS, hi), d22 = lo2.rearrange(EVENS, hi2), d23 = lo2.rearrange(ODDS, hi2);
+                lo = FloatVector.fromArray(S, a3, o3);
+                hi = FloatVector.fromArray(S, a3, o3 + L);
+                lo2 = FloatVector.fromArray(S, a3, o3 + 2);
+                hi2 = FloatVector.fromArray(S, a3, o3 + 2 + L);
+                if (!k3) {
+                    lo = z.blend(lo, mLo);
+                    hi = z.blend(hi, mHi);
+                    lo2 = z.blend(lo2, mLo2);
+                    hi2 = z.blend(hi2, mHi2);
+                }
+                FloatVector d30 = lo.rearrange(EVENS, hi), d31 = lo.rearrange(ODDS, hi), d32 = lo2.rearrange(EVENS, hi2), d33 = lo2.rearrange(ODDS, hi2);
+                // Rows of B^T d (t_us), then its columns: V[4u + v] = (t_u B)[v].
+                FloatVector t00 = d00.sub(d20), t10 = d10.add(d20), t20 = d20.sub(d10), t30 = d10.sub(d30);
+                FloatVector t01 = d01.sub(d21), t11 = d11.add(d21), t21 = d21.sub(d11), t31 = d11.sub(d31);
+                FloatVector t02 = d02.sub(d22), t12 = d12.add(d22), t22 = d22.sub(d12), t32 = d12.sub(d32);
+                FloatVector t03 = d03.sub(d23), t13 = d13.add(d23), t23 = d23.sub(d13), t33 = d13.sub(d33);
+                float[] out = v;
+                int at = vOff + (ty - ty0) * tilesX + t0, ld = ldv;
+                if (count < L) {
+                    out = block;
+                    at = 0;
+                    ld = L;
+                }
+                t00.sub(t02).intoArray(out, at);
+                t01.add(t02).intoArray(out, at + ld);
+                t02.sub(t01).intoArray(out, at + 2 * ld);
+                t01.sub(t03).intoArray(out, at + 3 * ld);
+                t10.sub(t12).intoArray(out, at + 4 * ld);
+                t11.add(t12).intoArray(out, at + 5 * ld);
+                t12.sub(t11).intoArray(out, at + 6 * ld);
+                t11.sub(t13).intoArray(out, at + 7 * ld);
+                t20.sub(t22).intoArray(out, at + 8 * ld);
+                t21.add(t22).intoArray(out, at + 9 * ld);
+                t22.sub(t21).intoArray(out, at + 10 * ld);
+                t21.sub(t23).intoArray(out, at + 11 * ld);
+                t30.sub(t32).intoArray(out, at + 12 * ld);
+                t31.add(t32).intoArray(out, at + 13 * ld);
+                t32.sub(t31).intoArray(out, at + 14 * ld);
+                t31.sub(t33).intoArray(out, at + 15 * ld);
+                if (count < L) {
+                    int dst = vOff + (ty - ty0) * tilesX + t0;
+                    for (int xi = 0; xi < 16; xi++) System.arraycopy(block, xi * L, v, dst + xi * ldv, count);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void winogradOutput(float[] m, int mOff, int ldm, int ty0, int tyCount, int tilesX,
+                               float[] y, int yOff, int ldy, int rows, int cols) {
+        WinogradStage st = STAGE.get();
+        float[] block = st.block, seg = st.rows;
+        for (int ty = ty0; ty < ty0 + tyCount; ty++) {
+            for (int t0 = 0; t0 < tilesX; t0 += L) {
+                int count = Math.min(L, tilesX - t0);
+                float[] in = m;
+                int at = mOff + (ty - ty0) * tilesX + t0, ld = ldm;
+                if (count < L) { // stage the ragged group: lanes past the last tile read zeros
+                    java.util.Arrays.fill(block, 0f);
+                    for (int xi = 0; xi < 16; xi++) System.arraycopy(m, at + xi * ldm, block, xi * L, count);
+                    in = block;
+                    at = 0;
+                    ld = L;
+                }
+                // s_av = (A^T m)[a][v], column by column.
+                FloatVector m0 = FloatVector.fromArray(S, in, at), m1 = FloatVector.fromArray(S, in, at + 4 * ld);
+                FloatVector m2 = FloatVector.fromArray(S, in, at + 8 * ld), m3 = FloatVector.fromArray(S, in, at + 12 * ld);
+                FloatVector s00 = m0.add(m1).add(m2), s10 = m1.sub(m2).sub(m3);
+                m0 = FloatVector.fromArray(S, in, at + ld);
+                m1 = FloatVector.fromArray(S, in, at + 5 * ld);
+                m2 = FloatVector.fromArray(S, in, at + 9 * ld);
+                m3 = FloatVector.fromArray(S, in, at + 13 * ld);
+                FloatVector s01 = m0.add(m1).add(m2), s11 = m1.sub(m2).sub(m3);
+                m0 = FloatVector.fromArray(S, in, at + 2 * ld);
+                m1 = FloatVector.fromArray(S, in, at + 6 * ld);
+                m2 = FloatVector.fromArray(S, in, at + 10 * ld);
+                m3 = FloatVector.fromArray(S, in, at + 14 * ld);
+                FloatVector s02 = m0.add(m1).add(m2), s12 = m1.sub(m2).sub(m3);
+                m0 = FloatVector.fromArray(S, in, at + 3 * ld);
+                m1 = FloatVector.fromArray(S, in, at + 7 * ld);
+                m2 = FloatVector.fromArray(S, in, at + 11 * ld);
+                m3 = FloatVector.fromArray(S, in, at + 15 * ld);
+                FloatVector s03 = m0.add(m1).add(m2), s13 = m1.sub(m2).sub(m3);
+                int col = 2 * t0, oy = 2 * ty;
+                boolean whole = col + 2 * L <= cols;
+                for (int a = 0; a < 2 && oy + a < rows; a++) {
+                    FloatVector y0 = a == 0 ? s00.add(s01).add(s02) : s10.add(s11).add(s12);
+                    FloatVector y1 = a == 0 ? s01.sub(s02).sub(s03) : s11.sub(s12).sub(s13);
+                    int row = yOff + (oy + a) * ldy;
+                    if (whole) {
+                        y0.rearrange(ZIP0, y1).intoArray(y, row + col);
+                        y0.rearrange(ZIP1, y1).intoArray(y, row + col + L);
+                    } else { // the plane's right edge: stage, then copy the columns that exist
+                        y0.rearrange(ZIP0, y1).intoArray(seg, 0);
+                        y0.rearrange(ZIP1, y1).intoArray(seg, L);
+                        System.arraycopy(seg, 0, y, row + col, Math.min(2 * L, cols - col));
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void winogradOutputGrad(float[] g, int gOff, int ldg, int rows, int cols, int ty0, int tyCount, int tilesX,
+                                   float[] out, int outOff, int ldo) {
+        WinogradStage st = STAGE.get();
+        float[] seg = st.rows, zeros = st.zeros, block = st.block;
+        for (int ty = ty0; ty < ty0 + tyCount; ty++) {
+            int oy = 2 * ty;
+            for (int t0 = 0; t0 < tilesX; t0 += L) {
+                int c0 = 2 * t0, count = Math.min(L, tilesX - t0);
+                boolean inside = c0 + 2 * L <= cols;
+                float[] a0 = zeros, a1 = zeros;
+                int o0 = 0, o1 = 0;
+                if (oy < rows) {
+                    if (inside) { a0 = g; o0 = gOff + oy * ldg + c0; } else { stageRow(g, gOff + oy * ldg, c0, cols, seg, 0); a0 = seg; }
+                }
+                if (oy + 1 < rows) {
+                    if (inside) { a1 = g; o1 = gOff + (oy + 1) * ldg + c0; } else { stageRow(g, gOff + (oy + 1) * ldg, c0, cols, seg, SEG); a1 = seg; o1 = SEG; }
+                }
+                FloatVector lo = FloatVector.fromArray(S, a0, o0), hi = FloatVector.fromArray(S, a0, o0 + L);
+                FloatVector g00 = lo.rearrange(EVENS, hi), g01 = lo.rearrange(ODDS, hi);
+                lo = FloatVector.fromArray(S, a1, o1);
+                hi = FloatVector.fromArray(S, a1, o1 + L);
+                FloatVector g10 = lo.rearrange(EVENS, hi), g11 = lo.rearrange(ODDS, hi);
+                // h_av = (g A^T)[a][v], then out[4u + v] = (A h)[u][v].
+                FloatVector h00 = g00, h01 = g00.add(g01), h02 = g00.sub(g01), h03 = g01.neg();
+                FloatVector h10 = g10, h11 = g10.add(g11), h12 = g10.sub(g11), h13 = g11.neg();
+                float[] dst = out;
+                int at = outOff + (ty - ty0) * tilesX + t0, ld = ldo;
+                if (count < L) {
+                    dst = block;
+                    at = 0;
+                    ld = L;
+                }
+                h00.intoArray(dst, at);
+                h01.intoArray(dst, at + ld);
+                h02.intoArray(dst, at + 2 * ld);
+                h03.intoArray(dst, at + 3 * ld);
+                h00.add(h10).intoArray(dst, at + 4 * ld);
+                h01.add(h11).intoArray(dst, at + 5 * ld);
+                h02.add(h12).intoArray(dst, at + 6 * ld);
+                h03.add(h13).intoArray(dst, at + 7 * ld);
+                h00.sub(h10).intoArray(dst, at + 8 * ld);
+                h01.sub(h11).intoArray(dst, at + 9 * ld);
+                h02.sub(h12).intoArray(dst, at + 10 * ld);
+                h03.sub(h13).intoArray(dst, at + 11 * ld);
+                h10.neg().intoArray(dst, at + 12 * ld);
+                h11.neg().intoArray(dst, at + 13 * ld);
+                h12.neg().intoArray(dst, at + 14 * ld);
+                h13.neg().intoArray(dst, at + 15 * ld);
+                if (count < L) {
+                    int to = outOff + (ty - ty0) * tilesX + t0;
+                    for (int xi = 0; xi < 16; xi++) System.arraycopy(block, xi * L, out, to + xi * ldo, count);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void winogradWeights(float[] w, int wOff, int ldw, float[] u, int uOff, int ldu, int n) {
+        int e = 0;
+        for (int end = S.loopBound(n); e < end; e += L) {
+            int at = wOff + e;
+            for (int j = 0; j < 3; j++) { // column j of G w, then that column's contribution is finished below
+                FloatVector w0 = FloatVector.fromArray(S, w, at + j * ldw), w1 = FloatVector.fromArray(S, w, at + (3 + j) * ldw);
+                FloatVector w2 = FloatVector.fromArray(S, w, at + (6 + j) * ldw);
+                // h_rj for rows r = 0..3, staged in u's rows 4r + j (columns 0..2 of each row of U hold h until overwritten).
+                w0.intoArray(u, uOff + j * ldu + e);
+                w0.add(w1).add(w2).mul(0.5f).intoArray(u, uOff + (4 + j) * ldu + e);
+                w0.sub(w1).add(w2).mul(0.5f).intoArray(u, uOff + (8 + j) * ldu + e);
+                w2.intoArray(u, uOff + (12 + j) * ldu + e);
+            }
+            for (int r = 0; r < 4; r++) {
+                int row = uOff + 4 * r * ldu + e;
+                FloatVector h0 = FloatVector.fromArray(S, u, row), h1 = FloatVector.fromArray(S, u, row + ldu), h2 = FloatVector.fromArray(S, u, row + 2 * ldu);
+                h0.intoArray(u, row);
+                h0.add(h1).add(h2).mul(0.5f).intoArray(u, row + ldu);
+                h0.sub(h1).add(h2).mul(0.5f).intoArray(u, row + 2 * ldu);
+                h2.intoArray(u, row + 3 * ldu);
+            }
+        }
+        if (e < n) new ScalarKernels().winogradWeights(w, wOff + e, ldw, u, uOff + e, ldu, n - e);
+    }
+
+    @Override
+    public void winogradWeightsGrad(float[] du, int duOff, int ldu, float[] w, int wOff, int ldw, int n) {
+        float[] k = new float[12 * L]; // k_iv = (G^T dU)[i][v] for one group of L kernels, row 4i + v
+        int e = 0;
+        for (int end = S.loopBound(n); e < end; e += L) {
+            for (int v = 0; v < 4; v++) {
+                int at = duOff + e;
+                FloatVector d0 = FloatVector.fromArray(S, du, at + v * ldu), d1 = FloatVector.fromArray(S, du, at + (4 + v) * ldu);
+                FloatVector d2 = FloatVector.fromArray(S, du, at + (8 + v) * ldu), d3 = FloatVector.fromArray(S, du, at + (12 + v) * ldu);
+                d0.add(d1.add(d2).mul(0.5f)).intoArray(k, v * L);
+                d1.sub(d2).mul(0.5f).intoArray(k, (4 + v) * L);
+                d1.add(d2).mul(0.5f).add(d3).intoArray(k, (8 + v) * L);
+            }
+            for (int i = 0; i < 3; i++) {
+                FloatVector k0 = FloatVector.fromArray(S, k, 4 * i * L), k1 = FloatVector.fromArray(S, k, (4 * i + 1) * L);
+                FloatVector k2 = FloatVector.fromArray(S, k, (4 * i + 2) * L), k3 = FloatVector.fromArray(S, k, (4 * i + 3) * L);
+                int at = wOff + 3 * i * ldw + e;
+                k0.add(k1.add(k2).mul(0.5f)).intoArray(w, at);
+                k1.sub(k2).mul(0.5f).intoArray(w, at + ldw);
+                k1.add(k2).mul(0.5f).add(k3).intoArray(w, at + 2 * ldw);
+            }
+        }
+        if (e < n) new ScalarKernels().winogradWeightsGrad(du, duOff + e, ldu, w, wOff + e, ldw, n - e);
     }
 }

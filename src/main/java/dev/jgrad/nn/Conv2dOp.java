@@ -159,6 +159,8 @@ public final class Conv2dOp {
          */
         final boolean implicit;
         final int[] tapRows, keepRows;
+        /** The Winograd blocking when this pass is a 3x3 stride-1 convolution it serves, else null. */
+        final Winograd.Layout wino;
 
         Pass(int n, int groups, int inC, int inH, int inW, int outC, int outH, int outW, Window2d win) {
             this.n = n;
@@ -199,6 +201,7 @@ public final class Conv2dOp {
                 ld = nb * bandRows * outW;
                 for (int r = 0; r < k; r++) rows[r] = r * ld;
             }
+            this.wino = Winograd.applies(win, inC, outC) ? new Winograd.Layout(n, groups, inC, inH, inW, outC, outH, outW, win.ph(), win.pw()) : null;
             this.masks = Im2Col.flatMasks(inH, inW, win, outW, 0, outH);
             this.implicit = masks != null;
             this.tapRows = implicit ? new int[k] : null;
@@ -259,6 +262,7 @@ public final class Conv2dOp {
 
         /** Packs each group's weight block [outC, k] (rows of a [outTotal, k] matrix at wo) for {@link #run}. */
         float[] pack(Kernels kern, float[] wt, int wo) {
+            if (wino != null) return Winograd.pack(kern, wino, wt, wo, packedBuffer(Winograd.packedSize(kern, wino)));
             int stride = kern.packedASize(outC, k);
             float[] packed = packedBuffer(groups * stride);
             for (int g = 0; g < groups; g++) kern.packA(false, outC, k, 1f, wt, wo + g * outC * k, k, packed, g * stride);
@@ -267,11 +271,16 @@ public final class Conv2dOp {
 
         /** Work units: chunks of images, or the bands of the only image, so that batch 1 splits across cores too. */
         int units() {
+            if (wino != null) return wino.units();
             return chunks == 1 ? bands : chunks;
         }
 
         /** y (all of it is written) = the convolution of x with the packed weights, over units [from, to). */
         void run(Kernels kern, float[] packed, float[] x, int xo, float[] y, int from, int to) {
+            if (wino != null) {
+                Winograd.run(kern, wino, packed, x, xo, y, from, to);
+                return;
+            }
             Scratch s = SCRATCH.get();
             int stride = kern.packedASize(outC, k);
             for (int u = from; u < to; u++) {
@@ -366,6 +375,10 @@ public final class Conv2dOp {
             if (p == 0 || o == 0 || k == 0 || n == 0) return;
             Kernels kern = Kernels.get();
             Pass f = fwd;
+            if (f.wino != null) {
+                Winograd.weightGrad(kern, f.wino, x, xo, gy, go, gw);
+                return;
+            }
             float[][] partial = new float[f.chunks][];
             Parallel.forRange(f.chunks, 1, (from, to) -> {
                 Scratch s = SCRATCH.get();

@@ -135,6 +135,17 @@ class Conv2dTest {
     }
 
     @Test
+    void winogradShapesMatchTheReference() {
+        // 3x3 stride 1 with at least 8 channels per group: padding 0, 1 and 2, odd sizes (partial tiles), one image
+        // in bands of tile rows, small maps side by side in strips (a last strip with fewer images), groups.
+        checkAgainstReference(new int[] {2, 8, 37, 35}, 9, 3, new int[] {1}, new int[] {1}, new int[] {1}, 1, true);
+        checkAgainstReference(new int[] {3, 10, 9, 7}, 8, 3, new int[] {1}, new int[] {0}, new int[] {1}, 1, false);
+        checkAgainstReference(new int[] {1, 8, 5, 6}, 8, 3, new int[] {1}, new int[] {2}, new int[] {1}, 1, true);
+        checkAgainstReference(new int[] {9, 16, 4, 4}, 16, 3, new int[] {1}, new int[] {1}, new int[] {1}, 2, false);
+        checkAgainstReference(new int[] {5, 8, 3, 5}, 12, 3, new int[] {1}, new int[] {2}, new int[] {1}, 1, true);
+    }
+
+    @Test
     void stridedDilatedAndBatchedSmallMapsMatchTheReference() {
         checkAgainstReference(new int[] {7, 3, 9, 8}, 4, 3, new int[] {2, 1}, new int[] {1, 2}, new int[] {2, 1}, 1, true);
         checkAgainstReference(new int[] {1, 2, 20, 20}, 3, 5, new int[] {1}, new int[] {2}, new int[] {1}, 1, true);

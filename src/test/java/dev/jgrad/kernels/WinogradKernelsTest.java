@@ -1,0 +1,134 @@
+package dev.jgrad.kernels;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The Winograd F(2x2, 3x3) transforms: vector and scalar forms bit for bit on planes of many sizes (partial
+ * tiles, tile rows wider and narrower than a vector, every padding 0..2, sub-ranges of tile rows), nothing
+ * written outside what they own, and the transforms composed into a 3x3 correlation equal to the direct one.
+ */
+class WinogradKernelsTest {
+
+    private static final Kernels S = new ScalarKernels();
+    private static final Kernels V = new VectorKernels();
+    private static final float SENTINEL = -777.25f;
+
+    private static float[] random(SplittableRandom rnd, int size) {
+        float[] x = new float[size];
+        for (int i = 0; i < size; i++) x[i] = (float) (rnd.nextDouble() * 2 - 1);
+        return x;
+    }
+
+    private static float[] sentinels(int size) {
+        float[] x = new float[size];
+        Arrays.fill(x, SENTINEL);
+        return x;
+    }
+
+    private static final int[][] PLANES = {{1, 1}, {2, 3}, {4, 4}, {5, 7}, {8, 8}, {3, 33}, {7, 34}, {16, 16}, {9, 41}, {32, 32}, {6, 70}};
+
+    @Test
+    void inputTransformVectorEqualsScalar() {
+        SplittableRandom rnd = new SplittableRandom(31);
+        for (int[] pl : PLANES) {
+            for (int pad = 0; pad <= 2; pad++) {
+                int rows = pl[0], cols = pl[1], ldx = cols + 3, xOff = 5;
+                int outRows = rows + 2 * pad - 2, outCols = cols + 2 * pad - 2;
+                if (outRows < 1 || outCols < 1) continue;
+                int tilesY = (outRows + 1) / 2, tilesX = (outCols + 1) / 2;
+                float[] x = random(rnd, xOff + rows * ldx + 4);
+                int ty0 = tilesY > 2 ? 1 : 0, tyCount = tilesY - ty0, ldv = tyCount * tilesX + 3, vOff = 2;
+                float[] a = sentinels(vOff + 16 * ldv), b = sentinels(vOff + 16 * ldv);
+                S.winogradInput(x, xOff, ldx, rows, cols, pad, pad, ty0, tyCount, tilesX, a, vOff, ldv);
+                V.winogradInput(x, xOff, ldx, rows, cols, pad, pad, ty0, tyCount, tilesX, b, vOff, ldv);
+                assertArrayEquals(a, b, "input " + Arrays.toString(pl) + " pad " + pad);
+                for (int xi = 0; xi < 16; xi++) { // the gaps between transformed rows stay untouched
+                    for (int i = tyCount * tilesX; i < ldv; i++) assertEquals(SENTINEL, a[vOff + xi * ldv + i]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void outputTransformsVectorEqualScalar() {
+        SplittableRandom rnd = new SplittableRandom(32);
+        for (int[] pl : PLANES) {
+            int rows = pl[0], cols = pl[1], tilesY = (rows + 1) / 2, tilesX = (cols + 1) / 2;
+            int ty0 = tilesY > 1 ? 1 : 0, tyCount = tilesY - ty0, ldm = tyCount * tilesX + 2, mOff = 1, ldy = cols + 2, yOff = 3;
+            float[] m = random(rnd, mOff + 16 * ldm);
+            float[] a = sentinels(yOff + rows * ldy + 2), b = sentinels(yOff + rows * ldy + 2);
+            S.winogradOutput(m, mOff, ldm, ty0, tyCount, tilesX, a, yOff, ldy, rows, cols);
+            V.winogradOutput(m, mOff, ldm, ty0, tyCount, tilesX, b, yOff, ldy, rows, cols);
+            assertArrayEquals(a, b, "output " + Arrays.toString(pl));
+            for (int y = 0; y < rows; y++) { // only the tile rows asked for, only inside the plane
+                for (int c = cols; c < ldy && yOff + y * ldy + c < a.length; c++) assertEquals(SENTINEL, a[yOff + y * ldy + c]);
+                if (y < 2 * ty0) for (int c = 0; c < cols; c++) assertEquals(SENTINEL, a[yOff + y * ldy + c]);
+            }
+            float[] g = random(rnd, yOff + rows * ldy + 2);
+            float[] ga = sentinels(mOff + 16 * ldm), gb = sentinels(mOff + 16 * ldm);
+            S.winogradOutputGrad(g, yOff, ldy, rows, cols, ty0, tyCount, tilesX, ga, mOff, ldm);
+            V.winogradOutputGrad(g, yOff, ldy, rows, cols, ty0, tyCount, tilesX, gb, mOff, ldm);
+            assertArrayEquals(ga, gb, "output grad " + Arrays.toString(pl));
+        }
+    }
+
+    @Test
+    void weightTransformsVectorEqualScalar() {
+        SplittableRandom rnd = new SplittableRandom(33);
+        for (int n = 0; n <= 40; n++) {
+            int ldw = n + 2, ldu = n + 1;
+            float[] w = random(rnd, 1 + 9 * ldw);
+            float[] ua = sentinels(2 + 16 * ldu), ub = sentinels(2 + 16 * ldu);
+            S.winogradWeights(w, 1, ldw, ua, 2, ldu, n);
+            V.winogradWeights(w, 1, ldw, ub, 2, ldu, n);
+            assertArrayEquals(ua, ub, "weights n=" + n);
+            float[] du = random(rnd, 2 + 16 * ldu);
+            float[] wa = sentinels(1 + 9 * ldw), wb = sentinels(1 + 9 * ldw);
+            S.winogradWeightsGrad(du, 2, ldu, wa, 1, ldw, n);
+            V.winogradWeightsGrad(du, 2, ldu, wb, 1, ldw, n);
+            assertArrayEquals(wa, wb, "weights grad n=" + n);
+        }
+    }
+
+    /** One channel in, one out: A^T [(G w G^T) . (B^T d B)] A over all tiles equals the 3x3 correlation with zero padding. */
+    @Test
+    void transformsComposeIntoTheConvolution() {
+        SplittableRandom rnd = new SplittableRandom(34);
+        for (Kernels k : new Kernels[] {S, V}) {
+            for (int[] pl : PLANES) {
+                for (int pad = 0; pad <= 2; pad++) {
+                    int rows = pl[0], cols = pl[1], oh = rows + 2 * pad - 2, ow = cols + 2 * pad - 2;
+                    if (oh < 1 || ow < 1) continue;
+                    int tilesY = (oh + 1) / 2, tilesX = (ow + 1) / 2, tiles = tilesY * tilesX;
+                    float[] x = random(rnd, rows * cols), w = random(rnd, 9), u = new float[16], v = new float[16 * tiles];
+                    k.winogradWeights(w, 0, 1, u, 0, 1, 1);
+                    k.winogradInput(x, 0, cols, rows, cols, pad, pad, 0, tilesY, tilesX, v, 0, tiles);
+                    for (int xi = 0; xi < 16; xi++) for (int t = 0; t < tiles; t++) v[xi * tiles + t] *= u[xi];
+                    float[] y = new float[oh * ow];
+                    k.winogradOutput(v, 0, tiles, 0, tilesY, tilesX, y, 0, ow, oh, ow);
+                    for (int oy = 0; oy < oh; oy++) {
+                        for (int ox = 0; ox < ow; ox++) {
+                            double want = 0, mag = 0;
+                            for (int i = 0; i < 3; i++) {
+                                for (int j = 0; j < 3; j++) {
+                                    int iy = oy + i - pad, ix = ox + j - pad;
+                                    if (iy < 0 || iy >= rows || ix < 0 || ix >= cols) continue;
+                                    want += (double) x[iy * cols + ix] * w[3 * i + j];
+                                    mag += Math.abs(x[iy * cols + ix] * w[3 * i + j]);
+                                }
+                            }
+                            assertEquals(want, y[oy * ow + ox], 1e-5 * (mag + 1e-3),
+                                    k.getClass().getSimpleName() + " " + Arrays.toString(pl) + " pad " + pad + " at " + oy + "," + ox);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
