@@ -123,26 +123,27 @@ public interface Kernels {
     // patch with 16 products instead of 36. For tile (ty, tx) of a plane, the patch is input rows 2ty - padTop + r
     // and columns 2tx - padLeft + s (r, s in 0..3), zero outside [0, rows) x [0, cols). Transformed quantities
     // are 16 rows xi = 4u + v of one value per tile: row xi of tiles [ty0, ty0 + tyCount) x [0, tilesX) of a
-    // plane is at out[outOff + xi * ld + (ty - ty0) * tilesX + tx]. Implementations evaluate the same
-    // additions in the same order (no fused multiply-adds), so scalar and vector results are identical.
+    // plane is at out[outOff + xi * ld + (ty - ty0) * tilesX + tx]. The tile transforms handle `planes` planes
+    // per call, plane i at its array's offset + i * (that array's plane stride). Implementations evaluate the
+    // same additions in the same order (no fused multiply-adds), so scalar and vector results are identical.
 
     /** V = B^T d B of each tile's input patch d (B^T rows: [1 0 -1 0], [0 1 1 0], [0 -1 1 0], [0 1 0 -1]). */
-    void winogradInput(float[] x, int xOff, int ldx, int rows, int cols, int padTop, int padLeft,
-                       int ty0, int tyCount, int tilesX, float[] v, int vOff, int ldv);
+    void winogradInput(int planes, float[] x, int xOff, int xPlane, int ldx, int rows, int cols, int padTop, int padLeft,
+                       int ty0, int tyCount, int tilesX, float[] v, int vOff, int vPlane, int ldv);
 
     /**
      * The 2x2 outputs A^T m A of each tile from its 16 transformed values m (A^T rows: [1 1 1 0], [0 1 -1 -1]),
      * written to y[yOff + (2ty + a) * ldy + 2tx + b] where that lies inside [0, rows) x [0, cols).
      */
-    void winogradOutput(float[] m, int mOff, int ldm, int ty0, int tyCount, int tilesX,
-                        float[] y, int yOff, int ldy, int rows, int cols);
+    void winogradOutput(int planes, float[] m, int mOff, int mPlane, int ldm, int ty0, int tyCount, int tilesX,
+                        float[] y, int yOff, int yPlane, int ldy, int rows, int cols);
 
     /**
      * A g A^T of each tile's 2x2 output gradient g (zero outside [0, rows) x [0, cols); A = A^T transposed): the
      * gradient of the 16 transformed products, for the weight gradient.
      */
-    void winogradOutputGrad(float[] g, int gOff, int ldg, int rows, int cols, int ty0, int tyCount, int tilesX,
-                            float[] out, int outOff, int ldo);
+    void winogradOutputGrad(int planes, float[] g, int gOff, int gPlane, int ldg, int rows, int cols, int ty0, int tyCount, int tilesX,
+                            float[] out, int outOff, int outPlane, int ldo);
 
     /**
      * U = G w G^T of n 3x3 kernels given tap-major (tap 3i + j of kernel e at w[wOff + (3i + j) * ldw + e]),

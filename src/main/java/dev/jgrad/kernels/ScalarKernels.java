@@ -179,8 +179,15 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void winogradInput(float[] x, int xOff, int ldx, int rows, int cols, int padTop, int padLeft,
-                              int ty0, int tyCount, int tilesX, float[] v, int vOff, int ldv) {
+    public void winogradInput(int planes, float[] x, int xOff, int xPlane, int ldx, int rows, int cols, int padTop, int padLeft,
+                              int ty0, int tyCount, int tilesX, float[] v, int vOff, int vPlane, int ldv) {
+        for (int i = 0; i < planes; i++) {
+            winogradInput(x, xOff + i * xPlane, ldx, rows, cols, padTop, padLeft, ty0, tyCount, tilesX, v, vOff + i * vPlane, ldv);
+        }
+    }
+
+    private static void winogradInput(float[] x, int xOff, int ldx, int rows, int cols, int padTop, int padLeft,
+                                      int ty0, int tyCount, int tilesX, float[] v, int vOff, int ldv) {
         float[] d = new float[16], t = new float[16];
         for (int ty = ty0; ty < ty0 + tyCount; ty++) {
             for (int tx = 0; tx < tilesX; tx++) {
@@ -209,8 +216,13 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void winogradOutput(float[] m, int mOff, int ldm, int ty0, int tyCount, int tilesX,
-                               float[] y, int yOff, int ldy, int rows, int cols) {
+    public void winogradOutput(int planes, float[] m, int mOff, int mPlane, int ldm, int ty0, int tyCount, int tilesX,
+                               float[] y, int yOff, int yPlane, int ldy, int rows, int cols) {
+        for (int i = 0; i < planes; i++) winogradOutput(m, mOff + i * mPlane, ldm, ty0, tyCount, tilesX, y, yOff + i * yPlane, ldy, rows, cols);
+    }
+
+    private static void winogradOutput(float[] m, int mOff, int ldm, int ty0, int tyCount, int tilesX,
+                                       float[] y, int yOff, int ldy, int rows, int cols) {
         float[] s = new float[8];
         for (int ty = ty0; ty < ty0 + tyCount; ty++) {
             for (int tx = 0; tx < tilesX; tx++) {
@@ -233,8 +245,15 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void winogradOutputGrad(float[] g, int gOff, int ldg, int rows, int cols, int ty0, int tyCount, int tilesX,
-                                   float[] out, int outOff, int ldo) {
+    public void winogradOutputGrad(int planes, float[] g, int gOff, int gPlane, int ldg, int rows, int cols, int ty0, int tyCount,
+                                   int tilesX, float[] out, int outOff, int outPlane, int ldo) {
+        for (int i = 0; i < planes; i++) {
+            winogradOutputGrad(g, gOff + i * gPlane, ldg, rows, cols, ty0, tyCount, tilesX, out, outOff + i * outPlane, ldo);
+        }
+    }
+
+    private static void winogradOutputGrad(float[] g, int gOff, int ldg, int rows, int cols, int ty0, int tyCount, int tilesX,
+                                           float[] out, int outOff, int ldo) {
         float[] h = new float[8];
         for (int ty = ty0; ty < ty0 + tyCount; ty++) {
             for (int tx = 0; tx < tilesX; tx++) {

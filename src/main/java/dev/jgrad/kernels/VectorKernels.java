@@ -966,9 +966,16 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void winogradInput(float[] x, int xOff, int ldx, int rows, int cols, int padTop, int padLeft,
-                              int ty0, int tyCount, int tilesX, float[] v, int vOff, int ldv) {
+    public void winogradInput(int planes, float[] x, int xOff, int xPlane, int ldx, int rows, int cols, int padTop, int padLeft,
+                              int ty0, int tyCount, int tilesX, float[] v, int vOff, int vPlane, int ldv) {
         WinogradStage st = STAGE.get();
+        for (int i = 0; i < planes; i++) {
+            winogradInput(st, x, xOff + i * xPlane, ldx, rows, cols, padTop, padLeft, ty0, tyCount, tilesX, v, vOff + i * vPlane, ldv);
+        }
+    }
+
+    private static void winogradInput(WinogradStage st, float[] x, int xOff, int ldx, int rows, int cols, int padTop, int padLeft,
+                                      int ty0, int tyCount, int tilesX, float[] v, int vOff, int ldv) {
         float[] seg = st.rows, zeros = st.zeros, block = st.block;
         for (int ty = ty0; ty < ty0 + tyCount; ty++) {
             int iy = 2 * ty - padTop;
@@ -1089,9 +1096,14 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void winogradOutput(float[] m, int mOff, int ldm, int ty0, int tyCount, int tilesX,
-                               float[] y, int yOff, int ldy, int rows, int cols) {
+    public void winogradOutput(int planes, float[] m, int mOff, int mPlane, int ldm, int ty0, int tyCount, int tilesX,
+                               float[] y, int yOff, int yPlane, int ldy, int rows, int cols) {
         WinogradStage st = STAGE.get();
+        for (int i = 0; i < planes; i++) winogradOutput(st, m, mOff + i * mPlane, ldm, ty0, tyCount, tilesX, y, yOff + i * yPlane, ldy, rows, cols);
+    }
+
+    private static void winogradOutput(WinogradStage st, float[] m, int mOff, int ldm, int ty0, int tyCount, int tilesX,
+                                       float[] y, int yOff, int ldy, int rows, int cols) {
         float[] block = st.block, seg = st.rows;
         for (int ty = ty0; ty < ty0 + tyCount; ty++) {
             for (int t0 = 0; t0 < tilesX; t0 += L) {
@@ -1144,9 +1156,16 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void winogradOutputGrad(float[] g, int gOff, int ldg, int rows, int cols, int ty0, int tyCount, int tilesX,
-                                   float[] out, int outOff, int ldo) {
+    public void winogradOutputGrad(int planes, float[] g, int gOff, int gPlane, int ldg, int rows, int cols, int ty0, int tyCount,
+                                   int tilesX, float[] out, int outOff, int outPlane, int ldo) {
         WinogradStage st = STAGE.get();
+        for (int i = 0; i < planes; i++) {
+            winogradOutputGrad(st, g, gOff + i * gPlane, ldg, rows, cols, ty0, tyCount, tilesX, out, outOff + i * outPlane, ldo);
+        }
+    }
+
+    private static void winogradOutputGrad(WinogradStage st, float[] g, int gOff, int ldg, int rows, int cols, int ty0, int tyCount,
+                                           int tilesX, float[] out, int outOff, int ldo) {
         float[] seg = st.rows, zeros = st.zeros, block = st.block;
         for (int ty = ty0; ty < ty0 + tyCount; ty++) {
             int oy = 2 * ty;

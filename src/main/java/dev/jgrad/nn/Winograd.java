@@ -86,7 +86,9 @@ final class Winograd {
             this.wide = (ow + 1) / 2 < MIN_TILES_X && n > 1;
             this.period = w + pw;
             if (wide) {
-                perStrip = Math.max(1, Math.min(n, 2 * TILE_TARGET / Math.max(1, tilesY * period)));
+                // Enough images for MIN_TILES_X tiles per strip row, more while blocks stay near TILE_TARGET tiles.
+                int fill = (2 * MIN_TILES_X + period - 1) / period;
+                perStrip = Math.max(1, Math.min(n, Math.max(fill, 2 * TILE_TARGET / Math.max(1, tilesY * period))));
                 stripW = perStrip * period + pw;
                 stripOW = stripW - 2;
                 padLeft = 0;
@@ -162,15 +164,12 @@ final class Winograd {
         float[] v = s.v = Scratch.grow(s.v, 16 * ldv);
         if (lay.wide) {
             float[] strip = fillStrip(s, false, x, xo, lay.inTotal, g * lay.inC, lay.inC, lay.h, lay.w, lay.stripW, lay.pw, lay, b);
-            for (int c = 0; c < lay.inC; c++) {
-                kern.winogradInput(strip, c * lay.h * lay.stripW, lay.stripW, lay.h, lay.stripW, lay.ph, 0, b.ty0, b.tyCount, lay.tilesX, v, c * b.tiles, ldv);
-            }
+            kern.winogradInput(lay.inC, strip, 0, lay.h * lay.stripW, lay.stripW, lay.h, lay.stripW, lay.ph, 0, b.ty0, b.tyCount, lay.tilesX,
+                    v, 0, b.tiles, ldv);
         } else {
             int plane = lay.h * lay.w;
-            for (int c = 0; c < lay.inC; c++) {
-                kern.winogradInput(x, xo + (b.img0 * lay.inTotal + g * lay.inC + c) * plane, lay.w, lay.h, lay.w, lay.ph, lay.pw, b.ty0, b.tyCount,
-                        lay.tilesX, v, c * b.tiles, ldv);
-            }
+            kern.winogradInput(lay.inC, x, xo + (b.img0 * lay.inTotal + g * lay.inC) * plane, plane, lay.w, lay.h, lay.w, lay.ph, lay.pw,
+                    b.ty0, b.tyCount, lay.tilesX, v, 0, b.tiles, ldv);
         }
         return v;
     }
@@ -197,17 +196,13 @@ final class Winograd {
                             0f, m, xi * ldm, b.tiles);
                 }
                 if (!lay.wide) {
-                    for (int o = 0; o < lay.outC; o++) {
-                        kern.winogradOutput(m, o * b.tiles, ldm, b.ty0, b.tyCount, lay.tilesX, y, (b.img0 * lay.outTotal + g * lay.outC + o) * plane,
-                                lay.ow, lay.oh, lay.ow);
-                    }
+                    kern.winogradOutput(lay.outC, m, 0, b.tiles, ldm, b.ty0, b.tyCount, lay.tilesX, y, (b.img0 * lay.outTotal + g * lay.outC) * plane,
+                            plane, lay.ow, lay.oh, lay.ow);
                     continue;
                 }
                 int stripPlane = lay.oh * lay.stripOW;
                 float[] out = s.stripOut = Scratch.grow(s.stripOut, lay.outC * stripPlane);
-                for (int o = 0; o < lay.outC; o++) {
-                    kern.winogradOutput(m, o * b.tiles, ldm, b.ty0, b.tyCount, lay.tilesX, out, o * stripPlane, lay.stripOW, lay.oh, lay.stripOW);
-                }
+                kern.winogradOutput(lay.outC, m, 0, b.tiles, ldm, b.ty0, b.tyCount, lay.tilesX, out, 0, stripPlane, lay.stripOW, lay.oh, lay.stripOW);
                 for (int o = 0; o < lay.outC; o++) { // image i's outputs are strip columns [i * period, i * period + ow)
                     for (int i = 0; i < b.count; i++) {
                         int src = o * stripPlane + i * lay.period, dst = ((b.img0 + i) * lay.outTotal + g * lay.outC + o) * plane;
@@ -241,15 +236,11 @@ final class Winograd {
                     gt = Scratch.grow(gt, 16 * ldo);
                     if (lay.wide) { // the gradient in the strip's columns, zero at the columns that straddle two images
                         float[] strip = fillStrip(s, true, gy, go, lay.outTotal, g * lay.outC, lay.outC, lay.oh, lay.ow, lay.stripOW, 0, lay, b);
-                        for (int o = 0; o < lay.outC; o++) {
-                            kern.winogradOutputGrad(strip, o * lay.oh * lay.stripOW, lay.stripOW, lay.oh, lay.stripOW, b.ty0, b.tyCount, lay.tilesX,
-                                    gt, o * b.tiles, ldo);
-                        }
+                        kern.winogradOutputGrad(lay.outC, strip, 0, lay.oh * lay.stripOW, lay.stripOW, lay.oh, lay.stripOW, b.ty0, b.tyCount,
+                                lay.tilesX, gt, 0, b.tiles, ldo);
                     } else {
-                        for (int o = 0; o < lay.outC; o++) {
-                            kern.winogradOutputGrad(gy, go + (b.img0 * lay.outTotal + g * lay.outC + o) * plane, lay.ow, lay.oh, lay.ow, b.ty0, b.tyCount,
-                                    lay.tilesX, gt, o * b.tiles, ldo);
-                        }
+                        kern.winogradOutputGrad(lay.outC, gy, go + (b.img0 * lay.outTotal + g * lay.outC) * plane, plane, lay.ow, lay.oh, lay.ow,
+                                b.ty0, b.tyCount, lay.tilesX, gt, 0, b.tiles, ldo);
                     }
                     int[] rows = rowTable(s, lay.inC, b.tiles);
                     for (int xi = 0; xi < 16; xi++) {

@@ -45,8 +45,8 @@ class WinogradKernelsTest {
                 float[] x = random(rnd, xOff + rows * ldx + 4);
                 int ty0 = tilesY > 2 ? 1 : 0, tyCount = tilesY - ty0, ldv = tyCount * tilesX + 3, vOff = 2;
                 float[] a = sentinels(vOff + 16 * ldv), b = sentinels(vOff + 16 * ldv);
-                S.winogradInput(x, xOff, ldx, rows, cols, pad, pad, ty0, tyCount, tilesX, a, vOff, ldv);
-                V.winogradInput(x, xOff, ldx, rows, cols, pad, pad, ty0, tyCount, tilesX, b, vOff, ldv);
+                S.winogradInput(1, x, xOff, 0, ldx, rows, cols, pad, pad, ty0, tyCount, tilesX, a, vOff, 0, ldv);
+                V.winogradInput(1, x, xOff, 0, ldx, rows, cols, pad, pad, ty0, tyCount, tilesX, b, vOff, 0, ldv);
                 assertArrayEquals(a, b, "input " + Arrays.toString(pl) + " pad " + pad);
                 for (int xi = 0; xi < 16; xi++) { // the gaps between transformed rows stay untouched
                     for (int i = tyCount * tilesX; i < ldv; i++) assertEquals(SENTINEL, a[vOff + xi * ldv + i]);
@@ -63,8 +63,8 @@ class WinogradKernelsTest {
             int ty0 = tilesY > 1 ? 1 : 0, tyCount = tilesY - ty0, ldm = tyCount * tilesX + 2, mOff = 1, ldy = cols + 2, yOff = 3;
             float[] m = random(rnd, mOff + 16 * ldm);
             float[] a = sentinels(yOff + rows * ldy + 2), b = sentinels(yOff + rows * ldy + 2);
-            S.winogradOutput(m, mOff, ldm, ty0, tyCount, tilesX, a, yOff, ldy, rows, cols);
-            V.winogradOutput(m, mOff, ldm, ty0, tyCount, tilesX, b, yOff, ldy, rows, cols);
+            S.winogradOutput(1, m, mOff, 0, ldm, ty0, tyCount, tilesX, a, yOff, 0, ldy, rows, cols);
+            V.winogradOutput(1, m, mOff, 0, ldm, ty0, tyCount, tilesX, b, yOff, 0, ldy, rows, cols);
             assertArrayEquals(a, b, "output " + Arrays.toString(pl));
             for (int y = 0; y < rows; y++) { // only the tile rows asked for, only inside the plane
                 for (int c = cols; c < ldy && yOff + y * ldy + c < a.length; c++) assertEquals(SENTINEL, a[yOff + y * ldy + c]);
@@ -72,9 +72,32 @@ class WinogradKernelsTest {
             }
             float[] g = random(rnd, yOff + rows * ldy + 2);
             float[] ga = sentinels(mOff + 16 * ldm), gb = sentinels(mOff + 16 * ldm);
-            S.winogradOutputGrad(g, yOff, ldy, rows, cols, ty0, tyCount, tilesX, ga, mOff, ldm);
-            V.winogradOutputGrad(g, yOff, ldy, rows, cols, ty0, tyCount, tilesX, gb, mOff, ldm);
+            S.winogradOutputGrad(1, g, yOff, 0, ldy, rows, cols, ty0, tyCount, tilesX, ga, mOff, 0, ldm);
+            V.winogradOutputGrad(1, g, yOff, 0, ldy, rows, cols, ty0, tyCount, tilesX, gb, mOff, 0, ldm);
             assertArrayEquals(ga, gb, "output grad " + Arrays.toString(pl));
+        }
+    }
+
+    @Test
+    void severalPlanesPerCallEqualOneAtATime() {
+        SplittableRandom rnd = new SplittableRandom(35);
+        int planes = 3, rows = 9, cols = 21, pad = 1, oh = rows, ow = cols, tilesY = (oh + 1) / 2, tilesX = (ow + 1) / 2, tiles = tilesY * tilesX;
+        int xPlane = rows * cols + 5, vPlane = tiles + 2, ldv = planes * vPlane + 7;
+        float[] x = random(rnd, planes * xPlane);
+        for (Kernels k : new Kernels[] {S, V}) {
+            float[] all = sentinels(16 * ldv), one = sentinels(16 * ldv);
+            k.winogradInput(planes, x, 0, xPlane, cols, rows, cols, pad, pad, 0, tilesY, tilesX, all, 0, vPlane, ldv);
+            for (int i = 0; i < planes; i++) k.winogradInput(1, x, i * xPlane, 0, cols, rows, cols, pad, pad, 0, tilesY, tilesX, one, i * vPlane, 0, ldv);
+            assertArrayEquals(one, all, "input " + k.getClass().getSimpleName());
+            int yPlane = oh * ow + 3;
+            float[] ya = sentinels(planes * yPlane), yb = sentinels(planes * yPlane);
+            k.winogradOutput(planes, all, 0, vPlane, ldv, 0, tilesY, tilesX, ya, 0, yPlane, ow, oh, ow);
+            for (int i = 0; i < planes; i++) k.winogradOutput(1, all, i * vPlane, 0, ldv, 0, tilesY, tilesX, yb, i * yPlane, 0, ow, oh, ow);
+            assertArrayEquals(yb, ya, "output " + k.getClass().getSimpleName());
+            float[] ga = sentinels(16 * ldv), gb = sentinels(16 * ldv);
+            k.winogradOutputGrad(planes, ya, 0, yPlane, ow, oh, ow, 0, tilesY, tilesX, ga, 0, vPlane, ldv);
+            for (int i = 0; i < planes; i++) k.winogradOutputGrad(1, ya, i * yPlane, 0, ow, oh, ow, 0, tilesY, tilesX, gb, i * vPlane, 0, ldv);
+            assertArrayEquals(gb, ga, "output grad " + k.getClass().getSimpleName());
         }
     }
 
@@ -108,10 +131,10 @@ class WinogradKernelsTest {
                     int tilesY = (oh + 1) / 2, tilesX = (ow + 1) / 2, tiles = tilesY * tilesX;
                     float[] x = random(rnd, rows * cols), w = random(rnd, 9), u = new float[16], v = new float[16 * tiles];
                     k.winogradWeights(w, 0, 1, u, 0, 1, 1);
-                    k.winogradInput(x, 0, cols, rows, cols, pad, pad, 0, tilesY, tilesX, v, 0, tiles);
+                    k.winogradInput(1, x, 0, 0, cols, rows, cols, pad, pad, 0, tilesY, tilesX, v, 0, 0, tiles);
                     for (int xi = 0; xi < 16; xi++) for (int t = 0; t < tiles; t++) v[xi * tiles + t] *= u[xi];
                     float[] y = new float[oh * ow];
-                    k.winogradOutput(v, 0, tiles, 0, tilesY, tilesX, y, 0, ow, oh, ow);
+                    k.winogradOutput(1, v, 0, 0, tiles, 0, tilesY, tilesX, y, 0, 0, ow, oh, ow);
                     for (int oy = 0; oy < oh; oy++) {
                         for (int ox = 0; ox < ow; ox++) {
                             double want = 0, mag = 0;
