@@ -119,6 +119,15 @@ public interface Kernels {
     void combineDeviations(float a, float[] g, int gOff, float b, float[] x, int xOff, float mean, float c,
                            float[] out, int outOff, int n);
 
+    /**
+     * out[outOff + r * ldo + j] = x[xOff + r * ldx + j * stride] for r < rows, j < cols: every stride-th element
+     * of a block of rows, as a strided convolution's im2col takes its input columns.
+     */
+    void copyStrided(float[] x, int xOff, int ldx, int stride, float[] out, int outOff, int ldo, int rows, int cols);
+
+    /** out[outOff + r * ldo + j * stride] += x[xOff + r * ldx + j]: the adjoint of copyStrided (col2im's scatter-add); nothing else is written. */
+    void addStrided(float[] x, int xOff, int ldx, float[] out, int outOff, int ldo, int stride, int rows, int cols);
+
     // Winograd F(2x2, 3x3): each 2x2 block of outputs ("tile") of a stride-1 3x3 convolution from its 4x4 input
     // patch with 16 products instead of 36. For tile (ty, tx) of a plane, the patch is input rows 2ty - padTop + r
     // and columns 2tx - padLeft + s (r, s in 0..3), zero outside [0, rows) x [0, cols). Transformed quantities

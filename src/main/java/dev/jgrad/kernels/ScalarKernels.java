@@ -317,4 +317,18 @@ public final class ScalarKernels implements Kernels {
             }
         }
     }
+
+    @Override
+    public void copyStrided(float[] x, int xOff, int ldx, int stride, float[] out, int outOff, int ldo, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) out[outOff + r * ldo + j] = x[xOff + r * ldx + j * stride];
+        }
+    }
+
+    @Override
+    public void addStrided(float[] x, int xOff, int ldx, float[] out, int outOff, int ldo, int stride, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) out[outOff + r * ldo + j * stride] += x[xOff + r * ldx + j];
+        }
+    }
 }

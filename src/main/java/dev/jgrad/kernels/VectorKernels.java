@@ -1269,4 +1269,50 @@ public final class VectorKernels implements Kernels {
         }
         if (e < n) new ScalarKernels().winogradWeightsGrad(du, duOff + e, ldu, w, wOff + e, ldw, n - e);
     }
+
+    // ------------------------------------------------------------------------------------------
+    // Strided copies (im2col / col2im of strided convolutions): stride 2 by unzipping / zipping vectors
+    // ------------------------------------------------------------------------------------------
+
+    private static final VectorMask<Float> EVEN_LANES = VectorMask.fromLong(S, 0x5555_5555_5555_5555L);
+
+    @Override
+    public void copyStrided(float[] x, int xOff, int ldx, int stride, float[] out, int outOff, int ldo, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int src = xOff + r * ldx, dst = outOff + r * ldo, j = 0;
+            if (stride == 1) {
+                System.arraycopy(x, src, out, dst, cols);
+                continue;
+            }
+            if (stride == 2) {
+                for (; j + L <= cols && src + 2 * j + 2 * L <= x.length; j += L) {
+                    FloatVector lo = FloatVector.fromArray(S, x, src + 2 * j), hi = FloatVector.fromArray(S, x, src + 2 * j + L);
+                    lo.rearrange(EVENS, hi).intoArray(out, dst + j);
+                }
+            }
+            for (; j < cols; j++) out[dst + j] = x[src + j * stride];
+        }
+    }
+
+    @Override
+    public void addStrided(float[] x, int xOff, int ldx, float[] out, int outOff, int ldo, int stride, int rows, int cols) {
+        FloatVector z = FloatVector.zero(S);
+        for (int r = 0; r < rows; r++) {
+            int src = xOff + r * ldx, dst = outOff + r * ldo, j = 0;
+            if (stride == 2) {
+                // Only the even lanes are stored: the odd elements between belong to other taps (or other threads).
+                for (; j + L <= cols && dst + 2 * j + 2 * L <= out.length; j += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, src + j);
+                    int at = dst + 2 * j;
+                    FloatVector.fromArray(S, out, at).add(v.rearrange(ZIP0, z)).intoArray(out, at, EVEN_LANES);
+                    FloatVector.fromArray(S, out, at + L).add(v.rearrange(ZIP1, z)).intoArray(out, at + L, EVEN_LANES);
+                }
+            } else if (stride == 1) {
+                for (int end = S.loopBound(cols); j < end; j += L) {
+                    FloatVector.fromArray(S, out, dst + j).add(FloatVector.fromArray(S, x, src + j)).intoArray(out, dst + j);
+                }
+            }
+            for (; j < cols; j++) out[dst + j * stride] += x[src + j];
+        }
+    }
 }

@@ -41,8 +41,8 @@ final class Im2Col {
                        float[] cols, int colOff, int ldCols, boolean[] masks) {
         int rows = oy1 - oy0, span = rows * ow;
         boolean flat = flat(win, w, ow);
+        Kernels kern = Kernels.get();
         if (flat && masks != null) {
-            Kernels kern = Kernels.get();
             int taps = win.kh() * win.kw();
             for (int ch = 0; ch < c; ch++) {
                 int plane = xOff + ch * h * w;
@@ -76,22 +76,12 @@ final class Im2Col {
                         }
                         continue;
                     }
-                    for (int oy = oy0; oy < oy1; oy++) {
-                        int iy = oy * win.sh() + shiftH;
-                        int d = row + (oy - oy0) * ow;
-                        if (iy < 0 || iy >= h) {
-                            Arrays.fill(cols, d, d + ow, 0f);
-                            continue;
-                        }
-                        int src = plane + iy * w + shiftW;
-                        if (lo > 0) Arrays.fill(cols, d, d + lo, 0f);
-                        if (win.sw() == 1) {
-                            System.arraycopy(x, src + lo, cols, d + lo, hi - lo);
-                        } else {
-                            int s = win.sw();
-                            for (int ox = lo; ox < hi; ox++) cols[d + ox] = x[src + ox * s];
-                        }
-                        if (hi < ow) Arrays.fill(cols, d + hi, d + ow, 0f);
+                    // Output rows [y0, y1) read inside the image: zero the row block, then copy the valid rectangle.
+                    int y0 = Math.min(oy1, Math.max(oy0, validStart(shiftH, win.sh(), oh))), y1 = Math.max(y0, Math.min(oy1, validEnd(shiftH, win.sh(), h, oh)));
+                    if (y0 > oy0 || y1 < oy1 || lo > 0 || hi < ow) Arrays.fill(cols, row, row + span, 0f);
+                    if (y0 < y1 && lo < hi) {
+                        kern.copyStrided(x, plane + (y0 * win.sh() + shiftH) * w + lo * win.sw() + shiftW, win.sh() * w, win.sw(),
+                                cols, row + (y0 - oy0) * ow + lo, ow, y1 - y0, hi - lo);
                     }
                 }
             }
@@ -149,13 +139,10 @@ final class Im2Col {
                         }
                         continue;
                     }
-                    for (int oy = oy0; oy < oy1; oy++) {
-                        int iy = oy * win.sh() + shiftH;
-                        if (iy < 0 || iy >= h) continue;
-                        int d = row + (oy - oy0) * ow;
-                        int dst = plane + iy * w + shiftW;
-                        int s = win.sw();
-                        for (int ox = lo; ox < hi; ox++) gx[dst + ox * s] += cols[d + ox];
+                    int y0 = Math.min(oy1, Math.max(oy0, validStart(shiftH, win.sh(), oh))), y1 = Math.max(y0, Math.min(oy1, validEnd(shiftH, win.sh(), h, oh)));
+                    if (y0 < y1 && lo < hi) {
+                        kern.addStrided(cols, row + (y0 - oy0) * ow + lo, ow, gx, plane + (y0 * win.sh() + shiftH) * w + lo * win.sw() + shiftW,
+                                win.sh() * w, win.sw(), y1 - y0, hi - lo);
                     }
                 }
             }

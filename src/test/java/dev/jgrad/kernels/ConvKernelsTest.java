@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -205,6 +206,39 @@ class ConvKernelsTest {
                     float want = i < 3 || i >= 3 + n ? -7f : keep[2 + i - 3] ? x[shift + i - 3] : 0f;
                     assertEquals(want, outs[0][i], "scalar n=" + n + " at " + i);
                     assertEquals(want, outs[1][i], "vector n=" + n + " at " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void stridedCopiesAndAddsMatchExactly() {
+        SplittableRandom rnd = new SplittableRandom(15);
+        for (int stride = 1; stride <= 3; stride++) {
+            for (int cols = 0; cols <= 37; cols += 3) {
+                for (int rows = 1; rows <= 3; rows++) {
+                    int ldx = cols * stride + 3, ldo = cols + 2, xOff = 1 + cols % 2, outOff = 2;
+                    float[] x = random(rnd, xOff + rows * ldx + 1);
+                    float[][] outs = new float[2][outOff + rows * ldo + 3];
+                    for (int impl = 0; impl < 2; impl++) {
+                        Arrays.fill(outs[impl], -5f);
+                        IMPLS[impl].copyStrided(x, xOff, ldx, stride, outs[impl], outOff, ldo, rows, cols);
+                    }
+                    assertArrayEquals(outs[0], outs[1], "copyStrided stride " + stride + " cols " + cols);
+                    for (int r = 0; r < rows; r++) {
+                        for (int j = 0; j < cols; j++) assertEquals(x[xOff + r * ldx + j * stride], outs[0][outOff + r * ldo + j]);
+                    }
+                    // addStrided is its adjoint: out[r, j * stride] += src[r, j], every other element untouched (-0.0 stays -0.0).
+                    float[] src = random(rnd, outOff + rows * ldo + 3);
+                    float[][] acc = new float[2][xOff + rows * ldx + 1];
+                    for (int impl = 0; impl < 2; impl++) {
+                        Arrays.fill(acc[impl], -0f);
+                        for (int i = 0; i < acc[impl].length; i += 2) acc[impl][i] = 0.5f;
+                        IMPLS[impl].addStrided(src, outOff, ldo, acc[impl], xOff, ldx, stride, rows, cols);
+                    }
+                    for (int i = 0; i < acc[0].length; i++) {
+                        assertEquals(Float.floatToIntBits(acc[0][i]), Float.floatToIntBits(acc[1][i]), "addStrided stride " + stride + " cols " + cols + " at " + i);
+                    }
                 }
             }
         }
