@@ -953,6 +953,12 @@ public final class VectorKernels implements Kernels {
     /** Per-thread staging for the transforms: four row segments, a zero segment, and a 16 x L block of tiles. */
     private static final class WinogradStage {
         final float[] rows = new float[4 * SEG], zeros = new float[SEG], block = new float[16 * L];
+        float[] unzipped = new float[0];
+
+        float[] unzipped(int n) {
+            if (unzipped.length < n) unzipped = new float[n];
+            return unzipped;
+        }
     }
 
     private static final ThreadLocal<WinogradStage> STAGE = ThreadLocal.withInitial(WinogradStage::new);
@@ -974,96 +980,47 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * Two phases per plane. First every input row the block reads is unzipped once into its even and odd
+     * columns (relative to the first patch column -padLeft), padding zeroed: E[j] = x[2j - padLeft], O[j] =
+     * x[2j + 1 - padLeft]. Then patch column s of tile t is E[t], O[t], E[t + 1], O[t + 1] for s = 0..3: plain
+     * (partly unaligned) loads, so each input row costs two shuffles instead of eight, and the rows shared by
+     * neighbouring tile rows are unzipped once.
+     */
     private static void winogradInput(WinogradStage st, float[] x, int xOff, int ldx, int rows, int cols, int padTop, int padLeft,
                                       int ty0, int tyCount, int tilesX, float[] v, int vOff, int ldv) {
-        float[] seg = st.rows, zeros = st.zeros, block = st.block;
+        int inRows = 2 * tyCount + 2, half = roundUp(tilesX + 1, L) + L, iy0 = 2 * ty0 - padTop;
+        float[] u = st.unzipped(inRows * 2 * half), seg = st.rows, block = st.block;
+        FloatVector z = FloatVector.zero(S);
+        for (int r = 0; r < inRows; r++) {
+            int iy = iy0 + r, base = r * 2 * half;
+            if (iy < 0 || iy >= rows) {
+                java.util.Arrays.fill(u, base, base + 2 * half, 0f);
+                continue;
+            }
+            int row = xOff + iy * ldx;
+            for (int j0 = 0; j0 <= tilesX; j0 += L) {
+                int c = 2 * j0 - padLeft, at = row + c;
+                FloatVector lo, hi;
+                if (c >= 0 && c + 2 * L <= cols) {
+                    lo = FloatVector.fromArray(S, x, at);
+                    hi = FloatVector.fromArray(S, x, at + L);
+                } else if (at >= 0 && at + 2 * L <= x.length) { // sticks out of the row: read in place, zero the lanes outside
+                    lo = z.blend(FloatVector.fromArray(S, x, at), S.indexInRange(c, cols));
+                    hi = z.blend(FloatVector.fromArray(S, x, at + L), S.indexInRange(c + L, cols));
+                } else { // at an end of x: staged
+                    stageRow(x, row, c, cols, seg, 0);
+                    lo = FloatVector.fromArray(S, seg, 0);
+                    hi = FloatVector.fromArray(S, seg, L);
+                }
+                lo.rearrange(EVENS, hi).intoArray(u, base + j0);
+                lo.rearrange(ODDS, hi).intoArray(u, base + half + j0);
+            }
+        }
         for (int ty = ty0; ty < ty0 + tyCount; ty++) {
-            int iy = 2 * ty - padTop;
+            int r0 = 2 * (ty - ty0) * 2 * half, r1 = r0 + 2 * half, r2 = r1 + 2 * half, r3 = r2 + 2 * half;
             for (int t0 = 0; t0 < tilesX; t0 += L) {
-                int c0 = 2 * t0 - padLeft, count = Math.min(L, tilesX - t0);
-                // A segment that sticks out of the row by a few columns is read in place from the neighbouring
-                // row and those lanes are zeroed by the masks; only segments at the ends of x are staged.
-                boolean inside = c0 >= 0 && c0 + SEG <= cols;
-                VectorMask<Float> mLo = S.indexInRange(c0, cols), mHi = S.indexInRange(c0 + L, cols);
-                VectorMask<Float> mLo2 = S.indexInRange(c0 + 2, cols), mHi2 = S.indexInRange(c0 + 2 + L, cols);
-                boolean near = c0 > -L && c0 + SEG < cols + L;
-                // Where each of the four patch rows is read: the input itself, a staged copy, or zeros.
-                float[] a0 = zeros, a1 = zeros, a2 = zeros, a3 = zeros;
-                int o0 = 0, o1 = 0, o2 = 0, o3 = 0;
-                boolean k0 = true, k1 = true, k2 = true, k3 = true; // read in place: apply the masks unless inside
-                int last = x.length - SEG;
-                if (iy >= 0 && iy < rows) {
-                    o0 = xOff + iy * ldx + c0;
-                    if (near && o0 >= 0 && o0 <= last) { a0 = x; k0 = inside; } else { stageRow(x, xOff + iy * ldx, c0, cols, seg, 0); a0 = seg; o0 = 0; }
-                } else {
-                    o0 = 0;
-                }
-                if (iy + 1 >= 0 && iy + 1 < rows) {
-                    o1 = xOff + (iy + 1) * ldx + c0;
-                    if (near && o1 >= 0 && o1 <= last) { a1 = x; k1 = inside; } else { stageRow(x, xOff + (iy + 1) * ldx, c0, cols, seg, SEG); a1 = seg; o1 = SEG; }
-                } else {
-                    o1 = 0;
-                }
-                if (iy + 2 >= 0 && iy + 2 < rows) {
-                    o2 = xOff + (iy + 2) * ldx + c0;
-                    if (near && o2 >= 0 && o2 <= last) { a2 = x; k2 = inside; } else { stageRow(x, xOff + (iy + 2) * ldx, c0, cols, seg, 2 * SEG); a2 = seg; o2 = 2 * SEG; }
-                } else {
-                    o2 = 0;
-                }
-                if (iy + 3 >= 0 && iy + 3 < rows) {
-                    o3 = xOff + (iy + 3) * ldx + c0;
-                    if (near && o3 >= 0 && o3 <= last) { a3 = x; k3 = inside; } else { stageRow(x, xOff + (iy + 3) * ldx, c0, cols, seg, 3 * SEG); a3 = seg; o3 = 3 * SEG; }
-                } else {
-                    o3 = 0;
-                }
-                FloatVector z = FloatVector.zero(S);
-                FloatVector lo = FloatVector.fromArray(S, a0, o0), hi = FloatVector.fromArray(S, a0, o0 + L);
-                FloatVector lo2 = FloatVector.fromArray(S, a0, o0 + 2), hi2 = FloatVector.fromArray(S, a0, o0 + 2 + L);
-                if (!k0) {
-                    lo = z.blend(lo, mLo);
-                    hi = z.blend(hi, mHi);
-                    lo2 = z.blend(lo2, mLo2);
-                    hi2 = z.blend(hi2, mHi2);
-                }
-                FloatVector d00 = lo.rearrange(EVENS, hi), d01 = lo.rearrange(ODDS, hi), d02 = lo2.rearrange(EVENS, hi2), d03 = lo2.rearrange(ODDS, hi2);
-                lo = FloatVector.fromArray(S, a1, o1);
-                hi = FloatVector.fromArray(S, a1, o1 + L);
-                lo2 = FloatVector.fromArray(S, a1, o1 + 2);
-                hi2 = FloatVector.fromArray(S, a1, o1 + 2 + L);
-                if (!k1) {
-                    lo = z.blend(lo, mLo);
-                    hi = z.blend(hi, mHi);
-                    lo2 = z.blend(lo2, mLo2);
-                    hi2 = z.blend(hi2, mHi2);
-                }
-                FloatVector d10 = lo.rearrange(EVENS, hi), d11 = lo.rearrange(ODDS, hi), d12 = lo2.rearrange(EVENS, hi2), d13 = lo2.rearrange(ODDS, hi2);
-                lo = FloatVector.fromArray(S, a2, o2);
-                hi = FloatVector.fromArray(S, a2, o2 + L);
-                lo2 = FloatVector.fromArray(S, a2, o2 + 2);
-                hi2 = FloatVector.fromArray(S, a2, o2 + 2 + L);
-                if (!k2) {
-                    lo = z.blend(lo, mLo);
-                    hi = z.blend(hi, mHi);
-                    lo2 = z.blend(lo2, mLo2);
-                    hi2 = z.blend(hi2, mHi2);
-                }
-                FloatVector d20 = lo.rearrange(EVENS, hi), d21 = lo.rearrange(ODDS, hi), d22 = lo2.rearrange(EVENS, hi2), d23 = lo2.rearrange(ODDS, hi2);
-                lo = FloatVector.fromArray(S, a3, o3);
-                hi = FloatVector.fromArray(S, a3, o3 + L);
-                lo2 = FloatVector.fromArray(S, a3, o3 + 2);
-                hi2 = FloatVector.fromArray(S, a3, o3 + 2 + L);
-                if (!k3) {
-                    lo = z.blend(lo, mLo);
-                    hi = z.blend(hi, mHi);
-                    lo2 = z.blend(lo2, mLo2);
-                    hi2 = z.blend(hi2, mHi2);
-                }
-                FloatVector d30 = lo.rearrange(EVENS, hi), d31 = lo.rearrange(ODDS, hi), d32 = lo2.rearrange(EVENS, hi2), d33 = lo2.rearrange(ODDS, hi2);
-                // Rows of B^T d (t_us), then its columns: V[4u + v] = (t_u B)[v].
-                FloatVector t00 = d00.sub(d20), t10 = d10.add(d20), t20 = d20.sub(d10), t30 = d10.sub(d30);
-                FloatVector t01 = d01.sub(d21), t11 = d11.add(d21), t21 = d21.sub(d11), t31 = d11.sub(d31);
-                FloatVector t02 = d02.sub(d22), t12 = d12.add(d22), t22 = d22.sub(d12), t32 = d12.sub(d32);
-                FloatVector t03 = d03.sub(d23), t13 = d13.add(d23), t23 = d23.sub(d13), t33 = d13.sub(d33);
+                int count = Math.min(L, tilesX - t0);
                 float[] out = v;
                 int at = vOff + (ty - ty0) * tilesX + t0, ld = ldv;
                 if (count < L) {
@@ -1071,22 +1028,41 @@ public final class VectorKernels implements Kernels {
                     at = 0;
                     ld = L;
                 }
-                t00.sub(t02).intoArray(out, at);
-                t01.add(t02).intoArray(out, at + ld);
-                t02.sub(t01).intoArray(out, at + 2 * ld);
-                t01.sub(t03).intoArray(out, at + 3 * ld);
-                t10.sub(t12).intoArray(out, at + 4 * ld);
-                t11.add(t12).intoArray(out, at + 5 * ld);
-                t12.sub(t11).intoArray(out, at + 6 * ld);
-                t11.sub(t13).intoArray(out, at + 7 * ld);
-                t20.sub(t22).intoArray(out, at + 8 * ld);
-                t21.add(t22).intoArray(out, at + 9 * ld);
-                t22.sub(t21).intoArray(out, at + 10 * ld);
-                t21.sub(t23).intoArray(out, at + 11 * ld);
-                t30.sub(t32).intoArray(out, at + 12 * ld);
-                t31.add(t32).intoArray(out, at + 13 * ld);
-                t32.sub(t31).intoArray(out, at + 14 * ld);
-                t31.sub(t33).intoArray(out, at + 15 * ld);
+                // Rows of B^T d, t_u = (d_0 - d_2, d_1 + d_2, d_2 - d_1, d_1 - d_3), then V[4u + v] = (t_u B)[v].
+                FloatVector d10 = FloatVector.fromArray(S, u, r1 + t0), d11 = FloatVector.fromArray(S, u, r1 + half + t0);
+                FloatVector d12 = FloatVector.fromArray(S, u, r1 + t0 + 1), d13 = FloatVector.fromArray(S, u, r1 + half + t0 + 1);
+                FloatVector d20 = FloatVector.fromArray(S, u, r2 + t0), d21 = FloatVector.fromArray(S, u, r2 + half + t0);
+                FloatVector d22 = FloatVector.fromArray(S, u, r2 + t0 + 1), d23 = FloatVector.fromArray(S, u, r2 + half + t0 + 1);
+                FloatVector e0 = FloatVector.fromArray(S, u, r0 + t0).sub(d20), e1 = FloatVector.fromArray(S, u, r0 + half + t0).sub(d21);
+                FloatVector e2 = FloatVector.fromArray(S, u, r0 + t0 + 1).sub(d22), e3 = FloatVector.fromArray(S, u, r0 + half + t0 + 1).sub(d23);
+                e0.sub(e2).intoArray(out, at);
+                e1.add(e2).intoArray(out, at + ld);
+                e2.sub(e1).intoArray(out, at + 2 * ld);
+                e1.sub(e3).intoArray(out, at + 3 * ld);
+                e0 = d10.add(d20);
+                e1 = d11.add(d21);
+                e2 = d12.add(d22);
+                e3 = d13.add(d23);
+                e0.sub(e2).intoArray(out, at + 4 * ld);
+                e1.add(e2).intoArray(out, at + 5 * ld);
+                e2.sub(e1).intoArray(out, at + 6 * ld);
+                e1.sub(e3).intoArray(out, at + 7 * ld);
+                e0 = d20.sub(d10);
+                e1 = d21.sub(d11);
+                e2 = d22.sub(d12);
+                e3 = d23.sub(d13);
+                e0.sub(e2).intoArray(out, at + 8 * ld);
+                e1.add(e2).intoArray(out, at + 9 * ld);
+                e2.sub(e1).intoArray(out, at + 10 * ld);
+                e1.sub(e3).intoArray(out, at + 11 * ld);
+                e0 = d10.sub(FloatVector.fromArray(S, u, r3 + t0));
+                e1 = d11.sub(FloatVector.fromArray(S, u, r3 + half + t0));
+                e2 = d12.sub(FloatVector.fromArray(S, u, r3 + t0 + 1));
+                e3 = d13.sub(FloatVector.fromArray(S, u, r3 + half + t0 + 1));
+                e0.sub(e2).intoArray(out, at + 12 * ld);
+                e1.add(e2).intoArray(out, at + 13 * ld);
+                e2.sub(e1).intoArray(out, at + 14 * ld);
+                e1.sub(e3).intoArray(out, at + 15 * ld);
                 if (count < L) {
                     int dst = vOff + (ty - ty0) * tilesX + t0;
                     for (int xi = 0; xi < 16; xi++) System.arraycopy(block, xi * L, v, dst + xi * ldv, count);

@@ -51,6 +51,8 @@ public final class Conv2dOp {
     private static final class Scratch {
         float[] src = new float[0];
         float[] tmp = new float[0];
+        /** The flipped, transposed weights of an input-gradient pass. */
+        float[] flipped = new float[0];
         float[] b; // the columns last made by Pass#columns: B(p, q) = b[bOff + rows[p] + q]
         int bOff;
 
@@ -432,7 +434,8 @@ public final class Conv2dOp {
             if (back != null) {
                 // Weights of the transposed convolution: [C/groups, O/groups * kh * kw] per group, taps flipped.
                 int kh = win.kh(), kw = win.kw(), taps = kh * kw, kb = back.k;
-                float[] flipped = new float[groups * cg * kb];
+                Scratch sc = SCRATCH.get();
+                float[] flipped = sc.flipped = sc.flipped.length < groups * cg * kb ? new float[groups * cg * kb] : sc.flipped;
                 for (int g = 0; g < groups; g++) {
                     for (int r = 0; r < og; r++) {
                         for (int ci = 0; ci < cg; ci++) {

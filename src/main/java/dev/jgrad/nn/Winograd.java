@@ -17,7 +17,7 @@ import dev.jgrad.kernels.RowSource;
  * (A g A^T)[xi] V[xi]^T, and the kernel gradient G^T dU G. The transforms are {@link Kernels}' winograd*
  * methods; the products are the packed ones the column-matrix path uses.
  *
- * <p>Work goes in blocks of about {@link #TILE_TARGET} tiles, so that V and M (16 x channels x tiles each)
+ * <p>Work goes in blocks of about {@link #tileTarget} tiles, so that V and M (16 x channels x tiles each)
  * stay in cache between transform and product: a band of tile rows of one image for large maps; for maps
  * whose rows hold fewer tiles than a vector ({@link #MIN_TILES_X}), several images side by side in a "strip",
  * one image's zero padding columns shared with the next, which wastes the tile that straddles two images
@@ -30,8 +30,15 @@ final class Winograd {
     private Winograd() {}
 
     static final boolean ENABLED = !"off".equals(System.getProperty("jgrad.conv.winograd", "on"));
-    /** Tiles per block: the width of each of the 16 products. */
-    static final int TILE_TARGET = Integer.getInteger("jgrad.conv.wtiles", 128);
+    /**
+     * Tiles per block, the width of each of the 16 products: 256 for 64 channels, 128 from 128 channels up
+     * (measured at batch 64: with 64 channels the wider products win; with 512, V and M of 256 tiles spill to
+     * L3). {@code -Djgrad.conv.wtiles=N} fixes it, for experiments.
+     */
+    static int tileTarget(int inC, int outC) {
+        Integer fixed = Integer.getInteger("jgrad.conv.wtiles");
+        return fixed != null ? fixed : Math.max(128, Math.min(256, 16384 / Math.max(1, Math.max(inC, outC))));
+    }
     /** Maps with fewer tiles per row than this go side by side in strips. */
     static final int MIN_TILES_X = 16;
     /**
@@ -52,7 +59,9 @@ final class Winograd {
 
     /** Per-thread buffers, grown on demand and reused. */
     private static final class Scratch {
-        float[] v = new float[0], m = new float[0], strip = new float[0], stripOut = new float[0];
+        float[] v = new float[0], m = new float[0], strip = new float[0], stripOut = new float[0], gt = new float[0];
+        /** Weight-sized: tap-major weights, their transforms, weight-gradient partial sums (megabytes at 512 channels). */
+        float[] taps = new float[0], u = new float[0], acc = new float[0];
         int[] rows = new int[0];
 
         static float[] grow(float[] a, int n) {
@@ -83,12 +92,13 @@ final class Winograd {
             this.ph = ph;
             this.pw = pw;
             this.tilesY = (oh + 1) / 2;
+            int target = tileTarget(inC, outC);
             this.wide = (ow + 1) / 2 < MIN_TILES_X && n > 1;
             this.period = w + pw;
             if (wide) {
-                // Enough images for MIN_TILES_X tiles per strip row, more while blocks stay near TILE_TARGET tiles.
+                // Enough images for MIN_TILES_X tiles per strip row, more while blocks stay near the target number of tiles.
                 int fill = (2 * MIN_TILES_X + period - 1) / period;
-                perStrip = Math.max(1, Math.min(n, Math.max(fill, 2 * TILE_TARGET / Math.max(1, tilesY * period))));
+                perStrip = Math.max(1, Math.min(n, Math.max(fill, 2 * target / Math.max(1, tilesY * period))));
                 stripW = perStrip * period + pw;
                 stripOW = stripW - 2;
                 padLeft = 0;
@@ -99,7 +109,7 @@ final class Winograd {
                 padLeft = pw;
             }
             this.tilesX = (stripOW + 1) / 2;
-            this.rowsPerBlock = wide ? tilesY : Math.max(1, Math.min(tilesY, TILE_TARGET / Math.max(1, tilesX)));
+            this.rowsPerBlock = wide ? tilesY : Math.max(1, Math.min(tilesY, target / Math.max(1, tilesX)));
             this.blocksPerStrip = (tilesY + rowsPerBlock - 1) / rowsPerBlock;
             this.strips = (n + perStrip - 1) / perStrip;
         }
@@ -115,7 +125,8 @@ final class Winograd {
      */
     static float[] pack(Kernels kern, Layout lay, float[] wt, int wo, float[] packed) {
         int pairs = lay.outC * lay.inC, stride = kern.packedASize(lay.outC, lay.inC);
-        float[] taps = new float[9 * pairs], u = new float[16 * pairs];
+        Scratch s = SCRATCH.get();
+        float[] taps = s.taps = Scratch.grow(s.taps, 9 * pairs), u = s.u = Scratch.grow(s.u, 16 * pairs);
         for (int g = 0; g < lay.groups; g++) {
             int base = wo + g * pairs * 9;
             for (int e = 0; e < pairs; e++) {
@@ -224,16 +235,17 @@ final class Winograd {
         float[][] partial = new float[units][];
         Parallel.forRange(units, 1, (from, to) -> {
             Scratch s = SCRATCH.get();
-            float[] acc = new float[lay.groups * 16 * pairs]; // [group][xi][inC][outC]
+            int size = lay.groups * 16 * pairs;
+            float[] acc = s.acc = Scratch.grow(s.acc, size); // [group][xi][inC][outC], this thread's partial sums
+            java.util.Arrays.fill(acc, 0, size, 0f);
             partial[from] = acc;
-            float[] gt = new float[0];
             int plane = lay.oh * lay.ow;
             for (int u = from; u < to; u++) {
                 Block b = Block.of(lay, u);
                 for (int g = 0; g < lay.groups; g++) {
                     float[] v = transformInput(kern, s, lay, b, g, x, xo);
                     int ldv = lay.inC * b.tiles + XI_PAD, ldo = lay.outC * b.tiles + XI_PAD;
-                    gt = Scratch.grow(gt, 16 * ldo);
+                    float[] gt = s.gt = Scratch.grow(s.gt, 16 * ldo);
                     if (lay.wide) { // the gradient in the strip's columns, zero at the columns that straddle two images
                         float[] strip = fillStrip(s, true, gy, go, lay.outTotal, g * lay.outC, lay.outC, lay.oh, lay.ow, lay.stripOW, 0, lay, b);
                         kern.winogradOutputGrad(lay.outC, strip, 0, lay.oh * lay.stripOW, lay.stripOW, lay.oh, lay.stripOW, b.ty0, b.tyCount,
@@ -251,12 +263,14 @@ final class Winograd {
             }
         });
         float[] sum = null;
+        int size = lay.groups * 16 * pairs;
         for (float[] p : partial) {
             if (p == null) continue;
             if (sum == null) sum = p;
-            else kern.axpy(1f, p, 0, sum, 0, sum.length);
+            else kern.axpy(1f, p, 0, sum, 0, size);
         }
-        float[] taps = new float[9 * pairs];
+        Scratch s = SCRATCH.get();
+        float[] taps = s.taps = Scratch.grow(s.taps, 9 * pairs);
         for (int g = 0; g < lay.groups; g++) {
             kern.winogradWeightsGrad(sum, g * 16 * pairs, pairs, taps, 0, pairs, pairs);
             for (int c = 0; c < lay.inC; c++) {
