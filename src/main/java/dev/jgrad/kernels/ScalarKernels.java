@@ -331,4 +331,56 @@ public final class ScalarKernels implements Kernels {
             for (int j = 0; j < cols; j++) out[outOff + r * ldo + j * stride] += x[xOff + r * ldx + j];
         }
     }
+
+    @Override
+    public void planeSums(float[] x, int xOff, int planes, int stride, int n, float[] sums) {
+        for (int p = 0; p < planes; p++) sums[p] = sum(x, xOff + p * stride, n);
+    }
+
+    @Override
+    public void planeSquaredDeviations(float[] x, int xOff, int planes, int stride, int n, float mean, float[] sums) {
+        for (int p = 0; p < planes; p++) sums[p] = sumSquaredDeviations(x, xOff + p * stride, mean, n);
+    }
+
+    @Override
+    public void batchNormOutput(float[] x, int xOff, int planes, int stride, int n, float scale, float shift, float[] r, int rOff, boolean relu,
+                                float[] out, int outOff) {
+        for (int p = 0; p < planes; p++) {
+            int xo = xOff + p * stride, ro = rOff + p * stride, oo = outOff + p * stride;
+            for (int i = 0; i < n; i++) {
+                float t = x[xo + i] * scale + shift;
+                if (r != null) t = t + r[ro + i];
+                out[oo + i] = relu ? Math.max(t, 0f) : t;
+            }
+        }
+    }
+
+    @Override
+    public void batchNormGradSums(float[] y, int yOff, float[] g, int gOff, float[] x, int xOff, int planes, int stride, int n, float mean,
+                                  float[] gmOut, int gmOff, float[] sg, float[] sgc) {
+        for (int p = 0; p < planes; p++) {
+            int yo = yOff + p * stride, go = gOff + p * stride, xo = xOff + p * stride, mo = gmOff + p * stride;
+            float s = 0f, sc = 0f;
+            for (int i = 0; i < n; i++) {
+                float gm = y == null || y[yo + i] > 0f ? g[go + i] : 0f;
+                if (gmOut != null) gmOut[mo + i] = gm;
+                s += gm;
+                sc += gm * (x[xo + i] - mean);
+            }
+            sg[p] = s;
+            sgc[p] = sc;
+        }
+    }
+
+    @Override
+    public void batchNormGradInput(float[] y, int yOff, float[] g, int gOff, float[] x, int xOff, int planes, int stride, int n, float mean,
+                                   float a, float b, float c, float[] out, int outOff) {
+        for (int p = 0; p < planes; p++) {
+            int yo = yOff + p * stride, go = gOff + p * stride, xo = xOff + p * stride, oo = outOff + p * stride;
+            for (int i = 0; i < n; i++) {
+                float gm = y == null || y[yo + i] > 0f ? g[go + i] : 0f;
+                out[oo + i] = a * gm + b * (x[xo + i] - mean) + c;
+            }
+        }
+    }
 }

@@ -1291,4 +1291,86 @@ public final class VectorKernels implements Kernels {
             for (; j < cols; j++) out[dst + j * stride] += x[src + j];
         }
     }
+
+    // ------------------------------------------------------------------------------------------
+    // Batch norm over the runs of one channel (one call per channel and pass, not per image)
+    // ------------------------------------------------------------------------------------------
+
+    @Override
+    public void planeSums(float[] x, int xOff, int planes, int stride, int n, float[] sums) {
+        for (int p = 0; p < planes; p++) sums[p] = sum(x, xOff + p * stride, n);
+    }
+
+    @Override
+    public void planeSquaredDeviations(float[] x, int xOff, int planes, int stride, int n, float mean, float[] sums) {
+        for (int p = 0; p < planes; p++) sums[p] = sumSquaredDeviations(x, xOff + p * stride, mean, n);
+    }
+
+    @Override
+    public void batchNormOutput(float[] x, int xOff, int planes, int stride, int n, float scale, float shift, float[] r, int rOff, boolean relu,
+                                float[] out, int outOff) {
+        FloatVector zero = FloatVector.zero(S);
+        int end = S.loopBound(n);
+        for (int p = 0; p < planes; p++) {
+            int xo = xOff + p * stride, ro = rOff + p * stride, oo = outOff + p * stride, i = 0;
+            for (; i < end; i += L) {
+                FloatVector t = FloatVector.fromArray(S, x, xo + i).mul(scale).add(shift);
+                if (r != null) t = t.add(FloatVector.fromArray(S, r, ro + i));
+                if (relu) t = t.max(zero);
+                t.intoArray(out, oo + i);
+            }
+            for (; i < n; i++) {
+                float t = x[xo + i] * scale + shift;
+                if (r != null) t = t + r[ro + i];
+                out[oo + i] = relu ? Math.max(t, 0f) : t;
+            }
+        }
+    }
+
+    @Override
+    public void batchNormGradSums(float[] y, int yOff, float[] g, int gOff, float[] x, int xOff, int planes, int stride, int n, float mean,
+                                  float[] gmOut, int gmOff, float[] sg, float[] sgc) {
+        FloatVector zero = FloatVector.zero(S), m = FloatVector.broadcast(S, mean);
+        int end = S.loopBound(n);
+        for (int p = 0; p < planes; p++) {
+            int yo = yOff + p * stride, go = gOff + p * stride, xo = xOff + p * stride, mo = gmOff + p * stride, i = 0;
+            FloatVector s = zero, sc = zero;
+            for (; i < end; i += L) {
+                FloatVector gm = FloatVector.fromArray(S, g, go + i);
+                if (y != null) gm = zero.blend(gm, FloatVector.fromArray(S, y, yo + i).compare(VectorOperators.GT, 0f));
+                if (gmOut != null) gm.intoArray(gmOut, mo + i);
+                s = s.add(gm);
+                sc = FloatVector.fromArray(S, x, xo + i).sub(m).fma(gm, sc);
+            }
+            float ss = VectorMath.sumLanes(s), ssc = VectorMath.sumLanes(sc); // fixed order: reproducible
+            for (; i < n; i++) {
+                float gm = y == null || y[yo + i] > 0f ? g[go + i] : 0f;
+                if (gmOut != null) gmOut[mo + i] = gm;
+                ss += gm;
+                ssc += gm * (x[xo + i] - mean);
+            }
+            sg[p] = ss;
+            sgc[p] = ssc;
+        }
+    }
+
+    @Override
+    public void batchNormGradInput(float[] y, int yOff, float[] g, int gOff, float[] x, int xOff, int planes, int stride, int n, float mean,
+                                   float a, float b, float c, float[] out, int outOff) {
+        FloatVector zero = FloatVector.zero(S);
+        int end = S.loopBound(n);
+        for (int p = 0; p < planes; p++) {
+            int yo = yOff + p * stride, go = gOff + p * stride, xo = xOff + p * stride, oo = outOff + p * stride, i = 0;
+            for (; i < end; i += L) {
+                FloatVector gm = FloatVector.fromArray(S, g, go + i);
+                if (y != null) gm = zero.blend(gm, FloatVector.fromArray(S, y, yo + i).compare(VectorOperators.GT, 0f));
+                // mul and add (not fma), in the scalar order, so that both implementations round alike.
+                gm.mul(a).add(FloatVector.fromArray(S, x, xo + i).sub(mean).mul(b)).add(c).intoArray(out, oo + i);
+            }
+            for (; i < n; i++) {
+                float gm = y == null || y[yo + i] > 0f ? g[go + i] : 0f;
+                out[oo + i] = a * gm + b * (x[xo + i] - mean) + c;
+            }
+        }
+    }
 }

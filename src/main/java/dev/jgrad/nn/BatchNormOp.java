@@ -91,13 +91,16 @@ public final class BatchNormOp {
         int grain = Math.max(1, GRAIN / Math.max(m, 1));
         Kernels kern = Kernels.get();
         Parallel.forRange(c, grain, (from, to) -> {
+            float[] part = new float[n]; // per-image sums of one channel, added in double
             for (int ch = from; ch < to; ch++) {
                 float mu, rs;
                 if (training) {
+                    kern.planeSums(xd, xo + ch * s, n, c * s, s, part);
                     double sum = 0;
-                    for (int i = 0; i < n; i++) sum += kern.sum(xd, xo + (i * c + ch) * s, s);
+                    for (int i = 0; i < n; i++) sum += part[i];
                     double mean = sum / m, sq = 0; // two passes: E[x^2] - E[x]^2 cancels badly for large means
-                    for (int i = 0; i < n; i++) sq += kern.sumSquaredDeviations(xd, xo + (i * c + ch) * s, (float) mean, s);
+                    kern.planeSquaredDeviations(xd, xo + ch * s, n, c * s, s, (float) mean, part);
+                    for (int i = 0; i < n; i++) sq += part[i];
                     double var = sq / m;
                     mu = (float) mean;
                     rs = (float) (1.0 / Math.sqrt(var + eps));
@@ -114,12 +117,7 @@ public final class BatchNormOp {
                 stats[c + ch] = rs;
                 float scale = wd == null ? rs : rs * wd[wo + ch];
                 float shift = (bd == null ? 0f : bd[bo + ch]) - mu * scale;
-                for (int i = 0; i < n; i++) {
-                    int off = (i * c + ch) * s;
-                    kern.scaleShift(xd, xo + off, scale, shift, y, off, s);
-                    if (rd != null) kern.add(y, off, rd, ro + off, y, off, s);
-                    if (relu) kern.relu(y, off, y, off, s);
-                }
+                kern.batchNormOutput(xd, xo + ch * s, n, c * s, s, scale, shift, rd, ro + ch * s, relu, y, ch * s);
             }
         });
         boolean needX = xc.requiresGrad(), needW = wc != null && wc.requiresGrad(), needB = bc != null && bc.requiresGrad();
@@ -137,41 +135,39 @@ public final class BatchNormOp {
             float[] gr = relu && needR ? new float[n * c * s] : null;
             if (needX || needW || needB || gr != null) {
                 Parallel.forRange(c, grain, (from, to) -> {
-                    float[] masked = relu && gr == null ? new float[s] : null;
+                    float[] sgp = new float[n], sgcp = new float[n], masked = relu && gr == null && !training ? new float[s] : null;
                     for (int ch = from; ch < to; ch++) {
                         float mu = st[ch], rs = st[c + ch];
-                        double sg = 0, sgc = 0; // sum g, sum g * (x - mean), g after the mask
+                        int at = ch * s, stride = c * s;
+                        // sum g and sum g * (x - mean), g after the ReLU mask (kept whole in gr when the residual needs it)
+                        kern.batchNormGradSums(relu ? yd : null, at, gd, go + at, sx, so + at, n, stride, s, mu, gr, at, sgp, sgcp);
+                        double sg = 0, sgc = 0;
                         for (int i = 0; i < n; i++) {
-                            int off = (i * c + ch) * s;
-                            float[] ga = gd;
-                            int gaOff = go + off;
-                            if (relu) {
-                                ga = gr != null ? gr : masked;
-                                gaOff = gr != null ? off : 0;
-                                kern.reluBackward(yd, off, gd, go + off, ga, gaOff, s);
-                            }
-                            if (!needX && !needW && !needB) continue;
-                            sg += kern.sum(ga, gaOff, s);
-                            sgc += kern.dotDeviations(ga, gaOff, sx, so + off, mu, s);
+                            sg += sgp[i];
+                            sgc += sgcp[i];
                         }
                         double sgx = sgc * rs; // sum g * xhat
                         if (gw != null) gw[ch] = (float) sgx;
                         if (gb != null) gb[ch] = (float) sg;
                         if (gx == null) continue;
                         float scale = sw == null ? rs : rs * sw[swo + ch];
-                        // training: gx = scale * (g - mean(g) - xhat * mean(g * xhat)), xhat = (x - mean) * rs
-                        float mg = (float) (sg / m), mgx = (float) (sgx / m);
-                        for (int i = 0; i < n; i++) {
-                            int off = (i * c + ch) * s;
-                            float[] ga = gd;
-                            int gaOff = go + off;
-                            if (relu) {
-                                ga = gr != null ? gr : masked;
-                                gaOff = gr != null ? off : 0;
-                                if (gr == null) kern.reluBackward(yd, off, gd, go + off, masked, 0, s);
+                        // With the mask already applied in gr, read it instead of masking again.
+                        float[] ya = gr != null ? null : relu ? yd : null, ga = gr != null ? gr : gd;
+                        int gaOff = gr != null ? at : go + at;
+                        if (training) {
+                            // gx = scale * (g - mean(g) - xhat * mean(g * xhat)), xhat = (x - mean) * rs
+                            float mg = (float) (sg / m), mgx = (float) (sgx / m);
+                            kern.batchNormGradInput(ya, at, ga, gaOff, sx, so + at, n, stride, s, mu, scale, -scale * rs * mgx, -scale * mg, gx, at);
+                        } else {
+                            for (int i = 0; i < n; i++) {
+                                int off = at + i * stride;
+                                if (ya != null) {
+                                    kern.reluBackward(ya, off, ga, gaOff + i * stride, masked, 0, s);
+                                    kern.scaleShift(masked, 0, scale, 0f, gx, off, s);
+                                } else {
+                                    kern.scaleShift(ga, gaOff + i * stride, scale, 0f, gx, off, s);
+                                }
                             }
-                            if (training) kern.combineDeviations(scale, ga, gaOff, -scale * rs * mgx, sx, so + off, mu, -scale * mg, gx, off, s);
-                            else kern.scaleShift(ga, gaOff, scale, 0f, gx, off, s);
                         }
                     }
                 });

@@ -88,4 +88,62 @@ class NormKernelsTest {
             }
         }
     }
+
+    /** Runs of n floats, `planes` of them, stride apart: a channel of a [planes, C, n] tensor. */
+    @Test
+    void channelKernelsMatch() {
+        SplittableRandom rnd = new SplittableRandom(24);
+        for (int n : new int[] {1, 4, 15, 16, 17, 33, 64, 70}) {
+            for (int planes : new int[] {1, 3}) {
+                int stride = n + 5, off = 2, size = off + planes * stride + 3;
+                float[] x = random(rnd, size, 49, 51), r = random(rnd, size, -1, 1), g = random(rnd, size, -2, 2), y = random(rnd, size, -1, 1);
+                float mean = 50.125f;
+                for (boolean relu : new boolean[] {false, true}) {
+                    for (float[] res : new float[][] {null, r}) {
+                        float[] o1 = new float[size], o2 = new float[size];
+                        Arrays.fill(o1, SENTINEL);
+                        Arrays.fill(o2, SENTINEL);
+                        S.batchNormOutput(x, off, planes, stride, n, 0.7f, -35f, res, off, relu, o1, off);
+                        V.batchNormOutput(x, off, planes, stride, n, 0.7f, -35f, res, off, relu, o2, off);
+                        assertArrayEquals(o1, o2, "batchNormOutput n=" + n + " relu=" + relu + " residual=" + (res != null));
+                    }
+                }
+                for (float[] mask : new float[][] {null, y}) {
+                    float[] o1 = new float[size], o2 = new float[size];
+                    Arrays.fill(o1, SENTINEL);
+                    Arrays.fill(o2, SENTINEL);
+                    S.batchNormGradInput(mask, off, g, off, x, off, planes, stride, n, mean, 1.3f, -0.4f, 0.2f, o1, off);
+                    V.batchNormGradInput(mask, off, g, off, x, off, planes, stride, n, mean, 1.3f, -0.4f, 0.2f, o2, off);
+                    assertArrayEquals(o1, o2, "batchNormGradInput n=" + n);
+                    float[][] gm = {new float[size], new float[size]}, sg = {new float[planes], new float[planes]}, sgc = {new float[planes], new float[planes]};
+                    Kernels[] impls = {S, V};
+                    for (int k = 0; k < 2; k++) impls[k].batchNormGradSums(mask, off, g, off, x, off, planes, stride, n, mean, gm[k], off, sg[k], sgc[k]);
+                    assertArrayEquals(gm[0], gm[1], "batchNormGradSums gm n=" + n);
+                    float[] sums = new float[planes], sq = new float[planes];
+                    for (int k = 0; k < 2; k++) {
+                        impls[k].planeSums(x, off, planes, stride, n, sums);
+                        impls[k].planeSquaredDeviations(x, off, planes, stride, n, mean, sq);
+                        for (int p = 0; p < planes; p++) {
+                            double s0 = 0, s1 = 0, m1 = 0, ps = 0, psq = 0, mag = 0;
+                            for (int i = 0; i < n; i++) {
+                                int at = off + p * stride + i;
+                                double gmv = mask == null || mask[at] > 0 ? g[at] : 0, d = (double) x[at] - mean;
+                                s0 += gmv;
+                                s1 += gmv * d;
+                                m1 += Math.abs(gmv) * Math.abs(d) + Math.abs(gmv);
+                                ps += x[at];
+                                psq += d * d;
+                                mag += Math.abs(x[at]);
+                            }
+                            String where = impls[k].getClass().getSimpleName() + " n=" + n + " plane " + p;
+                            assertEquals(s0, sg[k][p], 1e-5 * m1 + 1e-6, "sum g " + where);
+                            assertEquals(s1, sgc[k][p], 1e-5 * m1 + 1e-6, "sum g (x - mean) " + where);
+                            assertEquals(ps, sums[p], 1e-6 * mag + 1e-6, "planeSums " + where);
+                            assertEquals(psq, sq[p], 1e-5 * psq + 1e-6, "planeSquaredDeviations " + where);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
