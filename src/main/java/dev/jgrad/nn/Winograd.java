@@ -98,7 +98,10 @@ final class Winograd {
             if (wide) {
                 // Enough images for MIN_TILES_X tiles per strip row, more while blocks stay near the target number of tiles.
                 int fill = (2 * MIN_TILES_X + period - 1) / period;
-                perStrip = Math.max(1, Math.min(n, Math.max(fill, 2 * target / Math.max(1, tilesY * period))));
+                int want = Math.max(fill, 2 * target / Math.max(1, tilesY * period));
+                // ... but no fewer than two strips per core where the batch allows (3 strips on 2 cores idle one a third of the time).
+                int balanced = (n + 2 * Parallel.threads() - 1) / (2 * Parallel.threads());
+                perStrip = Math.max(1, Math.min(n, Math.max(fill, Math.min(want, balanced))));
                 stripW = perStrip * period + pw;
                 stripOW = stripW - 2;
                 padLeft = 0;
@@ -127,13 +130,20 @@ final class Winograd {
         int pairs = lay.outC * lay.inC, stride = kern.packedASize(lay.outC, lay.inC);
         Scratch s = SCRATCH.get();
         float[] taps = s.taps = Scratch.grow(s.taps, 9 * pairs), u = s.u = Scratch.grow(s.u, 16 * pairs);
+        int chunk = 256; // kernels per work item of the transform
         for (int g = 0; g < lay.groups; g++) {
-            int base = wo + g * pairs * 9;
-            for (int e = 0; e < pairs; e++) {
-                for (int k = 0; k < 9; k++) taps[k * pairs + e] = wt[base + e * 9 + k];
-            }
-            kern.winogradWeights(taps, 0, pairs, u, 0, pairs, pairs);
-            for (int xi = 0; xi < 16; xi++) kern.packA(false, lay.outC, lay.inC, 1f, u, xi * pairs, lay.inC, packed, (g * 16 + xi) * stride);
+            int base = wo + g * pairs * 9, items = (pairs + chunk - 1) / chunk, group = g;
+            // Megabytes of weights at 512 channels: the transform and the 16 packings are split across cores too.
+            Parallel.forRange(items, 1, (from, to) -> {
+                int e0 = from * chunk, e1 = Math.min(pairs, to * chunk);
+                for (int e = e0; e < e1; e++) {
+                    for (int k = 0; k < 9; k++) taps[k * pairs + e] = wt[base + e * 9 + k];
+                }
+                kern.winogradWeights(taps, e0, pairs, u, e0, pairs, e1 - e0);
+            });
+            Parallel.forRange(16, 1, (from, to) -> {
+                for (int xi = from; xi < to; xi++) kern.packA(false, lay.outC, lay.inC, 1f, u, xi * pairs, lay.inC, packed, (group * 16 + xi) * stride);
+            });
         }
         return packed;
     }
@@ -266,19 +276,27 @@ final class Winograd {
         int size = lay.groups * 16 * pairs;
         for (float[] p : partial) {
             if (p == null) continue;
-            if (sum == null) sum = p;
-            else kern.axpy(1f, p, 0, sum, 0, size);
+            if (sum == null) {
+                sum = p;
+                continue;
+            }
+            float[] add = p, into = sum;
+            Parallel.forRange(size, 1 << 14, (from, to) -> kern.axpy(1f, add, from, into, from, to - from));
         }
         Scratch s = SCRATCH.get();
-        float[] taps = s.taps = Scratch.grow(s.taps, 9 * pairs);
+        float[] taps = s.taps = Scratch.grow(s.taps, 9 * pairs), dU = sum;
         for (int g = 0; g < lay.groups; g++) {
-            kern.winogradWeightsGrad(sum, g * 16 * pairs, pairs, taps, 0, pairs, pairs);
-            for (int c = 0; c < lay.inC; c++) {
-                for (int o = 0; o < lay.outC; o++) {
-                    int e = c * lay.outC + o, dst = ((g * lay.outC + o) * lay.inC + c) * 9;
-                    for (int k = 0; k < 9; k++) gw[dst + k] = taps[k * pairs + e];
+            int group = g;
+            Parallel.forRange(lay.inC, 1, (from, to) -> { // kernel e = c * outC + o: input channels [from, to)
+                int e0 = from * lay.outC, e1 = to * lay.outC;
+                kern.winogradWeightsGrad(dU, group * 16 * pairs + e0, pairs, taps, e0, pairs, e1 - e0);
+                for (int c = from; c < to; c++) {
+                    for (int o = 0; o < lay.outC; o++) {
+                        int e = c * lay.outC + o, dst = ((group * lay.outC + o) * lay.inC + c) * 9;
+                        for (int k = 0; k < 9; k++) gw[dst + k] = taps[k * pairs + e];
+                    }
                 }
-            }
+            });
         }
     }
 }
