@@ -436,14 +436,15 @@ public final class Conv2dOp {
                 int kh = win.kh(), kw = win.kw(), taps = kh * kw, kb = back.k;
                 Scratch sc = SCRATCH.get();
                 float[] flipped = sc.flipped = sc.flipped.length < groups * cg * kb ? new float[groups * cg * kb] : sc.flipped;
-                for (int g = 0; g < groups; g++) {
-                    for (int r = 0; r < og; r++) {
+                Parallel.forRange(groups * og, 64, (from, to) -> { // megabytes at 512 channels
+                    for (int row = from; row < to; row++) {
+                        int g = row / og, r = row % og;
                         for (int ci = 0; ci < cg; ci++) {
                             int src = wo + ((g * og + r) * cg + ci) * taps, dst = (g * cg + ci) * kb + r * taps;
                             for (int t = 0; t < taps; t++) flipped[dst + taps - 1 - t] = wt[src + t];
                         }
                     }
-                }
+                });
                 float[] packed = back.pack(kern, flipped, 0);
                 Parallel.forRange(back.units(), 1, (from, to) -> back.run(kern, packed, gy, go, gx, from, to));
                 return;

@@ -1,5 +1,6 @@
 package dev.jgrad.optim;
 
+import dev.jgrad.kernels.Parallel;
 import dev.jgrad.tensor.Tensor;
 
 import java.util.List;
@@ -119,17 +120,21 @@ public class SGD extends Optimizer<SGD.Options, SGD.State> {
             firstMomentumStep = true;
         }
         float[] buf = useMomentum ? s.momentumBuffer.storage() : null;
-        for (int i = 0; i < n; i++) {
-            float pi = p[pOff + i];
-            float d = g[gOff + i];
-            if (wd != 0) d = Math.fma(wd, pi, d);
-            if (useMomentum) {
-                float b = firstMomentumStep ? d : Math.fma(keep, d, buf[i] * momentum);
-                buf[i] = b;
-                d = nesterov ? Math.fma(momentum, b, d) : b;
+        boolean first = firstMomentumStep;
+        // Element by element, so splitting across cores changes nothing in the results.
+        Parallel.forRange(n, 1 << 16, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float pi = p[pOff + i];
+                float d = g[gOff + i];
+                if (wd != 0) d = Math.fma(wd, pi, d);
+                if (useMomentum) {
+                    float b = first ? d : Math.fma(keep, d, buf[i] * momentum);
+                    buf[i] = b;
+                    d = nesterov ? Math.fma(momentum, b, d) : b;
+                }
+                p[pOff + i] = Math.fma(negLr, d, pi);
             }
-            p[pOff + i] = Math.fma(negLr, d, pi);
-        }
+        });
     }
 
     @Override
