@@ -106,6 +106,12 @@ public interface Kernels {
     /** out[i] = y[i] > 0 ? g[i] : 0: the gradient through a ReLU whose output is y (PyTorch's threshold_backward). */
     void reluBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n);
 
+    /**
+     * Dropout in place of its uniform draws: u[i] becomes the mask value (u[i] < keep ? scale : 0) and
+     * out[i] = x[i] * that value.
+     */
+    void dropout(float[] u, int uOff, float keep, float scale, float[] x, int xOff, float[] out, int outOff, int n);
+
     /** sum of (x[i] - mean)^2: the second pass of a two-pass variance, without materialising x - mean. */
     float sumSquaredDeviations(float[] x, int xOff, float mean, int n);
 

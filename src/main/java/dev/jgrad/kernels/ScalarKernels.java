@@ -156,6 +156,15 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void dropout(float[] u, int uOff, float keep, float scale, float[] x, int xOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) {
+            float m = u[uOff + i] < keep ? scale : 0f;
+            u[uOff + i] = m;
+            out[outOff + i] = x[xOff + i] * m;
+        }
+    }
+
+    @Override
     public float sumSquaredDeviations(float[] x, int xOff, float mean, int n) {
         float s = 0f;
         for (int i = 0; i < n; i++) {

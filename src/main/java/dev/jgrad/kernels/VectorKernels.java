@@ -883,6 +883,23 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void dropout(float[] u, int uOff, float keep, float scale, float[] x, int xOff, float[] out, int outOff, int n) {
+        int i = 0;
+        FloatVector zero = FloatVector.zero(S), scaled = FloatVector.broadcast(S, scale);
+        for (int end = S.loopBound(n); i < end; i += L) {
+            VectorMask<Float> kept = FloatVector.fromArray(S, u, uOff + i).compare(VectorOperators.LT, keep);
+            FloatVector m = zero.blend(scaled, kept);
+            m.intoArray(u, uOff + i);
+            FloatVector.fromArray(S, x, xOff + i).mul(m).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            float m = u[uOff + i] < keep ? scale : 0f;
+            u[uOff + i] = m;
+            out[outOff + i] = x[xOff + i] * m;
+        }
+    }
+
+    @Override
     public float sumSquaredDeviations(float[] x, int xOff, float mean, int n) {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
         FloatVector m = FloatVector.broadcast(S, mean);

@@ -1,5 +1,6 @@
 package dev.jgrad.nn;
 
+import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
@@ -14,6 +15,7 @@ import dev.jgrad.tensor.Tensor;
  */
 final class DropoutOp {
     private static final int GRAIN = 1 << 15;
+    private static final Kernels K = Kernels.get();
 
     private DropoutOp() {}
 
@@ -24,13 +26,7 @@ final class DropoutOp {
         int off = x.isContiguous() ? x.offset() : 0;
         float[] mask = new float[n], y = new float[n];
         gen.nextFloats(mask, 0, n); // the uniform draws first, then each becomes its mask value in place
-        Parallel.forRange(n, GRAIN, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                float m = mask[i] < keep ? scale : 0f;
-                mask[i] = m;
-                y[i] = in[off + i] * m;
-            }
-        });
+        Parallel.forRange(n, GRAIN, (from, to) -> K.dropout(mask, from, keep, scale, in, off + from, y, from, to - from));
         Tensor maskTensor = Tensor.of(mask, x.shape());
         return Tensor.result(Tensor.of(y, x.shape()), "dropout", new Tensor[] {x}, new Tensor[] {maskTensor},
                 (g, saved) -> new Tensor[] {g.mul(saved[0])});

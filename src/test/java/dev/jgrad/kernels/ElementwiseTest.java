@@ -53,6 +53,30 @@ class ElementwiseTest {
     }
 
     @Test
+    void dropoutMatchesExactly() {
+        SplittableRandom rnd = new SplittableRandom(31);
+        for (int n = 0; n <= 67; n++) {
+            for (int off = 0; off < 4; off++) {
+                float[] x = random(rnd, n + 8, -3, 3), u = random(rnd, n + 8, 0, 1);
+                if (n > 1) u[off] = 0.9f; // exactly keep: dropped, as u < keep is false
+                float[] u1 = u.clone(), u2 = u.clone(), o1 = new float[n + 8], o2 = new float[n + 8];
+                java.util.Arrays.fill(o1, SENTINEL);
+                java.util.Arrays.fill(o2, SENTINEL);
+                S.dropout(u1, off, 0.9f, 1f / 0.9f, x, (off + 1) % 4, o1, 3 - off, n);
+                V.dropout(u2, off, 0.9f, 1f / 0.9f, x, (off + 1) % 4, o2, 3 - off, n);
+                assertTrue(java.util.Arrays.equals(u1, u2), "mask n=" + n + " off=" + off);
+                assertTrue(java.util.Arrays.equals(o1, o2), "out n=" + n + " off=" + off);
+                for (int i = 0; i < n; i++) {
+                    float m = u[off + i] < 0.9f ? 1f / 0.9f : 0f;
+                    assertEquals(m, u1[off + i], "mask at " + i);
+                    assertEquals(x[(off + 1) % 4 + i] * m, o1[3 - off + i], "out at " + i);
+                }
+                for (int i = 0; i < off; i++) assertEquals(u[i], u1[i], "draw before the range is untouched");
+            }
+        }
+    }
+
+    @Test
     void reluKeepsNaN() {
         float[] x = {Float.NaN, -1f, 2f, -0f};
         for (Kernels k : new Kernels[] {S, V}) {
