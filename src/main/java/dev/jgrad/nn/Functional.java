@@ -29,9 +29,7 @@ public final class Functional {
         if (bias != null && !Arrays.equals(bias.shape(), new int[] {out})) {
             throw new IllegalArgumentException("linear: bias of shape " + Shape.str(bias.shape()) + " does not match out_features = " + out);
         }
-        // weight.t() is a strided view that the GEMM reads transposed: no copy of the weight per call.
-        Tensor y = x.matmul(weight.t());
-        return bias == null ? y : y.add(bias);
+        return LinearOp.apply(x, weight, bias);
     }
 
     /** Rows of weight [num, dim] picked by ids of any shape: result ids.shape + [dim]. */

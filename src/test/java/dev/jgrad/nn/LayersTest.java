@@ -70,6 +70,31 @@ class LayersTest {
         GradCheck.check("Linear", in -> lin.forward(in.get(0)), List.of(x, lin.weight(), lin.bias()));
         Linear noBias = new Linear(4, 3, false, gen);
         GradCheck.check("Linear without bias", in -> noBias.forward(in.get(0)), List.of(randn(3, 4), noBias.weight()));
+        // Views: a transposed input, a weight made of rows of a larger one, a transposed weight.
+        GradCheck.check("linear on views", in -> Functional.linear(in.get(0).transpose(0, 1), in.get(1).narrow(0, 2, 5), in.get(2).narrow(0, 1, 5)),
+                List.of(randn(4, 3), randn(9, 4), randn(7)));
+        GradCheck.check("linear, transposed weight", in -> Functional.linear(in.get(0), in.get(1).t(), null), List.of(randn(2, 3), randn(3, 4)));
+    }
+
+    @Test
+    void linearMatchesMatmulPlusBiasAndSkipsFrozenWeights() {
+        // Past one SGEMM tile (8 x 32) and one k-slice (512): the composite of gradchecked ops as reference.
+        Tensor x = randn(3, 10, 520), w = randn(70, 520), b = randn(70), g = randn(3, 10, 70);
+        List<Tensor> ours = List.of(x.detach().requiresGrad(true), w.detach().requiresGrad(true), b.detach().requiresGrad(true));
+        List<Tensor> ref = List.of(x.detach().requiresGrad(true), w.detach().requiresGrad(true), b.detach().requiresGrad(true));
+        Tensor y = Functional.linear(ours.get(0), ours.get(1), ours.get(2));
+        Tensor expected = ref.get(0).matmul(ref.get(1).t()).add(ref.get(2));
+        assertClose(expected.toArray(), y.toArray(), 2e-4);
+        y.backward(g);
+        expected.backward(g);
+        for (int i = 0; i < 3; i++) assertClose(ref.get(i).grad().toArray(), ours.get(i).grad().toArray(), 2e-4);
+        Tensor xg = x.detach().requiresGrad(true);
+        Tensor frozenW = w.detach(), frozenB = b.detach();
+        Functional.linear(xg, frozenW, frozenB).sum().backward();   // weight and bias frozen: only x gets a gradient
+        assertClose(Tensor.ones(3, 10, 70).matmul(frozenW).toArray(), xg.grad().toArray(), 2e-4);
+        assertNull(frozenW.grad());
+        Tensor empty = Functional.linear(Tensor.zeros(2, 0), Tensor.zeros(3, 0), Tensor.of(new float[] {1, 2, 3}, 3));
+        assertArrayEquals(new float[] {1, 2, 3, 1, 2, 3}, empty.toArray());  // no inputs: just the bias
     }
 
     // ---------------------------------------------------------------- Embedding
