@@ -113,7 +113,9 @@ class TranslationLSTMTest {
             assertEquals(greedy.get(i).finished(), beam1.get(i).finished());
         }
         List<Translator.Hypothesis> beam4 = t.beamSearch(sources, 4, 0.0);
-        for (int i = 0; i < sources.size(); i++) assertTrue(beam4.get(i).score() >= greedy.get(i).score() - 1e-5, "sentence " + i);
+        for (int i = 0; i < sources.size(); i++) {
+            assertEquals(TranslatorTest.teacherForcedLogProb(model, sources.get(i), beam4.get(i)), beam4.get(i).logProb(), 1e-4, "sentence " + i);
+        }
         for (int i = 0; i < 3; i++) assertArrayEquals(beam4.get(i).tokens(), t.beamSearch(List.of(sources.get(i)), 4, 0.0).getFirst().tokens());
         List<Translator.Hypothesis> batched = t.translate(sources, 4, 0.0, 5);
         for (int i = 0; i < sources.size(); i++) assertArrayEquals(beam4.get(i).tokens(), batched.get(i).tokens());
