@@ -4,7 +4,6 @@ import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;
 
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -148,25 +147,13 @@ public class MultiheadAttention extends Module {
         Tensor q = toBatchFirst(query, batched), k = key == null ? null : toBatchFirst(key, batched), v = value == null ? null : toBatchFirst(value, batched);
         int B = q.size(0), L = q.size(1);
 
-        // In-projection: one GEMM for self-attention, two for key == value (cross-attention), else three.
+        // In-projection: one GEMM per projection, each with its rows of the packed weight. One GEMM for all three
+        // and chunk() cost more than it saved: the chunks are strided views, so splitting heads copied them, and
+        // each chunk's gradient came back as a zero-padded tensor of the full packed width.
         Tensor w = inProjWeight(), b = inProjBias();
-        Tensor qp, kp = null, vp = null;
-        if (query == key && key == value) {
-            List<Tensor> qkv = Functional.linear(q, w, b).chunk(3, -1);
-            qp = qkv.get(0);
-            kp = qkv.get(1);
-            vp = qkv.get(2);
-        } else {
-            qp = Functional.linear(q, rows(w, 0, 1), rows(b, 0, 1));
-            if (k != null && key == value) {
-                List<Tensor> kv = Functional.linear(k, rows(w, 1, 2), rows(b, 1, 2)).chunk(2, -1);
-                kp = kv.get(0);
-                vp = kv.get(1);
-            } else if (k != null) {
-                kp = Functional.linear(k, rows(w, 1, 1), rows(b, 1, 1));
-                vp = Functional.linear(v, rows(w, 2, 1), rows(b, 2, 1));
-            }
-        }
+        Tensor qp = Functional.linear(q, rows(w, 0, 1), rows(b, 0, 1));
+        Tensor kp = k == null ? null : Functional.linear(k, rows(w, 1, 1), rows(b, 1, 1));
+        Tensor vp = v == null ? null : Functional.linear(v, rows(w, 2, 1), rows(b, 2, 1));
         Tensor qh = splitHeads(qp);
         Tensor kh = kp == null ? null : splitHeads(kp), vh = vp == null ? null : splitHeads(vp);
         int past = 0;
