@@ -26,8 +26,7 @@ import java.util.Locale;
  * and, unlike PyTorch 2's hint of the same name, needs no attnMask and combines with one. A query whose
  * keys are all masked gets zero weights and output out_proj.bias (PyTorch 1.13: NaN).
  *
- * <p>When query, key and value are the same tensor (self-attention) the three projections are one GEMM.
- * With a {@link KVCache}, only the new positions are passed and projected (see there); the result equals
+ * <p>With a {@link KVCache}, only the new positions are passed and projected (see there); the result equals
  * the corresponding rows of the full computation.
  */
 // Constructors register parameters, as PyTorch modules do in __init__; Module's maps exist by then.
