@@ -18,7 +18,7 @@ public final class Node {
     private final String op;
     private Tensor[] inputs;
     private Tensor[] saved;
-    private final Backward backward;
+    private Backward backward;
     private boolean released;
     /** A non-leaf output whose gradient the user asked to keep (Tensor.retainGrad). */
     Tensor retainedOutput;
@@ -48,6 +48,7 @@ public final class Node {
         released = true;
         inputs = null;
         saved = null;
+        backward = null; // it may hold buffers of its own (dropout's mask)
     }
 
     public boolean isReleased() {

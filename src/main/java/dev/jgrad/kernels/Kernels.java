@@ -107,10 +107,14 @@ public interface Kernels {
     void reluBackward(float[] y, int yOff, float[] g, int gOff, float[] out, int outOff, int n);
 
     /**
-     * Dropout in place of its uniform draws: u[i] becomes the mask value (u[i] < keep ? scale : 0) and
-     * out[i] = x[i] * that value.
+     * Dropout from uniform draws u: kept[i] = u[i] < keep and out[i] = x[i] * (kept[i] ? scale : 0), the
+     * product as in PyTorch (a dropped NaN stays NaN).
      */
-    void dropout(float[] u, int uOff, float keep, float scale, float[] x, int xOff, float[] out, int outOff, int n);
+    void dropout(float[] u, int uOff, float keep, float scale, float[] x, int xOff, float[] out, int outOff,
+                 boolean[] kept, int keptOff, int n);
+
+    /** out[i] = g[i] * (kept[i] ? scale : 0): the gradient through {@link #dropout}. */
+    void dropoutBackward(float[] g, int gOff, boolean[] kept, int keptOff, float scale, float[] out, int outOff, int n);
 
     /** sum of (x[i] - mean)^2: the second pass of a two-pass variance, without materialising x - mean. */
     float sumSquaredDeviations(float[] x, int xOff, float mean, int n);

@@ -156,12 +156,18 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void dropout(float[] u, int uOff, float keep, float scale, float[] x, int xOff, float[] out, int outOff, int n) {
+    public void dropout(float[] u, int uOff, float keep, float scale, float[] x, int xOff, float[] out, int outOff,
+                        boolean[] kept, int keptOff, int n) {
         for (int i = 0; i < n; i++) {
-            float m = u[uOff + i] < keep ? scale : 0f;
-            u[uOff + i] = m;
-            out[outOff + i] = x[xOff + i] * m;
+            boolean k = u[uOff + i] < keep;
+            kept[keptOff + i] = k;
+            out[outOff + i] = x[xOff + i] * (k ? scale : 0f);
         }
+    }
+
+    @Override
+    public void dropoutBackward(float[] g, int gOff, boolean[] kept, int keptOff, float scale, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) out[outOff + i] = g[gOff + i] * (kept[keptOff + i] ? scale : 0f);
     }
 
     @Override

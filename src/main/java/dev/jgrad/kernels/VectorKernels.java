@@ -883,20 +883,31 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void dropout(float[] u, int uOff, float keep, float scale, float[] x, int xOff, float[] out, int outOff, int n) {
+    public void dropout(float[] u, int uOff, float keep, float scale, float[] x, int xOff, float[] out, int outOff,
+                        boolean[] kept, int keptOff, int n) {
         int i = 0;
         FloatVector zero = FloatVector.zero(S), scaled = FloatVector.broadcast(S, scale);
         for (int end = S.loopBound(n); i < end; i += L) {
-            VectorMask<Float> kept = FloatVector.fromArray(S, u, uOff + i).compare(VectorOperators.LT, keep);
-            FloatVector m = zero.blend(scaled, kept);
-            m.intoArray(u, uOff + i);
-            FloatVector.fromArray(S, x, xOff + i).mul(m).intoArray(out, outOff + i);
+            VectorMask<Float> k = FloatVector.fromArray(S, u, uOff + i).compare(VectorOperators.LT, keep);
+            k.intoArray(kept, keptOff + i);
+            FloatVector.fromArray(S, x, xOff + i).mul(zero.blend(scaled, k)).intoArray(out, outOff + i);
         }
         for (; i < n; i++) {
-            float m = u[uOff + i] < keep ? scale : 0f;
-            u[uOff + i] = m;
-            out[outOff + i] = x[xOff + i] * m;
+            boolean k = u[uOff + i] < keep;
+            kept[keptOff + i] = k;
+            out[outOff + i] = x[xOff + i] * (k ? scale : 0f);
         }
+    }
+
+    @Override
+    public void dropoutBackward(float[] g, int gOff, boolean[] kept, int keptOff, float scale, float[] out, int outOff, int n) {
+        int i = 0;
+        FloatVector zero = FloatVector.zero(S), scaled = FloatVector.broadcast(S, scale);
+        for (int end = S.loopBound(n); i < end; i += L) {
+            VectorMask<Float> k = VectorMask.fromArray(S, kept, keptOff + i);
+            FloatVector.fromArray(S, g, gOff + i).mul(zero.blend(scaled, k)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) out[outOff + i] = g[gOff + i] * (kept[keptOff + i] ? scale : 0f);
     }
 
     @Override

@@ -78,6 +78,30 @@ public final class Generator {
         seed = base + GAMMA * (long) (to - from);
     }
 
+    /**
+     * Reserves the next n {@link #nextFloat()} draws and advances the generator past them; the returned
+     * {@link FloatDraws} produces any part of them, on any thread, so an op can consume its draws chunk by chunk
+     * without storing them all.
+     */
+    public FloatDraws reserveFloats(long n) {
+        if (n < 0) throw new IllegalArgumentException("reserveFloats: n must be >= 0, got " + n);
+        FloatDraws draws = new FloatDraws(seed, n);
+        seed += GAMMA * n;
+        return draws;
+    }
+
+    /** n consecutive draws of one generator (see {@link #reserveFloats}). */
+    public record FloatDraws(long base, long count) {
+        /** Writes draws [first, first + len) to out[outOff, outOff + len). */
+        public void fill(float[] out, int outOff, long first, int len) {
+            if (first < 0 || len < 0 || first + len > count) {
+                throw new IndexOutOfBoundsException("draws [" + first + ", " + (first + len) + ") of " + count);
+            }
+            long z = base + GAMMA * (first + 1);
+            for (int i = 0; i < len; i++, z += GAMMA) out[outOff + i] = (mix64(z) >>> 40) * 0x1.0p-24f;
+        }
+    }
+
     /** Draws per thread below which {@link #nextFloats} stays on the calling thread. */
     private static final int FLOATS_GRAIN = 1 << 15;
 

@@ -55,23 +55,33 @@ class ElementwiseTest {
     @Test
     void dropoutMatchesExactly() {
         SplittableRandom rnd = new SplittableRandom(31);
+        float scale = 1f / 0.9f;
         for (int n = 0; n <= 67; n++) {
             for (int off = 0; off < 4; off++) {
-                float[] x = random(rnd, n + 8, -3, 3), u = random(rnd, n + 8, 0, 1);
-                if (n > 1) u[off] = 0.9f; // exactly keep: dropped, as u < keep is false
-                float[] u1 = u.clone(), u2 = u.clone(), o1 = new float[n + 8], o2 = new float[n + 8];
+                float[] x = random(rnd, n + 8, -3, 3), u = random(rnd, n + 8, 0, 1), g = random(rnd, n + 8, -2, 2);
+                if (n > 2) {
+                    u[off] = 0.9f;                // exactly keep: dropped, as u < keep is false
+                    x[(off + 1) % 4 + 1] = Float.NaN; // a NaN stays NaN whether kept or dropped, as x * 0 in PyTorch
+                }
+                float[] o1 = new float[n + 8], o2 = new float[n + 8], d1 = new float[n + 8], d2 = new float[n + 8];
+                boolean[] k1 = new boolean[n + 8], k2 = new boolean[n + 8];
                 java.util.Arrays.fill(o1, SENTINEL);
                 java.util.Arrays.fill(o2, SENTINEL);
-                S.dropout(u1, off, 0.9f, 1f / 0.9f, x, (off + 1) % 4, o1, 3 - off, n);
-                V.dropout(u2, off, 0.9f, 1f / 0.9f, x, (off + 1) % 4, o2, 3 - off, n);
-                assertTrue(java.util.Arrays.equals(u1, u2), "mask n=" + n + " off=" + off);
+                S.dropout(u, off, 0.9f, scale, x, (off + 1) % 4, o1, 3 - off, k1, off, n);
+                V.dropout(u, off, 0.9f, scale, x, (off + 1) % 4, o2, 3 - off, k2, off, n);
+                assertTrue(java.util.Arrays.equals(k1, k2), "mask n=" + n + " off=" + off);
                 assertTrue(java.util.Arrays.equals(o1, o2), "out n=" + n + " off=" + off);
+                S.dropoutBackward(g, 3 - off, k1, off, scale, d1, off, n);
+                V.dropoutBackward(g, 3 - off, k1, off, scale, d2, off, n);
+                assertTrue(java.util.Arrays.equals(d1, d2), "backward n=" + n + " off=" + off);
                 for (int i = 0; i < n; i++) {
-                    float m = u[off + i] < 0.9f ? 1f / 0.9f : 0f;
-                    assertEquals(m, u1[off + i], "mask at " + i);
+                    float m = u[off + i] < 0.9f ? scale : 0f;
+                    assertEquals(m != 0f, k1[off + i], "mask at " + i);
                     assertEquals(x[(off + 1) % 4 + i] * m, o1[3 - off + i], "out at " + i);
+                    assertEquals(g[3 - off + i] * m, d1[off + i], "backward at " + i);
                 }
-                for (int i = 0; i < off; i++) assertEquals(u[i], u1[i], "draw before the range is untouched");
+                for (int i = 0; i < 3 - off; i++) assertEquals(SENTINEL, o1[i], "nothing written before the range");
+                for (int i = 3 - off + n; i < n + 8; i++) assertEquals(SENTINEL, o1[i], "nothing written after the range");
             }
         }
     }

@@ -38,6 +38,20 @@ class DropoutOpTest {
     }
 
     @Test
+    void largeTensorsSplitAcrossChunksAndCoresDrawTheSameStream() {
+        Tensor base = Tensor.normal(0f, 1f, new Generator(3), 301, 251); // several 2,048-draw chunks per core
+        Tensor a = base.detach().requiresGrad(true), b = base.detach().requiresGrad(true);
+        Generator ga = new Generator(4), gb = new Generator(4);
+        Tensor ya = Functional.dropout(a, 0.3, true, ga), yb = composed(b, 0.3, gb);
+        assertArrayEquals(yb.toArray(), ya.toArray(), 0f);
+        assertEquals(gb.nextLong(), ga.nextLong(), "the same number of draws");
+        Tensor w = Tensor.normal(0f, 1f, new Generator(5), ya.shape());
+        ya.mul(w).sum().backward();
+        yb.mul(w).sum().backward();
+        assertArrayEquals(b.grad().toArray(), a.grad().toArray(), 0f);
+    }
+
+    @Test
     void evalModeAndPZeroReturnTheInputAndNoGradInputsRecordNothing() {
         Tensor x = Tensor.ones(3, 4);
         assertSame(x, Functional.dropout(x, 0.5, false, new Generator(0)));

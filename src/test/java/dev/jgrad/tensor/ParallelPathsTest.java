@@ -27,6 +27,23 @@ class ParallelPathsTest {
     }
 
     @Test
+    void reservedDrawsAreTheSameStreamInAnyOrder() {
+        Generator a = new Generator(7), b = new Generator(7);
+        a.nextFloat();
+        b.nextFloat();
+        Generator.FloatDraws draws = a.reserveFloats(50);
+        float[] expected = new float[50], got = new float[50];
+        for (int i = 0; i < 50; i++) expected[i] = b.nextFloat();
+        draws.fill(got, 0, 30, 20); // the later part first, as another core might
+        draws.fill(got, 0, 0, 30);
+        draws.fill(got, 30, 30, 20);
+        assertArrayEquals(expected, got);
+        assertEquals(b.nextLong(), a.nextLong(), "the generator continues after the reserved draws");
+        assertThrows(IndexOutOfBoundsException.class, () -> draws.fill(new float[10], 0, 45, 10));
+        assertThrows(IllegalArgumentException.class, () -> a.reserveFloats(-1));
+    }
+
+    @Test
     void largeSameShapeBinaryOpsAlsoInPlace() {
         Tensor a = Tensor.normal(0f, 1f, new Generator(6), 400, 300), b = Tensor.normal(0f, 1f, new Generator(7), 400, 300);
         float[] as = a.toArray(), bs = b.toArray();
