@@ -49,6 +49,19 @@ public interface Kernels {
     }
 
     /**
+     * Columns per panel of {@link #sgemmPackedPanels}' B: a k x n matrix stored panel after panel, element (p, j) at
+     * (j / P) * (k * P) + p * P + j % P, which is how the vector products pack B, so B written this way is used as it is.
+     */
+    int panelWidth();
+
+    /**
+     * C = A * B + beta * C, with A (m x k) packed by {@link #packA} and B (k x n) in panels of {@link #panelWidth}
+     * columns at b[bOff..]: element (p, j) at bOff + (j / P) * (k * P) + p * P + j % P. Columns of the last panel
+     * past n may hold anything (they are not read into C). When beta == 0, C is not read.
+     */
+    void sgemmPackedPanels(int m, int n, int k, float[] packed, int pOff, float[] b, int bOff, float beta, float[] c, int cOff, int ldc);
+
+    /**
      * C = A * op(B) + beta * C, with A (m x k) given by its rows, each contiguous but anywhere in a:
      * element (i, p) of A is a[aOff + aRows[i] + p]; op(B) is k x n as in {@link #sgemm}. A convolution's
      * weight gradient is this product of shifted input planes with the transposed output gradient.
@@ -173,6 +186,14 @@ public interface Kernels {
     /** V = B^T d B of each tile's input patch d (B^T rows: [1 0 -1 0], [0 1 1 0], [0 -1 1 0], [0 1 0 -1]). */
     void winogradInput(int planes, float[] x, int xOff, int xPlane, int ldx, int rows, int cols, int padTop, int padLeft,
                        int ty0, int tyCount, int tilesX, float[] v, int vOff, int vPlane, int ldv);
+
+    /**
+     * {@link #winogradInput} with V written as B of {@link #sgemmPackedPanels}: for each xi, the planes x tiles
+     * matrix in panels, element (plane c, tile t) of position xi at vOff + xi * ldv + (t / P) * (planes * P) + c * P
+     * + t % P, so that the 16 products read it without packing it. Tiles are counted from ty0 as in winogradInput.
+     */
+    void winogradInputPanels(int planes, float[] x, int xOff, int xPlane, int ldx, int rows, int cols, int padTop, int padLeft,
+                             int ty0, int tyCount, int tilesX, float[] v, int vOff, int ldv);
 
     /**
      * The 2x2 outputs A^T m A of each tile from its 16 transformed values m (A^T rows: [1 1 1 0], [0 1 -1 -1]),

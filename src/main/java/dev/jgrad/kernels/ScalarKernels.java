@@ -58,6 +58,24 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    /** One column per panel: B tile-major, which the plain loops below read as well as any other. */
+    @Override
+    public int panelWidth() {
+        return 1;
+    }
+
+    @Override
+    public void sgemmPackedPanels(int m, int n, int k, float[] packed, int pOff, float[] b, int bOff, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            for (int j = 0; j < n; j++) c[ci + j] = beta == 0f ? 0f : beta * c[ci + j];
+            for (int p = 0; p < k; p++) {
+                float aip = packed[pOff + i * k + p];
+                for (int j = 0; j < n; j++) c[ci + j] += aip * b[bOff + j * k + p];
+            }
+        }
+    }
+
     @Override
     public void sgemmRowsA(int m, int n, int k, float[] a, int aOff, int[] aRows, boolean transB, float[] b, int bOff, int ldb,
                            float beta, float[] c, int cOff, int ldc) {
@@ -198,6 +216,19 @@ public final class ScalarKernels implements Kernels {
                               int ty0, int tyCount, int tilesX, float[] v, int vOff, int vPlane, int ldv) {
         for (int i = 0; i < planes; i++) {
             winogradInput(x, xOff + i * xPlane, ldx, rows, cols, padTop, padLeft, ty0, tyCount, tilesX, v, vOff + i * vPlane, ldv);
+        }
+    }
+
+    @Override
+    public void winogradInputPanels(int planes, float[] x, int xOff, int xPlane, int ldx, int rows, int cols, int padTop, int padLeft,
+                                    int ty0, int tyCount, int tilesX, float[] v, int vOff, int ldv) {
+        int tiles = tyCount * tilesX;
+        float[] plain = new float[16 * planes * tiles];
+        winogradInput(planes, x, xOff, xPlane, ldx, rows, cols, padTop, padLeft, ty0, tyCount, tilesX, plain, 0, tiles, planes * tiles);
+        for (int xi = 0; xi < 16; xi++) {
+            for (int c = 0; c < planes; c++) {
+                for (int t = 0; t < tiles; t++) v[vOff + xi * ldv + t * planes + c] = plain[(xi * planes + c) * tiles + t];
+            }
         }
     }
 

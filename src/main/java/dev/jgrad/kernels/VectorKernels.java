@@ -607,6 +607,50 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    @Override
+    public int panelWidth() {
+        return NR;
+    }
+
+    /**
+     * Loops as {@link #sgemmPackedRows}, with B's panels already in the packed layout (Winograd's input transform
+     * writes them so; packing them cost up to a sixth of the products). A k-slice of a panel is its rows [pc, pc + kc).
+     */
+    @Override
+    public void sgemmPackedPanels(int m, int n, int k, float[] packed, int pOff, float[] b, int bOff, float beta, float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0) {
+            scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        int mPad = roundUp(m, MR), ks = kSlice(k);
+        float[] tile = BUFFERS.get().tile;
+        for (int jc = 0; jc < n; jc += ROWS_NC) {
+            int nc = Math.min(ROWS_NC, n - jc);
+            for (int pc = 0; pc < k; pc += ks) {
+                int kc = Math.min(ks, k - pc);
+                float betaK = pc == 0 ? beta : 1f;
+                int slice = pOff + pc * mPad;
+                for (int ic = 0; ic < m; ic += ROWS_MC) {
+                    int icEnd = Math.min(m, ic + ROWS_MC);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr), bi = bOff + (jc + jr) * k + pc * NR;
+                        for (int ir = ic; ir < icEnd; ir += MR) {
+                            int mr = Math.min(MR, m - ir);
+                            int ci = cOff + ir * ldc + jc + jr;
+                            if (mr == MR && nr == NR) {
+                                micro(kc, packed, slice + ir * kc, b, bi, c, ci, ldc, betaK);
+                            } else {
+                                micro(kc, packed, slice + ir * kc, b, bi, tile, 0, NR, 0f);
+                                mergeTile(tile, mr, nr, betaK, c, ci, ldc);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /**
      * Packs rows [pc, pc + kc) x columns [jc, jc + nc) of the row source as NR-wide panels, zero-padded. A vector
      * of L columns inside one group is one load (masked where the source has masks); vectors that straddle two
@@ -1092,7 +1136,16 @@ public final class VectorKernels implements Kernels {
                               int ty0, int tyCount, int tilesX, float[] v, int vOff, int vPlane, int ldv) {
         WinogradStage st = STAGE.get();
         for (int i = 0; i < planes; i++) {
-            winogradInput(st, x, xOff + i * xPlane, ldx, rows, cols, padTop, padLeft, ty0, tyCount, tilesX, v, vOff + i * vPlane, ldv);
+            winogradInput(st, x, xOff + i * xPlane, ldx, rows, cols, padTop, padLeft, ty0, tyCount, tilesX, v, vOff + i * vPlane, ldv, 0);
+        }
+    }
+
+    @Override
+    public void winogradInputPanels(int planes, float[] x, int xOff, int xPlane, int ldx, int rows, int cols, int padTop, int padLeft,
+                                    int ty0, int tyCount, int tilesX, float[] v, int vOff, int ldv) {
+        WinogradStage st = STAGE.get();
+        for (int i = 0; i < planes; i++) {
+            winogradInput(st, x, xOff + i * xPlane, ldx, rows, cols, padTop, padLeft, ty0, tyCount, tilesX, v, vOff + i * NR, ldv, planes * NR);
         }
     }
 
@@ -1104,7 +1157,7 @@ public final class VectorKernels implements Kernels {
      * neighbouring tile rows are unzipped once.
      */
     private static void winogradInput(WinogradStage st, float[] x, int xOff, int ldx, int rows, int cols, int padTop, int padLeft,
-                                      int ty0, int tyCount, int tilesX, float[] v, int vOff, int ldv) {
+                                      int ty0, int tyCount, int tilesX, float[] v, int vOff, int ldv, int panelStride) {
         int inRows = 2 * tyCount + 2, half = roundUp(tilesX + 1, L) + L, iy0 = 2 * ty0 - padTop;
         float[] u = st.unzipped(inRows * 2 * half), seg = st.rows, block = st.block;
         FloatVector z = FloatVector.zero(S);
@@ -1136,10 +1189,18 @@ public final class VectorKernels implements Kernels {
         for (int ty = ty0; ty < ty0 + tyCount; ty++) {
             int r0 = 2 * (ty - ty0) * 2 * half, r1 = r0 + 2 * half, r2 = r1 + 2 * half, r3 = r2 + 2 * half;
             for (int t0 = 0; t0 < tilesX; t0 += L) {
-                int count = Math.min(L, tilesX - t0);
+                int count = Math.min(L, tilesX - t0), t = (ty - ty0) * tilesX + t0;
                 float[] out = v;
-                int at = vOff + (ty - ty0) * tilesX + t0, ld = ldv;
-                if (count < L) {
+                int at, ld = ldv;
+                boolean staged;
+                if (panelStride == 0) { // tile t at column t
+                    at = vOff + t;
+                    staged = count < L;
+                } else { // tile t in panel t / NR; a vector that crosses into the next panel is staged and split
+                    at = vOff + t / NR * panelStride + t % NR;
+                    staged = count < L || t % NR + L > NR;
+                }
+                if (staged) {
                     out = block;
                     at = 0;
                     ld = L;
@@ -1179,9 +1240,15 @@ public final class VectorKernels implements Kernels {
                 e1.add(e2).intoArray(out, at + 13 * ld);
                 e2.sub(e1).intoArray(out, at + 14 * ld);
                 e1.sub(e3).intoArray(out, at + 15 * ld);
-                if (count < L) {
-                    int dst = vOff + (ty - ty0) * tilesX + t0;
+                if (staged && panelStride == 0) {
+                    int dst = vOff + t;
                     for (int xi = 0; xi < 16; xi++) System.arraycopy(block, xi * L, v, dst + xi * ldv, count);
+                } else if (staged) {
+                    int first = Math.min(count, NR - t % NR), dst = vOff + t / NR * panelStride + t % NR, next = vOff + (t / NR + 1) * panelStride;
+                    for (int xi = 0; xi < 16; xi++) {
+                        System.arraycopy(block, xi * L, v, dst + xi * ldv, first);
+                        if (count > first) System.arraycopy(block, xi * L + first, v, next + xi * ldv, count - first);
+                    }
                 }
             }
         }

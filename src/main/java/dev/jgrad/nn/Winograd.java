@@ -2,7 +2,6 @@ package dev.jgrad.nn;
 
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
-import dev.jgrad.kernels.RowSource;
 
 /**
  * Winograd's minimal filtering F(2x2, 3x3) for stride-1 3x3 convolutions (Lavin and Gray, "Fast Algorithms for
@@ -15,7 +14,8 @@ import dev.jgrad.kernels.RowSource;
  * products M[xi] = U[xi] V[xi] ([outC, inC] x [inC, tiles]), and the outputs are A^T M A. For the weight
  * gradient, the output gradient of a tile becomes A g A^T, the products dU[xi] = sum over tiles of
  * (A g A^T)[xi] V[xi]^T, and the kernel gradient G^T dU G. The transforms are {@link Kernels}' winograd*
- * methods; the products are the packed ones the column-matrix path uses.
+ * methods; the products are the packed ones the column-matrix path uses, except that for M the input transform
+ * writes V straight into the product's panel layout ({@link Kernels#winogradInputPanels}), so that it is not packed again.
  *
  * <p>Work goes in blocks of about {@link #tileTarget} tiles, so that V and M (16 x channels x tiles each)
  * stay in cache between transform and product: a band of tile rows of one image for large maps; for maps
@@ -179,18 +179,37 @@ final class Winograd {
         return strip;
     }
 
-    /** V (16 x inC x tiles) of group g for the block: from x in place, or from a strip of its images. */
-    private static float[] transformInput(Kernels kern, Scratch s, Layout lay, Block b, int g, float[] x, int xo) {
-        int ldv = lay.inC * b.tiles + XI_PAD;
+    /** Floats between the 16 transformed positions of V: rows of tiles, or (panels) the tiles rounded up to whole panels. */
+    private static int ldv(Kernels kern, Layout lay, Block b, boolean panels) {
+        int p = kern.panelWidth();
+        return lay.inC * (panels ? (b.tiles + p - 1) / p * p : b.tiles) + XI_PAD;
+    }
+
+    /**
+     * V (16 x inC x tiles) of group g for the block: from x in place, or from a strip of its images; with panels, in
+     * the layout the forward products read without packing it ({@link Kernels#winogradInputPanels}).
+     */
+    private static float[] transformInput(Kernels kern, Scratch s, Layout lay, Block b, int g, float[] x, int xo, boolean panels) {
+        int ldv = ldv(kern, lay, b, panels);
         float[] v = s.v = Scratch.grow(s.v, 16 * ldv);
+        float[] src = x;
+        int at, plane, ld, pw;
         if (lay.wide) {
-            float[] strip = fillStrip(s, false, x, xo, lay.inTotal, g * lay.inC, lay.inC, lay.h, lay.w, lay.stripW, lay.pw, lay, b);
-            kern.winogradInput(lay.inC, strip, 0, lay.h * lay.stripW, lay.stripW, lay.h, lay.stripW, lay.ph, 0, b.ty0, b.tyCount, lay.tilesX,
-                    v, 0, b.tiles, ldv);
+            src = fillStrip(s, false, x, xo, lay.inTotal, g * lay.inC, lay.inC, lay.h, lay.w, lay.stripW, lay.pw, lay, b);
+            at = 0;
+            plane = lay.h * lay.stripW;
+            ld = lay.stripW;
+            pw = 0;
         } else {
-            int plane = lay.h * lay.w;
-            kern.winogradInput(lay.inC, x, xo + (b.img0 * lay.inTotal + g * lay.inC) * plane, plane, lay.w, lay.h, lay.w, lay.ph, lay.pw,
-                    b.ty0, b.tyCount, lay.tilesX, v, 0, b.tiles, ldv);
+            plane = lay.h * lay.w;
+            at = xo + (b.img0 * lay.inTotal + g * lay.inC) * plane;
+            ld = lay.w;
+            pw = lay.pw;
+        }
+        if (panels) {
+            kern.winogradInputPanels(lay.inC, src, at, plane, ld, lay.h, ld, lay.ph, pw, b.ty0, b.tyCount, lay.tilesX, v, 0, ldv);
+        } else {
+            kern.winogradInput(lay.inC, src, at, plane, ld, lay.h, ld, lay.ph, pw, b.ty0, b.tyCount, lay.tilesX, v, 0, b.tiles, ldv);
         }
         return v;
     }
@@ -208,13 +227,11 @@ final class Winograd {
         for (int u = from; u < to; u++) {
             Block b = Block.of(lay, u);
             for (int g = 0; g < lay.groups; g++) {
-                float[] v = transformInput(kern, s, lay, b, g, x, xo);
-                int[] rows = rowTable(s, lay.inC, b.tiles);
-                int ldv = lay.inC * b.tiles + XI_PAD, ldm = lay.outC * b.tiles + XI_PAD;
+                float[] v = transformInput(kern, s, lay, b, g, x, xo, true);
+                int ldv = ldv(kern, lay, b, true), ldm = lay.outC * b.tiles + XI_PAD;
                 float[] m = s.m = Scratch.grow(s.m, 16 * ldm);
                 for (int xi = 0; xi < 16; xi++) {
-                    kern.sgemmPackedRows(lay.outC, b.tiles, lay.inC, packed, (g * 16 + xi) * stride, RowSource.of(v, xi * ldv, rows),
-                            0f, m, xi * ldm, b.tiles);
+                    kern.sgemmPackedPanels(lay.outC, b.tiles, lay.inC, packed, (g * 16 + xi) * stride, v, xi * ldv, 0f, m, xi * ldm, b.tiles);
                 }
                 if (!lay.wide) {
                     kern.winogradOutput(lay.outC, m, 0, b.tiles, ldm, b.ty0, b.tyCount, lay.tilesX, y, (b.img0 * lay.outTotal + g * lay.outC) * plane,
@@ -253,8 +270,8 @@ final class Winograd {
             for (int u = from; u < to; u++) {
                 Block b = Block.of(lay, u);
                 for (int g = 0; g < lay.groups; g++) {
-                    float[] v = transformInput(kern, s, lay, b, g, x, xo);
-                    int ldv = lay.inC * b.tiles + XI_PAD, ldo = lay.outC * b.tiles + XI_PAD;
+                    float[] v = transformInput(kern, s, lay, b, g, x, xo, false);
+                    int ldv = ldv(kern, lay, b, false), ldo = lay.outC * b.tiles + XI_PAD;
                     float[] gt = s.gt = Scratch.grow(s.gt, 16 * ldo);
                     if (lay.wide) { // the gradient in the strip's columns, zero at the columns that straddle two images
                         float[] strip = fillStrip(s, true, gy, go, lay.outTotal, g * lay.outC, lay.outC, lay.oh, lay.ow, lay.stripOW, 0, lay, b);

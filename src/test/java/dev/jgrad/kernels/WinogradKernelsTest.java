@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Winograd F(2x2, 3x3) transforms: vector and scalar forms bit for bit on planes of many sizes (partial
@@ -50,6 +51,54 @@ class WinogradKernelsTest {
                 assertArrayEquals(a, b, "input " + Arrays.toString(pl) + " pad " + pad);
                 for (int xi = 0; xi < 16; xi++) { // the gaps between transformed rows stay untouched
                     for (int i = tyCount * tilesX; i < ldv; i++) assertEquals(SENTINEL, a[vOff + xi * ldv + i]);
+                }
+            }
+        }
+    }
+
+    /**
+     * The transform written in product panels holds, at each plane and tile, what the plain transform holds (bit for
+     * bit, both forms), and the panel product reads it back as the plain product would: tile rows that start inside a
+     * panel and vectors that cross into the next one included.
+     */
+    @Test
+    void panelLayoutMatchesThePlainOneAndItsProduct() {
+        SplittableRandom rnd = new SplittableRandom(36);
+        int planes = 5;
+        for (int[] pl : PLANES) {
+            int rows = pl[0], cols = pl[1], pad = 1, tilesY = (rows + 1) / 2, tilesX = (cols + 1) / 2;
+            int ty0 = tilesY > 2 ? 1 : 0, tyCount = tilesY - ty0, tiles = tyCount * tilesX, xPlane = rows * cols + 2;
+            float[] x = random(rnd, planes * xPlane);
+            float[] plain = new float[16 * planes * tiles];
+            S.winogradInput(planes, x, 0, xPlane, cols, rows, cols, pad, pad, ty0, tyCount, tilesX, plain, 0, tiles, planes * tiles);
+            int m = 11;
+            float[] a = random(rnd, m * planes);
+            for (Kernels k : new Kernels[] {S, V}) {
+                int p = k.panelWidth(), ldv = (tiles + p - 1) / p * p * planes + 7, vOff = 3;
+                float[] v = sentinels(vOff + 16 * ldv);
+                k.winogradInputPanels(planes, x, 0, xPlane, cols, rows, cols, pad, pad, ty0, tyCount, tilesX, v, vOff, ldv);
+                for (int xi = 0; xi < 16; xi++) {
+                    for (int c = 0; c < planes; c++) {
+                        for (int t = 0; t < tiles; t++) {
+                            assertEquals(Float.floatToIntBits(plain[(xi * planes + c) * tiles + t]),
+                                    Float.floatToIntBits(v[vOff + xi * ldv + t / p * (planes * p) + c * p + t % p]),
+                                    k.getClass().getSimpleName() + " " + Arrays.toString(pl) + " xi " + xi + " plane " + c + " tile " + t);
+                        }
+                    }
+                }
+                float[] packed = new float[k.packedASize(m, planes)];
+                k.packA(false, m, planes, 1f, a, 0, planes, packed, 0);
+                int xi = 5, ldc = tiles + 2;
+                float[] c = new float[m * ldc];
+                Arrays.fill(c, Float.NaN);
+                k.sgemmPackedPanels(m, tiles, planes, packed, 0, v, vOff + xi * ldv, 0f, c, 0, ldc);
+                for (int i = 0; i < m; i++) {
+                    for (int t = 0; t < tiles; t++) {
+                        double want = 0;
+                        for (int q = 0; q < planes; q++) want += (double) a[i * planes + q] * plain[(xi * planes + q) * tiles + t];
+                        assertEquals(want, c[i * ldc + t], 1e-5, k.getClass().getSimpleName() + " product " + Arrays.toString(pl));
+                    }
+                    for (int t = tiles; t < ldc; t++) assertTrue(Float.isNaN(c[i * ldc + t]));
                 }
             }
         }
