@@ -55,6 +55,31 @@ class SgemmTest {
     }
 
     @Test
+    void dotPathGivesEachEntryExactlyItsDotProduct() {
+        // Fewer than 4 rows against a transposed B (batch-1 decoding) take the dot path, four columns at a time:
+        // every entry must be bit for bit alpha * dot(row, column), whatever its place among the four.
+        SplittableRandom rnd = new SplittableRandom(11);
+        VectorKernels v = new VectorKernels();
+        for (int k : new int[] {1, 15, 16, 31, 32, 33, 47, 256, 257}) {
+            for (int n : new int[] {1, 4, 7, 9}) {
+                Mat a = random(rnd, 3, k, 2, 1), b = random(rnd, n, k, 3, 2);
+                float[] c = new float[3 * n], c2 = new float[3 * n];
+                for (int i = 0; i < c2.length; i++) c2[i] = (float) rnd.nextDouble();
+                float[] c2Before = c2.clone();
+                v.sgemm(false, true, 3, n, k, 0.5f, a.data(), a.off(), a.ld(), b.data(), b.off(), b.ld(), 0f, c, 0, n);
+                v.sgemm(false, true, 3, n, k, 0.5f, a.data(), a.off(), a.ld(), b.data(), b.off(), b.ld(), 2f, c2, 0, n);
+                for (int i = 0; i < 3; i++) {
+                    for (int j = 0; j < n; j++) {
+                        float d = 0.5f * v.dot(a.data(), a.off() + i * a.ld(), b.data(), b.off() + j * b.ld(), k);
+                        assertEquals(d, c[i * n + j], 0f, "k=" + k + " n=" + n + " at " + i + "," + j);
+                        assertEquals(d + 2f * c2Before[i * n + j], c2[i * n + j], 0f, "beta, k=" + k + " n=" + n);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void betaZeroIgnoresNaNInC() {
         SplittableRandom rnd = new SplittableRandom(7);
         for (int[] s : new int[][] {{1, 1, 1}, {2, 50, 5}, {50, 3, 5}, {33, 70, 17}, {100, 130, 90}}) {
