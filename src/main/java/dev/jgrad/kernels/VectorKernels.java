@@ -92,12 +92,20 @@ public final class VectorKernels implements Kernels {
             scaleC(m, n, beta, c, cOff, ldc);
             return;
         }
-        if (m < 4 && !transB) {
-            thinRows(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            return;
-        }
         if (m < 4 || n < L) {
-            dots(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            // Thin products compute each column of C on its own, so wide ones (batch-1 decoding's output layer)
+            // split across cores by column blocks; the blocks are whole vectors, so every column is computed
+            // exactly as on one core.
+            int blocks = n / NR;
+            if ((long) m * n * k >= PARALLEL_THRESHOLD && blocks >= 2 && Parallel.threads() > 1) {
+                Parallel.forRange(blocks, 1, (from, to) -> {
+                    int j0 = from * NR, j1 = to == blocks ? n : to * NR;
+                    thin(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda, b, transB ? bOff + j0 * ldb : bOff + j0, ldb,
+                            beta, c, cOff + j0, ldc);
+                });
+            } else {
+                thin(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            }
             return;
         }
         if ((long) m * n * k < PARALLEL_THRESHOLD || Parallel.threads() == 1) {
@@ -457,6 +465,14 @@ public final class VectorKernels implements Kernels {
      * C row i accumulates alpha * A(i,p) * B row p, four rows of B at a time so that the C row is
      * loaded and stored once per four FMAs.
      */
+    /** Fewer than 4 rows or fewer columns than a vector: axpy rows when B is not transposed, else dot products. */
+    private static void thin(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        if (m < 4 && !transB) thinRows(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        else dots(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
     private static void thinRows(boolean transA, int m, int n, int k, float alpha,
                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                  float beta, float[] c, int cOff, int ldc) {

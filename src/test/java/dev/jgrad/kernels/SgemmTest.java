@@ -24,6 +24,7 @@ class SgemmTest {
             {VectorKernels.MC + 1, 2 * VectorKernels.NR + 3, VectorKernels.KC + 7},
             {129, 257, 131}, {64, 64, 64}, {200, 40, 70},
             {13, VectorKernels.NC + 37, 21},
+            {2, 1500, 100}, {1, 4000, 70}, // thin and wide: split across cores by column blocks
     };
 
     /** Stored operand with its own offset and leading dimension (larger than the row width). */
@@ -103,6 +104,25 @@ class SgemmTest {
     }
 
     /** Repeated large calls must produce identical results (no races between the two threads' buffers). */
+    @Test
+    void wideThinProductsSplitByColumnsAsEachBlockAlone() {
+        // m < 4 with n * m * k past the parallel threshold: every 32-column block must come out exactly as the same
+        // block computed alone (on one core), for both thin paths (B plain: axpy rows; B transposed: dots).
+        SplittableRandom rnd = new SplittableRandom(5);
+        VectorKernels v = new VectorKernels();
+        int m = 3, n = 1000, k = 300;
+        for (boolean tb : new boolean[] {false, true}) {
+            Mat a = random(rnd, m, k, 1, 0), b = tb ? random(rnd, n, k, 2, 1) : random(rnd, k, n, 2, 1);
+            float[] whole = new float[m * n], blocks = new float[m * n];
+            v.sgemm(false, tb, m, n, k, 1f, a.data, a.off, a.ld, b.data, b.off, b.ld, 0f, whole, 0, n);
+            for (int j = 0; j < n; j += VectorKernels.NR) {
+                int w = Math.min(VectorKernels.NR, n - j);
+                v.sgemm(false, tb, m, w, k, 1f, a.data, a.off, a.ld, b.data, tb ? b.off + j * b.ld : b.off + j, b.ld, 0f, blocks, j, n);
+            }
+            assertTrue(Arrays.equals(whole, blocks), "transB=" + tb);
+        }
+    }
+
     @Test
     void parallelPathIsDeterministic() {
         SplittableRandom rnd = new SplittableRandom(3);
