@@ -146,10 +146,14 @@ public interface Kernels {
     // offset + i * stride. Per-run sums come back separately, for the caller to add in double precision.
 
     /** sums[i] = sum of run i of x. */
-    void planeSums(float[] x, int xOff, int planes, int stride, int n, float[] sums);
+    default void planeSums(float[] x, int xOff, int planes, int stride, int n, float[] sums) {
+        for (int p = 0; p < planes; p++) sums[p] = sum(x, xOff + p * stride, n);
+    }
 
     /** sums[i] = sum of (x - mean)^2 over run i. */
-    void planeSquaredDeviations(float[] x, int xOff, int planes, int stride, int n, float mean, float[] sums);
+    default void planeSquaredDeviations(float[] x, int xOff, int planes, int stride, int n, float mean, float[] sums) {
+        for (int p = 0; p < planes; p++) sums[p] = sumSquaredDeviations(x, xOff + p * stride, mean, n);
+    }
 
     /** out = x * scale + shift (+ r when r is not null), then max(., 0) when relu: batch norm's output, evaluated in that order. */
     void batchNormOutput(float[] x, int xOff, int planes, int stride, int n, float scale, float shift, float[] r, int rOff, boolean relu,

@@ -379,16 +379,6 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void planeSums(float[] x, int xOff, int planes, int stride, int n, float[] sums) {
-        for (int p = 0; p < planes; p++) sums[p] = sum(x, xOff + p * stride, n);
-    }
-
-    @Override
-    public void planeSquaredDeviations(float[] x, int xOff, int planes, int stride, int n, float mean, float[] sums) {
-        for (int p = 0; p < planes; p++) sums[p] = sumSquaredDeviations(x, xOff + p * stride, mean, n);
-    }
-
-    @Override
     public void batchNormOutput(float[] x, int xOff, int planes, int stride, int n, float scale, float shift, float[] r, int rOff, boolean relu,
                                 float[] out, int outOff) {
         for (int p = 0; p < planes; p++) {
