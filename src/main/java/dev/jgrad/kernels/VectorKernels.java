@@ -602,21 +602,30 @@ public final class VectorKernels implements Kernels {
                 int kc = Math.min(ks, k - pc);
                 packRows(buf, b, pc, kc, jc, nc, bp);
                 float betaK = pc == 0 ? beta : 1f; // later slices accumulate onto the first
-                int slice = pOff + pc * mPad;
-                for (int ic = 0; ic < m; ic += ROWS_MC) {
-                    int icEnd = Math.min(m, ic + ROWS_MC);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        for (int ir = ic; ir < icEnd; ir += MR) {
-                            int mr = Math.min(MR, m - ir);
-                            int ci = cOff + ir * ldc + jc + jr;
-                            if (mr == MR && nr == NR) {
-                                micro(kc, packed, slice + ir * kc, bp, jr * kc, c, ci, ldc, betaK);
-                            } else {
-                                micro(kc, packed, slice + ir * kc, bp, jr * kc, tile, 0, NR, 0f);
-                                mergeTile(tile, mr, nr, betaK, c, ci, ldc);
-                            }
-                        }
+                productSlice(m, kc, nc, packed, pOff + pc * mPad, bp, 0, kc, betaK, c, cOff + jc, ldc, tile);
+            }
+        }
+    }
+
+    /**
+     * One k-slice of the packed-A products: every MR x NR tile of C's rows [0, m) and nc columns at cOff, A's
+     * panels at packed[slice + row * kc], B's NR-wide panel jr / NR at b[bOff + jr * bStride]. Each B panel
+     * stays in L1 while all of A's row block runs over it (see {@link #ROWS_NC}).
+     */
+    private static void productSlice(int m, int kc, int nc, float[] packed, int slice, float[] b, int bOff, int bStride, float beta,
+                                     float[] c, int cOff, int ldc, float[] tile) {
+        for (int ic = 0; ic < m; ic += ROWS_MC) {
+            int icEnd = Math.min(m, ic + ROWS_MC);
+            for (int jr = 0; jr < nc; jr += NR) {
+                int nr = Math.min(NR, nc - jr), bi = bOff + jr * bStride;
+                for (int ir = ic; ir < icEnd; ir += MR) {
+                    int mr = Math.min(MR, m - ir);
+                    int ci = cOff + ir * ldc + jr;
+                    if (mr == MR && nr == NR) {
+                        micro(kc, packed, slice + ir * kc, b, bi, c, ci, ldc, beta);
+                    } else {
+                        micro(kc, packed, slice + ir * kc, b, bi, tile, 0, NR, 0f);
+                        mergeTile(tile, mr, nr, beta, c, ci, ldc);
                     }
                 }
             }
@@ -646,23 +655,7 @@ public final class VectorKernels implements Kernels {
             for (int pc = 0; pc < k; pc += ks) {
                 int kc = Math.min(ks, k - pc);
                 float betaK = pc == 0 ? beta : 1f;
-                int slice = pOff + pc * mPad;
-                for (int ic = 0; ic < m; ic += ROWS_MC) {
-                    int icEnd = Math.min(m, ic + ROWS_MC);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr), bi = bOff + (jc + jr) * k + pc * NR;
-                        for (int ir = ic; ir < icEnd; ir += MR) {
-                            int mr = Math.min(MR, m - ir);
-                            int ci = cOff + ir * ldc + jc + jr;
-                            if (mr == MR && nr == NR) {
-                                micro(kc, packed, slice + ir * kc, b, bi, c, ci, ldc, betaK);
-                            } else {
-                                micro(kc, packed, slice + ir * kc, b, bi, tile, 0, NR, 0f);
-                                mergeTile(tile, mr, nr, betaK, c, ci, ldc);
-                            }
-                        }
-                    }
-                }
+                productSlice(m, kc, nc, packed, pOff + pc * mPad, b, bOff + jc * k + pc * NR, k, betaK, c, cOff + jc, ldc, tile);
             }
         }
     }
