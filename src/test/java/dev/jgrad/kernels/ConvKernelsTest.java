@@ -38,6 +38,24 @@ class ConvKernelsTest {
         return r;
     }
 
+    /** An operand's entry (row, column), in double. */
+    private interface Entry {
+        double at(int r, int c);
+    }
+
+    /** The double-precision reference: sum over p of a(i, p) * b(p, j), plus beta * C(i, j) unless beta is 0 (C not read). */
+    private static double[] reference(int m, int n, int k, Entry a, Entry b, float beta, float[] c0, int cOff, int ldc) {
+        double[] want = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double acc = 0;
+                for (int p = 0; p < k; p++) acc += a.at(i, p) * b.at(p, j);
+                want[i * n + j] = acc + (beta == 0f ? 0 : beta * (double) c0[cOff + i * ldc + j]);
+            }
+        }
+        return want;
+    }
+
     private static void assertClose(double[] want, float[] c, int cOff, int ldc, int m, int n, int k, String what) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -66,17 +84,8 @@ class ConvKernelsTest {
                 int ldc = n + caseNo % 4, cOff = caseNo % 3;
                 float[] c0 = random(rnd, cOff + m * ldc);
                 if (beta == 0f) Arrays.fill(c0, Float.NaN);
-                double[] want = new double[m * n];
-                for (int i = 0; i < m; i++) {
-                    for (int j = 0; j < n; j++) {
-                        double acc = 0;
-                        for (int p = 0; p < k; p++) {
-                            double aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                            acc += alpha * aip * b[bOff + bRows[p] + j];
-                        }
-                        want[i * n + j] = acc + (beta == 0f ? 0 : beta * (double) c0[cOff + i * ldc + j]);
-                    }
-                }
+                double[] want = reference(m, n, k, (i, p) -> alpha * (double) (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]),
+                        (p, j) -> b[bOff + bRows[p] + j], beta, c0, cOff, ldc);
                 for (Kernels kern : IMPLS) {
                     int pOff = 3;
                     float[] packed = new float[pOff + kern.packedASize(m, k) + 2];
@@ -122,14 +131,7 @@ class ConvKernelsTest {
             }
             RowSource src = new RowSource(data, margin, rows, groupCols, groupStride, keep, 0, keepRows);
             float[] a = random(rnd, m * k);
-            double[] want = new double[m * n];
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    double acc = 0;
-                    for (int p = 0; p < k; p++) acc += (double) a[i * k + p] * src.get(p, j);
-                    want[i * n + j] = acc;
-                }
-            }
+            double[] want = reference(m, n, k, (i, p) -> a[i * k + p], src::get, 0f, null, 0, 0);
             for (Kernels kern : IMPLS) {
                 float[] packed = new float[kern.packedASize(m, k)];
                 kern.packA(false, m, k, 1f, a, 0, k, packed, 0);
@@ -159,17 +161,8 @@ class ConvKernelsTest {
                 int ldc = n + caseNo % 2, cOff = caseNo % 3;
                 float[] c0 = random(rnd, cOff + m * ldc);
                 if (beta == 0f) Arrays.fill(c0, Float.NaN);
-                double[] want = new double[m * n];
-                for (int i = 0; i < m; i++) {
-                    for (int j = 0; j < n; j++) {
-                        double acc = 0;
-                        for (int p = 0; p < k; p++) {
-                            double bpj = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-                            acc += a[aOff + aRows[i] + p] * bpj;
-                        }
-                        want[i * n + j] = acc + (beta == 0f ? 0 : beta * (double) c0[cOff + i * ldc + j]);
-                    }
-                }
+                double[] want = reference(m, n, k, (i, p) -> a[aOff + aRows[i] + p],
+                        (p, j) -> transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j], beta, c0, cOff, ldc);
                 for (Kernels kern : IMPLS) {
                     float[] c = c0.clone();
                     kern.sgemmRowsA(m, n, k, a, aOff, aRows, transB, b, bOff, ldb, beta, c, cOff, ldc);
