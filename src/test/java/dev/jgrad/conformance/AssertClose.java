@@ -10,19 +10,20 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * torch.allclose for the conformance tests: every element must satisfy
  * |actual - expected| <= atol + rtol * |expected|. A failure reports the worst element (by how far it
- * exceeds its allowance) with its index, both values, and how many elements failed.
+ * exceeds its allowance) with its index, both values, and how many elements failed. Other tests that compare
+ * two computations of one thing use it too.
  */
-final class AssertClose {
+public final class AssertClose {
     private AssertClose() {}
 
     static final double RTOL = 1e-5;
     static final double ATOL = 1e-6;
 
-    static void assertClose(String name, Tensor expected, Tensor actual) {
+    public static void assertClose(String name, Tensor expected, Tensor actual) {
         assertClose(name, expected, actual, RTOL, ATOL);
     }
 
-    static void assertClose(String name, Tensor expected, Tensor actual, double rtol, double atol) {
+    public static void assertClose(String name, Tensor expected, Tensor actual, double rtol, double atol) {
         if (actual == null) fail(name + ": expected a tensor of shape " + Arrays.toString(expected.shape()) + " but got null");
         if (!Arrays.equals(expected.shape(), actual.shape())) {
             fail(name + ": shape " + Arrays.toString(actual.shape()) + ", expected " + Arrays.toString(expected.shape()));

@@ -1,5 +1,6 @@
 package dev.jgrad.nn;
 
+import dev.jgrad.conformance.AssertClose;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -7,13 +8,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The fused recurrent steps ({@link LSTMCell.Step}, {@link GRUCell.Step}, {@link RNNCell.Step}) run by
@@ -177,16 +176,6 @@ class LstmStepTest {
     }
 
     private static void assertClose(String name, Tensor expected, Tensor actual) {
-        if (actual == null) fail(name + ": no tensor (no gradient reached it?)");
-        if (!Arrays.equals(expected.shape(), actual.shape())) {
-            fail(name + ": shape " + Arrays.toString(actual.shape()) + ", expected " + Arrays.toString(expected.shape()));
-        }
-        float[] e = expected.toArray(), x = actual.toArray();
-        for (int i = 0; i < e.length; i++) {
-            double diff = Math.abs((double) x[i] - e[i]);
-            if (!(diff <= ATOL + RTOL * Math.abs(e[i]))) {
-                fail(String.format(Locale.ROOT, "%s: element %d is %.9g, composite gives %.9g (|diff| %.3g)", name, i, x[i], e[i], diff));
-            }
-        }
+        AssertClose.assertClose(name, expected, actual, RTOL, ATOL);
     }
 }

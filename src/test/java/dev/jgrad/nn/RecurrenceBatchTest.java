@@ -1,5 +1,6 @@
 package dev.jgrad.nn;
 
+import dev.jgrad.conformance.AssertClose;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * {@link Recurrence} multiplies a large batch's hidden states with W_hh packed once per sequence (transposed
@@ -100,16 +100,6 @@ class RecurrenceBatchTest {
     }
 
     private static void assertClose(String name, Tensor expected, Tensor actual) {
-        if (actual == null) fail(name + ": no tensor (no gradient reached it?)");
-        if (!Arrays.equals(expected.shape(), actual.shape())) {
-            fail(name + ": shape " + Arrays.toString(actual.shape()) + ", expected " + Arrays.toString(expected.shape()));
-        }
-        float[] e = expected.toArray(), x = actual.toArray();
-        for (int i = 0; i < e.length; i++) {
-            double diff = Math.abs((double) x[i] - e[i]);
-            if (!(diff <= ATOL + RTOL * Math.abs(e[i]))) {
-                fail(String.format(Locale.ROOT, "%s: element %d is %.9g, row by row gives %.9g (|diff| %.3g)", name, i, x[i], e[i], diff));
-            }
-        }
+        AssertClose.assertClose(name, expected, actual, RTOL, ATOL);
     }
 }
