@@ -192,7 +192,13 @@ final class Elementwise {
     }
 
     private static Tensor unaryBackward(Un op, Tensor gt, Tensor xt, Tensor yt, float p1, float p2) {
-        float[] g = dense(gt), x = dense(xt), y = yt.data; // y is always a fresh contiguous result
+        float[] g = dense(gt), y = yt.data; // y is always a fresh contiguous result
+        // Gradients written in terms of the output do not read x (which may be a view that dense() would copy).
+        boolean needsX = switch (op) {
+            case EXP, SQRT, TANH, SIGMOID, RELU -> false;
+            default -> true;
+        };
+        float[] x = needsX ? dense(xt) : null;
         int n = g.length;
         float[] dx = new float[n];
         switch (op) {
