@@ -113,7 +113,7 @@ public final class Main implements Callable<Integer> {
 
     /** The jgrad version from the Maven descriptor that the jar carries; "dev" when run from classes. */
     public static String jgradVersion() {
-        try (InputStream in = Main.class.getResourceAsStream("/META-INF/maven/dev.jgrad/jgrad/pom.properties")) {
+        try (InputStream in = Main.class.getResourceAsStream("/META-INF/maven/dev.jgrad/jgrad-cli/pom.properties")) {
             if (in != null) {
                 Properties p = new Properties();
                 p.load(in);
