@@ -1,5 +1,6 @@
 package dev.jgrad.cli;
 
+import dev.jgrad.Jgrad;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Properties;
@@ -30,7 +31,24 @@ public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** {@code --threads N} at any level: the kernels' thread count, instead of -Djgrad.threads or every core. */
+    @Option(names = "--threads", paramLabel = "N", scope = ScopeType.INHERIT,
+            description = "Threads for the kernels (default: -Djgrad.threads, else every available processor).")
+    void setThreads(int n) {
+        if (n < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value for option '--threads': " + n + " (must be at least 1)");
+        }
+        Jgrad.threads(n);
+    }
+
     public static void main(String[] args) {
+        try {
+            Jgrad.kernels(); // a bad -Djgrad.kernels is one line here, not a failure deep in the first command
+        } catch (IllegalStateException e) {
+            System.err.println("jgrad: error: " + e.getMessage());
+            System.exit(1);
+        }
         System.exit(commandLine().execute(args));
     }
 

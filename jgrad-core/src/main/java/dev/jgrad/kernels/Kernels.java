@@ -222,8 +222,12 @@ public interface Kernels {
     /** The weight gradient G^T dU G of n kernels from the gradients dU of their 16 transformed values (layouts as winogradWeights). */
     void winogradWeightsGrad(float[] du, int duOff, int ldu, float[] w, int wOff, int ldw, int n);
 
-    /** The implementation chosen at start-up. */
+    /**
+     * The implementation chosen at start-up (see {@link KernelsProvider}).
+     *
+     * @throws IllegalStateException if {@code -Djgrad.kernels} names no implementation, or names one this JVM cannot run
+     */
     static Kernels get() {
-        return KernelsProvider.INSTANCE;
+        return KernelsProvider.instance();
     }
 }

@@ -15,7 +15,10 @@ import java.util.concurrent.locks.LockSupport;
  * a second thread while the pool is busy simply runs inline, so correctness never depends on
  * the pool and there is no deadlock to reason about.
  *
- * <p>The thread count is {@code Runtime.availableProcessors()}, or {@code -Djgrad.threads=N}.
+ * <p>The thread count starts as {@code Runtime.availableProcessors()}, or {@code -Djgrad.threads=N},
+ * and can be changed at run time with {@link #setThreads(int)} (or {@code dev.jgrad.Jgrad.threads(n)}).
+ * Results do not depend on it: every split hands each index to exactly one chunk, and kernels that
+ * sum across chunks fix their chunk boundaries independently of the thread count.
  */
 public final class Parallel {
 
@@ -28,23 +31,61 @@ public final class Parallel {
     /** Spin this long (ns) before parking: long enough to catch back-to-back calls, short enough not to steal a core for long. */
     private static final long SPIN_NANOS = 50_000;
 
-    private static final int THREADS = Math.max(1, Integer.getInteger("jgrad.threads",
-            Runtime.getRuntime().availableProcessors()));
-    private static final Worker[] WORKERS = new Worker[THREADS - 1];
     private static final AtomicBoolean BUSY = new AtomicBoolean();
-
-    static {
-        for (int i = 0; i < WORKERS.length; i++) {
-            WORKERS[i] = new Worker("jgrad-worker-" + (i + 1));
-            WORKERS[i].start();
-        }
-    }
+    /** Replaced, never mutated, by setThreads while it owns BUSY; a loop reads it once after taking BUSY. */
+    private static volatile Worker[] workers = startWorkers(new Worker[0], defaultThreads() - 1);
 
     private Parallel() {}
 
+    private static int defaultThreads() {
+        String property = System.getProperty("jgrad.threads");
+        if (property == null || property.isBlank()) return Runtime.getRuntime().availableProcessors();
+        try {
+            int n = Integer.parseInt(property.strip());
+            if (n >= 1) return n;
+        } catch (NumberFormatException notANumber) {
+            // warned about below
+        }
+        // A static initialiser cannot report well; a warning and the default beat a dead class.
+        System.err.println("jgrad: warning: -Djgrad.threads=" + property + " is not a whole number >= 1; using "
+                + Runtime.getRuntime().availableProcessors() + " threads");
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Keeps the first {@code count} of the current workers (stopping the others) and starts any missing ones. */
+    private static Worker[] startWorkers(Worker[] current, int count) {
+        Worker[] next = java.util.Arrays.copyOf(current, count);
+        for (int i = count; i < current.length; i++) current[i].retire();
+        for (int i = current.length; i < count; i++) {
+            next[i] = new Worker("jgrad-worker-" + (i + 1));
+            next[i].start();
+        }
+        return next;
+    }
+
     /** How many threads (the caller included) a loop may be split across. */
     public static int threads() {
-        return THREADS;
+        return workers.length + 1;
+    }
+
+    /**
+     * Sets how many threads (the caller included) later loops may be split across. Waits for a
+     * loop that is running on another thread to finish first; from inside a loop body it is an error.
+     *
+     * @param n the number of threads, at least 1 (1 runs every loop on the calling thread)
+     * @throws IllegalArgumentException if n is less than 1
+     */
+    public static void setThreads(int n) {
+        if (n < 1) throw new IllegalArgumentException("the number of threads must be at least 1, not " + n);
+        if (Thread.currentThread() instanceof Worker) {
+            throw new IllegalStateException("Parallel.setThreads called from inside a parallel loop");
+        }
+        while (!BUSY.compareAndSet(false, true)) Thread.onSpinWait();
+        try {
+            if (n - 1 != workers.length) workers = startWorkers(workers, n - 1);
+        } finally {
+            BUSY.set(false);
+        }
     }
 
     /**
@@ -54,15 +95,17 @@ public final class Parallel {
      */
     public static void forRange(int n, int grain, IntRangeBody body) {
         if (n <= 0) return;
-        int parts = Math.min(THREADS, n / Math.max(1, grain));
+        int parts = Math.min(threads(), n / Math.max(1, grain));
         if (parts <= 1 || !BUSY.compareAndSet(false, true)) {
             body.run(0, n);
             return;
         }
         try {
+            Worker[] pool = workers; // cannot change while this loop owns BUSY
+            parts = Math.min(parts, pool.length + 1);
             Thread caller = Thread.currentThread();
             for (int w = 1; w < parts; w++) {
-                WORKERS[w - 1].post(body, (int) ((long) n * w / parts), (int) ((long) n * (w + 1) / parts), caller);
+                pool[w - 1].post(body, (int) ((long) n * w / parts), (int) ((long) n * (w + 1) / parts), caller);
             }
             Throwable failure = null;
             try {
@@ -71,7 +114,7 @@ public final class Parallel {
                 failure = t;
             }
             for (int w = 1; w < parts; w++) {
-                Throwable t = WORKERS[w - 1].await();
+                Throwable t = pool[w - 1].await();
                 if (failure == null) failure = t;
             }
             if (failure instanceof RuntimeException re) throw re;
@@ -90,10 +133,17 @@ public final class Parallel {
         private Throwable failure;
         private volatile long posted;
         private volatile long done;
+        private volatile boolean retired;
 
         Worker(String name) {
             super(name);
             setDaemon(true);
+        }
+
+        /** Ends this worker's loop; it is idle (setThreads owns the pool), so it is parked or spinning. */
+        void retire() {
+            retired = true;
+            LockSupport.unpark(this);
         }
 
         void post(IntRangeBody body, int from, int to, Thread caller) {
@@ -124,6 +174,7 @@ public final class Parallel {
             while (true) {
                 long spinUntil = System.nanoTime() + SPIN_NANOS;
                 while (posted == seen) {
+                    if (retired) return;
                     if (System.nanoTime() < spinUntil) Thread.onSpinWait();
                     else LockSupport.park(this);
                 }
