@@ -2,10 +2,6 @@ package dev.jgrad.data;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -106,17 +102,7 @@ public final class ParallelText {
                 throw new IOException(file + ": starts like a gzip file but cannot be decompressed (" + e.getMessage() + ")", e);
             }
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            int bad = TextFile.firstInvalidUtf8(bytes);
-            int line = 1;
-            for (int i = 0; i < bad; i++) if (bytes[i] == '\n') line++;
-            throw new DataFormatException(file, line, "not valid UTF-8 (byte 0x" + String.format("%02X", bytes[bad] & 0xff)
-                    + " at offset " + bad + (gzip ? " of the decompressed text" : "") + "); convert the file to UTF-8 first");
-        }
+        String text = TextFile.decodeUtf8(file, bytes, gzip ? " of the decompressed text" : "");
         if (text.startsWith("\uFEFF")) text = text.substring(1); // a byte-order mark is not part of the first sentence
         if (text.isEmpty()) return List.of();
         if (text.endsWith("\n")) text = text.substring(0, text.length() - 1);

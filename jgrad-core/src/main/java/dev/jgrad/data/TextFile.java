@@ -2,7 +2,9 @@ package dev.jgrad.data;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +15,14 @@ import java.nio.file.Path;
 public final class TextFile {
     private TextFile() {}
 
+    /**
+     * The whole file as text.
+     *
+     * @param file a UTF-8 text file
+     * @return its contents
+     * @throws DataFormatException if the bytes are not valid UTF-8 (naming the line and offset of the first bad byte)
+     * @throws IOException if the file cannot be read
+     */
     public static String readUtf8(Path file) throws IOException {
         byte[] bytes;
         try {
@@ -20,30 +30,35 @@ public final class TextFile {
         } catch (NoSuchFileException e) {
             throw new IOException("text file not found: " + file);
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            int bad = firstInvalidUtf8(bytes);
-            int line = 1;
-            for (int i = 0; i < bad; i++) if (bytes[i] == '\n') line++;
-            throw new IOException(file + ": not valid UTF-8 at line " + line + " (byte offset " + bad + ", byte 0x"
-                    + String.format("%02X", bytes[bad] & 0xff) + "); convert the file to UTF-8 first");
-        }
+        return decodeUtf8(file, bytes, "");
     }
 
-    /** Offset of the first byte that starts an invalid UTF-8 sequence. */
-    static int firstInvalidUtf8(byte[] b) {
-        int i = 0;
-        while (i < b.length) {
-            int c = b[i] & 0xff;
-            int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : -1;
-            if (len < 0 || i + len > b.length) return i;
-            for (int k = 1; k < len; k++) if ((b[i + k] & 0xc0) != 0x80) return i;
-            i += len;
+    /**
+     * Decodes strict UTF-8: overlong forms, encoded surrogates (CESU-8) and truncated sequences are errors
+     * that name the line and byte offset of the first bad byte.
+     *
+     * @param file names the source in the message
+     * @param bytes the encoded text
+     * @param where added to the offset in the message, e.g. " of the decompressed text"
+     * @return the text
+     * @throws DataFormatException at the first invalid byte
+     */
+    public static String decodeUtf8(Path file, byte[] bytes, String where) throws DataFormatException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) result = decoder.flush(out);
+        if (result.isError()) {
+            // The decoder stops exactly at the first byte of the malformed sequence.
+            int bad = Math.min(in.position(), bytes.length - 1);
+            int line = 1;
+            for (int i = 0; i < bad; i++) if (bytes[i] == '\n') line++;
+            throw new DataFormatException(file, line, "not valid UTF-8 (byte 0x" + String.format("%02X", bytes[bad] & 0xff)
+                    + " at offset " + bad + where + "); convert the file to UTF-8 first");
         }
-        return Math.max(0, b.length - 1);
+        return out.flip().toString();
     }
 }

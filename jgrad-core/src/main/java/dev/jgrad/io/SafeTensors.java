@@ -288,14 +288,14 @@ public final class SafeTensors {
 
     /** The file's {@code __metadata__} (empty if it has none), reading and checking only the header. */
     public static Map<String, String> loadMetadata(Path path) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel ch = open(path)) {
             return Collections.unmodifiableMap(readHeader(path, ch).metadata());
         }
     }
 
     /** Tensors and metadata together. */
     public static File read(Path path) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel ch = open(path)) {
             Header header = readHeader(path, ch);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             ByteBuffer buf = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -304,6 +304,18 @@ public final class SafeTensors {
             }
             return new File(tensors, header.metadata());
         }
+    }
+
+    /**
+     * Opens a checkpoint for reading. Only a regular file: opening a named pipe would wait for a writer
+     * forever, and a directory's "Is a directory" would not name the path.
+     */
+    private static FileChannel open(Path path) throws IOException {
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            throw new CheckpointException(path, null, Files.isDirectory(path)
+                    ? "is a directory, not a checkpoint file" : "is not a regular file (a pipe or a device?)");
+        }
+        return FileChannel.open(path, StandardOpenOption.READ);
     }
 
     private static Header readHeader(Path path, FileChannel ch) throws IOException {

@@ -108,13 +108,15 @@ public final class IdxFile {
         return v;
     }
 
+    /**
+     * Reads the n bytes the header announces, allocating only as the bytes arrive: a header that claims
+     * gigabytes in a small file is reported as truncated without first allocating what it claims.
+     */
     private static byte[] readExactly(Path file, DataInputStream in, int n, String what) throws IOException {
         byte[] out;
-        int got;
         try {
-            out = new byte[n];
-            got = in.readNBytes(out, 0, n);
-            if (got == n && in.read() != -1) {
+            out = in.readNBytes(n); // reads in chunks, so an absurd n costs only the bytes that exist
+            if (out.length == n && in.read() != -1) {
                 throw new DatasetFormatException(file, "unexpected bytes after the " + what + " that the header announces");
             }
         } catch (EOFException e) {
@@ -122,8 +124,9 @@ public final class IdxFile {
         } catch (ZipException e) {
             throw new DatasetFormatException(file, "corrupt gzip data (" + e.getMessage() + ")", e);
         }
-        if (got < n) {
-            throw new DatasetFormatException(file, "truncated: the header announces " + what + " (" + n + " bytes) but only " + got + " follow");
+        if (out.length < n) {
+            throw new DatasetFormatException(file, "truncated: the header announces " + what + " (" + n + " bytes) but only "
+                    + out.length + " follow");
         }
         return out;
     }

@@ -83,6 +83,25 @@ class TranslationDataTest {
     }
 
     @Test
+    void overlongFormsAndEncodedSurrogatesAreReportedAtTheirFirstByte() throws IOException {
+        // "ok\n" then an overlong '/' (C0 AF), then an encoded surrogate (ED A0 80, CESU-8), then more text.
+        byte[][] bad = {{(byte) 0xC0, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xE0, (byte) 0x80, (byte) 0xAF}};
+        for (byte[] sequence : bad) {
+            byte[] bytes = new byte[3 + 2 + sequence.length + 20];
+            System.arraycopy(new byte[] {'o', 'k', '\n', 'a', ' '}, 0, bytes, 0, 5);
+            System.arraycopy(sequence, 0, bytes, 5, sequence.length);
+            java.util.Arrays.fill(bytes, 5 + sequence.length, bytes.length, (byte) 'z');
+            Path s = tmp.resolve("bad.en");
+            Files.write(s, bytes);
+            DataFormatException e = assertThrows(DataFormatException.class, () -> ParallelText.readLines(s));
+            assertTrue(e.getMessage().startsWith(s + ":2: not valid UTF-8 (byte 0x" + String.format("%02X", sequence[0] & 0xff)
+                    + " at offset 5)"), e.getMessage());
+            DataFormatException e2 = assertThrows(DataFormatException.class, () -> dev.jgrad.data.TextFile.readUtf8(s));
+            assertEquals(e.getMessage(), e2.getMessage());
+        }
+    }
+
+    @Test
     void encodingReportsUnknownCharactersAndCutsLongSentences() throws IOException {
         Bpe bpe = Bpe.learn(List.of("a dog runs", "ein hund rennt", "two dogs", "zwei hunde"), 40);
         Path s = write("e.en", "a dog runs\ntwo dogs ß\n" + "a dog runs ".repeat(10).strip() + "\n");

@@ -307,6 +307,18 @@ class SafeTensorsTest {
     }
 
     @Test
+    void aDirectoryOrANamedPipeIsRefusedByName() throws Exception {
+        Path directory = Files.createDirectories(dir.resolve("a-directory.safetensors"));
+        rejects(directory, null, "is a directory, not a checkpoint file");
+        Path fifo = dir.resolve("pipe.safetensors");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        if (mkfifo.waitFor() != 0) return; // no mkfifo here: nothing to test
+        // Opening a pipe for reading would wait for a writer forever; the reader must not try.
+        rejects(fifo, null, "is not a regular file");
+        assertThrows(CheckpointException.class, () -> SafeTensors.loadMetadata(fifo));
+    }
+
+    @Test
     void malformedHeader() throws IOException {
         rejects(file("json.safetensors", "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},}", floatsLE(1)),
                 null, "malformed JSON header", "at character");
