@@ -49,7 +49,35 @@ public final class Main implements Callable<Integer> {
             System.err.println("jgrad: error: " + e.getMessage());
             System.exit(1);
         }
-        System.exit(commandLine().execute(args));
+        int status;
+        try {
+            status = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            // Errors pass through picocli's handlers; this one has a cure the user can apply.
+            System.err.println("jgrad: error: " + outOfMemory(Runtime.getRuntime().maxMemory()));
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    /** The one line for an OutOfMemoryError: how large the heap was, and how to make it larger. */
+    static String outOfMemory(long maxHeapBytes) {
+        long mb = maxHeapBytes >> 20;
+        long suggestion = Math.max(2, (2 * maxHeapBytes + (1L << 30) - 1) >> 30);
+        return "out of memory: the Java heap (" + mb + " MB) is too small for these sizes; give jgrad more with "
+                + "JGRAD_JAVA_OPTS=-Xmx" + suggestion + "g (this machine has " + physicalMemoryGb() + "), or use smaller sizes";
+    }
+
+    private static String physicalMemoryGb() {
+        try {
+            var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+                return String.format(java.util.Locale.ROOT, "%.0f GB", sun.getTotalMemorySize() / 1e9);
+            }
+        } catch (RuntimeException | LinkageError ignored) {
+            // only the hint is lost
+        }
+        return "an unknown amount of memory";
     }
 
     /** The configured command tree; tests call {@code execute} on it with their own out and err. */

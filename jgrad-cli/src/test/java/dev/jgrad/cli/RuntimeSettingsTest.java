@@ -18,6 +18,8 @@ class RuntimeSettingsTest {
     private static Run jgrad(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         cmd.addAll(jvmOptions);
+        String home = System.getProperty("jgrad.home"); // where the launcher's data/ is, as ./jgrad passes it
+        if (home != null) cmd.add("-Djgrad.home=" + home);
         cmd.addAll(List.of("-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
@@ -50,6 +52,18 @@ class RuntimeSettingsTest {
         List<String> warnings = errorLines(r).stream().filter(l -> l.contains("warning")).toList();
         assertEquals(List.of("jgrad: warning: the Vector API is missing, so the scalar kernels run (several times slower); "
                 + "run java with --add-modules jdk.incubator.vector"), warnings);
+    }
+
+    @Test
+    void runningOutOfMemoryIsOneLineThatSaysHowToGiveMore() throws Exception {
+        // A 2,000,000-unit hidden layer needs gigabytes of weights; the heap here is 64 MB.
+        Run r = jgrad(List.of("--add-modules", "jdk.incubator.vector", "-Xmx64m"), "train", "demo", "--hidden", "2000000",
+                "--out", java.nio.file.Files.createTempDirectory("oom").resolve("run").toString());
+        assertEquals(1, r.exit(), r.err());
+        List<String> lines = errorLines(r);
+        assertEquals(1, lines.size(), r.err());
+        assertTrue(lines.get(0).startsWith("jgrad: error: out of memory: the Java heap (") && lines.get(0).contains("JGRAD_JAVA_OPTS=-Xmx"),
+                lines.get(0));
     }
 
     @Test
