@@ -6,10 +6,12 @@
 module dev.jgrad.core {
     requires transitive jdk.incubator.vector;
     requires java.desktop; // images: javax.imageio and java.awt.image for the vision package
+    requires java.net.http; // fetching the public data sets
 
     exports dev.jgrad;
     exports dev.jgrad.autograd;
     exports dev.jgrad.data;
+    exports dev.jgrad.datasets;
     exports dev.jgrad.io;
     exports dev.jgrad.kernels;
     exports dev.jgrad.metrics;

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = "Deep learning for sequences in pure Java: tensors, autograd, RNNs, Transformers.",
-        subcommands = {TrainCommand.class, EvalCommand.class, ClassifyCommand.class, SampleCommand.class, FinetuneCommand.class, TranslateCommand.class, AverageCommand.class, BenchCommand.class, BleuCommand.class, GradflowCommand.class, SimCLRCommand.class, LinearProbeCommand.class, SupervisedCommand.class, VisualizeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, DataCommand.class, ClassifyCommand.class, SampleCommand.class, FinetuneCommand.class, TranslateCommand.class, AverageCommand.class, BenchCommand.class, BleuCommand.class, GradflowCommand.class, SimCLRCommand.class, LinearProbeCommand.class, SupervisedCommand.class, VisualizeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** Set by {@code --debug} at any level, or {@code -Djgrad.debug=true}: errors then show their stack trace. */
@@ -151,9 +151,14 @@ public final class Main implements Callable<Integer> {
         String message = t.getMessage();
         if (message == null || message.isBlank()) return t.getClass().getSimpleName();
         message = message.strip().replaceAll("\\s*\\R\\s*", "; ");
+        // jgrad's own file errors name the file and the problem already; a class name would only be noise.
         boolean selfExplaining = t instanceof IllegalArgumentException
                 || t instanceof IllegalStateException
-                || t instanceof UnsupportedOperationException;
+                || t instanceof UnsupportedOperationException
+                || t instanceof dev.jgrad.datasets.DownloadException
+                || t instanceof dev.jgrad.data.DataFormatException
+                || t instanceof dev.jgrad.io.CheckpointException
+                || t instanceof dev.jgrad.vision.DatasetFormatException;
         return selfExplaining ? message : t.getClass().getSimpleName() + ": " + message;
     }
 

@@ -114,6 +114,11 @@ public final class ProgressBar implements AutoCloseable {
         advance(1, units);
     }
 
+    /** Several steps done at once, each counting as one unit of the rate (bytes downloaded, say). */
+    public synchronized void stepMany(long steps) {
+        advance(steps, steps);
+    }
+
     /** Moves to an absolute step, e.g. when resuming from a checkpoint. */
     public synchronized void set(long step) {
         advance(step - current, 0);
