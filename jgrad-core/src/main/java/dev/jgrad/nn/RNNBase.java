@@ -20,7 +20,7 @@ import java.util.List;
 public abstract class RNNBase extends Module {
 
     /**
-     * Layer configuration: torch.nn.LSTM's constructor arguments. Make one with {@link #options(int, int)}, which
+     * Layer configuration: torch.nn.LSTM's constructor arguments. Make one with {@link RNNBase#options(int, int)}, which
      * takes the two required sizes and PyTorch's defaults for the rest:
      * {@code LSTM.options(7, 11).numLayers(3).bidirectional().batchFirst().dropout(0.2).build()}.
      *
