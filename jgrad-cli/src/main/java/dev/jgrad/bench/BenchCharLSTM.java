@@ -19,7 +19,7 @@ final class BenchCharLSTM extends Module {
 
     BenchCharLSTM(int vocab, Generator gen) {
         emb = registerModule("emb", new Embedding(vocab, 64, gen));
-        lstm = registerModule("lstm", new LSTM(RNNBase.Options.of(64, 512).withNumLayers(2).withBatchFirst(true), gen));
+        lstm = registerModule("lstm", new LSTM(LSTM.options(64, 512).numLayers(2).batchFirst().build(), gen));
         out = registerModule("out", new Linear(512, vocab, true, gen));
     }
 

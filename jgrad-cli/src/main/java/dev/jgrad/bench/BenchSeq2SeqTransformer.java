@@ -1,5 +1,6 @@
 package dev.jgrad.bench;
 
+import dev.jgrad.nn.AttentionArgs;
 import dev.jgrad.nn.DecoderCache;
 import dev.jgrad.nn.Dropout;
 import dev.jgrad.nn.Embedding;
@@ -16,8 +17,8 @@ import dev.jgrad.tensor.Tensor;
  * {@code emb} (Embedding(vocab, d), shared by source and target), {@code pos} (learned positions,
  * Embedding(maxLen, d)), {@code transformer} (nn.Transformer, batch first, post-norm, ReLU),
  * {@code proj} (untied Linear(d, vocab)) and {@code drop}. Tokens are embedded as
- * {@code drop(emb(tok) * sqrt(d) + pos(positions))}. The decoder is causal through isCausal, which is the
- * peer's generate_square_subsequent_mask without materialising it.
+ * {@code drop(emb(tok) * sqrt(d) + pos(positions))}. The decoder's self-attention is causal by its args, which is
+ * the peer's generate_square_subsequent_mask without materialising it.
  */
 // Constructors register modules, as PyTorch modules do in __init__; Module's maps exist by then.
 @SuppressWarnings("this-escape")
@@ -28,6 +29,9 @@ public final class BenchSeq2SeqTransformer extends Module {
     final Linear proj;
     final Dropout drop;
 
+    /** The decoder's self-attention: each position sees itself and the ones before. */
+    private static final AttentionArgs CAUSAL = AttentionArgs.builder().causal().build();
+
     /** The peer's defaults: vocab 8000, d_model 256, 8 heads, 3 + 3 layers, feed-forward 1024, dropout 0.1, 64 positions. */
     public BenchSeq2SeqTransformer(Generator gen) {
         this(8000, 256, 8, 3, 3, 1024, 0.1, 64, gen);
@@ -37,7 +41,7 @@ public final class BenchSeq2SeqTransformer extends Module {
         this.dModel = dModel;
         emb = registerModule("emb", new Embedding(vocab, dModel, gen));
         pos = registerModule("pos", new Embedding(maxLen, dModel, gen));
-        TransformerLayerOptions options = TransformerLayerOptions.of(dModel, nhead).withDimFeedforward(dFf).withDropout(dropout).withBatchFirst(true);
+        TransformerLayerOptions options = Transformer.options(dModel, nhead).dimFeedforward(dFf).dropout(dropout).batchFirst().build();
         transformer = registerModule("transformer", new Transformer(options, nEnc, nDec, gen));
         proj = registerModule("proj", new Linear(dModel, vocab, true, gen));
         drop = registerModule("drop", new Dropout(dropout));
@@ -56,12 +60,12 @@ public final class BenchSeq2SeqTransformer extends Module {
 
     /** The whole target prefix tgt [B, T], causally, to [B, T, d]. */
     Tensor decode(IntTensor tgt, Tensor memory) {
-        return transformer.decoder().forward(embed(tgt, 0), memory, null, null, null, null, true, false, null);
+        return transformer.decoder().forward(embed(tgt, 0), memory, CAUSAL, AttentionArgs.NONE);
     }
 
     /** Only the new positions tgt [B, T'] after the cache's, attending to the cached ones: [B, T', d]. */
     Tensor decode(IntTensor tgt, Tensor memory, DecoderCache cache) {
-        return transformer.decoder().forward(embed(tgt, cache.length()), memory, null, null, null, null, true, false, cache);
+        return transformer.decoder().forward(embed(tgt, cache.length()), memory, CAUSAL, AttentionArgs.NONE, cache);
     }
 
     /** Logits [B, T, vocab] for source src [B, S] and target input tgt [B, T]. */

@@ -1,6 +1,7 @@
 package dev.jgrad.models;
 
 import dev.jgrad.autograd.GradMode;
+import dev.jgrad.nn.AttentionArgs;
 import dev.jgrad.nn.Dropout;
 import dev.jgrad.nn.Embedding;
 import dev.jgrad.nn.Functional;
@@ -12,6 +13,7 @@ import dev.jgrad.nn.Module;
 import dev.jgrad.nn.ModuleList;
 import dev.jgrad.nn.Parameter;
 import dev.jgrad.nn.Reduction;
+import dev.jgrad.nn.TransformerEncoderLayer;
 import dev.jgrad.nn.TransformerLayerOptions;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.IntTensor;
@@ -29,8 +31,14 @@ import java.util.Map;
  * A character-level decoder-only Transformer in the manner of nanoGPT:
  *
  * <pre>
- * ids [B, T] -> tok_emb + pos_emb (learned, T <= blockSize) -> drop -> blocks (N x {@link GPTBlock}: pre-norm causal
- * self-attention + GELU MLP) -> ln_f -> logits [B, T, vocab] = x tok_emb.weight^T (the output head is tied to the embedding)
+ * ids [B, T] -> tok_emb + pos_emb (learned, T <= blockSize) -> drop -> blocks (N x {@link TransformerEncoderLayer}: pre-norm
+ * causal self-attention + GELU MLP) -> ln_f -> logits [B, T, vocab] = x tok_emb.weight^T (the output head is tied to the embedding)
+ * </pre>
+ *
+ * Each block is GPT-2's: an encoder layer with pre-norm (normFirst) run with causal self-attention,
+ * <pre>
+ * x = x + dropout1(self_attn(norm1(x), causal))
+ * x = x + dropout2(linear2(dropout(gelu(linear1(norm2(x))))))
  * </pre>
  *
  * Children: {@code tok_emb}, {@code pos_emb}, {@code drop}, {@code blocks} (blocks.0.self_attn.in_proj_weight, ...)
@@ -113,10 +121,13 @@ public final class CharGPT extends Module {
         }
     }
 
+    /** Every block's self-attention: each position sees itself and the ones before. */
+    private static final AttentionArgs CAUSAL = AttentionArgs.builder().causal().build();
+
     private final Config config;
     private final Embedding tokEmb, posEmb;
     private final Dropout drop;
-    private final ModuleList<GPTBlock> blocks;
+    private final ModuleList<TransformerEncoderLayer> blocks;
     private final LayerNorm lnF;
 
     public CharGPT(Config config, Generator gen) {
@@ -125,10 +136,10 @@ public final class CharGPT extends Module {
         tokEmb = registerModule("tok_emb", new Embedding(config.vocabSize(), d, gen));
         posEmb = registerModule("pos_emb", new Embedding(config.blockSize(), d, gen));
         drop = registerModule("drop", new Dropout(config.dropout()));
-        TransformerLayerOptions options = TransformerLayerOptions.of(d, config.numHeads()).withDimFeedforward(config.feedforwardDim())
-                .withDropout(config.dropout()).withActivation(TransformerLayerOptions.Activation.GELU).withBatchFirst(true).withNormFirst(true);
+        TransformerLayerOptions options = TransformerEncoderLayer.options(d, config.numHeads()).dimFeedforward(config.feedforwardDim())
+                .dropout(config.dropout()).activation(TransformerLayerOptions.Activation.GELU).batchFirst().normFirst().build();
         blocks = registerModule("blocks", new ModuleList<>());
-        for (int i = 0; i < config.numLayers(); i++) blocks.add(new GPTBlock(options, gen));
+        for (int i = 0; i < config.numLayers(); i++) blocks.add(new TransformerEncoderLayer(options, gen));
         lnF = registerModule("ln_f", new LayerNorm(new int[] {d}, options.layerNormEps(), true));
 
         double residualStd = 0.02 / Math.sqrt(2.0 * config.numLayers());
@@ -146,7 +157,7 @@ public final class CharGPT extends Module {
         return config;
     }
 
-    public ModuleList<GPTBlock> blocks() {
+    public ModuleList<TransformerEncoderLayer> blocks() {
         return blocks;
     }
 
@@ -184,7 +195,9 @@ public final class CharGPT extends Module {
                     + " do not fit the block size " + config.blockSize() + (past > 0 ? " (" + past + " of them cached)" : ""));
         }
         Tensor x = drop.forward(tokEmb.forward(ids).add(posEmb.weight().narrow(0, past, T)));
-        for (int i = 0; i < blocks.size(); i++) x = blocks.get(i).forward(x, cache == null ? null : cache[i]);
+        for (int i = 0; i < blocks.size(); i++) {
+            x = blocks.get(i).forward(x, cache == null ? CAUSAL : CAUSAL.toBuilder().cache(cache[i]).build());
+        }
         return lnF.forward(x);
     }
 

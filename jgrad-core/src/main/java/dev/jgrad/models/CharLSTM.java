@@ -96,9 +96,9 @@ public final class CharLSTM extends Module {
         this.config = config;
         this.emb = registerModule("emb", new Embedding(config.vocabSize(), config.embedDim(), gen));
         // torch.nn.LSTM warns that dropout with one layer does nothing; here it is simply not applied there.
-        RNNBase.Options lstmOptions = RNNBase.Options.of(config.embedDim(), config.hiddenSize())
-                .withNumLayers(config.numLayers()).withBatchFirst(true)
-                .withDropout(config.numLayers() > 1 ? config.dropout() : 0);
+        RNNBase.Options lstmOptions = LSTM.options(config.embedDim(), config.hiddenSize())
+                .numLayers(config.numLayers()).batchFirst()
+                .dropout(config.numLayers() > 1 ? config.dropout() : 0).build();
         this.lstm = registerModule("lstm", new LSTM(lstmOptions, gen));
         this.out = registerModule("out", new Linear(config.hiddenSize(), config.vocabSize(), true, gen));
     }

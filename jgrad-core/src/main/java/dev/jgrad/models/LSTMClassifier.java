@@ -95,10 +95,10 @@ public final class LSTMClassifier extends Module {
     public LSTMClassifier(Config config, Generator gen) {
         this.config = config;
         this.embedding = registerModule("embedding", new Embedding(config.vocabSize(), config.embedDim(), 0, gen));
-        RNNBase.Options lstmOptions = RNNBase.Options.of(config.embedDim(), config.hiddenSize())
-                .withNumLayers(config.numLayers())
-                .withBidirectional(config.bidirectional())
-                .withDropout(config.numLayers() > 1 ? config.dropout() : 0);
+        RNNBase.Options lstmOptions = LSTM.options(config.embedDim(), config.hiddenSize())
+                .numLayers(config.numLayers())
+                .bidirectional(config.bidirectional())
+                .dropout(config.numLayers() > 1 ? config.dropout() : 0).build();
         this.lstm = registerModule("lstm", new LSTM(lstmOptions, gen));
         this.dropout = registerModule("dropout", new Dropout(config.dropout(), gen));
         this.head = registerModule("head", new Linear(config.featureSize(), config.numClasses(), true, gen));

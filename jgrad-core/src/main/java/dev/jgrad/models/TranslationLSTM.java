@@ -170,8 +170,8 @@ public final class TranslationLSTM extends TranslationModel {
         int V = config.vocabSize(), E = config.embeddingDim(), H = config.hiddenSize(), L = config.numLayers();
         srcEmbed = registerModule("src_embed", new Embedding(V, E, SubwordVocabulary.PAD_ID, gen));
         tgtEmbed = config.shareEmbeddings() ? srcEmbed : registerModule("tgt_embed", new Embedding(V, E, SubwordVocabulary.PAD_ID, gen));
-        encoder = registerModule("encoder", new LSTM(RNNBase.Options.of(E, H / 2).withNumLayers(L).withBidirectional(true).withBatchFirst(true)
-                .withDropout(config.dropout()), gen));
+        encoder = registerModule("encoder", new LSTM(LSTM.options(E, H / 2).numLayers(L).bidirectional().batchFirst()
+                .dropout(config.dropout()).build(), gen));
         bridgeH = registerModule("bridge_h", new Linear(H, H, true, gen));
         bridgeC = registerModule("bridge_c", new Linear(H, H, true, gen));
         decoder = registerModule("decoder", new ModuleList<>());

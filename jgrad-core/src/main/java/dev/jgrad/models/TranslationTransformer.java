@@ -1,14 +1,13 @@
 package dev.jgrad.models;
 
+import dev.jgrad.nn.AttentionArgs;
 import dev.jgrad.nn.AttentionMask;
 import dev.jgrad.nn.DecoderCache;
 import dev.jgrad.nn.Embedding;
 import dev.jgrad.nn.Init;
 import dev.jgrad.nn.Linear;
-import dev.jgrad.nn.Module;
 import dev.jgrad.nn.PositionalEncoding;
 import dev.jgrad.nn.Transformer;
-import dev.jgrad.nn.TransformerDecoderLayer;
 import dev.jgrad.nn.TransformerLayerOptions;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.IntTensor;
@@ -120,6 +119,9 @@ public final class TranslationTransformer extends TranslationModel {
         }
     }
 
+    /** The target's self-attention: each position sees itself and the ones before. */
+    private static final AttentionArgs CAUSAL = AttentionArgs.builder().causal().build();
+
     private final Config config;
     private final Embedding srcEmbed, tgtEmbed;
     private final PositionalEncoding pos;
@@ -133,8 +135,8 @@ public final class TranslationTransformer extends TranslationModel {
         srcEmbed = registerModule("src_embed", new Embedding(config.vocabSize(), d, SubwordVocabulary.PAD_ID, gen));
         tgtEmbed = config.shareEmbeddings() ? srcEmbed : registerModule("tgt_embed", new Embedding(config.vocabSize(), d, SubwordVocabulary.PAD_ID, gen));
         pos = registerModule("pos", new PositionalEncoding(d, config.dropout(), config.maxLen(), true));
-        TransformerLayerOptions layer = TransformerLayerOptions.of(d, config.nhead()).withDimFeedforward(config.dimFeedforward())
-                .withDropout(config.dropout()).withBatchFirst(true).withNormFirst(config.preNorm());
+        TransformerLayerOptions layer = Transformer.options(d, config.nhead()).dimFeedforward(config.dimFeedforward())
+                .dropout(config.dropout()).batchFirst().normFirst(config.preNorm()).build();
         transformer = registerModule("transformer", new Transformer(layer, config.encoderLayers(), config.decoderLayers(), gen));
         generator = registerModule("generator", new Linear(d, config.vocabSize(), true, gen));
         for (Embedding e : config.shareEmbeddings() ? new Embedding[] {srcEmbed} : new Embedding[] {srcEmbed, tgtEmbed}) {
@@ -168,7 +170,7 @@ public final class TranslationTransformer extends TranslationModel {
         AttentionMask srcPadding = AttentionMask.padding(src, SubwordVocabulary.PAD_ID);
         Tensor memory = encode(src, srcPadding);
         Tensor x = pos.forward(tgtEmbed.forward(tgtIn).mul((float) embedScale));
-        Tensor y = transformer.decoder().forward(x, memory, null, null, null, srcPadding, true, false, null);
+        Tensor y = transformer.decoder().forward(x, memory, CAUSAL, keyPadding(srcPadding));
         return generator.forward(y);
     }
 
@@ -177,11 +179,16 @@ public final class TranslationTransformer extends TranslationModel {
         return AttentionMask.padding(src, SubwordVocabulary.PAD_ID);
     }
 
+    /** Attention args that hide the source's padding from the queries. */
+    private static AttentionArgs keyPadding(AttentionMask srcPadding) {
+        return AttentionArgs.builder().keyPaddingMask(srcPadding).build();
+    }
+
     /** The encoder's output [B, S, d] for source ids [B, S]. */
     public Tensor encode(IntTensor src, AttentionMask srcPadding) {
         checkIds("source", src);
         Tensor x = pos.forward(srcEmbed.forward(src).mul((float) embedScale));
-        return transformer.encoder().forward(x, null, srcPadding);
+        return transformer.encoder().forward(x, keyPadding(srcPadding));
     }
 
     /**
@@ -195,7 +202,7 @@ public final class TranslationTransformer extends TranslationModel {
         IntTensor ids = IntTensor.of(lastTokens.clone(), b, 1);
         checkIds("target", ids);
         Tensor x = pos.forward(tgtEmbed.forward(ids).mul((float) embedScale), cache.length());
-        Tensor y = transformer.decoder().forward(x, memory, null, null, null, srcPadding, true, false, cache);
+        Tensor y = transformer.decoder().forward(x, memory, CAUSAL, keyPadding(srcPadding), cache);
         return generator.forward(y).reshape(b, config.vocabSize());
     }
 
@@ -274,20 +281,10 @@ public final class TranslationTransformer extends TranslationModel {
         AttentionMask srcPadding = sourcePadding(src);
         Tensor memory = encode(src, srcPadding);
         Tensor x = pos.forward(tgtEmbed.forward(tgtIn).mul((float) embedScale));
+        AttentionArgs cross = keyPadding(srcPadding);
         var layers = transformer.decoder().layers();
-        for (int i = 0; i < layers.size() - 1; i++) x = layers.get(i).forward(x, memory, null, null, null, srcPadding, true, false, null, null);
-        // The last layer up to its cross-attention, as TransformerDecoderLayer.forward computes it.
-        TransformerDecoderLayer last = layers.get(layers.size() - 1);
-        Module norm1 = last.getSubmodule("norm1"), norm2 = last.getSubmodule("norm2");
-        Tensor query;
-        if (config.preNorm()) {
-            Tensor h = ((dev.jgrad.nn.LayerNorm) norm1).forward(x);
-            x = x.add(last.selfAttn().forward(h, h, h, null, false, null, true, true).output());
-            query = ((dev.jgrad.nn.LayerNorm) norm2).forward(x);
-        } else {
-            query = ((dev.jgrad.nn.LayerNorm) norm1).forward(x.add(last.selfAttn().forward(x, x, x, null, false, null, true, true).output()));
-        }
-        return last.multiheadAttn().forward(query, memory, memory, srcPadding, true, null, true, false).weights();
+        for (int i = 0; i < layers.size() - 1; i++) x = layers.get(i).forward(x, memory, CAUSAL, cross).output();
+        return layers.get(layers.size() - 1).forward(x, memory, CAUSAL, cross.toBuilder().needWeights().build()).weights();
     }
 
     private void checkIds(String what, IntTensor ids) {

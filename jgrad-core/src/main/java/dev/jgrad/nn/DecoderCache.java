@@ -12,9 +12,11 @@ import java.util.List;
  *
  * <pre>{@code
  * DecoderCache cache = decoder.newCache();
+ * AttentionArgs causal = AttentionArgs.builder().causal().build();
+ * AttentionArgs cross = AttentionArgs.builder().keyPaddingMask(memoryPadding).build();
  * try (var _ = GradMode.noGrad()) {
  *     for (int t = 0; t < maxLen; t++) {
- *         Tensor y = decoder.forward(embed(lastTokens, t), memory, null, null, null, memoryPadding, true, false, cache);
+ *         Tensor y = decoder.forward(embed(lastTokens, t), memory, causal, cross, cache);
  *         ... pick tokens; for beam search: cache.reorder(survivingBeamRows) ...
  *     }
  * }

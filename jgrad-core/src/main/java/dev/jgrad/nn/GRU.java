@@ -6,7 +6,7 @@ import dev.jgrad.tensor.Generator;
 public class GRU extends RNNBase {
 
     public GRU(int inputSize, int hiddenSize) {
-        this(Options.of(inputSize, hiddenSize));
+        this(options(inputSize, hiddenSize).build());
     }
 
     public GRU(Options options) {

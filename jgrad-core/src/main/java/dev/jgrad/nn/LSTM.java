@@ -10,7 +10,7 @@ import dev.jgrad.tensor.Generator;
 public class LSTM extends RNNBase {
 
     public LSTM(int inputSize, int hiddenSize) {
-        this(Options.of(inputSize, hiddenSize));
+        this(options(inputSize, hiddenSize).build());
     }
 
     public LSTM(Options options) {

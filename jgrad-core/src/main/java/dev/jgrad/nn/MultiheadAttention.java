@@ -21,8 +21,8 @@ import java.util.Locale;
  * unbatched). Output [L, B, E] (or [B, L, E], or [L, E]); weights averaged over heads [B, L, S], or per
  * head [B, numHeads, L, S] (unbatched: [L, S] or [numHeads, L, S]).
  *
- * <p>Masks ({@link AttentionMask}, bool = nonzero means "not allowed", or additive): keyPaddingMask [B, S]
- * ([S] unbatched), attnMask [L, S] or [B * numHeads, L, S]; isCausal hides key j from query i when j > i
+ * <p>Masks and the rest are {@link AttentionArgs}. Masks ({@link AttentionMask}, bool = nonzero means "not allowed", or
+ * additive): keyPaddingMask [B, S] ([S] unbatched), attnMask [L, S] or [B * numHeads, L, S]; causal hides key j from query i when j > i
  * and, unlike PyTorch 2's hint of the same name, needs no attnMask and combines with one. A query whose
  * keys are all masked gets zero weights and output out_proj.bias (PyTorch 1.13: NaN).
  *
@@ -32,44 +32,108 @@ import java.util.Locale;
 // Constructors register parameters, as PyTorch modules do in __init__; Module's maps exist by then.
 @SuppressWarnings("this-escape")
 public class MultiheadAttention extends Module {
+
+    /**
+     * torch.nn.MultiheadAttention's constructor arguments (those jgrad supports). Make them with
+     * {@link MultiheadAttention#options(int, int)}: {@code MultiheadAttention.options(512, 8).dropout(0.1).batchFirst().build()}.
+     *
+     * @param dropout    probability of dropping an attention weight, in training only (default 0)
+     * @param bias       whether the in- and out-projections have biases (default true)
+     * @param batchFirst inputs and outputs [batch, seq, feature] instead of [seq, batch, feature] (default false)
+     */
+    public record Options(int embedDim, int numHeads, double dropout, boolean bias, boolean batchFirst) {
+        public Options {
+            if (embedDim < 1 || numHeads < 1) {
+                throw new IllegalArgumentException("MultiheadAttention: embed_dim and num_heads must be positive, got " + embedDim + " and " + numHeads);
+            }
+            if (embedDim % numHeads != 0) {
+                throw new IllegalArgumentException("MultiheadAttention: embed_dim " + embedDim + " must be divisible by num_heads " + numHeads);
+            }
+            Functional.checkDropoutP(dropout);
+        }
+
+        /** Collects the optional arguments by name; {@link #build()} checks them all. */
+        public static final class Builder {
+            private final int embedDim, numHeads;
+            private double dropout;
+            private boolean bias = true, batchFirst;
+
+            private Builder(int embedDim, int numHeads) {
+                this.embedDim = embedDim;
+                this.numHeads = numHeads;
+            }
+
+            /** Attention dropout, in training (default 0). */
+            public Builder dropout(double dropout) {
+                this.dropout = dropout;
+                return this;
+            }
+
+            /** Whether the projections have biases (default true). */
+            public Builder bias(boolean bias) {
+                this.bias = bias;
+                return this;
+            }
+
+            /** Inputs and outputs [batch, seq, feature]. */
+            public Builder batchFirst() {
+                return batchFirst(true);
+            }
+
+            /** Inputs and outputs [batch, seq, feature] when true, [seq, batch, feature] when false (the default). */
+            public Builder batchFirst(boolean batchFirst) {
+                this.batchFirst = batchFirst;
+                return this;
+            }
+
+            public Options build() {
+                return new Options(embedDim, numHeads, dropout, bias, batchFirst);
+            }
+        }
+    }
+
+    /** What forward(query, key, value) asks for: PyTorch's defaults, weights averaged over heads. */
+    private static final AttentionArgs WEIGHTS_ONLY = AttentionArgs.builder().needWeights().build();
+
+    private final Options options;
     private final int embedDim, numHeads, headDim;
-    private final double dropout;
-    private final boolean batchFirst;
     private final Linear outProj;
+
+    /**
+     * The options of an attention of this width and head count, with PyTorch's defaults for the rest (no dropout,
+     * biases, sequence-first), to change by name.
+     */
+    public static Options.Builder options(int embedDim, int numHeads) {
+        return new Options.Builder(embedDim, numHeads);
+    }
 
     /** No dropout, biases, sequence-first: PyTorch's defaults. */
     public MultiheadAttention(int embedDim, int numHeads) {
-        this(embedDim, numHeads, 0.0, true, false);
+        this(options(embedDim, numHeads).build());
     }
 
-    public MultiheadAttention(int embedDim, int numHeads, double dropout, boolean bias, boolean batchFirst) {
-        this(embedDim, numHeads, dropout, bias, batchFirst, Generator.defaultGenerator());
+    public MultiheadAttention(Options options) {
+        this(options, Generator.defaultGenerator());
     }
 
     /**
      * PyTorch's initialisation: in_proj_weight Xavier-uniform, in_proj_bias and out_proj.bias zero,
      * out_proj.weight as any Linear.
-     *
-     * @param dropout probability of dropping an attention weight, in training only
      */
-    public MultiheadAttention(int embedDim, int numHeads, double dropout, boolean bias, boolean batchFirst, Generator gen) {
-        if (embedDim < 1 || numHeads < 1) {
-            throw new IllegalArgumentException("MultiheadAttention: embed_dim and num_heads must be positive, got " + embedDim + " and " + numHeads);
-        }
-        if (embedDim % numHeads != 0) {
-            throw new IllegalArgumentException("MultiheadAttention: embed_dim " + embedDim + " must be divisible by num_heads " + numHeads);
-        }
-        Functional.checkDropoutP(dropout);
-        this.embedDim = embedDim;
-        this.numHeads = numHeads;
+    public MultiheadAttention(Options options, Generator gen) {
+        this.options = options;
+        this.embedDim = options.embedDim();
+        this.numHeads = options.numHeads();
         this.headDim = embedDim / numHeads;
-        this.dropout = dropout;
-        this.batchFirst = batchFirst;
         Parameter w = registerParameter("in_proj_weight", new Parameter(Tensor.zeros(3 * embedDim, embedDim)));
-        registerParameter("in_proj_bias", bias ? new Parameter(Tensor.zeros(3 * embedDim)) : null);
-        outProj = registerModule("out_proj", new Linear(embedDim, embedDim, bias, gen));
+        registerParameter("in_proj_bias", options.bias() ? new Parameter(Tensor.zeros(3 * embedDim)) : null);
+        outProj = registerModule("out_proj", new Linear(embedDim, embedDim, options.bias(), gen));
         Init.xavierUniform(w, 1.0, gen);
-        if (bias) Init.zeros(outProj.bias());
+        if (options.bias()) Init.zeros(outProj.bias());
+    }
+
+    public Options options() {
+        return options;
     }
 
     public int embedDim() {
@@ -82,14 +146,6 @@ public class MultiheadAttention extends Module {
 
     public int headDim() {
         return headDim;
-    }
-
-    public double dropout() {
-        return dropout;
-    }
-
-    public boolean batchFirst() {
-        return batchFirst;
     }
 
     /** [3E, E]: rows [0, E) project the query, [E, 2E) the key, [2E, 3E) the value. */
@@ -106,34 +162,20 @@ public class MultiheadAttention extends Module {
         return outProj;
     }
 
-    /** No masks; weights averaged over heads. */
+    /** No masks; returns the weights averaged over heads, as PyTorch's forward(query, key, value) does. */
     public AttentionOutput forward(Tensor query, Tensor key, Tensor value) {
-        return forward(query, key, value, null, true, null, true, false, null);
-    }
-
-    /** PyTorch's forward(query, key, value, key_padding_mask, need_weights, attn_mask); weights averaged over heads. */
-    public AttentionOutput forward(Tensor query, Tensor key, Tensor value, AttentionMask keyPaddingMask, boolean needWeights,
-                                   AttentionMask attnMask) {
-        return forward(query, key, value, keyPaddingMask, needWeights, attnMask, true, false, null);
-    }
-
-    public AttentionOutput forward(Tensor query, Tensor key, Tensor value, AttentionMask keyPaddingMask, boolean needWeights,
-                                   AttentionMask attnMask, boolean averageAttnWeights, boolean isCausal) {
-        return forward(query, key, value, keyPaddingMask, needWeights, attnMask, averageAttnWeights, isCausal, null);
+        return forward(query, key, value, WEIGHTS_ONLY);
     }
 
     /**
-     * The full forward. With a cache, query/key/value hold only the new positions, S counts the cached
-     * ones too (masks are [L, S] and [B, S] over all of them), and isCausal lets new query i see keys up to
-     * position {@code cache.length() + i}. A filled cross-attention cache ignores key and value (they may
-     * be null then).
-     *
-     * @param needWeights        whether to return the attention weights (else weights() is null)
-     * @param averageAttnWeights average the weights over heads (PyTorch's default) or return them per head
-     * @param cache              keys and values of earlier calls, or null
+     * The full forward: masks, causality, weights and cache as {@code args} says (see {@link AttentionArgs}). With a
+     * cache, query/key/value hold only the new positions, S counts the cached ones too (masks are [L, S] and [B, S]
+     * over all of them), and causal lets new query i see keys up to position {@code cache.length() + i}. A filled
+     * cross-attention cache ignores key and value (they may be null then).
      */
-    public AttentionOutput forward(Tensor query, Tensor key, Tensor value, AttentionMask keyPaddingMask, boolean needWeights,
-                                   AttentionMask attnMask, boolean averageAttnWeights, boolean isCausal, KVCache cache) {
+    public AttentionOutput forward(Tensor query, Tensor key, Tensor value, AttentionArgs args) {
+        if (args == null) throw new IllegalArgumentException("MultiheadAttention: args must not be null (use AttentionArgs.NONE)");
+        KVCache cache = args.cache();
         String who = "MultiheadAttention";
         boolean reuseKV = cache != null && !cache.isSelfAttention() && !cache.isEmpty();
         if (reuseKV) {
@@ -168,19 +210,20 @@ public class MultiheadAttention extends Module {
         }
         int S = kh.size(2);
 
-        AttentionMask mask = AttentionMask.combine(attnMaskForHeads(who, attnMask, batched, B, L, S), keyPaddingMaskForHeads(who, keyPaddingMask, batched, B, S));
-        double p = isTraining() ? dropout : 0.0;
-        AttentionOutput att = ScaledDotProductAttention.compute(who, qh, kh, vh, mask, p, isCausal, past, 1 / Math.sqrt(headDim),
+        AttentionMask mask = AttentionMask.combine(attnMaskForHeads(who, args.attnMask(), batched, B, L, S),
+                keyPaddingMaskForHeads(who, args.keyPaddingMask(), batched, B, S));
+        double p = isTraining() ? options.dropout() : 0.0;
+        AttentionOutput att = ScaledDotProductAttention.compute(who, qh, kh, vh, mask, p, args.causal(), past, 1 / Math.sqrt(headDim),
                 Generator.defaultGenerator());
 
         // [B, H, L, Dh] -> [B, L, E] or [L, B, E], heads concatenated, then the output projection.
-        Tensor merged = att.output().permute(batched && !batchFirst ? new int[] {2, 0, 1, 3} : new int[] {0, 2, 1, 3});
-        Tensor out = outProj.forward(merged.reshape(batched && !batchFirst ? new int[] {L, B, embedDim} : new int[] {B, L, embedDim}));
+        Tensor merged = att.output().permute(batched && !options.batchFirst() ? new int[] {2, 0, 1, 3} : new int[] {0, 2, 1, 3});
+        Tensor out = outProj.forward(merged.reshape(batched && !options.batchFirst() ? new int[] {L, B, embedDim} : new int[] {B, L, embedDim}));
         if (!batched) out = out.squeeze(0);
 
         Tensor weights = null;
-        if (needWeights) {
-            weights = averageAttnWeights ? att.weights().mean(1, false) : att.weights();
+        if (args.needWeights()) {
+            weights = args.averageAttnWeights() ? att.weights().mean(1, false) : att.weights();
             if (!batched) weights = weights.squeeze(0);
         }
         return new AttentionOutput(out, weights);
@@ -198,12 +241,12 @@ public class MultiheadAttention extends Module {
 
     private Tensor toBatchFirst(Tensor x, boolean batched) {
         if (!batched) return x.unsqueeze(0);
-        return batchFirst ? x : x.transpose(0, 1);
+        return options.batchFirst() ? x : x.transpose(0, 1);
     }
 
     /** Checks ranks, embedding sizes and batch sizes; returns whether the input is batched. */
     private boolean checkInputs(String who, Tensor query, Tensor key, Tensor value) {
-        String layout = batchFirst ? "[batch, seq, " + embedDim + "]" : "[seq, batch, " + embedDim + "]";
+        String layout = options.batchFirst() ? "[batch, seq, " + embedDim + "]" : "[seq, batch, " + embedDim + "]";
         if ((query.dim() != 2 && query.dim() != 3) || query.size(-1) != embedDim) {
             throw new IllegalArgumentException(who + ": expected query of shape " + layout + " (or unbatched [seq, " + embedDim + "]), got "
                     + Shape.str(query.shape()));
@@ -216,7 +259,7 @@ public class MultiheadAttention extends Module {
                 throw new IllegalArgumentException(who + ": " + name + " of shape " + Shape.str(t.shape()) + " does not match query of shape "
                         + Shape.str(query.shape()) + ": expected " + (batched ? layout : "[seq, " + embedDim + "]"));
             }
-            int bd = batchFirst ? 0 : 1;
+            int bd = options.batchFirst() ? 0 : 1;
             if (batched && t.size(bd) != query.size(bd)) {
                 throw new IllegalArgumentException(who + ": " + name + " of shape " + Shape.str(t.shape()) + " has batch size " + t.size(bd)
                         + " but query of shape " + Shape.str(query.shape()) + " has " + query.size(bd));
@@ -263,7 +306,7 @@ public class MultiheadAttention extends Module {
 
     @Override
     protected String extraRepr() {
-        return String.format(Locale.ROOT, "embed_dim=%d, num_heads=%d, dropout=%s, batch_first=%s", embedDim, numHeads, dropout,
-                batchFirst ? "True" : "False");
+        return String.format(Locale.ROOT, "embed_dim=%d, num_heads=%d, dropout=%s, batch_first=%s", embedDim, numHeads, options.dropout(),
+                options.batchFirst() ? "True" : "False");
     }
 }

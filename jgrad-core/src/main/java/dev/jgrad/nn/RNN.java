@@ -6,7 +6,12 @@ import dev.jgrad.tensor.Generator;
 public class RNN extends RNNBase {
 
     public RNN(int inputSize, int hiddenSize) {
-        this(Options.of(inputSize, hiddenSize), RNNCell.Nonlinearity.TANH);
+        this(options(inputSize, hiddenSize).build());
+    }
+
+    /** tanh, PyTorch's default nonlinearity. */
+    public RNN(Options options) {
+        this(options, RNNCell.Nonlinearity.TANH);
     }
 
     public RNN(Options options, RNNCell.Nonlinearity nonlinearity) {

@@ -19,7 +19,17 @@ import java.util.List;
 @SuppressWarnings("this-escape")
 public abstract class RNNBase extends Module {
 
-    /** Layer configuration, as torch.nn.LSTM's constructor arguments. */
+    /**
+     * Layer configuration: torch.nn.LSTM's constructor arguments. Make one with {@link RNNBase#options(int, int)}, which
+     * takes the two required sizes and PyTorch's defaults for the rest:
+     * {@code LSTM.options(7, 11).numLayers(3).bidirectional().batchFirst().dropout(0.2).build()}.
+     *
+     * @param numLayers     stacked layers (default 1)
+     * @param bias          whether the layers have the biases b_ih and b_hh (default true)
+     * @param batchFirst    inputs and outputs [batch, seq, feature] instead of [seq, batch, feature] (default false)
+     * @param dropout       dropout on the outputs of every layer but the last, in training (default 0)
+     * @param bidirectional a second direction running backwards in time; outputs hold both (default false)
+     */
     public record Options(int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst,
                           double dropout, boolean bidirectional) {
         public Options {
@@ -30,16 +40,70 @@ public abstract class RNNBase extends Module {
             if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("recurrent layer: dropout must be in [0, 1), got " + dropout);
         }
 
-        /** One layer, biases, time-first, no dropout, one direction. */
-        public static Options of(int inputSize, int hiddenSize) {
-            return new Options(inputSize, hiddenSize, 1, true, false, 0, false);
-        }
+        /** Collects the optional arguments by name; {@link #build()} checks them all. */
+        public static final class Builder {
+            private final int inputSize, hiddenSize;
+            private int numLayers = 1;
+            private boolean bias = true, batchFirst, bidirectional;
+            private double dropout;
 
-        public Options withNumLayers(int n) { return new Options(inputSize, hiddenSize, n, bias, batchFirst, dropout, bidirectional); }
-        public Options withBias(boolean b) { return new Options(inputSize, hiddenSize, numLayers, b, batchFirst, dropout, bidirectional); }
-        public Options withBatchFirst(boolean b) { return new Options(inputSize, hiddenSize, numLayers, bias, b, dropout, bidirectional); }
-        public Options withDropout(double p) { return new Options(inputSize, hiddenSize, numLayers, bias, batchFirst, p, bidirectional); }
-        public Options withBidirectional(boolean b) { return new Options(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, b); }
+            private Builder(int inputSize, int hiddenSize) {
+                this.inputSize = inputSize;
+                this.hiddenSize = hiddenSize;
+            }
+
+            /** Stacked layers (default 1). */
+            public Builder numLayers(int numLayers) {
+                this.numLayers = numLayers;
+                return this;
+            }
+
+            /** Whether the layers have biases (default true). */
+            public Builder bias(boolean bias) {
+                this.bias = bias;
+                return this;
+            }
+
+            /** Inputs and outputs [batch, seq, feature]. */
+            public Builder batchFirst() {
+                return batchFirst(true);
+            }
+
+            /** Inputs and outputs [batch, seq, feature] when true, [seq, batch, feature] when false (the default). */
+            public Builder batchFirst(boolean batchFirst) {
+                this.batchFirst = batchFirst;
+                return this;
+            }
+
+            /** Dropout between layers, in training (default 0). */
+            public Builder dropout(double dropout) {
+                this.dropout = dropout;
+                return this;
+            }
+
+            /** A second, backward direction. */
+            public Builder bidirectional() {
+                return bidirectional(true);
+            }
+
+            /** A second, backward direction when true (default false). */
+            public Builder bidirectional(boolean bidirectional) {
+                this.bidirectional = bidirectional;
+                return this;
+            }
+
+            public Options build() {
+                return new Options(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional);
+            }
+        }
+    }
+
+    /**
+     * The options of a recurrent layer with these sizes and PyTorch's defaults for the rest (one layer, biases,
+     * time-first, no dropout, one direction), to change by name: {@code LSTM.options(7, 11).numLayers(2).build()}.
+     */
+    public static Options.Builder options(int inputSize, int hiddenSize) {
+        return new Options.Builder(inputSize, hiddenSize);
     }
 
     private final StepFunction step;

@@ -17,10 +17,10 @@ import dev.jgrad.tensor.Tensor;
  * <p>src [S, B, dModel], tgt [T, B, dModel] ([B, S, dModel] and [B, T, dModel] with batchFirst); the
  * output is [T, B, dModel] (or [B, T, dModel]). For training a translation model:
  * <pre>{@code
- * Tensor out = transformer.forward(src, tgt, null, AttentionMask.causal(T), null,
- *         AttentionMask.padding(srcIds, pad), AttentionMask.padding(tgtIds, pad), AttentionMask.padding(srcIds, pad));
+ * AttentionArgs srcPadding = AttentionArgs.builder().keyPaddingMask(AttentionMask.padding(srcIds, pad)).build();
+ * Tensor out = transformer.forward(src, tgt, srcPadding, AttentionArgs.builder().causal().build(), srcPadding);
  * }</pre>
- * For decoding, run {@code encoder().forward(src, null, srcPadding)} once and then
+ * For decoding, run {@code encoder().forward(src, srcPadding)} once and then
  * {@code decoder().forward(...)} step by step with a {@link DecoderCache}.
  */
 // Constructors register modules, as PyTorch modules do in __init__; Module's maps exist by then.
@@ -30,9 +30,17 @@ public class Transformer extends Module {
     private final TransformerEncoder encoder;
     private final TransformerDecoder decoder;
 
+    /**
+     * The options of every layer of a Transformer of this width and head count, with PyTorch's defaults for the rest
+     * (see {@link TransformerLayerOptions}), to change by name.
+     */
+    public static TransformerLayerOptions.Builder options(int dModel, int nhead) {
+        return new TransformerLayerOptions.Builder(dModel, nhead);
+    }
+
     /** PyTorch's defaults: d_model 512, 8 heads, 6 + 6 layers, dim_feedforward 2048, dropout 0.1. */
     public Transformer() {
-        this(TransformerLayerOptions.of(512, 8), 6, 6);
+        this(options(512, 8).build(), 6, 6);
     }
 
     public Transformer(TransformerLayerOptions options, int numEncoderLayers, int numDecoderLayers) {
@@ -65,12 +73,21 @@ public class Transformer extends Module {
 
     /** No masks at all (note: the decoder is then not causal). */
     public Tensor forward(Tensor src, Tensor tgt) {
-        return forward(src, tgt, null, null, null, null, null, null);
+        return forward(src, tgt, AttentionArgs.NONE, AttentionArgs.NONE, AttentionArgs.NONE);
     }
 
-    /** PyTorch's forward(src, tgt, src_mask, tgt_mask, memory_mask, src_key_padding_mask, tgt_key_padding_mask, memory_key_padding_mask). */
-    public Tensor forward(Tensor src, Tensor tgt, AttentionMask srcMask, AttentionMask tgtMask, AttentionMask memoryMask,
-                          AttentionMask srcKeyPaddingMask, AttentionMask tgtKeyPaddingMask, AttentionMask memoryKeyPaddingMask) {
+    /**
+     * PyTorch's forward(src, tgt, src_mask, tgt_mask, memory_mask, src_key_padding_mask, tgt_key_padding_mask,
+     * memory_key_padding_mask, src_is_causal, tgt_is_causal, memory_is_causal), with the masks and flags of each
+     * attention in its {@link AttentionArgs}.
+     *
+     * @param encoderSelfAttention the encoder's self-attention: src_mask, src_key_padding_mask, src_is_causal
+     * @param decoderSelfAttention the decoder's self-attention: tgt_mask, tgt_key_padding_mask, tgt_is_causal
+     * @param crossAttention       the decoder's attention over the memory: memory_mask, memory_key_padding_mask,
+     *                             memory_is_causal
+     */
+    public Tensor forward(Tensor src, Tensor tgt, AttentionArgs encoderSelfAttention, AttentionArgs decoderSelfAttention,
+                          AttentionArgs crossAttention) {
         boolean batched = src.dim() == 3;
         int bd = options.batchFirst() ? 0 : 1;
         if (batched && tgt.dim() == 3 && src.size(bd) != tgt.size(bd)) {
@@ -81,8 +98,8 @@ public class Transformer extends Module {
             throw new IllegalArgumentException("Transformer: the feature number of src and tgt must be equal to d_model " + options.dModel()
                     + ", got src " + Shape.str(src.shape()) + " and tgt " + Shape.str(tgt.shape()));
         }
-        Tensor memory = encoder.forward(src, srcMask, srcKeyPaddingMask);
-        return decoder.forward(tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
+        Tensor memory = encoder.forward(src, encoderSelfAttention);
+        return decoder.forward(tgt, memory, decoderSelfAttention, crossAttention);
     }
 
     /**

@@ -42,27 +42,40 @@ public class TransformerDecoder extends Module {
         return new DecoderCache(layers.size());
     }
 
+    /** No masks (note: not even causal). */
     public Tensor forward(Tensor tgt, Tensor memory) {
-        return forward(tgt, memory, null, null, null, null, false, false, null);
+        return forward(tgt, memory, AttentionArgs.NONE, AttentionArgs.NONE, null);
     }
 
-    /** PyTorch's forward(tgt, memory, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask). */
-    public Tensor forward(Tensor tgt, Tensor memory, AttentionMask tgtMask, AttentionMask memoryMask,
-                          AttentionMask tgtKeyPaddingMask, AttentionMask memoryKeyPaddingMask) {
-        return forward(tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask, false, false, null);
+    /** Without a cache; see {@link #forward(Tensor, Tensor, AttentionArgs, AttentionArgs, DecoderCache)}. */
+    public Tensor forward(Tensor tgt, Tensor memory, AttentionArgs selfAttention, AttentionArgs crossAttention) {
+        return forward(tgt, memory, selfAttention, crossAttention, null);
     }
 
-    /** The full forward; see {@link TransformerDecoderLayer#forward(Tensor, Tensor, AttentionMask, AttentionMask, AttentionMask, AttentionMask, boolean, boolean, KVCache, KVCache)}. */
-    public Tensor forward(Tensor tgt, Tensor memory, AttentionMask tgtMask, AttentionMask memoryMask,
-                          AttentionMask tgtKeyPaddingMask, AttentionMask memoryKeyPaddingMask,
-                          boolean tgtIsCausal, boolean memoryIsCausal, DecoderCache cache) {
+    /**
+     * PyTorch's forward(tgt, memory, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask, tgt_is_causal,
+     * memory_is_causal), with those given as every layer's self- and cross-attention args (see
+     * {@link TransformerDecoderLayer#forward(Tensor, Tensor, AttentionArgs, AttentionArgs)}), and each layer's caches
+     * taken from {@code cache} (or none when it is null). The args themselves hold no cache and ask for no weights: for
+     * the cross-attention weights of one layer, run the layers one by one.
+     */
+    public Tensor forward(Tensor tgt, Tensor memory, AttentionArgs selfAttention, AttentionArgs crossAttention, DecoderCache cache) {
+        String who = "TransformerDecoder";
+        for (AttentionArgs args : new AttentionArgs[] {selfAttention, crossAttention}) {
+            if (args != null && args.cache() != null) {
+                throw new IllegalArgumentException(who + ": a KVCache serves one layer, not the whole stack; pass a DecoderCache (newCache())");
+            }
+        }
+        AttentionArgs.checkForLayer(selfAttention, who, "selfAttention", true, false);
+        AttentionArgs.checkForLayer(crossAttention, who, "crossAttention", false, false);
         if (cache != null && cache.numLayers() != layers.size()) {
-            throw new IllegalArgumentException("TransformerDecoder: the cache has " + cache.numLayers() + " layers, the decoder " + layers.size());
+            throw new IllegalArgumentException(who + ": the cache has " + cache.numLayers() + " layers, the decoder " + layers.size());
         }
         Tensor x = tgt;
         for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).forward(x, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask, tgtIsCausal, memoryIsCausal,
-                    cache == null ? null : cache.selfAttention(i), cache == null ? null : cache.crossAttention(i));
+            AttentionArgs self = cache == null ? selfAttention : selfAttention.toBuilder().cache(cache.selfAttention(i)).build();
+            AttentionArgs cross = cache == null ? crossAttention : crossAttention.toBuilder().cache(cache.crossAttention(i)).build();
+            x = layers.get(i).forward(x, memory, self, cross).output();
         }
         return norm == null ? x : norm.forward(x);
     }

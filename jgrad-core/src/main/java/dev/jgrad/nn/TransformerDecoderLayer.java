@@ -19,14 +19,19 @@ import dev.jgrad.tensor.Tensor;
  *
  * Children, in PyTorch's order and names: self_attn, multihead_attn, linear1, dropout, linear2, norm1,
  * norm2, norm3, dropout1, dropout2, dropout3. tgt is [T, B, dModel] and memory [S, B, dModel]
- * ([B, T, dModel] and [B, S, dModel] with batchFirst). Masks: tgtMask [T, T], memoryMask [T, S],
- * tgtKeyPaddingMask [B, T], memoryKeyPaddingMask [B, S]. For training pass tgtIsCausal = true (or
- * tgtMask = {@link AttentionMask#causal}).
+ * ([B, T, dModel] and [B, S, dModel] with batchFirst). Masks, causality and caches are {@link AttentionArgs},
+ * one for the self-attention and one for the cross-attention: PyTorch's tgt_mask [T, T],
+ * tgt_key_padding_mask [B, T] and tgt_is_causal are the self-attention's attnMask, keyPaddingMask and causal;
+ * memory_mask [T, S], memory_key_padding_mask [B, S] and memory_is_causal the cross-attention's. For training
+ * make the self-attention causal (or give it the attnMask {@link AttentionMask#causal}).
  *
- * <p>Incremental decoding: pass a self-attention and a cross-attention {@link KVCache} (or use
- * {@link TransformerDecoder} with a {@link DecoderCache}) and only the new target positions; tgtMask is
- * then [new, all] and tgtKeyPaddingMask [B, all]. With tgtIsCausal the result equals the matching rows
- * of the full causal computation.
+ * <p>The layer returns the cross-attention weights too when the cross-attention args ask for them
+ * ({@code needWeights()}): what each target position looked at in the memory.
+ *
+ * <p>Incremental decoding: give the self-attention a {@link KVCache#forSelfAttention()} and the cross-attention a
+ * {@link KVCache#forCrossAttention()} cache (or use {@link TransformerDecoder} with a {@link DecoderCache}) and
+ * only the new target positions; the self-attention's attnMask is then [new, all] and its keyPaddingMask [B, all].
+ * With a causal self-attention the result equals the matching rows of the full causal computation.
  */
 // Constructors register parameters, as PyTorch modules do in __init__; Module's maps exist by then.
 @SuppressWarnings("this-escape")
@@ -37,8 +42,17 @@ public class TransformerDecoderLayer extends Module {
     private final LayerNorm norm1, norm2, norm3;
     private final Dropout dropout, dropout1, dropout2, dropout3;
 
+    /**
+     * The options of a layer of this width and head count, with PyTorch's defaults for the rest (see
+     * {@link TransformerLayerOptions}), to change by name.
+     */
+    public static TransformerLayerOptions.Builder options(int dModel, int nhead) {
+        return new TransformerLayerOptions.Builder(dModel, nhead);
+    }
+
+    /** PyTorch's defaults for everything else (see {@link TransformerLayerOptions}). */
     public TransformerDecoderLayer(int dModel, int nhead) {
-        this(TransformerLayerOptions.of(dModel, nhead));
+        this(options(dModel, nhead).build());
     }
 
     public TransformerDecoderLayer(TransformerLayerOptions options) {
@@ -48,8 +62,8 @@ public class TransformerDecoderLayer extends Module {
     public TransformerDecoderLayer(TransformerLayerOptions options, Generator gen) {
         this.options = options;
         int d = options.dModel();
-        selfAttn = registerModule("self_attn", new MultiheadAttention(d, options.nhead(), options.dropout(), true, options.batchFirst(), gen));
-        multiheadAttn = registerModule("multihead_attn", new MultiheadAttention(d, options.nhead(), options.dropout(), true, options.batchFirst(), gen));
+        selfAttn = registerModule("self_attn", new MultiheadAttention(options.attention(), gen));
+        multiheadAttn = registerModule("multihead_attn", new MultiheadAttention(options.attention(), gen));
         linear1 = registerModule("linear1", new Linear(d, options.dimFeedforward(), true, gen));
         dropout = registerModule("dropout", new Dropout(options.dropout()));
         linear2 = registerModule("linear2", new Linear(options.dimFeedforward(), d, true, gen));
@@ -75,57 +89,42 @@ public class TransformerDecoderLayer extends Module {
 
     /** No masks (note: not even causal). */
     public Tensor forward(Tensor tgt, Tensor memory) {
-        return forward(tgt, memory, null, null, null, null, false, false, null, null);
-    }
-
-    /** PyTorch's forward(tgt, memory, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask). */
-    public Tensor forward(Tensor tgt, Tensor memory, AttentionMask tgtMask, AttentionMask memoryMask,
-                          AttentionMask tgtKeyPaddingMask, AttentionMask memoryKeyPaddingMask) {
-        return forward(tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask, false, false, null, null);
+        return forward(tgt, memory, AttentionArgs.NONE, AttentionArgs.NONE).output();
     }
 
     /**
      * The full forward.
      *
-     * @param tgtIsCausal    hide later target positions in self-attention (with a cache: positions after
-     *                       the cached ones plus the query's own)
-     * @param memoryIsCausal hide memory position j from target position i when j > i
-     * @param selfAttnCache  a {@link KVCache#forSelfAttention()} cache, or null
-     * @param crossAttnCache a {@link KVCache#forCrossAttention()} cache, or null (memory is then projected
-     *                       once; later calls may pass the same memory or null)
+     * @param selfAttention  the self-attention's masks, causality (with a cache: positions after the cached ones
+     *                       plus the query's own) and {@link KVCache#forSelfAttention()} cache; no weights
+     * @param crossAttention the cross-attention's masks, causality (hide memory position j from target position i
+     *                       when j > i), {@link KVCache#forCrossAttention()} cache (memory is then projected once;
+     *                       later calls may pass the same memory or null) and whether to return its weights
+     * @return the layer's output, and the cross-attention weights when crossAttention asks for them (else null)
      */
-    public Tensor forward(Tensor tgt, Tensor memory, AttentionMask tgtMask, AttentionMask memoryMask,
-                          AttentionMask tgtKeyPaddingMask, AttentionMask memoryKeyPaddingMask,
-                          boolean tgtIsCausal, boolean memoryIsCausal, KVCache selfAttnCache, KVCache crossAttnCache) {
-        checkCache("selfAttnCache", selfAttnCache, true);
-        checkCache("crossAttnCache", crossAttnCache, false);
+    public AttentionOutput forward(Tensor tgt, Tensor memory, AttentionArgs selfAttention, AttentionArgs crossAttention) {
+        String who = "TransformerDecoderLayer";
+        AttentionArgs.checkForLayer(selfAttention, who, "selfAttention", true, false);
+        AttentionArgs.checkForLayer(crossAttention, who, "crossAttention", false, true);
         Tensor x = tgt;
+        AttentionOutput cross;
         if (options.normFirst()) {
-            x = x.add(selfAttentionBlock(norm1.forward(x), tgtMask, tgtKeyPaddingMask, tgtIsCausal, selfAttnCache));
-            x = x.add(crossAttentionBlock(norm2.forward(x), memory, memoryMask, memoryKeyPaddingMask, memoryIsCausal, crossAttnCache));
+            x = x.add(selfAttentionBlock(norm1.forward(x), selfAttention));
+            Tensor h = norm2.forward(x);
+            cross = multiheadAttn.forward(h, memory, memory, crossAttention);
+            x = x.add(dropout2.forward(cross.output()));
             x = x.add(feedForwardBlock(norm3.forward(x)));
         } else {
-            x = norm1.forward(x.add(selfAttentionBlock(x, tgtMask, tgtKeyPaddingMask, tgtIsCausal, selfAttnCache)));
-            x = norm2.forward(x.add(crossAttentionBlock(x, memory, memoryMask, memoryKeyPaddingMask, memoryIsCausal, crossAttnCache)));
+            x = norm1.forward(x.add(selfAttentionBlock(x, selfAttention)));
+            cross = multiheadAttn.forward(x, memory, memory, crossAttention);
+            x = norm2.forward(x.add(dropout2.forward(cross.output())));
             x = norm3.forward(x.add(feedForwardBlock(x)));
         }
-        return x;
+        return new AttentionOutput(x, cross.weights());
     }
 
-    private static void checkCache(String name, KVCache cache, boolean self) {
-        if (cache != null && cache.isSelfAttention() != self) {
-            throw new IllegalArgumentException("TransformerDecoderLayer: " + name + " must be made by KVCache."
-                    + (self ? "forSelfAttention()" : "forCrossAttention()") + ", got " + cache);
-        }
-    }
-
-    private Tensor selfAttentionBlock(Tensor x, AttentionMask mask, AttentionMask keyPaddingMask, boolean isCausal, KVCache cache) {
-        return dropout1.forward(selfAttn.forward(x, x, x, keyPaddingMask, false, mask, true, isCausal, cache).output());
-    }
-
-    private Tensor crossAttentionBlock(Tensor x, Tensor memory, AttentionMask mask, AttentionMask keyPaddingMask, boolean isCausal,
-                                       KVCache cache) {
-        return dropout2.forward(multiheadAttn.forward(x, memory, memory, keyPaddingMask, false, mask, true, isCausal, cache).output());
+    private Tensor selfAttentionBlock(Tensor x, AttentionArgs args) {
+        return dropout1.forward(selfAttn.forward(x, x, x, args).output());
     }
 
     private Tensor feedForwardBlock(Tensor x) {

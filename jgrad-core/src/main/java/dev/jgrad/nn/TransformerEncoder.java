@@ -42,17 +42,20 @@ public class TransformerEncoder extends Module implements UnaryModule {
 
     @Override
     public Tensor forward(Tensor src) {
-        return forward(src, null, null, false);
+        return forward(src, AttentionArgs.NONE);
     }
 
-    /** PyTorch's forward(src, mask, src_key_padding_mask). */
-    public Tensor forward(Tensor src, AttentionMask mask, AttentionMask srcKeyPaddingMask) {
-        return forward(src, mask, srcKeyPaddingMask, false);
-    }
-
-    public Tensor forward(Tensor src, AttentionMask mask, AttentionMask srcKeyPaddingMask, boolean isCausal) {
+    /**
+     * PyTorch's forward(src, mask, src_key_padding_mask, is_causal), with those given as every layer's
+     * self-attention args (see {@link TransformerEncoderLayer#forward(Tensor, AttentionArgs)}). A cache belongs
+     * to one layer, so these args hold none.
+     */
+    public Tensor forward(Tensor src, AttentionArgs selfAttention) {
+        if (selfAttention != null && selfAttention.cache() != null) {
+            throw new IllegalArgumentException("TransformerEncoder: a KVCache serves one layer, not the whole stack; call the layers one by one");
+        }
         Tensor x = src;
-        for (TransformerEncoderLayer layer : layers) x = layer.forward(x, mask, srcKeyPaddingMask, isCausal);
+        for (TransformerEncoderLayer layer : layers) x = layer.forward(x, selfAttention);
         return norm == null ? x : norm.forward(x);
     }
 }

@@ -16,8 +16,13 @@ import dev.jgrad.tensor.Tensor;
  *
  * Children, in PyTorch's order and names: self_attn ({@link MultiheadAttention}, with attention dropout),
  * linear1, dropout, linear2, norm1, norm2, dropout1, dropout2. Input and output are [S, B, dModel]
- * ([B, S, dModel] with batchFirst, [S, dModel] unbatched). Masks are as for MultiheadAttention:
- * srcMask [S, S] or [B * nhead, S, S], srcKeyPaddingMask [B, S].
+ * ([B, S, dModel] with batchFirst, [S, dModel] unbatched). Masks, causality and a {@link KVCache} are
+ * the self-attention's {@link AttentionArgs}: PyTorch's src_mask [S, S] or [B * nhead, S, S] is its attnMask,
+ * src_key_padding_mask [B, S] its keyPaddingMask and is_causal its causal.
+ *
+ * <p>With causal self-attention and a self-attention cache, this is the block of a decoder-only (GPT) model
+ * ({@code normFirst} for GPT-2's layout): feed the new positions only, and the cache supplies the keys and values
+ * of the earlier ones.
  */
 // Constructors register parameters, as PyTorch modules do in __init__; Module's maps exist by then.
 @SuppressWarnings("this-escape")
@@ -28,9 +33,17 @@ public class TransformerEncoderLayer extends Module implements UnaryModule {
     private final LayerNorm norm1, norm2;
     private final Dropout dropout, dropout1, dropout2;
 
-    /** PyTorch's defaults for everything else (see {@link TransformerLayerOptions#of}). */
+    /**
+     * The options of a layer of this width and head count, with PyTorch's defaults for the rest (see
+     * {@link TransformerLayerOptions}), to change by name.
+     */
+    public static TransformerLayerOptions.Builder options(int dModel, int nhead) {
+        return new TransformerLayerOptions.Builder(dModel, nhead);
+    }
+
+    /** PyTorch's defaults for everything else (see {@link TransformerLayerOptions}). */
     public TransformerEncoderLayer(int dModel, int nhead) {
-        this(TransformerLayerOptions.of(dModel, nhead));
+        this(options(dModel, nhead).build());
     }
 
     public TransformerEncoderLayer(TransformerLayerOptions options) {
@@ -40,7 +53,7 @@ public class TransformerEncoderLayer extends Module implements UnaryModule {
     public TransformerEncoderLayer(TransformerLayerOptions options, Generator gen) {
         this.options = options;
         int d = options.dModel();
-        selfAttn = registerModule("self_attn", new MultiheadAttention(d, options.nhead(), options.dropout(), true, options.batchFirst(), gen));
+        selfAttn = registerModule("self_attn", new MultiheadAttention(options.attention(), gen));
         linear1 = registerModule("linear1", new Linear(d, options.dimFeedforward(), true, gen));
         dropout = registerModule("dropout", new Dropout(options.dropout()));
         linear2 = registerModule("linear2", new Linear(options.dimFeedforward(), d, true, gen));
@@ -61,29 +74,29 @@ public class TransformerEncoderLayer extends Module implements UnaryModule {
     /** No masks. */
     @Override
     public Tensor forward(Tensor src) {
-        return forward(src, null, null, false);
+        return forward(src, AttentionArgs.NONE);
     }
 
-    public Tensor forward(Tensor src, AttentionMask srcMask, AttentionMask srcKeyPaddingMask) {
-        return forward(src, srcMask, srcKeyPaddingMask, false);
-    }
-
-    /** @param isCausal hide later positions from earlier ones (alone or together with srcMask) */
-    public Tensor forward(Tensor src, AttentionMask srcMask, AttentionMask srcKeyPaddingMask, boolean isCausal) {
+    /**
+     * @param selfAttention the self-attention's masks, causality and cache; with a {@link KVCache#forSelfAttention()}
+     *                      cache, src holds only the positions after the cached ones. The layer returns no attention
+     *                      weights, so these args must not ask for them.
+     */
+    public Tensor forward(Tensor src, AttentionArgs selfAttention) {
+        AttentionArgs.checkForLayer(selfAttention, "TransformerEncoderLayer", "selfAttention", true, false);
         Tensor x = src;
         if (options.normFirst()) {
-            x = x.add(selfAttentionBlock(norm1.forward(x), srcMask, srcKeyPaddingMask, isCausal));
+            x = x.add(selfAttentionBlock(norm1.forward(x), selfAttention));
             x = x.add(feedForwardBlock(norm2.forward(x)));
         } else {
-            x = norm1.forward(x.add(selfAttentionBlock(x, srcMask, srcKeyPaddingMask, isCausal)));
+            x = norm1.forward(x.add(selfAttentionBlock(x, selfAttention)));
             x = norm2.forward(x.add(feedForwardBlock(x)));
         }
         return x;
     }
 
-    private Tensor selfAttentionBlock(Tensor x, AttentionMask mask, AttentionMask keyPaddingMask, boolean isCausal) {
-        Tensor a = selfAttn.forward(x, x, x, keyPaddingMask, false, mask, true, isCausal).output();
-        return dropout1.forward(a);
+    private Tensor selfAttentionBlock(Tensor x, AttentionArgs args) {
+        return dropout1.forward(selfAttn.forward(x, x, x, args).output());
     }
 
     private Tensor feedForwardBlock(Tensor x) {

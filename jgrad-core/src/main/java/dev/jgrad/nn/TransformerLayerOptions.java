@@ -6,8 +6,9 @@ import java.util.Locale;
 
 /**
  * The constructor arguments of nn.TransformerEncoderLayer and nn.TransformerDecoderLayer (which take the
- * same ones), in PyTorch's order. {@link #of(int, int)} gives PyTorch's defaults; change them with the
- * with-methods: {@code TransformerLayerOptions.of(512, 8).withDropout(0.1).withBatchFirst(true)}.
+ * same ones, and nn.Transformer with them). Make them by name from the layer (or the Transformer) they are for,
+ * which gives PyTorch's defaults for whatever is left out:
+ * {@code TransformerEncoderLayer.options(512, 8).dropout(0.1).batchFirst().normFirst().build()}.
  *
  * @param dModel         embedding size of the inputs and outputs
  * @param nhead          attention heads (must divide dModel)
@@ -53,16 +54,80 @@ public record TransformerLayerOptions(int dModel, int nhead, int dimFeedforward,
         if (!(layerNormEps > 0)) throw new IllegalArgumentException("Transformer layer: layer_norm_eps must be positive, got " + layerNormEps);
     }
 
-    /** PyTorch's defaults: dim_feedforward 2048, dropout 0.1, relu, eps 1e-5, sequence-first, post-norm. */
-    public static TransformerLayerOptions of(int dModel, int nhead) {
-        return new TransformerLayerOptions(dModel, nhead, 2048, 0.1, Activation.RELU, 1e-5, false, false);
+    /** The options of the layer's attentions: its width, heads, dropout and layout, with biases. */
+    public MultiheadAttention.Options attention() {
+        return MultiheadAttention.options(dModel, nhead).dropout(dropout).batchFirst(batchFirst).build();
     }
 
-    public TransformerLayerOptions withDimFeedforward(int d) { return new TransformerLayerOptions(dModel, nhead, d, dropout, activation, layerNormEps, batchFirst, normFirst); }
-    public TransformerLayerOptions withDropout(double p) { return new TransformerLayerOptions(dModel, nhead, dimFeedforward, p, activation, layerNormEps, batchFirst, normFirst); }
-    public TransformerLayerOptions withActivation(Activation a) { return new TransformerLayerOptions(dModel, nhead, dimFeedforward, dropout, a, layerNormEps, batchFirst, normFirst); }
-    public TransformerLayerOptions withActivation(String a) { return withActivation(Activation.of(a)); }
-    public TransformerLayerOptions withLayerNormEps(double e) { return new TransformerLayerOptions(dModel, nhead, dimFeedforward, dropout, activation, e, batchFirst, normFirst); }
-    public TransformerLayerOptions withBatchFirst(boolean b) { return new TransformerLayerOptions(dModel, nhead, dimFeedforward, dropout, activation, layerNormEps, b, normFirst); }
-    public TransformerLayerOptions withNormFirst(boolean b) { return new TransformerLayerOptions(dModel, nhead, dimFeedforward, dropout, activation, layerNormEps, batchFirst, b); }
+    /**
+     * Collects the optional arguments by name, starting from PyTorch's defaults (dim_feedforward 2048, dropout 0.1,
+     * relu, eps 1e-5, sequence-first, post-norm); {@link #build()} checks them all.
+     */
+    public static final class Builder {
+        private final int dModel, nhead;
+        private int dimFeedforward = 2048;
+        private double dropout = 0.1, layerNormEps = 1e-5;
+        private Activation activation = Activation.RELU;
+        private boolean batchFirst, normFirst;
+
+        Builder(int dModel, int nhead) {
+            this.dModel = dModel;
+            this.nhead = nhead;
+        }
+
+        /** Hidden size of the feed-forward network (default 2048). */
+        public Builder dimFeedforward(int dimFeedforward) {
+            this.dimFeedforward = dimFeedforward;
+            return this;
+        }
+
+        /** Residual, feed-forward and attention dropout (default 0.1). */
+        public Builder dropout(double dropout) {
+            this.dropout = dropout;
+            return this;
+        }
+
+        /** The feed-forward activation (default RELU). */
+        public Builder activation(Activation activation) {
+            this.activation = activation;
+            return this;
+        }
+
+        /** The feed-forward activation by PyTorch's name, "relu" or "gelu". */
+        public Builder activation(String activation) {
+            return activation(Activation.of(activation));
+        }
+
+        /** eps of every LayerNorm (default 1e-5). */
+        public Builder layerNormEps(double layerNormEps) {
+            this.layerNormEps = layerNormEps;
+            return this;
+        }
+
+        /** Inputs and outputs [batch, seq, feature]. */
+        public Builder batchFirst() {
+            return batchFirst(true);
+        }
+
+        /** Inputs and outputs [batch, seq, feature] when true, [seq, batch, feature] when false (the default). */
+        public Builder batchFirst(boolean batchFirst) {
+            this.batchFirst = batchFirst;
+            return this;
+        }
+
+        /** Pre-norm: LayerNorm before each sub-layer, inside the residual branch. */
+        public Builder normFirst() {
+            return normFirst(true);
+        }
+
+        /** Pre-norm when true, the paper's post-norm when false (the default). */
+        public Builder normFirst(boolean normFirst) {
+            this.normFirst = normFirst;
+            return this;
+        }
+
+        public TransformerLayerOptions build() {
+            return new TransformerLayerOptions(dModel, nhead, dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.jgrad.conformance;
 
 import dev.jgrad.io.SafeTensors;
+import dev.jgrad.nn.AttentionArgs;
 import dev.jgrad.nn.AttentionMask;
 import dev.jgrad.nn.AttentionOutput;
 import dev.jgrad.nn.Module;
@@ -65,15 +66,20 @@ class AttentionConformanceTest {
         };
     }
 
+    /** One attention's args: the fixture's attention mask and key padding mask (each absent unless the fixture has it). */
+    private static AttentionArgs masks(Fixture f, String attnMaskKey, String keyPaddingMaskKey) {
+        return AttentionArgs.builder().attnMask(mask(f, attnMaskKey)).keyPaddingMask(mask(f, keyPaddingMaskKey)).build();
+    }
+
     private static void assertGradients(Fixture f, Module m, Map<String, Tensor> inputs) {
         inputs.forEach((key, t) -> assertClose(f.name + " " + key + ".grad", f.get(key + ".grad"), t.grad()));
         m.namedParameters().forEach((key, p) -> assertClose(f.name + " " + key + ".grad", f.get(key + ".grad"), p.grad()));
     }
 
     private static TransformerLayerOptions layerOptions(Fixture f) {
-        return new TransformerLayerOptions(f.metaInt("d_model"), f.metaInt("nhead"), f.metaInt("dim_feedforward"), f.metaDouble("dropout"),
-                TransformerLayerOptions.Activation.of(f.meta("activation")), f.metaDouble("layer_norm_eps"), f.metaBool("batch_first"),
-                f.metaBool("norm_first"));
+        return Transformer.options(f.metaInt("d_model"), f.metaInt("nhead")).dimFeedforward(f.metaInt("dim_feedforward"))
+                .dropout(f.metaDouble("dropout")).activation(f.meta("activation")).layerNormEps(f.metaDouble("layer_norm_eps"))
+                .batchFirst(f.metaBool("batch_first")).normFirst(f.metaBool("norm_first")).build();
     }
 
     @ParameterizedTest
@@ -81,8 +87,8 @@ class AttentionConformanceTest {
             "mha_separate_no_bias_3d_float_mask_no_weights", "mha_unbatched"})
     void multiheadAttention(String name) throws IOException {
         Fixture f = Fixture.load(name);
-        MultiheadAttention mha = new MultiheadAttention(f.metaInt("embed_dim"), f.metaInt("num_heads"), 0.0, f.metaBool("bias"),
-                f.metaBool("batch_first"), gen);
+        MultiheadAttention mha = new MultiheadAttention(MultiheadAttention.options(f.metaInt("embed_dim"), f.metaInt("num_heads"))
+                .bias(f.metaBool("bias")).batchFirst(f.metaBool("batch_first")).build(), gen);
         String inputs = f.meta("inputs");
         Map<String, Tensor> in = new LinkedHashMap<>();
         Tensor query = f.leaf("query");
@@ -95,8 +101,8 @@ class AttentionConformanceTest {
         loadParameters(f, mha, in.keySet());
 
         boolean needWeights = f.metaBool("need_weights");
-        AttentionOutput o = mha.forward(query, key, value, mask(f, "key_padding_mask"), needWeights, mask(f, "attn_mask"),
-                f.metaBool("average_attn_weights"), false);
+        AttentionOutput o = mha.forward(query, key, value, AttentionArgs.builder().keyPaddingMask(mask(f, "key_padding_mask"))
+                .attnMask(mask(f, "attn_mask")).needWeights(needWeights).averageAttnWeights(f.metaBool("average_attn_weights")).build());
         assertClose(name + " out", f.get("out"), o.output());
         Tensor loss = o.output().mul(f.get("grad_output")).sum();
         if (needWeights) {
@@ -116,7 +122,7 @@ class AttentionConformanceTest {
         TransformerEncoderLayer layer = new TransformerEncoderLayer(layerOptions(f), gen);
         Tensor src = f.leaf("src");
         loadParameters(f, layer, Set.of("src"));
-        Tensor out = layer.forward(src, mask(f, "src_mask"), mask(f, "src_key_padding_mask"));
+        Tensor out = layer.forward(src, masks(f, "src_mask", "src_key_padding_mask"));
         assertClose(name + " out", f.get("out"), out);
         out.mul(f.get("grad_output")).sum().backward();
         assertGradients(f, layer, Map.of("src", src));
@@ -129,8 +135,8 @@ class AttentionConformanceTest {
         TransformerDecoderLayer layer = new TransformerDecoderLayer(layerOptions(f), gen);
         Tensor tgt = f.leaf("tgt"), memory = f.leaf("memory");
         loadParameters(f, layer, Set.of("tgt", "memory"));
-        Tensor out = layer.forward(tgt, memory, mask(f, "tgt_mask"), mask(f, "memory_mask"), mask(f, "tgt_key_padding_mask"),
-                mask(f, "memory_key_padding_mask"));
+        Tensor out = layer.forward(tgt, memory, masks(f, "tgt_mask", "tgt_key_padding_mask"),
+                masks(f, "memory_mask", "memory_key_padding_mask")).output();
         assertClose(name + " out", f.get("out"), out);
         out.mul(f.get("grad_output")).sum().backward();
         assertGradients(f, layer, Map.of("tgt", tgt, "memory", memory));
@@ -143,8 +149,8 @@ class AttentionConformanceTest {
         Transformer model = new Transformer(layerOptions(f), f.metaInt("num_encoder_layers"), f.metaInt("num_decoder_layers"), gen);
         Tensor src = f.leaf("src"), tgt = f.leaf("tgt");
         loadParameters(f, model, Set.of("src", "tgt"));
-        Tensor out = model.forward(src, tgt, null, mask(f, "tgt_mask"), null, mask(f, "src_key_padding_mask"),
-                mask(f, "tgt_key_padding_mask"), mask(f, "memory_key_padding_mask"));
+        Tensor out = model.forward(src, tgt, masks(f, "src_mask", "src_key_padding_mask"), masks(f, "tgt_mask", "tgt_key_padding_mask"),
+                masks(f, "memory_mask", "memory_key_padding_mask"));
         assertClose(name + " out", f.get("out"), out);
         out.mul(f.get("grad_output")).sum().backward();
         // A whole encoder-decoder stack: a parameter gradient is a sum over every position of products through

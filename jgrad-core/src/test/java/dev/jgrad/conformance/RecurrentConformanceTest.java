@@ -73,8 +73,9 @@ class RecurrentConformanceTest {
             "lstm_given_state", "lstm_2layers_dropout0", "gru_2layers_bidirectional", "lstm_packed_bidirectional", "gru_packed"})
     void layer(String name) {
         Fixture f = Fixture.load(name);
-        RNNBase.Options options = new RNNBase.Options(f.metaInt("input_size"), f.metaInt("hidden_size"), f.metaInt("num_layers"),
-                f.metaBool("bias"), f.metaBool("batch_first"), f.metaDouble("dropout"), f.metaBool("bidirectional"));
+        RNNBase.Options options = RNNBase.options(f.metaInt("input_size"), f.metaInt("hidden_size")).numLayers(f.metaInt("num_layers"))
+                .bias(f.metaBool("bias")).batchFirst(f.metaBool("batch_first")).dropout(f.metaDouble("dropout"))
+                .bidirectional(f.metaBool("bidirectional")).build();
         String op = f.meta("op");
         RNNBase m = switch (op) {
             case "rnn" -> new RNN(options, RNNCell.Nonlinearity.valueOf(f.meta("nonlinearity").toUpperCase(Locale.ROOT)), gen);

@@ -68,7 +68,7 @@ class LSTMClassifierTest {
     @Test
     void poolingOptionsComputeWhatTheySay() {
         Generator gen = new Generator(11);
-        LSTM lstm = new LSTM(RNNBase.Options.of(3, 4).withBidirectional(true), gen);
+        LSTM lstm = new LSTM(LSTM.options(3, 4).bidirectional().build(), gen);
         int T = 5, B = 2;
         int[] lengths = {5, 3};
         Tensor x = Tensor.randn(T, B, 3);

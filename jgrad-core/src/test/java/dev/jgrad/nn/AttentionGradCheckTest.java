@@ -47,22 +47,22 @@ class AttentionGradCheckTest {
 
     @Test
     void multiheadAttentionInputsAndParameters() {
-        MultiheadAttention mha = new MultiheadAttention(4, 2, 0.0, true, true, gen);
+        MultiheadAttention mha = new MultiheadAttention(MultiheadAttention.options(4, 2).batchFirst().build(), gen);
         Init.uniform(mha.inProjBias(), -0.5, 0.5, gen);
         AttentionMask pad = AttentionMask.keyPadding(new int[] {3, 2}, 3);
         List<Tensor> inputs = new ArrayList<>(List.of(var(2, 2, 4), var(2, 3, 4), var(2, 3, 4)));
         inputs.addAll(mha.parameters());
         GradCheck.check("mha cross", in -> {
-            AttentionOutput o = mha.forward(in.get(0), in.get(1), in.get(2), pad, true, null, false, false);
+            AttentionOutput o = mha.forward(in.get(0), in.get(1), in.get(2), AttentionArgs.builder().keyPaddingMask(pad).needWeights().averageAttnWeights(false).build());
             return Tensor.cat(List.of(o.output().flatten(0, -1), o.weights().flatten(0, -1)), 0);
         }, inputs);
     }
 
     @Test
     void multiheadSelfAttentionFusedProjection() {
-        MultiheadAttention mha = new MultiheadAttention(4, 2, 0.0, true, false, gen);
+        MultiheadAttention mha = new MultiheadAttention(MultiheadAttention.options(4, 2).build(), gen);
         List<Tensor> inputs = new ArrayList<>(List.of(var(3, 2, 4)));
         inputs.addAll(mha.parameters());
-        GradCheck.check("mha self causal", in -> mha.forward(in.get(0), in.get(0), in.get(0), null, false, null, true, true).output(), inputs);
+        GradCheck.check("mha self causal", in -> mha.forward(in.get(0), in.get(0), in.get(0), AttentionArgs.builder().causal().build()).output(), inputs);
     }
 }

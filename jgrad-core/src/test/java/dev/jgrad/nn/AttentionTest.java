@@ -159,7 +159,7 @@ class AttentionTest {
         assertArrayEquals(new int[] {24}, mha.inProjBias().shape());
         for (float b : mha.inProjBias().toArray()) assertEquals(0f, b);
         for (float b : mha.outProj().bias().toArray()) assertEquals(0f, b);
-        MultiheadAttention noBias = new MultiheadAttention(8, 2, 0.0, false, false);
+        MultiheadAttention noBias = new MultiheadAttention(MultiheadAttention.options(8, 2).bias(false).build());
         assertEquals(List.of("in_proj_weight", "out_proj.weight"), new ArrayList<>(noBias.stateDict().keySet()));
     }
 
@@ -185,12 +185,12 @@ class AttentionTest {
 
     @Test
     void mhaMatchesTheSpeltOutComputationBatchFirstAndNot() {
-        MultiheadAttention bf = new MultiheadAttention(8, 2, 0.0, true, true, gen);
+        MultiheadAttention bf = new MultiheadAttention(MultiheadAttention.options(8, 2).batchFirst().build(), gen);
         Tensor x = randn(3, 5, 8), mem = randn(3, 4, 8);
         assertAllClose(naiveMha(bf, x, x, x, null), bf.forward(x, x, x).output(), 1e-5);
         assertAllClose(naiveMha(bf, x, mem, mem, null), bf.forward(x, mem, mem).output(), 1e-5);
 
-        MultiheadAttention sf = new MultiheadAttention(8, 2, 0.0, true, false, gen);
+        MultiheadAttention sf = new MultiheadAttention(MultiheadAttention.options(8, 2).build(), gen);
         sf.loadStateDict(bf.stateDict());
         Tensor xs = x.transpose(0, 1), ms = mem.transpose(0, 1);
         AttentionOutput o = sf.forward(xs, ms, ms);
@@ -201,21 +201,22 @@ class AttentionTest {
 
     @Test
     void weightsAveragedOrPerHeadOrNone() {
-        MultiheadAttention mha = new MultiheadAttention(8, 4, 0.0, true, true, gen);
+        MultiheadAttention mha = new MultiheadAttention(MultiheadAttention.options(8, 4).batchFirst().build(), gen);
         Tensor x = randn(2, 3, 8), mem = randn(2, 6, 8);
-        Tensor perHead = mha.forward(x, mem, mem, null, true, null, false, false).weights();
+        Tensor perHead = mha.forward(x, mem, mem, AttentionArgs.builder().needWeights().averageAttnWeights(false).build()).weights();
         assertArrayEquals(new int[] {2, 4, 3, 6}, perHead.shape());
         Tensor avg = mha.forward(x, mem, mem).weights();
         assertAllClose(perHead.mean(1, false), avg, 1e-6);
-        assertNull(mha.forward(x, mem, mem, null, false, null).weights());
+        assertNull(mha.forward(x, mem, mem, AttentionArgs.NONE).weights());
     }
 
     @Test
     void keyPaddingMaskAndAttnMaskCombine() {
-        MultiheadAttention mha = new MultiheadAttention(4, 2, 0.0, true, true, gen);
+        MultiheadAttention mha = new MultiheadAttention(MultiheadAttention.options(4, 2).batchFirst().build(), gen);
         Tensor x = randn(2, 4, 4);
         AttentionMask padding = AttentionMask.keyPadding(new int[] {4, 2}, 4);
-        Tensor w = mha.forward(x, x, x, padding, true, AttentionMask.causal(4)).weights();
+        Tensor w = mha.forward(x, x, x, AttentionArgs.builder().keyPaddingMask(padding).attnMask(AttentionMask.causal(4)).needWeights().build())
+                .weights();
         for (int i = 0; i < 4; i++) {
             for (int j = 0; j < 4; j++) {
                 boolean hidden = j > i;
@@ -223,11 +224,12 @@ class AttentionTest {
                 assertEquals(hidden || j >= 2, w.get(1, i, j) == 0f, "batch 1 query " + i + " key " + j);
             }
         }
-        // isCausal does the same without a mask tensor
-        Tensor viaFlag = mha.forward(x, x, x, padding, true, null, true, true).weights();
+        // causal does the same without a mask tensor
+        Tensor viaFlag = mha.forward(x, x, x, AttentionArgs.builder().keyPaddingMask(padding).causal().needWeights().build()).weights();
         assertAllClose(w, viaFlag, 1e-6);
         // an additive key padding mask of -inf is the same as a bool one
-        Tensor viaAdditive = mha.forward(x, x, x, AttentionMask.additive(padding.toAdditive()), true, AttentionMask.causal(4)).weights();
+        Tensor viaAdditive = mha.forward(x, x, x, AttentionArgs.builder().keyPaddingMask(AttentionMask.additive(padding.toAdditive()))
+                .attnMask(AttentionMask.causal(4)).needWeights().build()).weights();
         assertAllClose(w, viaAdditive, 1e-6);
     }
 
@@ -240,10 +242,10 @@ class AttentionTest {
 
     @Test
     void fullyPaddedSequenceGivesTheOutputBiasAndTrainsWithoutNaN() {
-        MultiheadAttention mha = new MultiheadAttention(4, 2, 0.0, true, true, gen);
+        MultiheadAttention mha = new MultiheadAttention(MultiheadAttention.options(4, 2).batchFirst().build(), gen);
         Init.uniform(mha.outProj().bias(), -1, 1, gen);
         Tensor x = randn(2, 3, 4);
-        AttentionOutput o = mha.forward(x, x, x, AttentionMask.keyPadding(new int[] {3, 0}, 3), true, null);
+        AttentionOutput o = mha.forward(x, x, x, AttentionArgs.builder().keyPaddingMask(AttentionMask.keyPadding(new int[] {3, 0}, 3)).needWeights().build());
         for (int i = 0; i < 3; i++) assertAllClose(mha.outProj().bias(), o.output().select(0, 1).select(0, i), 0);
         o.output().sum().backward();
         for (Parameter p : mha.parameters()) {
@@ -255,11 +257,11 @@ class AttentionTest {
     void maskShapeErrorsNameBothShapes() {
         MultiheadAttention mha = new MultiheadAttention(4, 2);
         Tensor q = randn(3, 2, 4), kv = randn(5, 2, 4);
-        var e = assertThrows(IllegalArgumentException.class, () -> mha.forward(q, kv, kv, null, true, AttentionMask.bool(Tensor.zeros(3, 4))));
+        var e = assertThrows(IllegalArgumentException.class, () -> mha.forward(q, kv, kv, AttentionArgs.builder().attnMask(AttentionMask.bool(Tensor.zeros(3, 4))).needWeights().build()));
         assertTrue(e.getMessage().contains("[3, 4]") && e.getMessage().contains("[3, 5]"), e.getMessage());
-        var e3 = assertThrows(IllegalArgumentException.class, () -> mha.forward(q, kv, kv, null, true, AttentionMask.bool(Tensor.zeros(2, 3, 5))));
+        var e3 = assertThrows(IllegalArgumentException.class, () -> mha.forward(q, kv, kv, AttentionArgs.builder().attnMask(AttentionMask.bool(Tensor.zeros(2, 3, 5))).needWeights().build()));
         assertTrue(e3.getMessage().contains("[2, 3, 5]") && e3.getMessage().contains("[4, 3, 5]"), e3.getMessage());
-        var e2 = assertThrows(IllegalArgumentException.class, () -> mha.forward(q, kv, kv, AttentionMask.bool(Tensor.zeros(2, 3)), true, null));
+        var e2 = assertThrows(IllegalArgumentException.class, () -> mha.forward(q, kv, kv, AttentionArgs.builder().keyPaddingMask(AttentionMask.bool(Tensor.zeros(2, 3))).needWeights().build()));
         assertTrue(e2.getMessage().contains("[2, 3]") && e2.getMessage().contains("[2, 5]"), e2.getMessage());
         var e4 = assertThrows(IllegalArgumentException.class, () -> mha.forward(randn(3, 2, 6), kv, kv));
         assertTrue(e4.getMessage().contains("[3, 2, 6]"), e4.getMessage());
@@ -269,18 +271,18 @@ class AttentionTest {
 
     @Test
     void unbatchedInput() {
-        MultiheadAttention mha = new MultiheadAttention(4, 2, 0.0, true, false, gen);
+        MultiheadAttention mha = new MultiheadAttention(MultiheadAttention.options(4, 2).build(), gen);
         Tensor x = randn(5, 4);
-        AttentionOutput o = mha.forward(x, x, x, AttentionMask.keyPadding(new int[] {3}, 5).reshape(5), true, null);
+        AttentionOutput o = mha.forward(x, x, x, AttentionArgs.builder().keyPaddingMask(AttentionMask.keyPadding(new int[] {3}, 5).reshape(5)).needWeights().build());
         assertArrayEquals(new int[] {5, 4}, o.output().shape());
         assertArrayEquals(new int[] {5, 5}, o.weights().shape());
-        AttentionOutput batched = mha.forward(x.unsqueeze(1), x.unsqueeze(1), x.unsqueeze(1), AttentionMask.keyPadding(new int[] {3}, 5), true, null);
+        AttentionOutput batched = mha.forward(x.unsqueeze(1), x.unsqueeze(1), x.unsqueeze(1), AttentionArgs.builder().keyPaddingMask(AttentionMask.keyPadding(new int[] {3}, 5)).needWeights().build());
         assertAllClose(batched.output().squeeze(1), o.output(), 1e-6);
     }
 
     @Test
     void attentionDropoutOnlyInTraining() {
-        MultiheadAttention mha = new MultiheadAttention(4, 2, 0.5, true, true, gen);
+        MultiheadAttention mha = new MultiheadAttention(MultiheadAttention.options(4, 2).dropout(0.5).batchFirst().build(), gen);
         Tensor x = randn(2, 6, 4);
         Tensor eval1, eval2;
         mha.eval();
@@ -301,16 +303,16 @@ class AttentionTest {
     @Test
     void selfAttentionCacheStepByStepEqualsTheFullCausalComputation() {
         for (boolean batchFirst : new boolean[] {true, false}) {
-            MultiheadAttention mha = new MultiheadAttention(8, 2, 0.0, true, batchFirst, gen);
+            MultiheadAttention mha = new MultiheadAttention(MultiheadAttention.options(8, 2).batchFirst(batchFirst).build(), gen);
             int T = 5, B = 2, seqDim = batchFirst ? 1 : 0;
             Tensor x = batchFirst ? randn(B, T, 8) : randn(T, B, 8);
-            Tensor full = mha.forward(x, x, x, null, false, null, true, true).output();
+            Tensor full = mha.forward(x, x, x, AttentionArgs.builder().causal().build()).output();
             KVCache cache = KVCache.forSelfAttention();
             List<Tensor> steps = new ArrayList<>();
             try (var _ = GradMode.noGrad()) {
                 for (int t = 0; t < T; t++) {
                     Tensor xt = x.narrow(seqDim, t, 1);
-                    steps.add(mha.forward(xt, xt, xt, null, false, null, true, true, cache).output());
+                    steps.add(mha.forward(xt, xt, xt, AttentionArgs.builder().causal().cache(cache).build()).output());
                     assertEquals(t + 1, cache.length());
                 }
             }
@@ -320,34 +322,36 @@ class AttentionTest {
 
     @Test
     void cacheTakesChunksOfSeveralPositions() {
-        MultiheadAttention mha = new MultiheadAttention(8, 2, 0.0, true, true, gen);
+        MultiheadAttention mha = new MultiheadAttention(MultiheadAttention.options(8, 2).batchFirst().build(), gen);
         Tensor x = randn(2, 6, 8);
-        Tensor full = mha.forward(x, x, x, null, false, null, true, true).output();
+        Tensor full = mha.forward(x, x, x, AttentionArgs.builder().causal().build()).output();
         KVCache cache = KVCache.forSelfAttention();
         Tensor a = x.narrow(1, 0, 4), b = x.narrow(1, 4, 2);
-        Tensor first = mha.forward(a, a, a, null, false, null, true, true, cache).output();
-        Tensor second = mha.forward(b, b, b, null, false, null, true, true, cache).output();
+        Tensor first = mha.forward(a, a, a, AttentionArgs.builder().causal().cache(cache).build()).output();
+        Tensor second = mha.forward(b, b, b, AttentionArgs.builder().causal().cache(cache).build()).output();
         assertAllClose(full, Tensor.cat(List.of(first, second), 1), 1e-5);
     }
 
     @Test
     void decoderWithCacheEqualsFullDecodingAndFollowsReorder() {
         for (boolean normFirst : new boolean[] {false, true}) {
-            TransformerLayerOptions opt = TransformerLayerOptions.of(8, 2).withDimFeedforward(16).withDropout(0.0)
-                    .withBatchFirst(true).withNormFirst(normFirst).withActivation("gelu");
+            TransformerLayerOptions opt = TransformerDecoderLayer.options(8, 2).dimFeedforward(16).dropout(0.0)
+                    .batchFirst().normFirst(normFirst).activation("gelu").build();
             TransformerDecoder decoder = new TransformerDecoder(i -> new TransformerDecoderLayer(opt, gen), 2, new LayerNorm(8));
             int B = 3, T = 4, S = 5;
             Tensor tgt = randn(B, T, 8), memory = randn(B, S, 8);
             AttentionMask memoryPadding = AttentionMask.keyPadding(new int[] {5, 3, 4}, S);
-            Tensor full = decoder.forward(tgt, memory, null, null, null, memoryPadding, true, false, null);
-            Tensor viaMask = decoder.forward(tgt, memory, AttentionMask.causal(T), null, null, memoryPadding);
+            AttentionArgs causal = AttentionArgs.builder().causal().build();
+            AttentionArgs cross = AttentionArgs.builder().keyPaddingMask(memoryPadding).build();
+            Tensor full = decoder.forward(tgt, memory, causal, cross);
+            Tensor viaMask = decoder.forward(tgt, memory, AttentionArgs.builder().attnMask(AttentionMask.causal(T)).build(), cross);
             assertAllClose(full, viaMask, 1e-6);
 
             DecoderCache cache = decoder.newCache();
             List<Tensor> steps = new ArrayList<>();
             try (var _ = GradMode.noGrad()) {
                 for (int t = 0; t < T; t++) {
-                    steps.add(decoder.forward(tgt.narrow(1, t, 1), t == 0 ? memory : null, null, null, null, memoryPadding, true, false, cache));
+                    steps.add(decoder.forward(tgt.narrow(1, t, 1), t == 0 ? memory : null, causal, cross, cache));
                 }
             }
             assertEquals(T, cache.length());
@@ -359,11 +363,12 @@ class AttentionTest {
             Tensor reorderedTgt = tgt.indexSelect(0, IntTensor.of(order));
             Tensor reorderedMemory = memory.indexSelect(0, IntTensor.of(order));
             AttentionMask reorderedPadding = AttentionMask.keyPadding(new int[] {4, 5, 5}, S);
-            Tensor expected = decoder.forward(reorderedTgt, reorderedMemory, null, null, null, reorderedPadding, true, false, null);
+            AttentionArgs reorderedCross = AttentionArgs.builder().keyPaddingMask(reorderedPadding).build();
+            Tensor expected = decoder.forward(reorderedTgt, reorderedMemory, causal, reorderedCross);
             try (var _ = GradMode.noGrad()) {
-                decoder.forward(tgt.narrow(1, 0, 2), memory, null, null, null, memoryPadding, true, false, c2);
+                decoder.forward(tgt.narrow(1, 0, 2), memory, causal, cross, c2);
                 c2.reorder(IntTensor.of(order));
-                Tensor last = decoder.forward(reorderedTgt.narrow(1, 2, 2), null, null, null, null, reorderedPadding, true, false, c2);
+                Tensor last = decoder.forward(reorderedTgt.narrow(1, 2, 2), null, causal, reorderedCross, c2);
                 assertAllClose(expected.narrow(1, 2, 2), last, 1e-5);
             }
         }
@@ -371,16 +376,16 @@ class AttentionTest {
 
     @Test
     void cacheErrors() {
-        MultiheadAttention mha = new MultiheadAttention(4, 2, 0.0, true, true, gen);
+        MultiheadAttention mha = new MultiheadAttention(MultiheadAttention.options(4, 2).batchFirst().build(), gen);
         KVCache cache = KVCache.forSelfAttention();
         Tensor x = randn(2, 1, 4);
-        mha.forward(x, x, x, null, false, null, true, true, cache);
+        mha.forward(x, x, x, AttentionArgs.builder().causal().cache(cache).build());
         Tensor y = randn(3, 1, 4);
-        var e = assertThrows(IllegalArgumentException.class, () -> mha.forward(y, y, y, null, false, null, true, true, cache));
+        var e = assertThrows(IllegalArgumentException.class, () -> mha.forward(y, y, y, AttentionArgs.builder().causal().cache(cache).build()));
         assertTrue(e.getMessage().contains("batch size 3") && e.getMessage().contains("2"), e.getMessage());
-        TransformerDecoderLayer layer = new TransformerDecoderLayer(TransformerLayerOptions.of(4, 2).withDropout(0));
-        var e2 = assertThrows(IllegalArgumentException.class, () -> layer.forward(x, x, null, null, null, null, true, false,
-                KVCache.forCrossAttention(), null));
+        TransformerDecoderLayer layer = new TransformerDecoderLayer(TransformerDecoderLayer.options(4, 2).dropout(0).build());
+        AttentionArgs wrongCache = AttentionArgs.builder().causal().cache(KVCache.forCrossAttention()).build();
+        var e2 = assertThrows(IllegalArgumentException.class, () -> layer.forward(x, x, wrongCache, AttentionArgs.NONE));
         assertTrue(e2.getMessage().contains("forSelfAttention"), e2.getMessage());
     }
 }

@@ -29,7 +29,7 @@ class RecurrentGradCheckTest {
 
     @Test
     void lstmLayerAllGradients() {
-        LSTM lstm = new LSTM(RNNBase.Options.of(3, 4).withNumLayers(2), gen);
+        LSTM lstm = new LSTM(LSTM.options(3, 4).numLayers(2).build(), gen);
         Tensor h0 = var(2, 2, 4), c0 = var(2, 2, 4);
         checkModule("lstm 2 layers", lstm, in -> {
             RecurrentOutput o = lstm.forward(in.get(0), new RecurrentState(in.get(1), in.get(2)));
@@ -39,24 +39,24 @@ class RecurrentGradCheckTest {
 
     @Test
     void gruAndRnnLayers() {
-        GRU gru = new GRU(RNNBase.Options.of(3, 4).withNumLayers(2).withBatchFirst(true), gen);
+        GRU gru = new GRU(GRU.options(3, 4).numLayers(2).batchFirst().build(), gen);
         checkModule("gru", gru, in -> {
             RecurrentOutput o = gru.forward(in.get(0), new RecurrentState(in.get(1), null));
             return Tensor.cat(List.of(o.output().reshape(-1), o.state().h().reshape(-1)), 0);
         }, var(2, 5, 3), var(2, 2, 4));
-        RNN rnn = new RNN(RNNBase.Options.of(3, 4), RNNCell.Nonlinearity.TANH, gen);
+        RNN rnn = new RNN(RNN.options(3, 4).build(), RNNCell.Nonlinearity.TANH, gen);
         checkModule("rnn tanh", rnn, in -> rnn.forward(in.get(0)).output(), var(6, 2, 3));
     }
 
     @Test
     void bidirectionalWithLengths() {
-        LSTM lstm = new LSTM(RNNBase.Options.of(3, 4).withBidirectional(true).withNumLayers(2), gen);
+        LSTM lstm = new LSTM(LSTM.options(3, 4).bidirectional().numLayers(2).build(), gen);
         int[] lengths = {5, 3, 1};
         checkModule("bilstm lengths", lstm, in -> {
             RecurrentOutput o = lstm.forward(in.get(0), lengths, null);
             return Tensor.cat(List.of(o.output().reshape(-1), o.state().h().reshape(-1), o.state().c().reshape(-1)), 0);
         }, var(5, 3, 3));
-        GRU gru = new GRU(RNNBase.Options.of(3, 4).withBidirectional(true), gen);
+        GRU gru = new GRU(GRU.options(3, 4).bidirectional().build(), gen);
         checkModule("bigru lengths", gru, in -> gru.forward(in.get(0), lengths, null).output(), var(5, 3, 3));
     }
 
@@ -76,7 +76,7 @@ class RecurrentGradCheckTest {
 
     @Test
     void paddingDoesNotChangeRealTokens() {
-        LSTM lstm = new LSTM(RNNBase.Options.of(3, 5).withBidirectional(true).withBatchFirst(true), gen);
+        LSTM lstm = new LSTM(LSTM.options(3, 5).bidirectional().batchFirst().build(), gen);
         Tensor x = Tensor.normal(0f, 1f, gen, 2, 6, 3);
         RecurrentOutput padded = lstm.forward(x, new int[] {6, 4}, null);
         // The second sequence alone, without padding, must give the same outputs and final state.
@@ -101,12 +101,22 @@ class RecurrentGradCheckTest {
 
     @Test
     void parameterNamesArePyTorchs() {
-        LSTM lstm = new LSTM(RNNBase.Options.of(3, 4).withNumLayers(2).withBidirectional(true));
+        LSTM lstm = new LSTM(LSTM.options(3, 4).numLayers(2).bidirectional().build());
         assertEquals(List.of("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0",
                 "weight_ih_l0_reverse", "weight_hh_l0_reverse", "bias_ih_l0_reverse", "bias_hh_l0_reverse",
                 "weight_ih_l1", "weight_hh_l1", "bias_ih_l1", "bias_hh_l1",
                 "weight_ih_l1_reverse", "weight_hh_l1_reverse", "bias_ih_l1_reverse", "bias_hh_l1_reverse"),
                 List.copyOf(lstm.stateDict().keySet()));
         assertArrayEquals(new int[] {16, 8}, lstm.stateDict().get("weight_ih_l1").shape());
+    }
+
+    @Test
+    void optionsDefaultToPyTorchsAndAreSetByName() {
+        assertEquals(new RNNBase.Options(7, 11, 1, true, false, 0.0, false), LSTM.options(7, 11).build());
+        RNNBase.Options o = LSTM.options(7, 11).numLayers(3).bias(false).bidirectional().batchFirst().dropout(0.2).build();
+        assertEquals(new RNNBase.Options(7, 11, 3, false, true, 0.2, true), o);
+        assertEquals("LSTM(7, 11, num_layers=3, bias=False, batch_first=True, dropout=0.2, bidirectional=True)", new LSTM(o).toString().strip());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GRU.options(7, 11).dropout(1.5).build());
+        assertTrue(e.getMessage().contains("1.5"), e.getMessage());
     }
 }

@@ -25,26 +25,26 @@ class TransformerTest {
         }
     }
 
-    private static TransformerLayerOptions small() {
-        return TransformerLayerOptions.of(8, 2).withDimFeedforward(16).withDropout(0.0);
+    private static TransformerLayerOptions.Builder small() {
+        return TransformerEncoderLayer.options(8, 2).dimFeedforward(16).dropout(0.0);
     }
 
     @Test
     void layerNamesFollowPyTorch() {
-        TransformerEncoderLayer enc = new TransformerEncoderLayer(small(), gen);
+        TransformerEncoderLayer enc = new TransformerEncoderLayer(small().build(), gen);
         assertEquals(List.of("self_attn.in_proj_weight", "self_attn.in_proj_bias", "self_attn.out_proj.weight", "self_attn.out_proj.bias",
                 "linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias", "norm1.weight", "norm1.bias", "norm2.weight", "norm2.bias"),
                 new ArrayList<>(enc.stateDict().keySet()));
         assertEquals(List.of("", "self_attn", "self_attn.out_proj", "linear1", "dropout", "linear2", "norm1", "norm2", "dropout1", "dropout2"),
                 new ArrayList<>(enc.namedModules().keySet()));
-        TransformerDecoderLayer dec = new TransformerDecoderLayer(small(), gen);
+        TransformerDecoderLayer dec = new TransformerDecoderLayer(small().build(), gen);
         assertEquals(List.of("", "self_attn", "self_attn.out_proj", "multihead_attn", "multihead_attn.out_proj", "linear1", "dropout", "linear2",
                 "norm1", "norm2", "norm3", "dropout1", "dropout2", "dropout3"), new ArrayList<>(dec.namedModules().keySet()));
     }
 
     @Test
     void transformerNamesAndFinalNorms() {
-        Transformer t = new Transformer(small(), 2, 3, gen);
+        Transformer t = new Transformer(small().build(), 2, 3, gen);
         var keys = t.stateDict().keySet();
         assertTrue(keys.contains("encoder.layers.1.self_attn.in_proj_weight"));
         assertTrue(keys.contains("encoder.norm.weight"));
@@ -60,7 +60,7 @@ class TransformerTest {
 
     @Test
     void prototypeCopiesAreEqualButIndependent() {
-        TransformerEncoderLayer proto = new TransformerEncoderLayer(small(), gen);
+        TransformerEncoderLayer proto = new TransformerEncoderLayer(small().build(), gen);
         TransformerEncoder enc = new TransformerEncoder(proto, 2, null);
         Parameter w0 = enc.layers().get(0).selfAttn().inProjWeight(), w1 = enc.layers().get(1).selfAttn().inProjWeight();
         assertArrayEquals(proto.selfAttn().inProjWeight().toArray(), w0.toArray());
@@ -74,7 +74,7 @@ class TransformerTest {
     @Test
     void postNormAndPreNormWiring() {
         for (boolean normFirst : new boolean[] {false, true}) {
-            TransformerEncoderLayer layer = new TransformerEncoderLayer(small().withBatchFirst(true).withNormFirst(normFirst), gen);
+            TransformerEncoderLayer layer = new TransformerEncoderLayer(small().batchFirst().normFirst(normFirst).build(), gen);
             Tensor x = randn(2, 5, 8);
             AttentionMask pad = AttentionMask.keyPadding(new int[] {5, 3}, 5);
             LayerNorm n1 = (LayerNorm) layer.getSubmodule("norm1"), n2 = (LayerNorm) layer.getSubmodule("norm2");
@@ -82,19 +82,19 @@ class TransformerTest {
             Tensor expected;
             if (normFirst) {
                 Tensor h = n1.forward(x);
-                Tensor a = x.add(layer.selfAttn().forward(h, h, h, pad, false, null).output());
+                Tensor a = x.add(layer.selfAttn().forward(h, h, h, AttentionArgs.builder().keyPaddingMask(pad).build()).output());
                 expected = a.add(l2.forward(l1.forward(n2.forward(a)).relu()));
             } else {
-                Tensor a = n1.forward(x.add(layer.selfAttn().forward(x, x, x, pad, false, null).output()));
+                Tensor a = n1.forward(x.add(layer.selfAttn().forward(x, x, x, AttentionArgs.builder().keyPaddingMask(pad).build()).output()));
                 expected = n2.forward(a.add(l2.forward(l1.forward(a).relu())));
             }
-            assertAllClose(expected, layer.forward(x, null, pad), 1e-5);
+            assertAllClose(expected, layer.forward(x, AttentionArgs.builder().keyPaddingMask(pad).build()), 1e-5);
         }
     }
 
     @Test
     void encoderAppliesLayersThenNorm() {
-        TransformerEncoder enc = new TransformerEncoder(i -> new TransformerEncoderLayer(small(), gen), 2, new LayerNorm(8));
+        TransformerEncoder enc = new TransformerEncoder(i -> new TransformerEncoderLayer(small().build(), gen), 2, new LayerNorm(8));
         Tensor x = randn(4, 2, 8);
         Tensor expected = enc.norm().forward(enc.layers().get(1).forward(enc.layers().get(0).forward(x)));
         assertAllClose(expected, enc.forward(x), 1e-6);
@@ -102,7 +102,7 @@ class TransformerTest {
 
     @Test
     void dropoutIsActiveOnlyInTraining() {
-        Transformer t = new Transformer(TransformerLayerOptions.of(8, 2).withDimFeedforward(16).withDropout(0.3), 1, 1, gen);
+        Transformer t = new Transformer(Transformer.options(8, 2).dimFeedforward(16).dropout(0.3).build(), 1, 1, gen);
         Tensor src = randn(4, 2, 8), tgt = randn(3, 2, 8);
         t.eval();
         Tensor a = t.forward(src, tgt), b = t.forward(src, tgt);
@@ -114,7 +114,7 @@ class TransformerTest {
 
     @Test
     void transformerChecksBatchAndFeatureSizes() {
-        Transformer t = new Transformer(small(), 1, 1, gen);
+        Transformer t = new Transformer(small().build(), 1, 1, gen);
         var e = assertThrows(IllegalArgumentException.class, () -> t.forward(randn(4, 2, 8), randn(3, 3, 8)));
         assertTrue(e.getMessage().contains("[4, 2, 8]") && e.getMessage().contains("[3, 3, 8]"), e.getMessage());
         var e2 = assertThrows(IllegalArgumentException.class, () -> t.forward(randn(4, 2, 8), randn(3, 2, 6)));
@@ -123,10 +123,78 @@ class TransformerTest {
 
     @Test
     void optionsValidate() {
-        var e = assertThrows(IllegalArgumentException.class, () -> TransformerLayerOptions.of(10, 4));
+        var e = assertThrows(IllegalArgumentException.class, () -> TransformerEncoderLayer.options(10, 4).build());
         assertTrue(e.getMessage().contains("10") && e.getMessage().contains("4"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> TransformerLayerOptions.of(8, 2).withActivation("tanh"));
-        assertThrows(IllegalArgumentException.class, () -> TransformerLayerOptions.of(8, 2).withDropout(1.0));
+        assertThrows(IllegalArgumentException.class, () -> TransformerEncoderLayer.options(8, 2).activation("tanh"));
+        assertThrows(IllegalArgumentException.class, () -> TransformerEncoderLayer.options(8, 2).dropout(1.0).build());
+    }
+
+    @Test
+    void encoderLayerWithACacheEqualsTheFullCausalForward() {
+        TransformerEncoderLayer layer = new TransformerEncoderLayer(small().batchFirst().normFirst().activation("gelu").build(), gen);
+        Tensor x = randn(2, 5, 8);
+        AttentionArgs causal = AttentionArgs.builder().causal().build();
+        Tensor full = layer.forward(x, causal);
+        KVCache cache = KVCache.forSelfAttention();
+        List<Tensor> pieces = new ArrayList<>();
+        try (var _ = dev.jgrad.autograd.GradMode.noGrad()) {
+            int at = 0;
+            for (int len : new int[] {2, 1, 2}) { // positions 0-1, 2, 3-4
+                pieces.add(layer.forward(x.narrow(1, at, len), causal.toBuilder().cache(cache).build()));
+                at += len;
+            }
+        }
+        assertEquals(5, cache.length());
+        assertAllClose(full, Tensor.cat(pieces, 1), 1e-5);
+    }
+
+    @Test
+    void decoderLayerReturnsItsCrossAttentionWeightsWhenAsked() {
+        for (boolean normFirst : new boolean[] {false, true}) {
+            TransformerDecoderLayer layer = new TransformerDecoderLayer(small().batchFirst().normFirst(normFirst).build(), gen);
+            Tensor tgt = randn(2, 3, 8), memory = randn(2, 4, 8);
+            AttentionArgs causal = AttentionArgs.builder().causal().build();
+            AttentionArgs cross = AttentionArgs.builder().keyPaddingMask(AttentionMask.keyPadding(new int[] {4, 2}, 4)).build();
+            AttentionOutput plain = layer.forward(tgt, memory, causal, cross);
+            assertNull(plain.weights());
+            AttentionOutput withWeights = layer.forward(tgt, memory, causal, cross.toBuilder().needWeights().build());
+            assertArrayEquals(plain.output().toArray(), withWeights.output().toArray(), "asking for the weights leaves the output as it is");
+
+            // The cross-attention's query, spelt out: the target after the self-attention block.
+            LayerNorm n1 = (LayerNorm) layer.getSubmodule("norm1"), n2 = (LayerNorm) layer.getSubmodule("norm2");
+            AttentionArgs selfArgs = AttentionArgs.builder().causal().build();
+            Tensor query;
+            if (normFirst) {
+                Tensor h = n1.forward(tgt);
+                query = n2.forward(tgt.add(layer.selfAttn().forward(h, h, h, selfArgs).output()));
+            } else {
+                query = n1.forward(tgt.add(layer.selfAttn().forward(tgt, tgt, tgt, selfArgs).output()));
+            }
+            Tensor expected = layer.multiheadAttn().forward(query, memory, memory, cross.toBuilder().needWeights().build()).weights();
+            assertArrayEquals(new int[] {2, 3, 4}, withWeights.weights().shape());
+            assertAllClose(expected, withWeights.weights(), 1e-6);
+            assertEquals(0f, withWeights.weights().get(1, 0, 3), "a padded memory position gets no weight");
+        }
+    }
+
+    @Test
+    void argsALayerCannotHonourAreClearErrors() {
+        TransformerEncoderLayer enc = new TransformerEncoderLayer(small().build(), gen);
+        Tensor x = randn(4, 2, 8);
+        var e = assertThrows(IllegalArgumentException.class, () -> enc.forward(x, AttentionArgs.builder().needWeights().build()));
+        assertTrue(e.getMessage().contains("needWeights"), e.getMessage());
+        var e2 = assertThrows(IllegalArgumentException.class,
+                () -> enc.forward(x, AttentionArgs.builder().cache(KVCache.forCrossAttention()).build()));
+        assertTrue(e2.getMessage().contains("forSelfAttention"), e2.getMessage());
+        TransformerEncoder stack = new TransformerEncoder(enc, 2, null);
+        var e3 = assertThrows(IllegalArgumentException.class,
+                () -> stack.forward(x, AttentionArgs.builder().cache(KVCache.forSelfAttention()).build()));
+        assertTrue(e3.getMessage().contains("one layer"), e3.getMessage());
+        TransformerDecoder decoder = new TransformerDecoder(new TransformerDecoderLayer(small().build(), gen), 2, null);
+        var e4 = assertThrows(IllegalArgumentException.class,
+                () -> decoder.forward(x, x, AttentionArgs.NONE, AttentionArgs.builder().needWeights().build()));
+        assertTrue(e4.getMessage().contains("needWeights"), e4.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> decoder.forward(x, x, AttentionArgs.NONE, null));
     }
 
     @Test
