@@ -13,6 +13,14 @@ import java.nio.file.Path;
 public final class TextFile {
     private TextFile() {}
 
+    /**
+     * The whole file as a string, a byte-order mark included if there is one.
+     *
+     * @param file a UTF-8 text file
+     * @return its text
+     * @throws IOException if the file does not exist or cannot be read, or is not valid UTF-8 (the message
+     *                     gives the line and byte offset of the first bad byte)
+     */
     public static String readUtf8(Path file) throws IOException {
         byte[] bytes;
         try {
