@@ -18,7 +18,22 @@ import java.util.Map;
 public final class Autograd {
     private Autograd() {}
 
-    /** Backward from {@code root} with upstream gradient {@code gradRoot} (ones for a scalar when null). */
+    /**
+     * Backward from {@code root} with upstream gradient {@code gradRoot} (ones for a scalar when null):
+     * fills {@link Tensor#grad()} of every leaf that requires grad and is reachable from {@code root},
+     * adding to any gradient already there (as torch.autograd.backward; call {@code zeroGrad} between steps).
+     * Runs under {@link GradMode#noGrad()}, so the backward pass itself records no graph.
+     *
+     * @param root        the output to differentiate, usually a scalar loss; must require grad
+     * @param gradRoot    dL/d(root), of the same shape as {@code root}; null means 1 and is allowed only
+     *                    when {@code root} has a single element
+     * @param retainGraph true to keep the saved tensors of every node so that a second backward through the
+     *                    same graph is possible (torch's {@code retain_graph=True}); false frees them as it goes
+     * @throws IllegalStateException    if {@code root} does not require grad, or the graph was already
+     *                                  released by an earlier backward
+     * @throws IllegalArgumentException if {@code gradRoot} is null for a non-scalar root, or its shape
+     *                                  differs from the shape of {@code root}
+     */
     public static void backward(Tensor root, Tensor gradRoot, boolean retainGraph) {
         if (!root.requiresGrad()) {
             throw new IllegalStateException("backward: the tensor does not require grad and has no grad_fn "

@@ -19,21 +19,64 @@ import java.util.function.Function;
 public final class GradCheck {
     private GradCheck() {}
 
+    /**
+     * Tolerances and step of a gradient check. An element passes when
+     * {@code |numeric - analytic| <= atol + rtol * |numeric|}.
+     *
+     * @param eps  finite-difference step added to and subtracted from each input element (float32, so
+     *             much smaller than 1e-3 drowns in rounding)
+     * @param atol absolute tolerance on the difference between the two gradients
+     * @param rtol relative tolerance, a fraction of the finite-difference gradient
+     * @param seed seed of the random weights the output is projected onto
+     */
     public record Options(double eps, double atol, double rtol, long seed) {
+        /**
+         * The defaults, suited to float32 inputs of order one: eps 1e-2, atol 1e-3, rtol 1e-2, seed 1234.
+         *
+         * @return the default options
+         */
         public static Options defaults() {
             return new Options(1e-2, 1e-3, 1e-2, 1234);
         }
 
+        /**
+         * A copy with other tolerances, for ops whose float32 rounding error is larger (long reductions,
+         * exponentials).
+         *
+         * @param atol the new absolute tolerance
+         * @param rtol the new relative tolerance
+         * @return these options with {@code atol} and {@code rtol} replaced
+         */
         public Options withTolerance(double atol, double rtol) {
             return new Options(eps, atol, rtol, seed);
         }
 
+        /**
+         * A copy with another finite-difference step, e.g. a smaller one near a kink of the function
+         * (relu at 0, max with ties).
+         *
+         * @param eps the new step
+         * @return these options with {@code eps} replaced
+         */
         public Options withEps(double eps) {
             return new Options(eps, atol, rtol, seed);
         }
     }
 
-    /** Checks the gradient of f with respect to every input that requires grad; throws AssertionError naming the first mismatch. */
+    /**
+     * Checks the gradient of f with respect to every input that requires grad; throws AssertionError naming the first mismatch.
+     * The inputs' {@code grad} is reset first and holds autograd's gradient afterwards; their values are
+     * perturbed in place during the check and restored exactly.
+     *
+     * @param name   what is checked, quoted at the start of the error message (e.g. the op name)
+     * @param f      the function under test; it is called once with graph recording and then twice per
+     *               element of every input requiring grad under {@link GradMode#noGrad()}, and must be
+     *               deterministic (no dropout)
+     * @param inputs the arguments of {@code f}; those that require grad must be contiguous leaves with offset 0
+     * @param opt    the step, the tolerances and the seed of the projection
+     * @throws AssertionError           at the first element whose gradients disagree beyond the tolerance
+     * @throws IllegalArgumentException if an input requiring grad is not a contiguous leaf
+     */
     public static void check(String name, Function<List<Tensor>, Tensor> f, List<Tensor> inputs, Options opt) {
         Tensor out0;
         for (Tensor in : inputs) in.zeroGrad();
@@ -67,6 +110,14 @@ public final class GradCheck {
         }
     }
 
+    /**
+     * {@link #check(String, Function, List, Options)} with {@link Options#defaults()}.
+     *
+     * @param name   what is checked, quoted in the error message
+     * @param f      the function under test, deterministic
+     * @param inputs the arguments of {@code f}; those that require grad must be contiguous leaves
+     * @throws AssertionError at the first element whose gradients disagree beyond the default tolerance
+     */
     public static void check(String name, Function<List<Tensor>, Tensor> f, List<Tensor> inputs) {
         check(name, f, inputs, Options.defaults());
     }

@@ -12,6 +12,13 @@ public final class Node {
     /** Gradient rule: given dL/d(output) and the saved tensors, returns dL/d(input_i) for each input (null where not needed). */
     @FunctionalInterface
     public interface Backward {
+        /**
+         * Computes the gradients of the inputs.
+         *
+         * @param gradOutput dL/d(output), of the shape of the op's output
+         * @param saved      the tensors the op saved during the forward pass, in the order it gave them
+         * @return one gradient per input, each of that input's shape, or null for an input that needs none
+         */
         Tensor[] apply(Tensor gradOutput, Tensor[] saved);
     }
 
@@ -23,6 +30,16 @@ public final class Node {
     /** A non-leaf output whose gradient the user asked to keep (Tensor.retainGrad). */
     Tensor retainedOutput;
 
+    /**
+     * Records one operation; ops create it when grad mode is on and an input requires grad.
+     *
+     * @param op       the op's name, e.g. {@code "matmul"}; shown as {@code matmulBackward} and in errors
+     * @param inputs   the op's tensor inputs, in the order the backward rule returns their gradients
+     *                 (entries may be null for non-tensor arguments)
+     * @param saved    tensors the backward rule needs (inputs, outputs or intermediate buffers); released
+     *                 after the backward pass unless the graph is retained
+     * @param backward the gradient rule
+     */
     public Node(String op, Tensor[] inputs, Tensor[] saved, Backward backward) {
         this.op = op;
         this.inputs = inputs;
@@ -30,6 +47,11 @@ public final class Node {
         this.backward = backward;
     }
 
+    /**
+     * The name of the recorded operation.
+     *
+     * @return the op name given at construction, e.g. {@code "matmul"}
+     */
     public String op() {
         return op;
     }
@@ -51,11 +73,22 @@ public final class Node {
         backward = null; // it may hold buffers of its own (dropout's mask)
     }
 
+    /**
+     * Whether a backward pass has already freed this node's saved tensors, so that it cannot be
+     * backpropagated through again.
+     *
+     * @return true after a backward without {@code retainGraph}
+     */
     public boolean isReleased() {
         return released;
     }
 
-    /** Marks the output tensor whose .grad should be filled in during backward. */
+    /**
+     * Marks the output tensor whose .grad should be filled in during backward (what Tensor.retainGrad uses,
+     * as torch.Tensor.retain_grad): non-leaf tensors otherwise get no {@code grad}.
+     *
+     * @param output the tensor this node produced
+     */
     public void retainGradOf(Tensor output) {
         retainedOutput = output;
     }

@@ -15,6 +15,12 @@ public final class AddingProblem implements SequenceTask<Tensor> {
 
     private final int length;
 
+    /**
+     * The adding problem over sequences of {@code length} steps (Le et al. use 150 to 400).
+     *
+     * @param length the number of time steps, at least 2
+     * @throws IllegalArgumentException if {@code length} is below 2
+     */
     public AddingProblem(int length) {
         if (length < 2) throw new IllegalArgumentException("AddingProblem: length must be at least 2 (one marker per half), got " + length);
         this.length = length;

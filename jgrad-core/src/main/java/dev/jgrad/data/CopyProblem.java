@@ -19,6 +19,14 @@ public final class CopyProblem implements SequenceTask<IntTensor> {
 
     private final int length, copyLength, symbols;
 
+    /**
+     * The copy problem with the given sizes.
+     *
+     * @param length     the number of time steps, at least {@code 2 * copyLength + 1}
+     * @param copyLength the number of symbols to remember and repeat, at least 1
+     * @param symbols    the number of distinct symbols, at least 1
+     * @throws IllegalArgumentException if a size is out of range
+     */
     public CopyProblem(int length, int copyLength, int symbols) {
         if (copyLength < 1 || symbols < 1) {
             throw new IllegalArgumentException("CopyProblem: copyLength and symbols must be positive, got " + copyLength + " and " + symbols);
@@ -32,7 +40,12 @@ public final class CopyProblem implements SequenceTask<IntTensor> {
         this.symbols = symbols;
     }
 
-    /** Ten symbols out of eight, as Arjovsky et al. */
+    /**
+     * Ten symbols out of eight, as Arjovsky et al.: copyLength 10, symbols 8.
+     *
+     * @param length the number of time steps, at least 21 (Arjovsky et al. use T + 20 with T up to 500)
+     * @throws IllegalArgumentException if {@code length} is below 21
+     */
     public CopyProblem(int length) {
         this(length, 10, 8);
     }
@@ -44,11 +57,32 @@ public final class CopyProblem implements SequenceTask<IntTensor> {
     @Override public int scoredSteps() { return copyLength; }
     @Override public double baselineLoss() { return Math.log(symbols); }
 
+    /**
+     * The number of symbols to copy, which is also the number of scored steps.
+     *
+     * @return copyLength
+     */
     public int copyLength() { return copyLength; }
+
+    /**
+     * The number of distinct symbols.
+     *
+     * @return symbols, whose ids are 1..symbols
+     */
     public int symbols() { return symbols; }
+
+    /**
+     * The delimiter's token id.
+     *
+     * @return symbols + 1
+     */
     public int delimiter() { return symbols + 1; }
 
-    /** Where the delimiter goes: the answers fill the steps after it, to the end. */
+    /**
+     * Where the delimiter goes: the answers fill the steps after it, to the end.
+     *
+     * @return the 0-based step of the delimiter, {@code length - copyLength - 1}
+     */
     public int delimiterStep() { return length - copyLength - 1; }
 
     @Override

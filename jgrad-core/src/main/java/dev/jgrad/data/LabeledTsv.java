@@ -23,13 +23,24 @@ import java.util.List;
 public final class LabeledTsv {
     private LabeledTsv() {}
 
-    /** The examples in file order, and the header line if the file had one (else null). */
+    /**
+     * The examples in file order, and the header line if the file had one (else null).
+     *
+     * @param file     the file read
+     * @param examples its examples, in file order (copied)
+     * @param header   the header line, or null if the file had none
+     */
     public record Result(Path file, List<LabeledText> examples, String header) {
+        /** Copies the examples into an unmodifiable list. */
         public Result {
             examples = List.copyOf(examples);
         }
 
-        /** 1 + the largest label. */
+        /**
+         * 1 + the largest label.
+         *
+         * @return the number of classes the labels imply (0 without examples)
+         */
         public int numClasses() {
             int max = -1;
             for (LabeledText e : examples) max = Math.max(max, e.label());
@@ -37,11 +48,26 @@ public final class LabeledTsv {
         }
     }
 
+    /**
+     * Reads and parses a TSV file.
+     *
+     * @param file a UTF-8 {@code text<TAB>label} file
+     * @return its examples and header
+     * @throws DataFormatException naming the line, for any line that breaks the rules of the class comment
+     * @throws IOException         if the file cannot be read or is not UTF-8
+     */
     public static Result read(Path file) throws IOException {
         return parse(file, TextFile.readUtf8(file));
     }
 
-    /** Parses already-read contents; {@code file} only names the source in messages. */
+    /**
+     * Parses already-read contents; {@code file} only names the source in messages.
+     *
+     * @param file     the source's name for messages and {@link Result#file()}
+     * @param contents the whole text
+     * @return its examples and header
+     * @throws DataFormatException naming the line, for any line that breaks the rules of the class comment
+     */
     public static Result parse(Path file, String contents) throws DataFormatException {
         List<LabeledText> examples = new ArrayList<>();
         String header = null;

@@ -32,7 +32,13 @@ public final class ParallelText {
         ERROR
     }
 
-    /** One sentence pair and its 1-based line number in both files. */
+    /**
+     * One sentence pair and its 1-based line number in both files.
+     *
+     * @param line   the 1-based line number
+     * @param source the source sentence, stripped
+     * @param target its translation, stripped
+     */
     public record Pair(int line, String source, String target) {}
 
     private final Path sourceFile, targetFile;
@@ -48,7 +54,17 @@ public final class ParallelText {
         this.skipped = List.copyOf(skipped);
     }
 
-    /** Reads both files; see the class comment for the checks. */
+    /**
+     * Reads both files; see the class comment for the checks.
+     *
+     * @param sourceFile the source-language file, plain or gzip
+     * @param targetFile the target-language file, line for line with the source
+     * @param emptyLines what to do with pairs that have an empty side
+     * @return the pairs
+     * @throws DataFormatException if a file is not UTF-8, the line counts differ, a pair is empty under
+     *                             {@link EmptyLines#ERROR}, or no pair is left
+     * @throws IOException         if a file does not exist or cannot be read
+     */
     public static ParallelText read(Path sourceFile, Path targetFile, EmptyLines emptyLines) throws IOException {
         List<String> src = readLines(sourceFile), tgt = readLines(targetFile);
         if (src.size() != tgt.size()) {
@@ -86,6 +102,11 @@ public final class ParallelText {
     /**
      * The lines of a UTF-8 text file, gzip-compressed or not: split at '\n', a CR before it dropped, a final newline
      * starting no extra line. Invalid UTF-8 is an error naming the file and line.
+     *
+     * @param file a text file, plain or gzip-compressed
+     * @return its lines, without a leading byte-order mark; empty for an empty file
+     * @throws DataFormatException if the text is not valid UTF-8
+     * @throws IOException         if the file does not exist, cannot be read or is a broken gzip file
      */
     public static List<String> readLines(Path file) throws IOException {
         byte[] bytes;
@@ -114,54 +135,104 @@ public final class ParallelText {
         return out;
     }
 
+    /**
+     * The source-language file.
+     *
+     * @return its path
+     */
     public Path sourceFile() {
         return sourceFile;
     }
 
+    /**
+     * The target-language file.
+     *
+     * @return its path
+     */
     public Path targetFile() {
         return targetFile;
     }
 
-    /** The pairs kept, in file order. */
+    /**
+     * The pairs kept, in file order.
+     *
+     * @return an unmodifiable list
+     */
     public List<Pair> pairs() {
         return pairs;
     }
 
+    /**
+     * The number of pairs kept.
+     *
+     * @return {@code pairs().size()}
+     */
     public int size() {
         return pairs.size();
     }
 
-    /** Lines in each file. */
+    /**
+     * Lines in each file.
+     *
+     * @return the line count, skipped pairs included
+     */
     public int lines() {
         return lines;
     }
 
-    /** How many pairs were left out for an empty side ({@link EmptyLines#SKIP}). */
+    /**
+     * How many pairs were left out for an empty side ({@link EmptyLines#SKIP}).
+     *
+     * @return the count, 0 under the other policies
+     */
     public int skippedEmpty() {
         return skipped.size();
     }
 
-    /** Their line numbers. */
+    /**
+     * Their line numbers.
+     *
+     * @return the 1-based lines of the skipped pairs, in order
+     */
     public List<Integer> skippedLines() {
         return skipped;
     }
 
+    /**
+     * The source sentences of the kept pairs.
+     *
+     * @return a new list, in file order
+     */
     public List<String> sources() {
         return pairs.stream().map(Pair::source).toList();
     }
 
+    /**
+     * The target sentences of the kept pairs.
+     *
+     * @return a new list, in file order
+     */
     public List<String> targets() {
         return pairs.stream().map(Pair::target).toList();
     }
 
-    /** "skipped 2 pairs with an empty side (lines 5, 9) of a.en / a.de", or "" when none were. */
+    /**
+     * "skipped 2 pairs with an empty side (lines 5, 9) of a.en / a.de", or "" when none were.
+     *
+     * @return the report line
+     */
     public String skippedReport() {
         if (skipped.isEmpty()) return "";
         return String.format(Locale.ROOT, "skipped %d sentence pair%s with an empty side (line%s %s) of %s / %s", skipped.size(),
                 skipped.size() == 1 ? "" : "s", skipped.size() == 1 ? "" : "s", firstFew(skipped), sourceFile, targetFile);
     }
 
-    /** "3, 7, 12" or "3, 7, 12, 15, 20, ... (25 in all)". */
+    /**
+     * "3, 7, 12" or "3, 7, 12, 15, 20, ... (25 in all)".
+     *
+     * @param lines line numbers
+     * @return the first five, and the count when there are more
+     */
     public static String firstFew(List<Integer> lines) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < Math.min(5, lines.size()); i++) sb.append(i == 0 ? "" : ", ").append(lines.get(i));

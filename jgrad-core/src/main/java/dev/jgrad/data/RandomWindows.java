@@ -18,6 +18,12 @@ public final class RandomWindows {
     private final Generator gen;
 
     /**
+     * Windows over {@code ids}.
+     *
+     * @param ids    the token ids of the whole split (not copied)
+     * @param batch  the number of windows per batch, at least 1
+     * @param length the window length in tokens (the model's context, nanoGPT's block_size), at least 1
+     * @param gen    the generator the starts are drawn from
      * @param what names the sequence in messages ("training split")
      * @throws IllegalArgumentException if the sequence is shorter than one window plus its last target
      */
@@ -34,20 +40,38 @@ public final class RandomWindows {
         this.gen = gen;
     }
 
+    /**
+     * The number of windows per batch.
+     *
+     * @return the batch size
+     */
     public int batch() {
         return batch;
     }
 
+    /**
+     * The window length.
+     *
+     * @return tokens per window
+     */
     public int length() {
         return length;
     }
 
-    /** The generator the starts are drawn from (its state is the position in the sequence of batches). */
+    /**
+     * The generator the starts are drawn from (its state is the position in the sequence of batches).
+     *
+     * @return the generator given at construction
+     */
     public Generator generator() {
         return gen;
     }
 
-    /** The next batch: inputs and targets [batch, length]. */
+    /**
+     * The next batch: inputs and targets [batch, length].
+     *
+     * @return random windows and, for each, the window shifted by one token
+     */
     public StreamBatches.Batch next() {
         int[] x = new int[batch * length], y = new int[batch * length];
         for (int b = 0; b < batch; b++) {

@@ -12,11 +12,20 @@ import dev.jgrad.tensor.IntTensor;
  */
 public record SequenceBatch(IntTensor ids, int[] lengths, IntTensor labels, int[] indices) {
 
+    /**
+     * The number of examples in the batch.
+     *
+     * @return B
+     */
     public int size() {
         return lengths.length;
     }
 
-    /** Real tokens in the batch (padding excluded). */
+    /**
+     * Real tokens in the batch (padding excluded).
+     *
+     * @return the sum of {@link #lengths()}
+     */
     public long tokens() {
         long n = 0;
         for (int len : lengths) n += len;

@@ -23,9 +23,12 @@ public final class SequenceBatcher {
     private final int padId;
 
     /**
+     * A batcher over a whole dataset (the arrays are not copied).
+     *
      * @param sequences token ids of each example, each at least one token long
      * @param labels    class of each example
      * @param padId     id written into the padding positions
+     * @throws IllegalArgumentException if the counts differ or a sequence is empty
      */
     public SequenceBatcher(int[][] sequences, int[] labels, int padId) {
         if (sequences.length != labels.length) {
@@ -39,11 +42,25 @@ public final class SequenceBatcher {
         this.padId = padId;
     }
 
+    /**
+     * The number of examples.
+     *
+     * @return the dataset size
+     */
     public int size() {
         return sequences.length;
     }
 
-    /** One epoch of training batches: random, each of similar lengths (see the class comment). */
+    /**
+     * One epoch of training batches: random, each of similar lengths (see the class comment).
+     *
+     * @param batchSize   examples per batch (the last batch of a pool may be smaller), at least 1
+     * @param poolBatches batches per pool sorted by length, at least 1 (1 sorts nothing across batches;
+     *                    larger pools pad less but mix less)
+     * @param gen         the random source of both shuffles
+     * @return every example once, in batches
+     * @throws IllegalArgumentException if a size is below 1
+     */
     public List<SequenceBatch> shuffled(int batchSize, int poolBatches, Generator gen) {
         checkBatchSize(batchSize);
         if (poolBatches < 1) throw new IllegalArgumentException("batcher: pool must hold at least one batch, got " + poolBatches);
@@ -72,6 +89,11 @@ public final class SequenceBatcher {
     /**
      * Every example once, for evaluation: in dataset order, or sorted by length when {@code sortByLength}
      * (faster; the batch's {@link SequenceBatch#indices()} say where each row belongs).
+     *
+     * @param batchSize    examples per batch, at least 1
+     * @param sortByLength sort the examples by length first
+     * @return every example once, in batches
+     * @throws IllegalArgumentException if {@code batchSize} is below 1
      */
     public List<SequenceBatch> sequential(int batchSize, boolean sortByLength) {
         checkBatchSize(batchSize);
@@ -88,11 +110,28 @@ public final class SequenceBatcher {
         return out;
     }
 
-    /** The batch of the given examples, in that order, padded to the longest. */
+    /**
+     * The batch of the given examples, in that order, padded to the longest.
+     *
+     * @param indices positions in the dataset, at least one
+     * @return the padded batch
+     * @throws IllegalArgumentException if {@code indices} is empty
+     */
     public SequenceBatch collate(int[] indices) {
         return collate(sequences, labels, indices, padId);
     }
 
+    /**
+     * The batch of the given examples of a dataset, in that order, padded to the longest (a DataLoader's
+     * collate_fn with pad_sequence).
+     *
+     * @param sequences token ids of every example
+     * @param labels    class of every example
+     * @param indices   the examples to batch, at least one
+     * @param padId     id written into the padding positions
+     * @return ids [B, T], lengths, labels [B] and the indices
+     * @throws IllegalArgumentException if {@code indices} is empty
+     */
     public static SequenceBatch collate(int[][] sequences, int[] labels, int[] indices, int padId) {
         int B = indices.length;
         if (B == 0) throw new IllegalArgumentException("batcher: a batch needs at least one example");

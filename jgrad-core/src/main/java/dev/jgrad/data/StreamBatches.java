@@ -16,8 +16,18 @@ import dev.jgrad.tensor.IntTensor;
  */
 public final class StreamBatches {
 
-    /** One window: inputs and the targets (the next token of each input), both [batch, length]. */
+    /**
+     * One window: inputs and the targets (the next token of each input), both [batch, length].
+     *
+     * @param inputs  token ids of shape [batch, length]
+     * @param targets the next token after each input, of shape [batch, length]
+     */
     public record Batch(IntTensor inputs, IntTensor targets) {
+        /**
+         * The number of time steps of this window.
+         *
+         * @return the second dimension of the inputs
+         */
         public int length() {
             return inputs.size(1);
         }
@@ -29,6 +39,11 @@ public final class StreamBatches {
     private final int streamLength; // input positions per stream
 
     /**
+     * Streams over {@code ids}.
+     *
+     * @param ids    the token ids of the whole split (not copied)
+     * @param batch  the number of streams, one per batch row, at least 1
+     * @param seqLen the longest window (the BPTT length), at least 1
      * @param what names the split in messages ("training split")
      * @throws IllegalArgumentException if the sequence cannot give every stream at least one input and its target
      */
@@ -47,25 +62,47 @@ public final class StreamBatches {
         this.streamLength = (int) perStream;
     }
 
+    /**
+     * The number of streams.
+     *
+     * @return the batch size
+     */
     public int batch() {
         return batch;
     }
 
+    /**
+     * The longest window.
+     *
+     * @return the BPTT length
+     */
     public int seqLen() {
         return seqLen;
     }
 
-    /** Input positions in each stream (all windows of one row together). */
+    /**
+     * Input positions in each stream (all windows of one row together).
+     *
+     * @return (tokens - 1) / batch
+     */
     public int streamLength() {
         return streamLength;
     }
 
-    /** Windows per pass over the data (one epoch). */
+    /**
+     * Windows per pass over the data (one epoch).
+     *
+     * @return streamLength / seqLen, rounded up
+     */
     public int windows() {
         return (streamLength + seqLen - 1) / seqLen;
     }
 
-    /** Tokens predicted per epoch: batch x streamLength. */
+    /**
+     * Tokens predicted per epoch: batch x streamLength.
+     *
+     * @return the number of targets in one epoch
+     */
     public long tokensPerEpoch() {
         return (long) batch * streamLength;
     }
@@ -73,6 +110,10 @@ public final class StreamBatches {
     /**
      * Window {@code w} (0-based): for row b, inputs ids[b*S + w*seqLen + t] and targets ids[b*S + w*seqLen + t + 1]
      * for t below the window's length, S being {@link #streamLength()}.
+     *
+     * @param w the window index, in [0, windows())
+     * @return the window's inputs and targets, [batch, min(seqLen, S - w*seqLen)]
+     * @throws IllegalArgumentException if {@code w} is out of range
      */
     public Batch window(int w) {
         if (w < 0 || w >= windows()) {

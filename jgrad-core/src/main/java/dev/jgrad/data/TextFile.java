@@ -16,12 +16,12 @@ public final class TextFile {
     private TextFile() {}
 
     /**
-     * The whole file as text.
+     * The whole file as text, a byte-order mark included if there is one.
      *
      * @param file a UTF-8 text file
-     * @return its contents
+     * @return its text
      * @throws DataFormatException if the bytes are not valid UTF-8 (naming the line and offset of the first bad byte)
-     * @throws IOException if the file cannot be read
+     * @throws IOException if the file does not exist or cannot be read
      */
     public static String readUtf8(Path file) throws IOException {
         byte[] bytes;

@@ -25,13 +25,29 @@ public final class TranslationBatcher {
     /**
      * A padded batch: {@code source} [B, S], {@code targetIn} [B, T] (from {@code <bos>}) and {@code targetOut} [B, T]
      * (to {@code <eos>}), padded with {@link SubwordVocabulary#PAD_ID}; token counts exclude padding.
+     *
+     * @param indices      the pairs of the batch, as indices into the batcher's lists
+     * @param source       source ids, of shape [B, S]
+     * @param targetIn     decoder inputs: each target without its last token, of shape [B, T]
+     * @param targetOut    decoder targets: each target without its {@code <bos>}, of shape [B, T]
+     * @param sourceTokens real source tokens (padding excluded)
+     * @param targetTokens real target tokens to predict (padding excluded)
      */
     public record Batch(int[] indices, IntTensor source, IntTensor targetIn, IntTensor targetOut, int sourceTokens, int targetTokens) {
+        /**
+         * The number of pairs.
+         *
+         * @return B
+         */
         public int size() {
             return indices.length;
         }
 
-        /** The source key padding mask [B, S] (true at padding). */
+        /**
+         * The source key padding mask [B, S] (true at padding).
+         *
+         * @return the mask for the encoder's self-attention and the decoder's cross-attention
+         */
         public AttentionMask sourcePadding() {
             return AttentionMask.padding(source, SubwordVocabulary.PAD_ID);
         }
@@ -40,7 +56,15 @@ public final class TranslationBatcher {
     private final List<int[]> sources, targets;
     private final int batchTokens;
 
-    /** @param targets {@code <bos>} ... {@code <eos>}, at least 2 tokens each */
+    /**
+     * A batcher over encoded pairs (the lists are copied, the arrays are not).
+     *
+     * @param sources     source ids of each pair, at least 1 token each
+     * @param targets {@code <bos>} ... {@code <eos>}, at least 2 tokens each
+     * @param batchTokens the token budget per batch, padding included, at least 1
+     * @throws IllegalArgumentException if the counts differ, there is no pair, the budget is below 1 or a
+     *                                  sequence is too short
+     */
     public TranslationBatcher(List<int[]> sources, List<int[]> targets, int batchTokens) {
         if (sources.size() != targets.size()) {
             throw new IllegalArgumentException("batcher: " + sources.size() + " sources but " + targets.size() + " targets");
@@ -58,6 +82,14 @@ public final class TranslationBatcher {
         this.batchTokens = batchTokens;
     }
 
+    /**
+     * A batcher over encoded examples.
+     *
+     * @param examples    the encoded pairs
+     * @param batchTokens the token budget per batch, padding included
+     * @return the batcher
+     * @throws IllegalArgumentException if there is no pair or the budget is below 1
+     */
     public static TranslationBatcher of(TranslationExamples examples, int batchTokens) {
         List<int[]> s = new ArrayList<>(), t = new ArrayList<>();
         for (TranslationExamples.Example e : examples.examples()) {
@@ -67,10 +99,20 @@ public final class TranslationBatcher {
         return new TranslationBatcher(s, t, batchTokens);
     }
 
+    /**
+     * The number of pairs.
+     *
+     * @return the dataset size
+     */
     public int size() {
         return sources.size();
     }
 
+    /**
+     * The token budget per batch.
+     *
+     * @return the budget given at construction
+     */
     public int batchTokens() {
         return batchTokens;
     }
@@ -80,7 +122,12 @@ public final class TranslationBatcher {
         return Math.max(sources.get(i).length, targets.get(i).length - 1);
     }
 
-    /** One epoch's batches as pair indices, in the order to train on; see the class comment. */
+    /**
+     * One epoch's batches as pair indices, in the order to train on; see the class comment.
+     *
+     * @param gen the random source of both shuffles
+     * @return every pair once, in batches; pass each to {@link #batch(int[])}
+     */
     public List<int[]> epoch(Generator gen) {
         Integer[] order = new Integer[sources.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
@@ -92,7 +139,11 @@ public final class TranslationBatcher {
         return Arrays.asList(arr);
     }
 
-    /** Batches in length order without shuffling (evaluation: deterministic, no generator). */
+    /**
+     * Batches in length order without shuffling (evaluation: deterministic, no generator).
+     *
+     * @return every pair once, in batches of pair indices
+     */
     public List<int[]> inOrder() {
         Integer[] order = new Integer[sources.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
@@ -128,7 +179,14 @@ public final class TranslationBatcher {
         }
     }
 
-    /** The padded tensors of the pairs at these indices. */
+    /**
+     * The padded tensors of the pairs at these indices.
+     *
+     * @param indices pair indices, at least one, e.g. one element of {@link #epoch}
+     * @return the padded batch
+     * @throws IllegalArgumentException  if {@code indices} is empty
+     * @throws IndexOutOfBoundsException if an index is out of range
+     */
     public Batch batch(int[] indices) {
         if (indices.length == 0) throw new IllegalArgumentException("batcher: an empty batch");
         int B = indices.length, S = 0, T = 0;

@@ -25,7 +25,13 @@ import java.util.Set;
  */
 public final class TranslationExamples {
 
-    /** One encoded pair; {@code line} is its 1-based line in the files. */
+    /**
+     * One encoded pair; {@code line} is its 1-based line in the files.
+     *
+     * @param line   the 1-based line in both files
+     * @param source source ids: subwords then {@code <eos>}
+     * @param target target ids: {@code <bos>}, subwords, {@code <eos>}
+     */
     public record Example(int line, int[] source, int[] target) {}
 
     private final ParallelText text;
@@ -46,7 +52,17 @@ public final class TranslationExamples {
         targetTokens = t;
     }
 
-    /** Encodes every pair; see the class comment for unknown characters and over-long sentences. */
+    /**
+     * Encodes every pair; see the class comment for unknown characters and over-long sentences.
+     *
+     * @param text   the sentence pairs
+     * @param bpe    the tokenizer shared by both languages
+     * @param maxLen the model's longest sequence, {@code <bos>}/{@code <eos>} included; at least 3
+     * @param strict make unknown characters and over-long sentences errors rather than warnings
+     * @return the encoded pairs and the warnings
+     * @throws DataFormatException      in strict mode, naming the file and line of the first offending sentence
+     * @throws IllegalArgumentException if {@code maxLen} is below 3
+     */
     public static TranslationExamples encode(ParallelText text, Bpe bpe, int maxLen, boolean strict) throws DataFormatException {
         if (maxLen < 3) throw new IllegalArgumentException("translation examples: maxLen must be at least 3 (<bos>, a token, <eos>), got " + maxLen);
         List<Example> out = new ArrayList<>(text.size());
@@ -74,7 +90,13 @@ public final class TranslationExamples {
         return new TranslationExamples(text, out, warnings);
     }
 
-    /** Source ids for the model: the tokens (cut to maxLen - 1) and {@code <eos>}. */
+    /**
+     * Source ids for the model: the tokens (cut to maxLen - 1) and {@code <eos>}.
+     *
+     * @param tokens the sentence's subword ids
+     * @param maxLen the model's longest sequence
+     * @return at most maxLen ids, ending with {@link SubwordVocabulary#EOS_ID}
+     */
     public static int[] source(int[] tokens, int maxLen) {
         int n = Math.min(tokens.length, maxLen - 1);
         int[] out = new int[n + 1];
@@ -83,7 +105,13 @@ public final class TranslationExamples {
         return out;
     }
 
-    /** Target ids: {@code <bos>}, the tokens (cut to maxLen - 2), {@code <eos>}. */
+    /**
+     * Target ids: {@code <bos>}, the tokens (cut to maxLen - 2), {@code <eos>}.
+     *
+     * @param tokens the sentence's subword ids
+     * @param maxLen the model's longest sequence
+     * @return at most maxLen ids, from {@link SubwordVocabulary#BOS_ID} to {@link SubwordVocabulary#EOS_ID}
+     */
     public static int[] target(int[] tokens, int maxLen) {
         int n = Math.min(tokens.length, maxLen - 2);
         int[] out = new int[n + 2];
@@ -145,39 +173,82 @@ public final class TranslationExamples {
         }
     }
 
+    /**
+     * The text the examples were encoded from.
+     *
+     * @return the sentence pairs
+     */
     public ParallelText text() {
         return text;
     }
 
+    /**
+     * The encoded pairs, in file order.
+     *
+     * @return an unmodifiable list
+     */
     public List<Example> examples() {
         return examples;
     }
 
+    /**
+     * The number of pairs.
+     *
+     * @return {@code examples().size()}
+     */
     public int size() {
         return examples.size();
     }
 
-    /** What was skipped, cut or replaced by {@code <unk>}, one line each; empty when the data fit as they were. */
+    /**
+     * What was skipped, cut or replaced by {@code <unk>}, one line each; empty when the data fit as they were.
+     *
+     * @return an unmodifiable list of messages to show the user
+     */
     public List<String> warnings() {
         return warnings;
     }
 
-    /** Source tokens with {@code <eos>}. */
+    /**
+     * Source tokens with {@code <eos>}.
+     *
+     * @return the total over all pairs
+     */
     public long sourceTokens() {
         return sourceTokens;
     }
 
-    /** Target tokens the model predicts (with {@code <eos>}, without {@code <bos>}). */
+    /**
+     * Target tokens the model predicts (with {@code <eos>}, without {@code <bos>}).
+     *
+     * @return the total over all pairs
+     */
     public long targetTokens() {
         return targetTokens;
     }
 
-    /** All sources, for decoding. */
+    /**
+     * All sources, for decoding.
+     *
+     * @return the source ids of every pair, in order
+     */
     public List<int[]> sources() {
         return examples.stream().map(Example::source).toList();
     }
 
-    /** Reads and encodes in one go. */
+    /**
+     * Reads and encodes in one go.
+     *
+     * @param src    the source-language file
+     * @param tgt    the target-language file
+     * @param empty  what to do with pairs that have an empty side
+     * @param bpe    the tokenizer
+     * @param maxLen the model's longest sequence, at least 3
+     * @param strict make unknown characters and over-long sentences errors
+     * @return the encoded pairs and the warnings
+     * @throws DataFormatException if a file is malformed, or in strict mode a sentence does not fit
+     * @throws IOException         if a file cannot be read
+     */
     public static TranslationExamples read(java.nio.file.Path src, java.nio.file.Path tgt, ParallelText.EmptyLines empty, Bpe bpe, int maxLen,
                                            boolean strict) throws IOException {
         return encode(ParallelText.read(src, tgt, empty), bpe, maxLen, strict);

@@ -21,10 +21,24 @@ public final class AtomicFile {
     /** What writes the content; it may throw, and then the target is left as it was. */
     @FunctionalInterface
     public interface Writer {
+        /**
+         * Writes the whole content.
+         *
+         * @param out the stream to the temporary file; closed by {@link AtomicFile}, not by the writer
+         * @throws IOException if writing fails; the target file is then left untouched
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** Writes {@code file} (creating its directory) with what {@code writer} puts into the stream. */
+    /**
+     * Writes {@code file} (creating its directory) with what {@code writer} puts into the stream. The file ends
+     * up readable by all (rw-r--r--) on POSIX file systems, as a plain write under the usual umask.
+     *
+     * @param file   the file to create or replace
+     * @param writer what produces the content
+     * @throws IOException if the directory or the temporary file cannot be created, the writer fails, or the
+     *                     rename fails; {@code file} then keeps its old content (or stays absent)
+     */
     public static void write(Path file, Writer writer) throws IOException {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
@@ -45,7 +59,13 @@ public final class AtomicFile {
         }
     }
 
-    /** Writes {@code text} as UTF-8. */
+    /**
+     * Writes {@code text} as UTF-8, atomically as {@link #write(Path, Writer)}.
+     *
+     * @param file the file to create or replace
+     * @param text the whole content
+     * @throws IOException if the file cannot be written; it then keeps its old content
+     */
     public static void writeString(Path file, String text) throws IOException {
         write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }

@@ -62,8 +62,14 @@ public final class SafeTensors {
 
     private static final int CHUNK_BYTES = 1 << 20;
 
-    /** A whole checkpoint: tensors in file order and the string metadata (empty when the file has none). */
+    /**
+     * A whole checkpoint: tensors in file order and the string metadata (empty when the file has none).
+     *
+     * @param tensors  the tensors by name, as float32; copied into an unmodifiable map keeping the given order
+     * @param metadata the {@code __metadata__} strings; copied into an unmodifiable map
+     */
     public record File(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        /** Copies both maps, so a {@code File} never changes after construction. */
         public File {
             tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
             metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
@@ -91,7 +97,15 @@ public final class SafeTensors {
 
     // ---------------------------------------------------------------- writing
 
-    /** Saves {@code tensors} as F32 with no metadata. */
+    /**
+     * Saves {@code tensors} as F32 with no metadata, atomically as {@link #save(Path, Map, Map)}
+     * ({@code safetensors.torch.save_file(tensors, path)}).
+     *
+     * @param path    the file to create or replace
+     * @param tensors the tensors by name (typically a module's state dict); the file orders them by name
+     * @throws IOException if the file cannot be written; an existing file is then left untouched
+     * @throws IllegalArgumentException for a name the format cannot hold or a null tensor
+     */
     public static void save(Path path, Map<String, ? extends Tensor> tensors) throws IOException {
         save(path, tensors, null);
     }
@@ -100,8 +114,11 @@ public final class SafeTensors {
      * Saves {@code tensors} as F32, atomically: an existing file at {@code path} is replaced only once the
      * new one is completely written and synced, and is left untouched if anything fails.
      *
+     * @param path     the file to create or replace
+     * @param tensors  the tensors by name; any shape and any strides (they are written row-major)
      * @param metadata string metadata for {@code __metadata__}, or null to write none (an empty map writes
      *                 an empty {@code __metadata__} object, as the reference does)
+     * @throws IOException if the file cannot be written; an existing file is then left untouched
      * @throws IllegalArgumentException for a name the format cannot hold ({@code __metadata__}, null,
      *                                  or a string with unpaired surrogates) or a null tensor
      */
@@ -281,19 +298,41 @@ public final class SafeTensors {
 
     // ---------------------------------------------------------------- reading
 
-    /** All tensors of the file as float32, in file (data offset) order. */
+    /**
+     * All tensors of the file as float32, in file (data offset) order ({@code safetensors.torch.load_file}).
+     *
+     * @param path the safetensors file
+     * @return a new mutable map from tensor name to tensor
+     * @throws CheckpointException if the file is not valid safetensors or holds a dtype jgrad cannot read
+     * @throws IOException         if the file cannot be read
+     */
     public static Map<String, Tensor> load(Path path) throws IOException {
         return new LinkedHashMap<>(read(path).tensors());
     }
 
-    /** The file's {@code __metadata__} (empty if it has none), reading and checking only the header. */
+    /**
+     * The file's {@code __metadata__} (empty if it has none), reading and checking only the header: cheap
+     * even for a large model.
+     *
+     * @param path the safetensors file
+     * @return an unmodifiable map of the metadata strings
+     * @throws CheckpointException if the header is not valid
+     * @throws IOException         if the file cannot be read
+     */
     public static Map<String, String> loadMetadata(Path path) throws IOException {
         try (FileChannel ch = open(path)) {
             return Collections.unmodifiableMap(readHeader(path, ch).metadata());
         }
     }
 
-    /** Tensors and metadata together. */
+    /**
+     * Tensors and metadata together.
+     *
+     * @param path the safetensors file
+     * @return the tensors (float32, in file order) and the metadata
+     * @throws CheckpointException if the file is not valid safetensors or holds a dtype jgrad cannot read
+     * @throws IOException         if the file cannot be read
+     */
     public static File read(Path path) throws IOException {
         try (FileChannel ch = open(path)) {
             Header header = readHeader(path, ch);

@@ -39,19 +39,37 @@ import java.util.UUID;
  * synced), then renames the pending model over {@code model.safetensors}. A reader that finds the two ids
  * differ knows a save was interrupted between commit and rename, and finishes it from the pending file,
  * which was complete before the commit.
+ *
+ * @param model         the model's state dict (parameter and buffer name to tensor), saved in {@value #MODEL_FILE}
+ * @param modelMetadata what rebuilds the model (class, sizes, vocabulary), as strings; must not use the key
+ *                      {@value #ID_KEY}
+ * @param optimizer     the optimizer's state dict ({@code Optimizer.stateDict()}), empty if there is none
+ * @param scheduler     the learning-rate scheduler's state dict, empty if there is none
+ * @param tensors       any other tensors the run must get back (loss history, a recurrent state)
+ * @param progress      where the run is: step, epoch, data position, random generator states, as strings
+ * @param config        the hyper-parameters a resumed run must repeat (see {@link #requireSameConfig(Map)})
  */
 public record TrainingCheckpoint(Map<String, Tensor> model, Map<String, String> modelMetadata,
                                  Map<String, Tensor> optimizer, Map<String, Tensor> scheduler, Map<String, Tensor> tensors,
                                  Map<String, String> progress, Map<String, String> config) {
 
+    /** The file of the model's state dict and metadata, loadable on its own (also by PyTorch). */
     public static final String MODEL_FILE = "model.safetensors";
+    /** The file of the optimizer, scheduler, other tensors, progress and config: the save's commit point. */
     public static final String TRAINING_FILE = "training.safetensors";
     /** The model written by a save that has not committed yet (or whose rename is still due). */
     static final String PENDING_MODEL_FILE = ".model.safetensors.pending";
+    /** The metadata key of the random id that ties the two files of one save together. */
     public static final String ID_KEY = "checkpoint_id";
 
     private static final List<String> SECTIONS = List.of("optimizer", "scheduler", "tensors");
 
+    /**
+     * Copies every map into an unmodifiable one, keeping its order.
+     *
+     * @throws NullPointerException     if a map is null (pass an empty map instead)
+     * @throws IllegalArgumentException if {@code modelMetadata} uses the reserved key {@value #ID_KEY}
+     */
     public TrainingCheckpoint {
         model = frozen(model, "model");
         modelMetadata = frozen(modelMetadata, "modelMetadata");
@@ -70,7 +88,14 @@ public record TrainingCheckpoint(Map<String, Tensor> model, Map<String, String> 
 
     // ---------------------------------------------------------------- writing
 
-    /** Writes this checkpoint into {@code dir} (created if needed), replacing the one there atomically. */
+    /**
+     * Writes this checkpoint into {@code dir} (created if needed), replacing the one there atomically: a kill
+     * at any moment leaves the previous checkpoint or this one, never a mix. Temporaries left by an earlier
+     * killed save are removed first.
+     *
+     * @param dir the checkpoint directory
+     * @throws IOException if a file cannot be written; the previous checkpoint then stays readable
+     */
     public void save(Path dir) throws IOException {
         Files.createDirectories(dir);
         removeStaleTemporaries(dir);
@@ -114,7 +139,13 @@ public record TrainingCheckpoint(Map<String, Tensor> model, Map<String, String> 
     /**
      * Claims {@code dir} (created if needed) for one training run until closed, so that a second run started
      * on the same directory fails at once instead of interleaving its checkpoints with the first one's. The
-     * operating system releases the claim when the process ends, however it ends.
+     * operating system releases the claim when the process ends, however it ends. The lock file
+     * {@code .lock} holds the owner's process id, which the error message quotes.
+     *
+     * @param dir the checkpoint directory of the run
+     * @return the claim; close it (try-with-resources) when the run ends
+     * @throws IOException           if the directory or the lock file cannot be created
+     * @throws IllegalStateException if another process (or this one) already holds the directory
      */
     public static AutoCloseable lock(Path dir) throws IOException {
         Files.createDirectories(dir);
@@ -150,12 +181,27 @@ public record TrainingCheckpoint(Map<String, Tensor> model, Map<String, String> 
 
     // ---------------------------------------------------------------- reading
 
-    /** True if {@code dir} holds a training checkpoint (its training state file). */
+    /**
+     * Whether {@code dir} holds a training checkpoint (its training state file), e.g. to decide between
+     * resuming and starting afresh.
+     *
+     * @param dir a directory, which need not exist
+     * @return true if {@value #TRAINING_FILE} is there
+     */
     public static boolean exists(Path dir) {
         return Files.isRegularFile(dir.resolve(TRAINING_FILE));
     }
 
-    /** Reads a complete checkpoint, finishing an interrupted save first if one is found (see the class comment). */
+    /**
+     * Reads a complete checkpoint, finishing an interrupted save first if one is found (see the class comment).
+     *
+     * @param dir the checkpoint directory written by {@link #save(Path)}
+     * @return the checkpoint, with the id removed from the model metadata
+     * @throws java.nio.file.NoSuchFileException if {@code dir} or its training state file does not exist
+     * @throws CheckpointException               if a file is corrupt, the files belong to different saves,
+     *                                           or a tensor belongs to no section
+     * @throws IOException                       if a file cannot be read
+     */
     public static TrainingCheckpoint load(Path dir) throws IOException {
         Path trainingFile = dir.resolve(TRAINING_FILE);
         if (!Files.isDirectory(dir)) throw new NoSuchFileException(dir.toString(), null, "no such checkpoint directory");
@@ -191,6 +237,12 @@ public record TrainingCheckpoint(Map<String, Tensor> model, Map<String, String> 
     /**
      * The model alone (tensors and metadata), from a checkpoint directory or from a model file itself; what
      * inference needs. In a directory with a training state, an interrupted save is finished first.
+     *
+     * @param dirOrFile a checkpoint directory, or a {@code .safetensors} model file (e.g. one saved by PyTorch)
+     * @return the model's tensors and metadata, without the checkpoint id
+     * @throws java.nio.file.NoSuchFileException if there is no such file, or no model in the directory
+     * @throws CheckpointException               if the file is corrupt or belongs to another save
+     * @throws IOException                       if a file cannot be read
      */
     public static SafeTensors.File loadModel(Path dirOrFile) throws IOException {
         if (Files.isDirectory(dirOrFile)) {
@@ -235,7 +287,13 @@ public record TrainingCheckpoint(Map<String, Tensor> model, Map<String, String> 
 
     // ---------------------------------------------------------------- helpers for trainers
 
-    /** A required progress entry as a number, with a message naming the checkpoint entry when it is not one. */
+    /**
+     * A required progress entry as a number, with a message naming the checkpoint entry when it is not one.
+     *
+     * @param key the entry's name without the {@code progress.} prefix, e.g. {@code "step"}
+     * @return its value
+     * @throws IllegalArgumentException if the entry is missing or not an integer
+     */
     public long progressLong(String key) {
         String v = progress.get(key);
         if (v == null) throw new IllegalArgumentException("checkpoint: the training state has no progress entry '" + key + "'");
@@ -246,13 +304,25 @@ public record TrainingCheckpoint(Map<String, Tensor> model, Map<String, String> 
         }
     }
 
-    /** A generator's state as a progress entry (two integers). */
+    /**
+     * A generator's state as a progress entry (two integers), for a resumed run to draw the same random
+     * numbers as an uninterrupted one.
+     *
+     * @param gen the generator, e.g. the one that shuffles the data or drives dropout
+     * @return its state as {@code "s0,s1"}
+     */
     public static String generatorState(Generator gen) {
         long[] s = gen.state();
         return s[0] + "," + s[1];
     }
 
-    /** Restores {@code gen} from the progress entry {@code key} written by {@link #generatorState}. */
+    /**
+     * Restores {@code gen} from the progress entry {@code key} written by {@link #generatorState}.
+     *
+     * @param key the progress entry's name
+     * @param gen the generator to set
+     * @throws IllegalArgumentException if the entry is missing or not two integers
+     */
     public void restoreGenerator(String key, Generator gen) {
         String v = progress.get(key);
         if (v == null) throw new IllegalArgumentException("checkpoint: the training state has no generator state '" + key + "'");
@@ -268,6 +338,9 @@ public record TrainingCheckpoint(Map<String, Tensor> model, Map<String, String> 
     /**
      * Fails, naming every difference, unless {@code current} has the same hyper-parameters as the checkpoint:
      * a resumed run that changed one would silently be a different run.
+     *
+     * @param current the settings of the run about to resume, under the keys it saved them with
+     * @throws IllegalArgumentException listing every setting that differs, is missing now or was not saved
      */
     public void requireSameConfig(Map<String, String> current) {
         requireSameConfig(current, Set.of());
@@ -277,6 +350,10 @@ public record TrainingCheckpoint(Map<String, Tensor> model, Map<String, String> 
      * As {@link #requireSameConfig(Map)}, but settings named in {@code noLongerCompared} may be in the checkpoint
      * without being set now: settings that older versions recorded and that no longer change the run
      * (for example the number of epochs, once the schedule stopped depending on it).
+     *
+     * @param current          the settings of the run about to resume
+     * @param noLongerCompared keys that a checkpoint may hold but {@code current} no longer sets
+     * @throws IllegalArgumentException listing every setting that differs
      */
     public void requireSameConfig(Map<String, String> current, Set<String> noLongerCompared) {
         List<String> diffs = new ArrayList<>();

@@ -25,6 +25,7 @@ import java.util.TreeSet;
  * }</pre>
  */
 public final class Bleu {
+    /** The standard largest n-gram order, 4 (BLEU-4). */
     public static final int MAX_NGRAM_ORDER = 4;
     /** The version field of signatures: these scores come from jgrad's implementation. */
     public static final String VERSION = "jgrad";
@@ -33,6 +34,8 @@ public final class Bleu {
     private static final double LOG_ZERO = -9999999999.0;
 
     /**
+     * How BLEU is computed; {@link #defaults()} is sacreBLEU's default, and the with-methods change one field.
+     *
      * @param lowercase      case-insensitive BLEU (sacreBLEU's {@code lowercase}, signature {@code case:lc})
      * @param tokenizer      how sentences are split into words
      * @param smoothing      smoothing method
@@ -42,6 +45,12 @@ public final class Bleu {
      */
     public record Options(boolean lowercase, BleuTokenizer tokenizer, BleuSmoothing smoothing, double smoothValue,
                           int maxNgramOrder, boolean effectiveOrder) {
+        /**
+         * Checks the fields.
+         *
+         * @throws IllegalArgumentException if the tokenizer or smoothing is null, the order is below 1, or a
+         *                                  smoothing value is given to a method without one or is negative
+         */
         public Options {
             if (tokenizer == null) throw new IllegalArgumentException("bleu: tokenizer is null");
             if (smoothing == null) throw new IllegalArgumentException("bleu: smoothing method is null");
@@ -57,37 +66,85 @@ public final class Bleu {
             }
         }
 
-        /** sacreBLEU's defaults: mixed case, 13a, exp smoothing, order 4, no effective order. */
+        /**
+         * sacreBLEU's defaults: mixed case, 13a, exp smoothing, order 4, no effective order.
+         *
+         * @return the default options, right for corpus BLEU
+         */
         public static Options defaults() {
             return new Options(false, BleuTokenizer.THIRTEEN_A, BleuSmoothing.EXP, Double.NaN, MAX_NGRAM_ORDER, false);
         }
 
+        /**
+         * A copy with case sensitivity changed.
+         *
+         * @param lowercase true for case-insensitive BLEU
+         * @return the new options
+         */
         public Options withLowercase(boolean lowercase) {
             return new Options(lowercase, tokenizer, smoothing, smoothValue, maxNgramOrder, effectiveOrder);
         }
 
+        /**
+         * A copy with another tokenizer.
+         *
+         * @param tokenizer how sentences are split into words
+         * @return the new options
+         * @throws IllegalArgumentException if {@code tokenizer} is null
+         */
         public Options withTokenizer(BleuTokenizer tokenizer) {
             return new Options(lowercase, tokenizer, smoothing, smoothValue, maxNgramOrder, effectiveOrder);
         }
 
-        /** A method with its default value. */
+        /**
+         * A copy with another smoothing method, with its default value.
+         *
+         * @param smoothing the method
+         * @return the new options
+         * @throws IllegalArgumentException if {@code smoothing} is null
+         */
         public Options withSmoothing(BleuSmoothing smoothing) {
             return new Options(lowercase, tokenizer, smoothing, Double.NaN, maxNgramOrder, effectiveOrder);
         }
 
+        /**
+         * A copy with another smoothing method and value.
+         *
+         * @param smoothing the method, floor or add-k if {@code value} is not NaN
+         * @param value     the method's value (floor's epsilon, add-k's k), or NaN for its default
+         * @return the new options
+         * @throws IllegalArgumentException if the method takes no value but one is given, or it is negative
+         */
         public Options withSmoothing(BleuSmoothing smoothing, double value) {
             return new Options(lowercase, tokenizer, smoothing, value, maxNgramOrder, effectiveOrder);
         }
 
+        /**
+         * A copy with another largest n-gram order.
+         *
+         * @param maxNgramOrder the order, at least 1
+         * @return the new options
+         * @throws IllegalArgumentException if {@code maxNgramOrder} is below 1
+         */
         public Options withMaxNgramOrder(int maxNgramOrder) {
             return new Options(lowercase, tokenizer, smoothing, smoothValue, maxNgramOrder, effectiveOrder);
         }
 
+        /**
+         * A copy with effective order on or off; turn it on for sentence BLEU.
+         *
+         * @param effectiveOrder average only over the orders the hypothesis has n-grams of
+         * @return the new options
+         */
         public Options withEffectiveOrder(boolean effectiveOrder) {
             return new Options(lowercase, tokenizer, smoothing, smoothValue, maxNgramOrder, effectiveOrder);
         }
 
-        /** The smoothing value in use: the given one, else the method's default (NaN for exp and none). */
+        /**
+         * The smoothing value in use: the given one, else the method's default (NaN for exp and none).
+         *
+         * @return the value
+         */
         public double resolvedSmoothValue() {
             return Double.isNaN(smoothValue) ? smoothing.defaultValue() : smoothValue;
         }
@@ -95,15 +152,27 @@ public final class Bleu {
 
     private final Options options;
 
+    /** BLEU with sacreBLEU's default options ({@link Options#defaults()}). */
     public Bleu() {
         this(Options.defaults());
     }
 
+    /**
+     * BLEU with the given options.
+     *
+     * @param options how to tokenize, smooth and average
+     * @throws IllegalArgumentException if {@code options} is null
+     */
     public Bleu(Options options) {
         if (options == null) throw new IllegalArgumentException("bleu: options are null");
         this.options = options;
     }
 
+    /**
+     * The options this BLEU computes with.
+     *
+     * @return the options
+     */
     public Options options() {
         return options;
     }
@@ -115,6 +184,9 @@ public final class Bleu {
      * @param references reference streams, as sacreBLEU takes them: {@code references.get(r).get(i)} is the r-th
      *                   reference of sentence i. A null entry means that sentence has fewer references
      *                   (the signature then says {@code nrefs:var}); an empty string is an empty reference.
+     * @return the score, with the sacreBLEU signature of these options
+     * @throws IllegalArgumentException if a stream's length differs from the hypotheses', a hypothesis is
+     *                                  null, or a sentence has no reference at all
      */
     public BleuScore corpusScore(List<String> hypotheses, List<? extends List<String>> references) {
         if (hypotheses == null) throw new IllegalArgumentException("bleu: hypotheses are null");
@@ -150,7 +222,14 @@ public final class Bleu {
         return compute(sum, nrefs);
     }
 
-    /** Sentence BLEU of one hypothesis against its references (null references are skipped). */
+    /**
+     * Sentence BLEU of one hypothesis against its references (null references are skipped).
+     *
+     * @param hypothesis the system's sentence
+     * @param references its reference translations, at least one non-null
+     * @return the score, with the signature of these options
+     * @throws IllegalArgumentException if an argument is null or there is no reference
+     */
     public BleuScore sentenceScore(String hypothesis, List<String> references) {
         if (hypothesis == null) throw new IllegalArgumentException("bleu: hypothesis is null");
         if (references == null) throw new IllegalArgumentException("bleu: references are null");
@@ -160,7 +239,15 @@ public final class Bleu {
         return compute(statistics(hypothesis, refs), String.valueOf(refs.size()));
     }
 
-    /** The statistics of one sentence against its (non-null) references. */
+    /**
+     * The statistics of one sentence against its (non-null) references, to sum over a corpus and pass to
+     * {@link #score(BleuStatistics)}.
+     *
+     * @param hypothesis the system's sentence
+     * @param references its reference translations, at least one
+     * @return the sentence's lengths and n-gram counts
+     * @throws IllegalArgumentException if a reference is null
+     */
     public BleuStatistics statistics(String hypothesis, List<String> references) {
         int order = options.maxNgramOrder();
         Map<String, Integer> refMax = new HashMap<>();
@@ -187,12 +274,23 @@ public final class Bleu {
         return new BleuStatistics(hypLength, closestRefLength(hypLength, refLengths), correct, total);
     }
 
-    /** The score of (summed) statistics with these options; its signature is empty, since nrefs is not known. */
+    /**
+     * The score of (summed) statistics with these options; its signature is empty, since nrefs is not known.
+     *
+     * @param statistics statistics of one sentence or summed over a corpus, of this BLEU's n-gram order
+     * @return the score
+     * @throws IllegalArgumentException if the n-gram order differs from the options'
+     */
     public BleuScore score(BleuStatistics statistics) {
         return compute(statistics, null);
     }
 
-    /** sacreBLEU's signature for these options and a number of references ("1", "2", "var"). */
+    /**
+     * sacreBLEU's signature for these options and a number of references ("1", "2", "var").
+     *
+     * @param nrefs the number of references per sentence, or "var" when it varies
+     * @return e.g. {@code nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:jgrad}
+     */
     public String signature(String nrefs) {
         String smooth = options.smoothing().signature();
         if (options.smoothing().takesValue()) smooth += "[" + PythonText.fixed(options.resolvedSmoothValue(), 2) + "]";
@@ -261,7 +359,11 @@ public final class Bleu {
      * whatever the smoothing; an order without hypothesis n-grams ends the precisions (with effective order,
      * the mean is over the orders before it; without, the missing precision makes the score 0).
      *
-     * @param smoothValue for floor and add-k; NaN for the method's default
+     * @param stats          the (summed) statistics
+     * @param smoothing      what to do with orders without matches
+     * @param smoothValue    for floor and add-k; NaN for the method's default
+     * @param effectiveOrder average only over the orders that have hypothesis n-grams
+     * @return the score, with an empty signature
      */
     public static BleuScore compute(BleuStatistics stats, BleuSmoothing smoothing, double smoothValue, boolean effectiveOrder) {
         if (Double.isNaN(smoothValue)) smoothValue = smoothing.defaultValue();

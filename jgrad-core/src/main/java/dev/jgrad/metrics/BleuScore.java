@@ -19,33 +19,57 @@ import java.util.Arrays;
 public record BleuScore(double score, long[] counts, long[] totals, double[] precisions, double bp,
                         long hypLength, long refLength, String signature) {
 
+    /** Copies the arrays, so a score never changes after construction. */
     public BleuScore {
         counts = counts.clone();
         totals = totals.clone();
         precisions = precisions.clone();
     }
 
+    /**
+     * The clipped n-gram matches per order.
+     *
+     * @return a copy
+     */
     @Override
     public long[] counts() {
         return counts.clone();
     }
 
+    /**
+     * The hypothesis n-grams per order.
+     *
+     * @return a copy
+     */
     @Override
     public long[] totals() {
         return totals.clone();
     }
 
+    /**
+     * The n-gram precisions in percent.
+     *
+     * @return a copy
+     */
     @Override
     public double[] precisions() {
         return precisions.clone();
     }
 
-    /** hypothesis length / reference length, 0 when there is no reference word. */
+    /**
+     * hypothesis length / reference length, 0 when there is no reference word.
+     *
+     * @return the length ratio; below 1 the brevity penalty applies
+     */
     public double ratio() {
         return refLength == 0 ? 0 : (double) hypLength / refLength;
     }
 
-    /** The part after the score: precisions, brevity penalty, ratio and lengths. */
+    /**
+     * The part after the score: precisions, brevity penalty, ratio and lengths.
+     *
+     * @return e.g. {@code 82.4/50.0/45.5/37.5 (BP = 0.943 ratio = 0.944 hyp_len = 17 ref_len = 18)}
+     */
     public String verbose() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < precisions.length; i++) {
@@ -56,13 +80,25 @@ public record BleuScore(double score, long[] counts, long[] totals, double[] pre
                 + " hyp_len = " + hypLength + " ref_len = " + refLength + ")";
     }
 
-    /** {@code BLEU = <score with width decimals> <verbose>}, sacreBLEU's {@code format(width)}. */
+    /**
+     * {@code BLEU = <score with width decimals> <verbose>}, sacreBLEU's {@code format(width)}.
+     *
+     * @param width the number of decimals of the score, in [0, 20] (sacreBLEU prints 2)
+     * @return the line sacreBLEU prints
+     * @throws IllegalArgumentException if {@code width} is out of range
+     */
     public String format(int width) {
         if (width < 0 || width > 20) throw new IllegalArgumentException("bleu: width must be in [0, 20], got " + width);
         return "BLEU = " + PythonText.fixed(score, width) + " " + verbose();
     }
 
-    /** The score alone with width decimals, as sacreBLEU's {@code --score-only}. */
+    /**
+     * The score alone with width decimals, as sacreBLEU's {@code --score-only}.
+     *
+     * @param width the number of decimals, in [0, 20]
+     * @return the score, rounded half-even as Python does
+     * @throws IllegalArgumentException if {@code width} is out of range
+     */
     public String formatScore(int width) {
         if (width < 0 || width > 20) throw new IllegalArgumentException("bleu: width must be in [0, 20], got " + width);
         return PythonText.fixed(score, width);

@@ -28,20 +28,40 @@ public enum BleuSmoothing {
         this.defaultValue = defaultValue;
     }
 
+    /**
+     * The name in sacreBLEU's signature and command line.
+     *
+     * @return "none", "floor", "add-k" or "exp"
+     */
     public String signature() {
         return signature;
     }
 
-    /** Whether the method takes a value (floor and add-k). */
+    /**
+     * Whether the method takes a value (floor and add-k).
+     *
+     * @return true for {@link #FLOOR} and {@link #ADD_K}
+     */
     public boolean takesValue() {
         return !Double.isNaN(defaultValue);
     }
 
-    /** The value used when none is given; NaN for methods without one. */
+    /**
+     * The value used when none is given; NaN for methods without one.
+     *
+     * @return 0.1 for floor, 1 for add-k, NaN otherwise
+     */
     public double defaultValue() {
         return defaultValue;
     }
 
+    /**
+     * By signature name, as given on a command line (sacreBLEU's {@code --smooth-method}).
+     *
+     * @param name "exp", "floor", "add-k" or "none", in any case
+     * @return the method
+     * @throws IllegalArgumentException for any other name, listing the known ones
+     */
     public static BleuSmoothing of(String name) {
         for (BleuSmoothing s : values()) if (s.signature.equals(name.toLowerCase(Locale.ROOT))) return s;
         throw new IllegalArgumentException("bleu: unknown smoothing method '" + name + "'; expected one of exp, floor, add-k, none");

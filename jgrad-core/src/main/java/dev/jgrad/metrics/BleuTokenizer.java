@@ -17,12 +17,21 @@ public enum BleuTokenizer {
         this.signature = signature;
     }
 
-    /** The name in sacreBLEU's signature and command line ("13a", "none", "char"). */
+    /**
+     * The name in sacreBLEU's signature and command line ("13a", "none", "char").
+     *
+     * @return the signature name
+     */
     public String signature() {
         return signature;
     }
 
-    /** The tokenized line, tokens separated by spaces (whitespace is split again afterwards). */
+    /**
+     * The tokenized line, tokens separated by spaces (whitespace is split again afterwards).
+     *
+     * @param line one sentence
+     * @return the sentence with its tokens separated by spaces
+     */
     public String tokenize(String line) {
         return switch (this) {
             case THIRTEEN_A -> Tokenizer13a.tokenize(line);
@@ -38,7 +47,13 @@ public enum BleuTokenizer {
         };
     }
 
-    /** By signature name, as given on a command line. */
+    /**
+     * By signature name, as given on a command line.
+     *
+     * @param name "13a", "none" or "char", in any case
+     * @return the tokenizer
+     * @throws IllegalArgumentException for any other name, listing the known ones
+     */
     public static BleuTokenizer of(String name) {
         for (BleuTokenizer t : values()) if (t.signature.equals(name.toLowerCase(Locale.ROOT))) return t;
         throw new IllegalArgumentException("bleu: unknown tokenizer '" + name + "'; expected one of 13a, none, char");

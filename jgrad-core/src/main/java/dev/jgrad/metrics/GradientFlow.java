@@ -20,14 +20,30 @@ public final class GradientFlow {
      * Gradient norms at t = 0..T (Frobenius norm over the batch). {@code dc} is null for the RNN; for the LSTM,
      * dc[t] is the gradient reaching c_t from step t + 1 along the cell path (PyTorch's c_t.grad with a fused
      * LSTMCell), so dc[T] = 0: the loss sees c_T only through h_T.
+     *
+     * @param model the name of the probed model, for reports
+     * @param dh    ||dL/dh_t|| for t = 0..T (T + 1 values; 0 where no gradient reached)
+     * @param dc    ||dL/dc_t|| for t = 0..T for an LSTM, null for a plain RNN
+     * @param loss  the loss the gradients are of
      */
     public record Profile(String model, double[] dh, double[] dc, double loss) {
 
+        /**
+         * The number of steps T of the probed sequence.
+         *
+         * @return {@code dh.length - 1}
+         */
         public int length() {
             return dh.length - 1;
         }
 
-        /** ||dL/dh_from|| / ||dL/dh_to||. */
+        /**
+         * ||dL/dh_from|| / ||dL/dh_to||.
+         *
+         * @param from a step in [0, T]
+         * @param to   a step in [0, T]
+         * @return the ratio of the two gradient norms (infinite or NaN when the second is 0)
+         */
         public double ratio(int from, int to) {
             return dh[from] / dh[to];
         }
@@ -36,6 +52,10 @@ public final class GradientFlow {
          * The mean factor per step by which ||dL/dh_t|| changes going back from the loss, over {@code steps} steps
          * ending at T: (||dL/dh_(T-steps)|| / ||dL/dh_T||)^(1/steps). Below 1 vanishes, above 1 explodes; NaN once
          * the gradient has underflowed to 0.
+         *
+         * @param steps how many steps back from T, in [1, T]
+         * @return the geometric mean factor per step
+         * @throws IllegalArgumentException if {@code steps} is out of range
          */
         public double ratePerStep(int steps) {
             int t = length();
@@ -48,6 +68,13 @@ public final class GradientFlow {
     /**
      * Runs {@code model} on {@code batch} step by step, backpropagates the task's loss and returns the norms of
      * dL/dh_t (and dL/dc_t). Parameter gradients are cleared before and after, so probing leaves training alone.
+     *
+     * @param <T>   the task's target type
+     * @param name  a name for the profile (e.g. "LSTM")
+     * @param model the recurrent network, RNN or LSTM
+     * @param task  the task that scores the outputs
+     * @param batch one batch of the task's inputs [B, T, F] and targets
+     * @return the gradient norms at every step and the loss
      */
     public static <T> Profile probe(String name, UnrolledRNN model, SequenceTask<T> task, SequenceTask.Batch<T> batch) {
         int b = batch.inputs().size(0), hidden = model.hiddenSize();

@@ -9,10 +9,21 @@ import dev.jgrad.tensor.Tensor;
  * projection of the centred rows onto them. Enough for a 2-D picture of learnt representations; the sign
  * of each component is fixed so that its largest coordinate is positive, which makes the result
  * deterministic.
+ *
+ * @param mean       the mean row, of length F, subtracted before projecting
+ * @param components k unit vectors of length F, by decreasing variance
+ * @param variances  the variance along each component (its covariance eigenvalue)
  */
 public record Pca(double[] mean, double[][] components, double[] variances) {
 
-    /** The first k principal components of the rows of x [N, F]. */
+    /**
+     * The first k principal components of the rows of x [N, F].
+     *
+     * @param x vectors of shape [N, F], N at least 2
+     * @param k the number of components, in [1, F] (2 for a picture)
+     * @return the fitted projection
+     * @throws IllegalArgumentException if x is not 2-D, has fewer than 2 rows, or k is out of range
+     */
     public static Pca fit(Tensor x, int k) {
         if (x.dim() != 2) throw new IllegalArgumentException("PCA: expected vectors [N, F], got shape " + Shape.str(x.shape()));
         int n = x.size(0), f = x.size(1);
@@ -65,7 +76,13 @@ public record Pca(double[] mean, double[][] components, double[] variances) {
         return new Pca(mean, comps, vars);
     }
 
-    /** Rows of x [N, F] projected onto the components: [N, k]. */
+    /**
+     * Rows of x [N, F] projected onto the components: [N, k].
+     *
+     * @param x vectors of shape [N, F] with the F of the fit
+     * @return the coordinates along each component, of shape [N, k]
+     * @throws IllegalArgumentException if x is not of shape [N, F]
+     */
     public Tensor transform(Tensor x) {
         int f = mean.length, k = components.length;
         if (x.dim() != 2 || x.size(1) != f) throw new IllegalArgumentException("PCA: expected vectors [N, " + f + "], got shape " + Shape.str(x.shape()));

@@ -20,7 +20,13 @@ public final class SpectralRadius {
 
     private static final int SQUARINGS = 60;
 
-    /** rho of a square 2-D tensor (for an LSTM's stacked [4H, H] weight_hh, pass one gate's [H, H] block). */
+    /**
+     * rho of a square 2-D tensor (for an LSTM's stacked [4H, H] weight_hh, pass one gate's [H, H] block).
+     *
+     * @param matrix a tensor of shape [n, n], e.g. an RNN's weight_hh
+     * @return its spectral radius, {@code >= 0}
+     * @throws IllegalArgumentException if the tensor is not square or has a non-finite entry
+     */
     public static double of(Tensor matrix) {
         if (matrix.dim() != 2 || matrix.size(0) != matrix.size(1)) {
             throw new IllegalArgumentException("SpectralRadius: expected a square matrix, got shape " + Shape.str(matrix.shape()));
@@ -35,7 +41,13 @@ public final class SpectralRadius {
         return ofRowMajor(a, n, "matrix of shape " + Shape.str(matrix.shape()));
     }
 
-    /** rho of a square matrix given as rows. */
+    /**
+     * rho of a square matrix given as rows.
+     *
+     * @param rows n rows of n entries each
+     * @return its spectral radius, {@code >= 0}
+     * @throws IllegalArgumentException if there is no row, the matrix is not square or has a non-finite entry
+     */
     public static double of(double[][] rows) {
         int n = rows.length;
         if (n == 0) throw new IllegalArgumentException("SpectralRadius: the matrix has no rows");
@@ -53,6 +65,12 @@ public final class SpectralRadius {
     /**
      * Multiplies {@code matrix} in place (without recording a graph) so that its spectral radius becomes
      * {@code radius}, and returns the radius it had. A matrix with radius 0 (nilpotent) cannot be rescaled.
+     *
+     * @param matrix a square tensor, changed in place (e.g. to initialise a recurrent weight at radius 1)
+     * @param radius the spectral radius wanted, finite and {@code >= 0}
+     * @return the spectral radius before scaling
+     * @throws IllegalArgumentException if {@code radius} is negative or not finite, or the matrix has radius
+     *                                  0 and {@code radius} is not
      */
     public static double scaleTo(Tensor matrix, double radius) {
         if (!(radius >= 0) || Double.isInfinite(radius)) {

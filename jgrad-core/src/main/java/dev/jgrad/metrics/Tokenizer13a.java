@@ -30,7 +30,12 @@ public final class Tokenizer13a {
     private static final Pattern PERIOD_COMMA_BEFORE_NON_DIGIT = Pattern.compile("([.,])([^0-9])");
     private static final Pattern DASH_AFTER_DIGIT = Pattern.compile("([0-9])(-)");
 
-    /** The tokenized line: tokens separated by single spaces. */
+    /**
+     * The tokenized line: tokens separated by single spaces.
+     *
+     * @param line one sentence (raw text, possibly with HTML entities)
+     * @return the tokens joined by single spaces, no space at either end
+     */
     public static String tokenize(String line) {
         line = line.replace("<skipped>", "");
         line = line.replace("-\n", "");

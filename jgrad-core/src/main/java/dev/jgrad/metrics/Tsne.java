@@ -18,15 +18,31 @@ import java.util.Locale;
 public final class Tsne {
     private Tsne() {}
 
-    /** Perplexity (effective number of neighbours), iterations, learning rate. */
+    /**
+     * Perplexity (effective number of neighbours), iterations, learning rate.
+     *
+     * @param perplexity   the effective number of neighbours each point keeps, {@code >= 1} and below N - 1
+     *                     (5 to 50 is usual)
+     * @param iterations   the number of gradient steps, at least 1
+     * @param learningRate the gradient step size, positive
+     */
     public record Options(double perplexity, int iterations, double learningRate) {
+        /**
+         * Checks the fields.
+         *
+         * @throws IllegalArgumentException if a field is out of its range
+         */
         public Options {
             if (!(perplexity >= 1)) throw new IllegalArgumentException("t-SNE: perplexity must be >= 1, got " + perplexity);
             if (iterations < 1) throw new IllegalArgumentException("t-SNE: iterations must be positive, got " + iterations);
             if (!(learningRate > 0)) throw new IllegalArgumentException("t-SNE: learning rate must be positive, got " + learningRate);
         }
 
-        /** Perplexity 30, 1000 iterations, learning rate 200. */
+        /**
+         * Perplexity 30, 1000 iterations, learning rate 200.
+         *
+         * @return the classic defaults (scikit-learn's before version 1.2)
+         */
         public static Options defaults() {
             return new Options(30, 1000, 200);
         }
@@ -34,13 +50,24 @@ public final class Tsne {
         /**
          * For n points: perplexity 30 (or (n - 1) / 3 when that is smaller), 1000 iterations, and scikit-learn's
          * "auto" learning rate max(n / 12 / 4, 50); larger rates throw small maps about when the exaggeration ends.
+         *
+         * @param n the number of points to embed, at least 4
+         * @return options suited to that many points
          */
         public static Options forPoints(int n) {
             return new Options(Math.max(1, Math.min(30, (n - 1) / 3.0)), 1000, Math.max(n / 48.0, 50));
         }
     }
 
-    /** The rows of x [N, F] embedded in the plane: [N, 2]. */
+    /**
+     * The rows of x [N, F] embedded in the plane: [N, 2].
+     *
+     * @param x       vectors of shape [N, F], N at least 4
+     * @param options perplexity, iterations and learning rate
+     * @return the 2-D map, of shape [N, 2]
+     * @throws IllegalArgumentException if x is not 2-D, has fewer than 4 rows, or the perplexity is not
+     *                                  below N - 1
+     */
     public static Tensor embed(Tensor x, Options options) {
         if (x.dim() != 2) throw new IllegalArgumentException("t-SNE: expected vectors [N, F], got shape " + Shape.str(x.shape()));
         int n = x.size(0), f = x.size(1);

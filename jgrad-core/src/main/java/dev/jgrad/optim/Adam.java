@@ -21,9 +21,26 @@ import java.util.Map;
  */
 public class Adam extends Optimizer<Adam.Options, Adam.State> {
 
-    /** The hyperparameters of one group. */
+    /**
+     * The hyperparameters of one group, with PyTorch's names in the state dict. Start from
+     * {@link Adam#options(double)} and change fields with the with-methods.
+     *
+     * @param lr          the learning rate, {@code >= 0} (PyTorch's default 1e-3)
+     * @param beta1       the decay of the first moment (mean) estimate, in [0, 1) (betas[0], default 0.9)
+     * @param beta2       the decay of the second moment (uncentred variance) estimate, in [0, 1) (betas[1],
+     *                    default 0.999)
+     * @param eps         added to the denominator for numerical stability, {@code >= 0} (default 1e-8)
+     * @param weightDecay the weight decay coefficient, {@code >= 0}: L2 added to the gradient in Adam,
+     *                    decoupled in {@link AdamW}
+     * @param amsgrad     use the maximum of past second moments (AMSGrad, Reddi et al.)
+     */
     public record Options(double lr, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad)
             implements Optimizer.Options<Options> {
+        /**
+         * Checks every field.
+         *
+         * @throws IllegalArgumentException if a field is out of its range (NaN included)
+         */
         public Options {
             if (!(lr >= 0)) throw new IllegalArgumentException("Adam: invalid learning rate: " + lr);
             if (!(eps >= 0)) throw new IllegalArgumentException("Adam: invalid epsilon value: " + eps);
@@ -33,9 +50,41 @@ public class Adam extends Optimizer<Adam.Options, Adam.State> {
         }
 
         @Override public Options withLr(double lr) { return new Options(lr, beta1, beta2, eps, weightDecay, amsgrad); }
+
+        /**
+         * A copy with other moment decays (PyTorch's {@code betas}; the Transformer paper uses 0.9, 0.98).
+         *
+         * @param beta1 the first moment's decay, in [0, 1)
+         * @param beta2 the second moment's decay, in [0, 1)
+         * @return the new options
+         * @throws IllegalArgumentException if a beta is outside [0, 1)
+         */
         public Options withBetas(double beta1, double beta2) { return new Options(lr, beta1, beta2, eps, weightDecay, amsgrad); }
+
+        /**
+         * A copy with another epsilon.
+         *
+         * @param eps the denominator's additive term, {@code >= 0}
+         * @return the new options
+         * @throws IllegalArgumentException if {@code eps} is negative or NaN
+         */
         public Options withEps(double eps) { return new Options(lr, beta1, beta2, eps, weightDecay, amsgrad); }
+
+        /**
+         * A copy with another weight decay.
+         *
+         * @param weightDecay the decay coefficient, {@code >= 0}
+         * @return the new options
+         * @throws IllegalArgumentException if {@code weightDecay} is negative or NaN
+         */
         public Options withWeightDecay(double weightDecay) { return new Options(lr, beta1, beta2, eps, weightDecay, amsgrad); }
+
+        /**
+         * A copy with AMSGrad on or off.
+         *
+         * @param amsgrad true to use AMSGrad
+         * @return the new options
+         */
         public Options withAmsgrad(boolean amsgrad) { return new Options(lr, beta1, beta2, eps, weightDecay, amsgrad); }
 
         @Override
@@ -55,7 +104,13 @@ public class Adam extends Optimizer<Adam.Options, Adam.State> {
         }
     }
 
-    /** PyTorch's defaults (betas 0.9, 0.999, eps 1e-8, no weight decay) with learning rate {@code lr} (PyTorch's default is 1e-3). */
+    /**
+     * PyTorch's defaults (betas 0.9, 0.999, eps 1e-8, no weight decay) with learning rate {@code lr} (PyTorch's default is 1e-3).
+     *
+     * @param lr the learning rate, {@code >= 0}
+     * @return the options, to adjust with the with-methods
+     * @throws IllegalArgumentException if {@code lr} is negative or NaN
+     */
     public static Options options(double lr) {
         return new Options(lr, 0.9, 0.999, 1e-8, 0, false);
     }
@@ -78,10 +133,32 @@ public class Adam extends Optimizer<Adam.Options, Adam.State> {
             this.maxExpAvgSq = maxExpAvgSq;
         }
 
+        /**
+         * The number of updates this parameter has had (PyTorch's {@code step}).
+         *
+         * @return the count, from 1 after the first update
+         */
         public long step() { return step; }
+
+        /**
+         * The first moment estimate m (PyTorch's {@code exp_avg}).
+         *
+         * @return the live buffer, of the parameter's shape
+         */
         public Tensor expAvg() { return expAvg; }
+
+        /**
+         * The second moment estimate v (PyTorch's {@code exp_avg_sq}).
+         *
+         * @return the live buffer, of the parameter's shape
+         */
         public Tensor expAvgSq() { return expAvgSq; }
-        /** Null unless amsgrad is on. */
+
+        /**
+         * The running maximum of v that AMSGrad divides by (PyTorch's {@code max_exp_avg_sq}).
+         *
+         * @return the live buffer, of the parameter's shape; null unless amsgrad is on
+         */
         public Tensor maxExpAvgSq() { return maxExpAvgSq; }
 
         @Override
@@ -95,24 +172,60 @@ public class Adam extends Optimizer<Adam.Options, Adam.State> {
 
     private final boolean decoupledWeightDecay;
 
+    /**
+     * Adam with PyTorch's defaults and learning rate {@code lr}, as {@code torch.optim.Adam(params, lr=lr)}.
+     *
+     * @param params the tensors to train, e.g. {@code model.parameters()}
+     * @param lr     the learning rate, {@code >= 0}
+     * @throws IllegalArgumentException if {@code lr} is invalid or a parameter is not a contiguous leaf,
+     *                                  repeated or sharing memory
+     */
     public Adam(List<? extends Tensor> params, double lr) {
         this(params, options(lr));
     }
 
+    /**
+     * Adam with the given hyperparameters for all parameters.
+     *
+     * @param params  the tensors to train
+     * @param options the hyperparameters, e.g. {@code Adam.options(1e-3).withBetas(0.9, 0.98)}
+     * @throws IllegalArgumentException if a parameter is not a contiguous leaf, repeated or sharing memory
+     */
     public Adam(List<? extends Tensor> params, Options options) {
         this(params, options, false);
     }
 
+    /**
+     * Adam over several parameter groups, each with its own hyperparameters.
+     *
+     * @param groups the groups, in order
+     * @throws IllegalArgumentException if there is no parameter, or one is repeated, shares memory, is not
+     *                                  a leaf or not contiguous
+     */
     public Adam(List<ParamGroup<Options>> groups) {
         this(groups, false);
     }
 
-    /** For AdamW: weight decay applied to the weights (p *= 1 - lr * weightDecay) rather than added to the gradient. */
+    /**
+     * For AdamW: weight decay applied to the weights (p *= 1 - lr * weightDecay) rather than added to the gradient.
+     *
+     * @param params               the tensors to train
+     * @param options              the hyperparameters
+     * @param decoupledWeightDecay true for AdamW's decay, false for Adam's L2 term
+     * @throws IllegalArgumentException as {@link #Adam(List, Options)}
+     */
     protected Adam(List<? extends Tensor> params, Options options, boolean decoupledWeightDecay) {
         super(params, options);
         this.decoupledWeightDecay = decoupledWeightDecay;
     }
 
+    /**
+     * For AdamW, over several parameter groups.
+     *
+     * @param groups               the groups, in order
+     * @param decoupledWeightDecay true for AdamW's decay, false for Adam's L2 term
+     * @throws IllegalArgumentException as {@link #Adam(List)}
+     */
     protected Adam(List<ParamGroup<Options>> groups, boolean decoupledWeightDecay) {
         super(groups);
         this.decoupledWeightDecay = decoupledWeightDecay;

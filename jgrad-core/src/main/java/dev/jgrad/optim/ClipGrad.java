@@ -16,11 +16,30 @@ import java.util.Locale;
 public final class ClipGrad {
     private ClipGrad() {}
 
-    /** {@link #clipGradNorm(List, double, double, boolean)} with the 2-norm. */
+    /**
+     * {@link #clipGradNorm(List, double, double, boolean)} with the 2-norm: the usual
+     * {@code torch.nn.utils.clip_grad_norm_(params, max_norm)}.
+     *
+     * @param params  the parameters whose gradients are clipped, e.g. {@code model.parameters()}
+     * @param maxNorm the largest total norm allowed, {@code >= 0} (1.0 is common for RNNs and Transformers)
+     * @return the total norm before clipping (0 when no parameter has a gradient)
+     * @throws IllegalArgumentException if {@code maxNorm} is negative or NaN, or a parameter is null
+     */
     public static double clipGradNorm(List<? extends Tensor> params, double maxNorm) {
         return clipGradNorm(params, maxNorm, 2.0, false);
     }
 
+    /**
+     * {@link #clipGradNorm(List, double, double, boolean)} with a non-finite norm scaled in rather than
+     * reported.
+     *
+     * @param params   the parameters whose gradients are clipped
+     * @param maxNorm  the largest total norm allowed, {@code >= 0}
+     * @param normType p of the p-norm, or {@code Double.POSITIVE_INFINITY} for the max norm
+     * @return the total norm before clipping (0 when no parameter has a gradient)
+     * @throws IllegalArgumentException if {@code maxNorm} is negative, {@code normType} not positive, or a
+     *                                  parameter is null
+     */
     public static double clipGradNorm(List<? extends Tensor> params, double maxNorm, double normType) {
         return clipGradNorm(params, maxNorm, normType, false);
     }
@@ -29,11 +48,16 @@ public final class ClipGrad {
      * Scales all gradients together so that their total norm, taken over all of them as if concatenated,
      * is at most {@code maxNorm}: each is multiplied by maxNorm / (total + 1e-6) when that is below 1.
      *
+     * @param params   the parameters whose gradients are clipped; those without a gradient are skipped
+     * @param maxNorm  the largest total norm allowed, {@code >= 0}
      * @param normType p of the p-norm (2 for the Euclidean norm, any p > 0), or
      *                 {@code Double.POSITIVE_INFINITY} for the largest absolute value
      * @param errorIfNonfinite throw when the total norm is NaN or infinite instead of scaling by it (which,
      *                 as in PyTorch, turns the gradients into zeros and NaNs)
      * @return the total norm before clipping (0 when no parameter has a gradient), useful to log
+     * @throws IllegalArgumentException if {@code maxNorm} is negative, {@code normType} not positive, or a
+     *                                  parameter is null
+     * @throws IllegalStateException    if {@code errorIfNonfinite} and the total norm is NaN or infinite
      */
     public static double clipGradNorm(List<? extends Tensor> params, double maxNorm, double normType, boolean errorIfNonfinite) {
         if (!(maxNorm >= 0)) throw new IllegalArgumentException("clipGradNorm: maxNorm must be >= 0, got " + maxNorm);
@@ -72,7 +96,14 @@ public final class ClipGrad {
         return total;
     }
 
-    /** Clamps every gradient element into [-clipValue, clipValue] (NaN stays NaN). */
+    /**
+     * Clamps every gradient element into [-clipValue, clipValue] (NaN stays NaN), as
+     * {@code torch.nn.utils.clip_grad_value_}.
+     *
+     * @param params    the parameters whose gradients are clamped; those without a gradient are skipped
+     * @param clipValue the largest magnitude allowed, {@code >= 0}
+     * @throws IllegalArgumentException if {@code clipValue} is negative or NaN, or a parameter is null
+     */
     public static void clipGradValue(List<? extends Tensor> params, double clipValue) {
         if (!(clipValue >= 0)) throw new IllegalArgumentException("clipGradValue: clipValue must be >= 0, got " + clipValue);
         float c = (float) clipValue;

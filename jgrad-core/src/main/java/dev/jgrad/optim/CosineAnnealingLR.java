@@ -10,6 +10,14 @@ public class CosineAnnealingLR extends LRScheduler {
     private final int tMax;
     private final double etaMin;
 
+    /**
+     * As torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max, eta_min).
+     *
+     * @param optimizer the optimiser to schedule
+     * @param tMax      the number of steps of the half cosine, usually the total number of steps; at least 1
+     * @param etaMin    the learning rate reached at step tMax, {@code >= 0}
+     * @throws IllegalArgumentException if {@code tMax} is below 1 or {@code etaMin} negative or NaN
+     */
     public CosineAnnealingLR(Optimizer<?, ?> optimizer, int tMax, double etaMin) {
         if (tMax < 1) throw new IllegalArgumentException("CosineAnnealingLR: tMax must be at least 1, got " + tMax);
         if (!(etaMin >= 0)) throw new IllegalArgumentException("CosineAnnealingLR: etaMin must be >= 0, got " + etaMin);
@@ -18,6 +26,13 @@ public class CosineAnnealingLR extends LRScheduler {
         super(optimizer);
     }
 
+    /**
+     * Anneals to 0 (PyTorch's default eta_min).
+     *
+     * @param optimizer the optimiser to schedule
+     * @param tMax      the number of steps of the half cosine, at least 1
+     * @throws IllegalArgumentException if {@code tMax} is below 1
+     */
     public CosineAnnealingLR(Optimizer<?, ?> optimizer, int tMax) {
         this(optimizer, tMax, 0);
     }

@@ -26,6 +26,13 @@ public abstract class LRScheduler {
     private final double[] lastLr;
     private int lastEpoch;
 
+    /**
+     * Records the groups' current learning rates as base rates and applies epoch 0.
+     *
+     * @param optimizer the optimiser whose groups' learning rates this scheduler sets; its groups must not
+     *                  change afterwards
+     * @throws IllegalArgumentException if {@code optimizer} is null
+     */
     @SuppressWarnings("this-escape") // lrAt runs here by design: subclasses assign their fields before super(...)
     protected LRScheduler(Optimizer<?, ?> optimizer) {
         if (optimizer == null) throw new IllegalArgumentException(name() + ": optimizer must not be null");
@@ -41,10 +48,19 @@ public abstract class LRScheduler {
      * The learning rate of group {@code group} at {@code epoch} (the number of {@link #step()} calls so
      * far), from its base learning rate. Subclasses set their fields before calling super(...), since
      * this runs in the constructor.
+     *
+     * @param group  the index of the parameter group
+     * @param baseLr the group's learning rate when the scheduler was built (or as restored)
+     * @param epoch  the number of {@link #step()} calls so far, from 0
+     * @return the learning rate to set
      */
     protected abstract double lrAt(int group, double baseLr, int epoch);
 
-    /** Advances the schedule by one step and sets the groups' learning rates. */
+    /**
+     * Advances the schedule by one step and sets the groups' learning rates.
+     *
+     * @throws IllegalStateException if the optimiser's number of groups changed since construction
+     */
     public void step() {
         lastEpoch++;
         apply();
@@ -63,29 +79,51 @@ public abstract class LRScheduler {
         }
     }
 
-    /** The learning rates the scheduler last set, per group (get_last_lr). */
+    /**
+     * The learning rates the scheduler last set, per group (get_last_lr), e.g. to log.
+     *
+     * @return an unmodifiable list, one rate per group
+     */
     public List<Double> lastLr() {
         List<Double> out = new ArrayList<>();
         for (double lr : lastLr) out.add(lr);
         return Collections.unmodifiableList(out);
     }
 
-    /** The number of {@link #step()} calls so far (PyTorch's last_epoch after construction). */
+    /**
+     * The number of {@link #step()} calls so far (PyTorch's last_epoch after construction).
+     *
+     * @return the epoch the current rates were computed for, from 0
+     */
     public int lastEpoch() {
         return lastEpoch;
     }
 
+    /**
+     * The base learning rates the schedule scales, per group (base_lrs).
+     *
+     * @return an unmodifiable list, one rate per group
+     */
     public List<Double> baseLrs() {
         List<Double> out = new ArrayList<>();
         for (double lr : baseLrs) out.add(lr);
         return Collections.unmodifiableList(out);
     }
 
+    /**
+     * The optimiser whose learning rates this scheduler sets.
+     *
+     * @return the optimiser given at construction
+     */
     public Optimizer<?, ?> optimizer() {
         return optimizer;
     }
 
-    /** {@code last_epoch} and {@code base_lrs.<g>}; the schedule's own settings come from the constructor. */
+    /**
+     * {@code last_epoch} and {@code base_lrs.<g>}; the schedule's own settings come from the constructor.
+     *
+     * @return a new map of float32 scalars
+     */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         out.put("last_epoch", StateDictReader.scalarEntry(lastEpoch));
@@ -97,6 +135,9 @@ public abstract class LRScheduler {
      * Restores the step counter (and base rates) and sets the groups' learning rates for it, so a
      * scheduler built like the original and loaded continues exactly where it was saved. A base rate equal
      * to the constructed one after float32 rounding keeps the constructed double.
+     *
+     * @param stateDict a map produced by {@link #stateDict()}
+     * @throws IllegalArgumentException naming the key at fault, if the map does not fit this scheduler
      */
     public void loadStateDict(Map<String, Tensor> stateDict) {
         StateDictReader in = new StateDictReader(name(), stateDict);

@@ -12,13 +12,27 @@ package dev.jgrad.optim;
 public class LinearWarmup extends LRScheduler {
     private final int warmupSteps;
 
+    /**
+     * A warmup to the groups' current learning rates.
+     *
+     * @param optimizer   the optimiser to schedule
+     * @param warmupSteps the number of optimizer steps to reach the base rate, at least 1
+     * @throws IllegalArgumentException if {@code warmupSteps} is below 1
+     */
     public LinearWarmup(Optimizer<?, ?> optimizer, int warmupSteps) {
         if (warmupSteps < 1) throw new IllegalArgumentException("LinearWarmup: warmupSteps must be at least 1, got " + warmupSteps);
         this.warmupSteps = warmupSteps;
         super(optimizer);
     }
 
-    /** The factor applied to the base rate at optimizer step {@code step} (counted from 1). */
+    /**
+     * The factor applied to the base rate at optimizer step {@code step} (counted from 1), for combining
+     * the warmup with a decay in a {@link LambdaLR}.
+     *
+     * @param step        the optimizer step, from 1
+     * @param warmupSteps the length of the warmup, at least 1
+     * @return {@code min(1, step / warmupSteps)}
+     */
     public static double factor(long step, int warmupSteps) {
         return Math.min(1.0, (double) step / warmupSteps);
     }

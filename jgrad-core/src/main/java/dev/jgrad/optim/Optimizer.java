@@ -30,25 +30,58 @@ public abstract class Optimizer<O extends Optimizer.Options<O>, S extends Optimi
     /**
      * The hyperparameters of a parameter group (a record per optimiser). Schedulers change the learning
      * rate through {@link #withLr}.
+     *
+     * @param <O> the implementing record itself, so that {@link #withLr} returns the concrete type
      */
     public interface Options<O extends Options<O>> {
+        /**
+         * The learning rate of the group.
+         *
+         * @return the step size multiplier, {@code >= 0}
+         */
         double lr();
 
+        /**
+         * A copy with another learning rate and every other hyperparameter unchanged.
+         *
+         * @param lr the new learning rate, {@code >= 0}
+         * @return the new options
+         * @throws IllegalArgumentException if {@code lr} is negative or NaN
+         */
         O withLr(double lr);
 
         /** Checks constraints between fields (single fields are checked by the record's constructor). */
         default void validate() {}
 
-        /** Writes the hyperparameters under {@code prefix} ("param_groups.<g>.") with PyTorch's names. */
+        /**
+         * Writes the hyperparameters under {@code prefix} ({@code "param_groups.0."} for group 0) with
+         * PyTorch's names ({@code lr}, {@code betas}, {@code weight_decay}...), one float32 tensor each.
+         *
+         * @param prefix the group's key prefix, ending with a dot
+         * @param out    the state dict being built
+         */
         void save(String prefix, Map<String, Tensor> out);
 
-        /** The hyperparameters stored under {@code prefix}; {@code this} supplies full-precision values (see {@link StateDictReader#scalar}). */
+        /**
+         * The hyperparameters stored under {@code prefix}; {@code this} supplies full-precision values (see {@link StateDictReader#scalar}).
+         *
+         * @param prefix the group's key prefix, as given to {@link #save}
+         * @param in     the state dict being read; every entry read is marked as used
+         * @return the saved hyperparameters
+         * @throws IllegalArgumentException if an entry is missing or malformed
+         */
         O load(String prefix, StateDictReader in);
     }
 
     /** The state an optimiser keeps for one parameter (momentum buffers, moment estimates, step count). */
     public interface ParamState {
-        /** Writes copies of the state under {@code prefix} ("state.<index>."). */
+        /**
+         * Writes copies of the state under {@code prefix} ({@code "state.3."} for parameter 3), so that later
+         * steps do not change a saved dict.
+         *
+         * @param prefix the parameter's key prefix, ending with a dot
+         * @param out    the state dict being built
+         */
         void save(String prefix, Map<String, Tensor> out);
     }
 
@@ -59,7 +92,15 @@ public abstract class Optimizer<O extends Optimizer.Options<O>, S extends Optimi
     /** State per parameter index; null until the parameter's first update. */
     private final List<S> state = new ArrayList<>();
 
-    /** One group holding all of {@code params}. */
+    /**
+     * One group holding all of {@code params}.
+     *
+     * @param params  the tensors to train (typically {@code model.parameters()}): contiguous leaves, each
+     *                at most once, none sharing memory with another
+     * @param options the hyperparameters of the group
+     * @throws IllegalArgumentException if an argument is null, the list is empty, or a parameter breaks a
+     *                                  rule above
+     */
     protected Optimizer(List<? extends Tensor> params, O options) {
         if (params == null) throw new IllegalArgumentException(name() + ": params must not be null");
         if (options == null) throw new IllegalArgumentException(name() + ": options must not be null");
@@ -67,7 +108,13 @@ public abstract class Optimizer<O extends Optimizer.Options<O>, S extends Optimi
         checkNotEmpty();
     }
 
-    /** Several groups, each with its own hyperparameters (e.g. a lower learning rate for pretrained layers). */
+    /**
+     * Several groups, each with its own hyperparameters (e.g. a lower learning rate for pretrained layers).
+     *
+     * @param groups the groups, in the order their parameters are numbered; a tensor may be in one group only
+     * @throws IllegalArgumentException if there is no group, no parameter at all, or a parameter is
+     *                                  repeated, shares memory, is not a leaf or is not contiguous
+     */
     protected Optimizer(List<ParamGroup<O>> groups) {
         if (groups == null || groups.isEmpty()) {
             throw new IllegalArgumentException(name() + ": needs at least one parameter group");
@@ -86,6 +133,11 @@ public abstract class Optimizer<O extends Optimizer.Options<O>, S extends Optimi
     /**
      * Adds a group (torch's add_param_group), e.g. to unfreeze layers during fine-tuning. The optimiser
      * keeps its own copy of the group; change hyperparameters through {@link #paramGroups()}.
+     * A scheduler built earlier does not know the new group and will refuse to step.
+     *
+     * @param group the parameters to add, numbered after the existing ones, and their hyperparameters
+     * @throws IllegalArgumentException if {@code group} is null or a parameter is already optimised,
+     *                                  shares memory with one, is not a leaf or is not contiguous
      */
     public void addParamGroup(ParamGroup<O> group) {
         if (group == null) throw new IllegalArgumentException(name() + ".addParamGroup: group must not be null");
@@ -152,7 +204,10 @@ public abstract class Optimizer<O extends Optimizer.Options<O>, S extends Optimi
 
     // ---------------------------------------------------------------- the update
 
-    /** One update of every parameter that has a gradient. */
+    /**
+     * One update of every parameter that has a gradient (optimizer.step()), in place and without recording
+     * a graph. Call it after {@code loss.backward()}, then {@link #zeroGrad()} before the next backward.
+     */
     public final void step() {
         try (var ignored = GradMode.noGrad()) {
             int index = 0;
@@ -175,21 +230,42 @@ public abstract class Optimizer<O extends Optimizer.Options<O>, S extends Optimi
         }
     }
 
-    /** Fresh state for a parameter at its first update (allocate buffers here, once). */
+    /**
+     * Fresh state for a parameter at its first update (allocate buffers here, once).
+     *
+     * @param param the parameter about to be updated for the first time
+     * @return its initial state (zeroed buffers of the parameter's shape, a step count of 0)
+     */
     protected abstract S newState(Tensor param);
 
     /**
      * Updates {@code n} values p[pOff ..] in place from the gradient g[gOff ..] with one group's
      * hyperparameters. Must not allocate: it runs every step for every parameter.
+     *
+     * @param options the hyperparameters of the parameter's group
+     * @param state   the parameter's state, updated in place (its buffers are indexed from 0)
+     * @param p       the parameter's storage
+     * @param pOff    the offset of the parameter's first value in {@code p}
+     * @param g       the gradient's storage
+     * @param gOff    the offset of the gradient's first value in {@code g}
+     * @param n       the number of values (the parameter's numel)
      */
     protected abstract void update(O options, S state, float[] p, int pOff, float[] g, int gOff, int n);
 
-    /** PyTorch's zero_grad(set_to_none=True): every gradient becomes null, freeing its memory. */
+    /**
+     * PyTorch's zero_grad(set_to_none=True): every gradient becomes null, freeing its memory; the next
+     * backward allocates fresh ones.
+     */
     public void zeroGrad() {
         zeroGrad(true);
     }
 
-    /** With {@code setToNone} false, existing gradients are filled with zeros instead (kept allocated). */
+    /**
+     * Clears the gradients of every parameter (optimizer.zero_grad(set_to_none)).
+     *
+     * @param setToNone true to set every gradient to null (as {@link #zeroGrad()}); false to fill existing
+     *                  gradients with zeros instead (kept allocated)
+     */
     public void zeroGrad(boolean setToNone) {
         try (var ignored = GradMode.noGrad()) {
             for (Tensor p : params) {
@@ -201,17 +277,31 @@ public abstract class Optimizer<O extends Optimizer.Options<O>, S extends Optimi
 
     // ---------------------------------------------------------------- access
 
-    /** The groups, in order; change their hyperparameters with setLr / setOptions. */
+    /**
+     * The groups, in order (optimizer.param_groups); change their hyperparameters with setLr / setOptions.
+     *
+     * @return an unmodifiable view of the groups; the groups themselves are live
+     */
     public List<ParamGroup<O>> paramGroups() {
         return Collections.unmodifiableList(groups);
     }
 
-    /** All parameters, in index order. */
+    /**
+     * All parameters, in index order (the order of the groups, then of each group's list).
+     *
+     * @return an unmodifiable view of the parameters
+     */
     public List<Tensor> params() {
         return Collections.unmodifiableList(params);
     }
 
-    /** The state of {@code param} (optimizer.state[p]), or null before its first update. */
+    /**
+     * The state of {@code param} (optimizer.state[p]).
+     *
+     * @param param one of this optimiser's parameters (the same tensor object)
+     * @return its live state, or null before its first update
+     * @throws IllegalArgumentException if {@code param} is not one of the parameters
+     */
     public S state(Tensor param) {
         Integer i = indexOf.get(param);
         if (i == null) {
@@ -228,9 +318,12 @@ public abstract class Optimizer<O extends Optimizer.Options<O>, S extends Optimi
     // ---------------------------------------------------------------- checkpoints
 
     /**
-     * Everything needed to resume exactly: per group {@code param_groups.<g>.params} (the parameter
-     * indices) and its hyperparameters ({@code param_groups.<g>.lr}, ...), per parameter with state
+     * Everything needed to resume exactly (optimizer.state_dict(), flattened): per group
+     * {@code param_groups.<g>.params} (the parameter indices) and its hyperparameters
+     * ({@code param_groups.<g>.lr}, ...), per parameter with state
      * {@code state.<index>.<name>} (copies, so later steps do not change a saved dict).
+     *
+     * @return a new map from key to float32 tensor, ready for {@link dev.jgrad.io.SafeTensors#save}
      */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -256,6 +349,9 @@ public abstract class Optimizer<O extends Optimizer.Options<O>, S extends Optimi
      *
      * <p>Hyperparameters are stored as float32; one that equals the current value after float32 rounding
      * keeps the current double, so a run resumed with the same configuration continues bit for bit.
+     *
+     * @param stateDict a map produced by {@link #stateDict()} (possibly via a checkpoint file)
+     * @throws IllegalArgumentException naming the key at fault, if the state dict does not fit this optimiser
      */
     public void loadStateDict(Map<String, Tensor> stateDict) {
         StateDictReader in = new StateDictReader(name(), stateDict);
@@ -298,8 +394,14 @@ public abstract class Optimizer<O extends Optimizer.Options<O>, S extends Optimi
     }
 
     /**
-     * The state saved for {@code param} under {@code prefix} ("state.<index>."), as fresh buffers, or
-     * null when nothing is saved for it (it had no update yet). Read entries through {@code in}.
+     * The state saved for {@code param} under {@code prefix} ({@code "state.3."} for parameter 3), as fresh
+     * buffers, or null when nothing is saved for it (it had no update yet). Read entries through {@code in}.
+     *
+     * @param param  the parameter, whose shape saved buffers must have
+     * @param prefix the parameter's key prefix, ending with a dot
+     * @param in     the state dict being read
+     * @return the restored state, or null
+     * @throws IllegalArgumentException if an entry is malformed or has the wrong shape
      */
     protected abstract S loadState(Tensor param, String prefix, StateDictReader in);
 

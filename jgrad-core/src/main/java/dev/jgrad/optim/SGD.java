@@ -20,9 +20,23 @@ import java.util.Map;
  */
 public class SGD extends Optimizer<SGD.Options, SGD.State> {
 
-    /** The hyperparameters of one group (PyTorch's defaults except lr, which SGD requires). */
+    /**
+     * The hyperparameters of one group (PyTorch's defaults except lr, which SGD requires). Start from
+     * {@link SGD#options(double)} and change fields with the with-methods.
+     *
+     * @param lr          the learning rate, {@code >= 0}
+     * @param momentum    the momentum factor, {@code >= 0} (0 for none; 0.9 is usual)
+     * @param dampening   the dampening of the gradient in the momentum buffer (0 for none)
+     * @param weightDecay the L2 coefficient added to the gradient, {@code >= 0}
+     * @param nesterov    use Nesterov momentum; needs a positive momentum and zero dampening
+     */
     public record Options(double lr, double momentum, double dampening, double weightDecay, boolean nesterov)
             implements Optimizer.Options<Options> {
+        /**
+         * Checks every field on its own; see {@link #validate()} for the Nesterov rule.
+         *
+         * @throws IllegalArgumentException if a field is out of its range (NaN included)
+         */
         public Options {
             if (!(lr >= 0)) throw new IllegalArgumentException("SGD: invalid learning rate: " + lr);
             if (!(momentum >= 0)) throw new IllegalArgumentException("SGD: invalid momentum value: " + momentum);
@@ -31,12 +45,48 @@ public class SGD extends Optimizer<SGD.Options, SGD.State> {
         }
 
         @Override public Options withLr(double lr) { return new Options(lr, momentum, dampening, weightDecay, nesterov); }
+
+        /**
+         * A copy with another momentum factor.
+         *
+         * @param momentum the momentum factor, {@code >= 0}
+         * @return the new options
+         * @throws IllegalArgumentException if {@code momentum} is negative or NaN
+         */
         public Options withMomentum(double momentum) { return new Options(lr, momentum, dampening, weightDecay, nesterov); }
+
+        /**
+         * A copy with another dampening.
+         *
+         * @param dampening the dampening of the gradient in the momentum buffer
+         * @return the new options
+         * @throws IllegalArgumentException if {@code dampening} is NaN
+         */
         public Options withDampening(double dampening) { return new Options(lr, momentum, dampening, weightDecay, nesterov); }
+
+        /**
+         * A copy with another weight decay.
+         *
+         * @param weightDecay the L2 coefficient, {@code >= 0}
+         * @return the new options
+         * @throws IllegalArgumentException if {@code weightDecay} is negative or NaN
+         */
         public Options withWeightDecay(double weightDecay) { return new Options(lr, momentum, dampening, weightDecay, nesterov); }
+
+        /**
+         * A copy with Nesterov momentum on or off.
+         *
+         * @param nesterov true for Nesterov momentum (checked against momentum and dampening when used)
+         * @return the new options
+         */
         public Options withNesterov(boolean nesterov) { return new Options(lr, momentum, dampening, weightDecay, nesterov); }
 
-        /** Checked when the options are used rather than built, so that the with-methods may come in any order. */
+        /**
+         * Nesterov momentum requires momentum and no dampening. Checked when the options are used rather
+         * than built, so that the with-methods may come in any order.
+         *
+         * @throws IllegalArgumentException if nesterov is on without momentum or with dampening
+         */
         @Override
         public void validate() {
             if (nesterov && (momentum <= 0 || dampening != 0)) {
@@ -62,7 +112,13 @@ public class SGD extends Optimizer<SGD.Options, SGD.State> {
         }
     }
 
-    /** Plain SGD with learning rate {@code lr}; add momentum etc. with the with-methods. */
+    /**
+     * Plain SGD with learning rate {@code lr}; add momentum etc. with the with-methods.
+     *
+     * @param lr the learning rate, {@code >= 0}
+     * @return options with no momentum, dampening or weight decay
+     * @throws IllegalArgumentException if {@code lr} is negative or NaN
+     */
     public static Options options(double lr) {
         return new Options(lr, 0, 0, 0, false);
     }
@@ -76,6 +132,11 @@ public class SGD extends Optimizer<SGD.Options, SGD.State> {
             this.shape = shape;
         }
 
+        /**
+         * The momentum buffer (PyTorch's {@code momentum_buffer}).
+         *
+         * @return the live buffer, of the parameter's shape, or null before the first step with momentum
+         */
         public Tensor momentumBuffer() {
             return momentumBuffer;
         }
@@ -86,14 +147,37 @@ public class SGD extends Optimizer<SGD.Options, SGD.State> {
         }
     }
 
+    /**
+     * Plain SGD, as {@code torch.optim.SGD(params, lr=lr)}.
+     *
+     * @param params the tensors to train, e.g. {@code model.parameters()}
+     * @param lr     the learning rate, {@code >= 0}
+     * @throws IllegalArgumentException if {@code lr} is invalid or a parameter is not a contiguous leaf,
+     *                                  repeated or sharing memory
+     */
     public SGD(List<? extends Tensor> params, double lr) {
         this(params, options(lr));
     }
 
+    /**
+     * SGD with the given hyperparameters for all parameters, e.g. {@code SGD.options(0.1).withMomentum(0.9)}.
+     *
+     * @param params  the tensors to train
+     * @param options the hyperparameters
+     * @throws IllegalArgumentException if the options are inconsistent or a parameter is not a contiguous
+     *                                  leaf, repeated or sharing memory
+     */
     public SGD(List<? extends Tensor> params, Options options) {
         super(params, options);
     }
 
+    /**
+     * SGD over several parameter groups, each with its own hyperparameters.
+     *
+     * @param groups the groups, in order
+     * @throws IllegalArgumentException if there is no parameter, or one is repeated, shares memory, is not
+     *                                  a leaf or not contiguous
+     */
     public SGD(List<ParamGroup<Options>> groups) {
         super(groups);
     }

@@ -20,6 +20,15 @@ public class TransformerLR extends LRScheduler {
     private final int warmupSteps;
     private final double factor;
 
+    /**
+     * The schedule for a model of width {@code dModel}.
+     *
+     * @param optimizer   the optimiser to schedule, built with lr 1.0 to follow the paper exactly
+     * @param dModel      the model's embedding size (512 in the paper's base model), at least 1
+     * @param warmupSteps the step at which the rate peaks (4000 in the paper), at least 1
+     * @param factor      a positive multiplier of the whole schedule (the Annotated Transformer's {@code factor})
+     * @throws IllegalArgumentException if a size is below 1 or {@code factor} is not positive and finite
+     */
     public TransformerLR(Optimizer<?, ?> optimizer, int dModel, int warmupSteps, double factor) {
         if (dModel < 1) throw new IllegalArgumentException("TransformerLR: dModel must be at least 1, got " + dModel);
         if (warmupSteps < 1) throw new IllegalArgumentException("TransformerLR: warmupSteps must be at least 1, got " + warmupSteps);
@@ -30,11 +39,28 @@ public class TransformerLR extends LRScheduler {
         super(optimizer);
     }
 
+    /**
+     * The paper's schedule, with factor 1.
+     *
+     * @param optimizer   the optimiser to schedule, built with lr 1.0 to follow the paper exactly
+     * @param dModel      the model's embedding size, at least 1
+     * @param warmupSteps the step at which the rate peaks, at least 1
+     * @throws IllegalArgumentException if a size is below 1
+     */
     public TransformerLR(Optimizer<?, ?> optimizer, int dModel, int warmupSteps) {
         this(optimizer, dModel, warmupSteps, 1.0);
     }
 
-    /** rate(step) for optimizer step {@code step} >= 1. */
+    /**
+     * rate(step) for optimizer step {@code step} {@code >= 1}.
+     *
+     * @param step        the optimizer step, from 1
+     * @param dModel      the model's embedding size
+     * @param warmupSteps the step at which the rate peaks
+     * @param factor      the multiplier of the whole schedule
+     * @return the learning rate factor of that step
+     * @throws IllegalArgumentException if {@code step} is below 1
+     */
     public static double rate(long step, int dModel, int warmupSteps, double factor) {
         if (step < 1) throw new IllegalArgumentException("TransformerLR.rate: steps count from 1, got " + step);
         return factor * Math.pow(dModel, -0.5) * Math.min(Math.pow(step, -0.5), step * Math.pow(warmupSteps, -1.5));

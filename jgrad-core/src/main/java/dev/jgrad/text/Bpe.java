@@ -54,6 +54,12 @@ public final class Bpe {
      *                         {@code <unk>}); 1 keeps every character
      */
     public record Options(int vocabSize, int maxMerges, int minPairFrequency, int minCharFrequency) {
+        /**
+         * Checks the fields.
+         *
+         * @throws IllegalArgumentException if a value is negative, both limits are 0, the vocabulary size
+         *                                  leaves no room after the specials, or a frequency is below 1
+         */
         public Options {
             if (vocabSize < 0) throw new IllegalArgumentException("bpe: vocab size must be >= 0 (0: no limit), got " + vocabSize);
             if (maxMerges < 0) throw new IllegalArgumentException("bpe: max merges must be >= 0 (0: no limit), got " + maxMerges);
@@ -66,35 +72,88 @@ public final class Bpe {
             if (minCharFrequency < 1) throw new IllegalArgumentException("bpe: min char frequency must be >= 1, got " + minCharFrequency);
         }
 
-        /** Learn until the vocabulary (specials and characters included) has this many tokens. */
+        /**
+         * Learn until the vocabulary (specials and characters included) has this many tokens; pairs seen
+         * once are never merged and every character is kept.
+         *
+         * @param vocabSize the target vocabulary size, more than 4 (8000 to 16000 is usual for a small
+         *                  translation corpus shared by both languages)
+         * @return the options
+         * @throws IllegalArgumentException if {@code vocabSize} is not above 4
+         */
         public static Options vocabSize(int vocabSize) {
             return new Options(vocabSize, 0, 2, 1);
         }
 
-        /** Learn this many merges. */
+        /**
+         * Learn this many merges (subword-nmt's {@code -s}); pairs seen once are never merged.
+         *
+         * @param merges the number of merges, at least 1
+         * @return the options
+         * @throws IllegalArgumentException if {@code merges} is not positive
+         */
         public static Options merges(int merges) {
             return new Options(0, merges, 2, 1);
         }
 
+        /**
+         * A copy with another vocabulary size limit.
+         *
+         * @param vocabSize the limit, or 0 for none
+         * @return the new options
+         * @throws IllegalArgumentException if {@code vocabSize} is negative or leaves no room after the
+         *                                  specials, or the result would have no limit at all
+         */
         public Options withVocabSize(int vocabSize) {
             return new Options(vocabSize, maxMerges, minPairFrequency, minCharFrequency);
         }
 
+        /**
+         * A copy with another limit on the number of merges.
+         *
+         * @param maxMerges the limit, or 0 for none
+         * @return the new options
+         * @throws IllegalArgumentException if the result would have no limit at all, or {@code maxMerges} is negative
+         */
         public Options withMaxMerges(int maxMerges) {
             return new Options(vocabSize, maxMerges, minPairFrequency, minCharFrequency);
         }
 
+        /**
+         * A copy with another minimum pair frequency.
+         *
+         * @param minPairFrequency the fewest occurrences a pair needs to be merged, at least 1
+         * @return the new options
+         * @throws IllegalArgumentException if {@code minPairFrequency} is below 1
+         */
         public Options withMinPairFrequency(int minPairFrequency) {
             return new Options(vocabSize, maxMerges, minPairFrequency, minCharFrequency);
         }
 
+        /**
+         * A copy with another minimum character frequency.
+         *
+         * @param minCharFrequency the fewest occurrences a character needs to be in the vocabulary, at least 1
+         * @return the new options
+         * @throws IllegalArgumentException if {@code minCharFrequency} is below 1
+         */
         public Options withMinCharFrequency(int minCharFrequency) {
             return new Options(vocabSize, maxMerges, minPairFrequency, minCharFrequency);
         }
     }
 
-    /** One learnt merge: two tokens that are joined into their concatenation. */
+    /**
+     * One learnt merge: two tokens that are joined into their concatenation.
+     *
+     * @param left  the first token of the pair
+     * @param right the token that follows it
+     */
     public record Merge(String left, String right) {
+        /**
+         * The token the merge produces.
+         *
+         * @return {@code left + right}
+         */
         public String merged() {
             return left + right;
         }
@@ -147,7 +206,14 @@ public final class Bpe {
         this.fingerprint = sha256(serialized);
     }
 
-    /** Learns a tokenizer of (at most) this vocabulary size from the lines, with default options. */
+    /**
+     * Learns a tokenizer of (at most) this vocabulary size from the lines, with default options.
+     *
+     * @param lines     the training text, one sentence a line (e.g. both sides of a parallel corpus)
+     * @param vocabSize the vocabulary size to reach, specials and characters included; more than 4
+     * @return the learnt tokenizer
+     * @throws IllegalArgumentException if {@code vocabSize} is not above 4
+     */
     public static Bpe learn(Iterable<String> lines, int vocabSize) {
         return learn(lines, Options.vocabSize(vocabSize));
     }
@@ -156,31 +222,61 @@ public final class Bpe {
      * Learns merges from the lines: repeatedly joins the most frequent adjacent pair of symbols within a piece.
      * Ties (equal counts) go to the pair whose left token is smaller, then whose right token is smaller, by
      * {@link String#compareTo}, so the result depends only on the multiset of lines (not their order).
+     *
+     * @param lines   the training text, one sentence a line
+     * @param options when to stop and what to leave out
+     * @return the learnt tokenizer
      */
     public static Bpe learn(Iterable<String> lines, Options options) {
         return BpeTrainer.learn(lines, options);
     }
 
+    /**
+     * The tokens and their ids.
+     *
+     * @return the vocabulary: the specials, the characters and the merge results
+     */
     public SubwordVocabulary vocabulary() {
         return vocabulary;
     }
 
-    /** The merges in the order learnt (rank 0 first). */
+    /**
+     * The merges in the order learnt (rank 0 first).
+     *
+     * @return an unmodifiable list
+     */
     public List<Merge> merges() {
         return merges;
     }
 
-    /** Token ids of the text; unknown characters become {@code <unk>}. No BOS/EOS is added. */
+    /**
+     * Token ids of the text; unknown characters become {@code <unk>}. No BOS/EOS is added.
+     *
+     * @param text any text
+     * @return its ids, empty for the empty text
+     * @throws IllegalArgumentException if {@code text} is null
+     */
     public int[] encode(String text) {
         return encode(text, false);
     }
 
-    /** Like {@link #encode} but an unknown character is an {@link UnknownCharacterException} naming it and the text. */
+    /**
+     * Like {@link #encode} but an unknown character is an {@link UnknownCharacterException} naming it and the text.
+     *
+     * @param text any text
+     * @return its ids
+     * @throws UnknownCharacterException at the first character the tokenizer does not know
+     */
     public int[] encodeStrict(String text) {
         return encode(text, true);
     }
 
-    /** {@code <bos>}, the text's ids, {@code <eos>}: a translation model's target sequence. */
+    /**
+     * {@code <bos>}, the text's ids, {@code <eos>}: a translation model's target sequence.
+     *
+     * @param text any text; unknown characters become {@code <unk>}
+     * @return {@link SubwordVocabulary#BOS_ID}, the ids of {@link #encode}, {@link SubwordVocabulary#EOS_ID}
+     */
     public int[] encodeWithBosEos(String text) {
         int[] ids = encode(text);
         int[] out = new int[ids.length + 2];
@@ -190,14 +286,24 @@ public final class Bpe {
         return out;
     }
 
-    /** The subword strings of the text (with {@code ▁} for spaces), for inspection. */
+    /**
+     * The subword strings of the text (with {@code ▁} for spaces), for inspection.
+     *
+     * @param text any text
+     * @return one string per id of {@link #encode}
+     */
     public List<String> tokenize(String text) {
         List<String> out = new ArrayList<>();
         for (int id : encode(text)) out.add(vocabulary.token(id));
         return out;
     }
 
-    /** The distinct characters of the text that the tokenizer does not know, in order of appearance. */
+    /**
+     * The distinct characters of the text that the tokenizer does not know, in order of appearance.
+     *
+     * @param text any text
+     * @return each unknown character once, as a string (a literal {@code ▁} counts as unknown); empty if all are known
+     */
     public List<String> unknownCharacters(String text) {
         Set<String> out = new LinkedHashSet<>();
         text.codePoints().forEach(cp -> {
@@ -289,6 +395,10 @@ public final class Bpe {
      * The text of token ids: tokens joined, {@code ▁} turned back into spaces and the space put in front of
      * the first word removed. {@code <pad>}, {@code <bos>} and {@code <eos>} are skipped; {@code <unk>}
      * becomes {@value #UNK_TEXT}.
+     *
+     * @param ids token ids, e.g. a model's output
+     * @return the text
+     * @throws IllegalArgumentException if an id is out of the vocabulary's range
      */
     public String decode(int[] ids) {
         StringBuilder sb = new StringBuilder();
@@ -305,25 +415,53 @@ public final class Bpe {
         return text.startsWith(" ") ? text.substring(1) : text;
     }
 
-    /** The tokenizer as text (the format of {@link #save}). */
+    /**
+     * The tokenizer as text (the format of {@link #save}).
+     *
+     * @return the vocabulary and the merges, one a line
+     */
     public String serialize() {
         return serialized;
     }
 
+    /**
+     * The tokenizer of a string written by {@link #serialize()}.
+     *
+     * @param text the serialized tokenizer
+     * @return the tokenizer
+     * @throws IllegalArgumentException naming the line, if the text is not a valid tokenizer
+     */
     public static Bpe deserialize(String text) {
         return BpeFile.read(text, "serialized tokenizer");
     }
 
-    /** Writes the tokenizer as UTF-8 text, atomically (a temporary file renamed over the target). */
+    /**
+     * Writes the tokenizer as UTF-8 text, atomically (a temporary file renamed over the target).
+     *
+     * @param file the file to create or replace, conventionally {@code tokenizer.bpe}
+     * @throws IOException if the file cannot be written; an existing one is then left untouched
+     */
     public void save(Path file) throws IOException {
         BpeFile.save(file, serialized);
     }
 
+    /**
+     * Reads a tokenizer written by {@link #save}.
+     *
+     * @param file the tokenizer file
+     * @return the tokenizer
+     * @throws IOException              if the file does not exist or cannot be read
+     * @throws IllegalArgumentException naming the file and line, if it is not a valid tokenizer
+     */
     public static Bpe load(Path file) throws IOException {
         return BpeFile.load(file);
     }
 
-    /** SHA-256 (hex) of {@link #serialize()}: equal for tokenizers with the same vocabulary and merges. */
+    /**
+     * SHA-256 (hex) of {@link #serialize()}: equal for tokenizers with the same vocabulary and merges.
+     *
+     * @return 64 lowercase hexadecimal digits
+     */
     public String fingerprint() {
         return fingerprint;
     }
@@ -331,6 +469,10 @@ public final class Bpe {
     /**
      * Fails unless this tokenizer's fingerprint is the expected one (e.g. stored with a model's weights),
      * naming where the expectation came from.
+     *
+     * @param expected the fingerprint recorded with the model
+     * @param source   where it was recorded (e.g. the checkpoint's path), for the message
+     * @throws IllegalStateException if the fingerprints differ
      */
     public void requireFingerprint(String expected, String source) {
         if (!fingerprint.equals(expected)) {
@@ -340,13 +482,25 @@ public final class Bpe {
         }
     }
 
-    /** Stores the tokenizer and its fingerprint in (safetensors) metadata under {@link #METADATA_KEY} and {@link #FINGERPRINT_KEY}. */
+    /**
+     * Stores the tokenizer and its fingerprint in (safetensors) metadata under {@link #METADATA_KEY} and {@link #FINGERPRINT_KEY}.
+     *
+     * @param metadata the mutable metadata map of a model about to be saved
+     */
     public void putMetadata(Map<String, String> metadata) {
         metadata.put(METADATA_KEY, serialized);
         metadata.put(FINGERPRINT_KEY, fingerprint);
     }
 
-    /** The tokenizer stored by {@link #putMetadata}, checked against its stored fingerprint. */
+    /**
+     * The tokenizer stored by {@link #putMetadata}, checked against its stored fingerprint.
+     *
+     * @param metadata a checkpoint's metadata
+     * @param source   the checkpoint's name or path, for messages
+     * @return the tokenizer
+     * @throws IllegalArgumentException if there is no tokenizer, or it is malformed
+     * @throws IllegalStateException    if it does not match the stored fingerprint
+     */
     public static Bpe fromMetadata(Map<String, String> metadata, String source) {
         String text = metadata.get(METADATA_KEY);
         if (text == null) throw new IllegalArgumentException("bpe: " + source + " has no tokenizer (metadata key '" + METADATA_KEY + "')");

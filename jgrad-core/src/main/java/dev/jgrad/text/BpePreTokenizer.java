@@ -24,11 +24,18 @@ public final class BpePreTokenizer {
 
     /** U+2581 LOWER ONE EIGHTH BLOCK, the word-boundary mark. */
     public static final int MARK = 0x2581;
+    /** {@link #MARK} as a one-character string, as it appears in tokens. */
     public static final String MARK_STRING = "\u2581";
     /** Stands for a literal U+2581 in the input; never a vocabulary symbol. */
     public static final int RESERVED = -1;
 
-    /** The pieces of the text as code points; none for the empty text. */
+    /**
+     * The pieces of the text as code points; none for the empty text.
+     *
+     * @param text any text
+     * @return the pieces in order, each an array of code points (spaces as {@link #MARK}, a literal U+2581
+     *         as {@link #RESERVED})
+     */
     public static List<int[]> pieces(String text) {
         List<int[]> out = new ArrayList<>();
         if (text.isEmpty()) return out;

@@ -22,19 +22,39 @@ public final class WordTokenizer {
 
     private final boolean lowercase;
 
+    /**
+     * A tokenizer as described above.
+     *
+     * @param lowercase lower-case the text (Locale.ROOT) before splitting it
+     */
     public WordTokenizer(boolean lowercase) {
         this.lowercase = lowercase;
     }
 
-    /** Lower-casing on: the usual choice for small sentiment datasets. */
+    /**
+     * Lower-casing on: the usual choice for small sentiment datasets.
+     *
+     * @return a lower-casing tokenizer
+     */
     public static WordTokenizer lowercasing() {
         return new WordTokenizer(true);
     }
 
+    /**
+     * Whether the text is lower-cased first.
+     *
+     * @return the setting given at construction
+     */
     public boolean lowercase() {
         return lowercase;
     }
 
+    /**
+     * The words and symbols of {@code text}, by the rules of the class comment.
+     *
+     * @param text any text
+     * @return its tokens in order (a new mutable list), empty for blank text
+     */
     public List<String> tokenize(String text) {
         String s = lowercase ? text.toLowerCase(Locale.ROOT) : text;
         List<String> tokens = new ArrayList<>();

@@ -33,14 +33,33 @@ public final class Augment implements ImageTransform {
         this.transforms = List.copyOf(transforms);
     }
 
+    /**
+     * The transforms, applied in the order given.
+     *
+     * @param transforms the pipeline's steps, none null
+     * @return the pipeline
+     * @throws IllegalArgumentException if a transform is null
+     */
     public static Augment of(ImageTransform... transforms) {
         return new Augment(Arrays.asList(transforms));
     }
 
+    /**
+     * The transforms, applied in list order.
+     *
+     * @param transforms the pipeline's steps, none null
+     * @return the pipeline
+     * @throws NullPointerException if a transform is null
+     */
     public static Augment of(List<? extends ImageTransform> transforms) {
         return new Augment(List.copyOf(transforms));
     }
 
+    /**
+     * The steps of the pipeline.
+     *
+     * @return an unmodifiable list, in application order
+     */
     public List<ImageTransform> transforms() {
         return transforms;
     }
@@ -51,7 +70,16 @@ public final class Augment implements ImageTransform {
         return image;
     }
 
-    /** Transforms an image [C, H, W] or each image of a batch [N, C, H, W]. */
+    /**
+     * Transforms an image [C, H, W] or each image of a batch [N, C, H, W].
+     *
+     * @param images one image [C, H, W] or a batch [N, C, H, W]; not modified
+     * @param gen    the caller's generator: a batch advances it by exactly N draws, one image by however
+     *               many the transforms make
+     * @return a new tensor outside autograd, of the transforms' output size
+     * @throws IllegalArgumentException if {@code images} is not 3-D or 4-D
+     * @throws IllegalStateException    if the images of a batch come out in different sizes
+     */
     public Tensor apply(Tensor images, Generator gen) {
         int rank = images.dim();
         if (rank != 3 && rank != 4) {

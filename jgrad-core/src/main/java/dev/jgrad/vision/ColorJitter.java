@@ -13,9 +13,17 @@ import java.util.Locale;
  * clamp(c * x + (1 - c) * m, 0, 1) with m the mean grey level of the image (for three channels the mean
  * of the ITU-R 601 luma, as torchvision's rgb_to_grayscale). The two are applied in random order; a
  * strength of 0 skips that adjustment.
+ *
+ * @param brightness the brightness strength, {@code >= 0} (SimCLR uses 0.8 times its colour strength)
+ * @param contrast   the contrast strength, {@code >= 0}
  */
 public record ColorJitter(double brightness, double contrast) implements ImageTransform {
 
+    /**
+     * Checks the strengths.
+     *
+     * @throws IllegalArgumentException if a strength is negative or NaN
+     */
     public ColorJitter {
         if (!(brightness >= 0) || !(contrast >= 0)) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
@@ -45,12 +53,22 @@ public record ColorJitter(double brightness, double contrast) implements ImageTr
         return lo + (hi - lo) * gen.nextDouble();
     }
 
-    /** x * factor clamped to [0, 1], in place. */
+    /**
+     * x * factor clamped to [0, 1], in place (torchvision's adjust_brightness).
+     *
+     * @param x      image values in [0, 1], overwritten
+     * @param factor the brightness factor: 0 black, 1 unchanged, above 1 brighter
+     */
     public static void adjustBrightness(float[] x, float factor) {
         for (int i = 0; i < x.length; i++) x[i] = clamp01(x[i] * factor);
     }
 
-    /** factor * x + (1 - factor) * mean grey, clamped to [0, 1], in place. */
+    /**
+     * factor * x + (1 - factor) * mean grey, clamped to [0, 1], in place (torchvision's adjust_contrast).
+     *
+     * @param image  an image with values in [0, 1], overwritten
+     * @param factor the contrast factor: 0 uniform grey, 1 unchanged, above 1 more contrast
+     */
     public static void adjustContrast(Image image, float factor) {
         float[] x = image.data();
         float mean = (float) meanGrey(image);

@@ -12,17 +12,34 @@ public final class DatasetFormatException extends IOException {
 
     private final transient Path file;
 
+    /**
+     * A problem with {@code file}; the message reads "file: problem".
+     *
+     * @param file    the offending file or directory
+     * @param problem what is wrong, as a phrase
+     */
     public DatasetFormatException(Path file, String problem) {
         super(file + ": " + problem);
         this.file = file;
     }
 
+    /**
+     * A problem with {@code file} found through another exception (a decoder's, a gzip stream's).
+     *
+     * @param file    the offending file or directory
+     * @param problem what is wrong, as a phrase
+     * @param cause   the underlying exception
+     */
     public DatasetFormatException(Path file, String problem, Throwable cause) {
         super(file + ": " + problem, cause);
         this.file = file;
     }
 
-    /** The offending file (or directory). */
+    /**
+     * The offending file (or directory).
+     *
+     * @return its path
+     */
     public Path file() {
         return file;
     }

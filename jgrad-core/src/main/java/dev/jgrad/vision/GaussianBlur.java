@@ -9,9 +9,19 @@ import java.util.Locale;
  * sigma uniform in [sigmaMin, sigmaMax], an odd kernelSize x kernelSize kernel exp(-x^2 / (2 sigma^2))
  * normalised to sum 1, applied separably with reflect padding (the border pixel is not repeated), as
  * torchvision does.
+ *
+ * @param kernelSize the side of the kernel in pixels, odd and positive (about a tenth of the image size)
+ * @param sigmaMin   the smallest standard deviation in pixels, positive
+ * @param sigmaMax   the largest standard deviation in pixels, at least {@code sigmaMin}
  */
 public record GaussianBlur(int kernelSize, double sigmaMin, double sigmaMax) implements ImageTransform {
 
+    /**
+     * Checks the arguments.
+     *
+     * @throws IllegalArgumentException if the kernel size is not positive and odd, or the sigmas do not
+     *                                  satisfy {@code 0 < sigmaMin <= sigmaMax < infinity}
+     */
     public GaussianBlur {
         if (kernelSize < 1 || kernelSize % 2 == 0) throw new IllegalArgumentException("GaussianBlur: kernel size must be a positive odd number, got " + kernelSize);
         if (!(sigmaMin > 0 && sigmaMin <= sigmaMax && Double.isFinite(sigmaMax))) {
@@ -25,7 +35,13 @@ public record GaussianBlur(int kernelSize, double sigmaMin, double sigmaMax) imp
         return blur(image, kernelSize, sigma);
     }
 
-    /** torchvision's _get_gaussian_kernel1d. */
+    /**
+     * torchvision's _get_gaussian_kernel1d.
+     *
+     * @param size  the number of taps, odd
+     * @param sigma the standard deviation in pixels, positive
+     * @return the normalised 1-D kernel, summing to 1
+     */
     public static float[] kernel(int size, double sigma) {
         float[] k = new float[size];
         double half = (size - 1) / 2.0, sum = 0;
@@ -39,7 +55,15 @@ public record GaussianBlur(int kernelSize, double sigmaMin, double sigmaMax) imp
         return k;
     }
 
-    /** The image convolved with the separable kernel, reflect-padded. */
+    /**
+     * The image convolved with the separable kernel, reflect-padded.
+     *
+     * @param image the image; each side must exceed size / 2
+     * @param size  the kernel side, odd
+     * @param sigma the standard deviation in pixels, positive
+     * @return a new blurred image of the same size
+     * @throws IllegalArgumentException if the image is too small for the reflect padding
+     */
     public static Image blur(Image image, int size, double sigma) {
         int h = image.height(), w = image.width(), r = size / 2;
         if (r >= h || r >= w) {

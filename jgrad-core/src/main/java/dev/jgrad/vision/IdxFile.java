@@ -28,10 +28,20 @@ import java.util.zip.ZipException;
 public final class IdxFile {
     private IdxFile() {}
 
+    /** The magic number of an image file: unsigned bytes, 3 dimensions. */
     public static final int IMAGES_MAGIC = 0x00000803;
+    /** The magic number of a label file: unsigned bytes, 1 dimension. */
     public static final int LABELS_MAGIC = 0x00000801;
 
-    /** Images [N, 1, rows, cols] in [0, 1]. */
+    /**
+     * Images [N, 1, rows, cols] in [0, 1].
+     *
+     * @param file an IDX image file, e.g. {@code train-images-idx3-ubyte.gz}
+     * @return the images as floats, byte / 255
+     * @throws DatasetFormatException if the file is missing, has the wrong magic number, is truncated or too
+     *                                long, or is a corrupt gzip stream
+     * @throws IOException            if the file cannot be read
+     */
     public static Tensor readImages(Path file) throws IOException {
         try (DataInputStream in = open(file)) {
             checkMagic(file, readInt(file, in, "magic number"), IMAGES_MAGIC, "images");
@@ -47,7 +57,15 @@ public final class IdxFile {
         }
     }
 
-    /** Labels [N] (0..255). */
+    /**
+     * Labels [N] (0..255).
+     *
+     * @param file an IDX label file, e.g. {@code train-labels-idx1-ubyte.gz}
+     * @return the labels
+     * @throws DatasetFormatException if the file is missing, has the wrong magic number, is truncated or too
+     *                                long, or is a corrupt gzip stream
+     * @throws IOException            if the file cannot be read
+     */
     public static IntTensor readLabels(Path file) throws IOException {
         try (DataInputStream in = open(file)) {
             checkMagic(file, readInt(file, in, "magic number"), LABELS_MAGIC, "labels");

@@ -4,9 +4,20 @@ package dev.jgrad.vision;
  * One image as a plain row-major float array [channels, height, width], the form the augmentations work
  * on: a transform reads one and returns a new one (or the same one when it does nothing), so a pipeline
  * touches no autograd machinery and no tensor views.
+ *
+ * @param data     the values, row-major [channels, height, width] (not copied)
+ * @param channels the number of channels, 1 for grey or 3 for RGB
+ * @param height   the number of rows
+ * @param width    the number of columns
  */
 public record Image(float[] data, int channels, int height, int width) {
 
+    /**
+     * Checks the sizes.
+     *
+     * @throws IllegalArgumentException if a size is not positive or {@code data} has not
+     *                                  channels * height * width values
+     */
     public Image {
         if (channels < 1 || height < 1 || width < 1) {
             throw new IllegalArgumentException("Image: channels, height and width must be positive, got [" + channels + ", " + height + ", " + width + "]");
@@ -17,16 +28,35 @@ public record Image(float[] data, int channels, int height, int width) {
         }
     }
 
-    /** A zero image of the given size. */
+    /**
+     * A zero image of the given size.
+     *
+     * @param channels the number of channels, at least 1
+     * @param height   the number of rows, at least 1
+     * @param width    the number of columns, at least 1
+     * @return a black image
+     */
     public static Image zeros(int channels, int height, int width) {
         return new Image(new float[channels * height * width], channels, height, width);
     }
 
-    /** Values per channel plane. */
+    /**
+     * Values per channel plane.
+     *
+     * @return height * width
+     */
     public int planeSize() {
         return height * width;
     }
 
+    /**
+     * One value (no bounds check beyond the array's).
+     *
+     * @param c the channel
+     * @param y the row
+     * @param x the column
+     * @return the value at [c, y, x]
+     */
     public float get(int c, int y, int x) {
         return data[(c * height + y) * width + x];
     }

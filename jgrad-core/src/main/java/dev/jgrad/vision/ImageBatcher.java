@@ -27,11 +27,30 @@ public final class ImageBatcher implements Iterable<ImageBatch> {
     private final boolean shuffle, dropLast;
     private final Generator gen;
 
-    /** Seeded: the same seed gives the same sequence of epochs. */
+    /**
+     * Seeded: the same seed gives the same sequence of epochs.
+     *
+     * @param data      the dataset
+     * @param batchSize images per batch, at least 1
+     * @param shuffle   a fresh random order each epoch (training) rather than dataset order (evaluation)
+     * @param dropLast  leave out the last batch when it is smaller than batchSize
+     * @param seed      the seed of the batcher's own generator
+     * @throws IllegalArgumentException if {@code batchSize} is below 1
+     */
     public ImageBatcher(LabeledImages data, int batchSize, boolean shuffle, boolean dropLast, long seed) {
         this(data, batchSize, shuffle, dropLast, new Generator(seed));
     }
 
+    /**
+     * With a given generator, e.g. one restored from a checkpoint.
+     *
+     * @param data      the dataset
+     * @param batchSize images per batch, at least 1
+     * @param shuffle   a fresh random order each epoch rather than dataset order
+     * @param dropLast  leave out the last batch when it is smaller than batchSize
+     * @param gen       the generator of the epoch orders, advanced by each shuffled epoch
+     * @throws IllegalArgumentException if {@code batchSize} is below 1
+     */
     public ImageBatcher(LabeledImages data, int batchSize, boolean shuffle, boolean dropLast, Generator gen) {
         if (batchSize < 1) throw new IllegalArgumentException("ImageBatcher: batch size must be positive, got " + batchSize);
         this.data = data;
@@ -41,21 +60,39 @@ public final class ImageBatcher implements Iterable<ImageBatch> {
         this.gen = gen;
     }
 
-    /** Batches per epoch. */
+    /**
+     * Batches per epoch.
+     *
+     * @return N / batchSize, rounded up unless dropLast
+     */
     public int numBatches() {
         int n = data.size();
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
     }
 
+    /**
+     * Images per batch.
+     *
+     * @return the batch size
+     */
     public int batchSize() {
         return batchSize;
     }
 
+    /**
+     * The dataset batched.
+     *
+     * @return the dataset given at construction
+     */
     public LabeledImages data() {
         return data;
     }
 
-    /** The generator behind the shuffling (its state() / setState() save and restore the epoch order). */
+    /**
+     * The generator behind the shuffling (its state() / setState() save and restore the epoch order).
+     *
+     * @return the live generator
+     */
     public Generator generator() {
         return gen;
     }

@@ -39,8 +39,19 @@ import java.util.stream.Stream;
 public final class ImageFolder {
     private ImageFolder() {}
 
-    /** Size policy and channels: height and width 0 mean "all images must have one size". */
+    /**
+     * Size policy and channels: height and width 0 mean "all images must have one size".
+     *
+     * @param height    the height every image is resized to, or 0 to keep one common size
+     * @param width     the width every image is resized to, or 0 (both or neither are 0)
+     * @param grayscale read one luma channel instead of RGB
+     */
     public record Options(int height, int width, boolean grayscale) {
+        /**
+         * Checks the sizes.
+         *
+         * @throws IllegalArgumentException if a size is negative or only one of them is 0
+         */
         public Options {
             if (height < 0 || width < 0 || (height == 0) != (width == 0)) {
                 throw new IllegalArgumentException("ImageFolder.Options: height and width must both be positive (resize) or both 0 (one size), got "
@@ -48,17 +59,34 @@ public final class ImageFolder {
             }
         }
 
-        /** Every image must have one size (that of the first image); RGB. */
+        /**
+         * Every image must have one size (that of the first image); RGB.
+         *
+         * @return the default options
+         */
         public static Options sameSize() {
             return new Options(0, 0, false);
         }
 
-        /** Every image is resized to height x width; RGB. */
+        /**
+         * Every image is resized to height x width; RGB.
+         *
+         * @param height the target height in pixels, positive
+         * @param width  the target width in pixels, positive
+         * @return the options
+         * @throws IllegalArgumentException if a size is not positive
+         */
         public static Options resizeTo(int height, int width) {
             if (height < 1 || width < 1) throw new IllegalArgumentException("ImageFolder.Options.resizeTo: size must be positive, got " + height + " x " + width);
             return new Options(height, width, false);
         }
 
+        /**
+         * A copy reading one grey channel (PIL's convert("L")) or RGB.
+         *
+         * @param grayscale true for one channel
+         * @return the new options
+         */
         public Options withGrayscale(boolean grayscale) {
             return new Options(height, width, grayscale);
         }
@@ -70,11 +98,29 @@ public final class ImageFolder {
 
     private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".bmp");
 
-    /** All images under root, RGB, all of one size. */
+    /**
+     * All images under root, RGB, all of one size.
+     *
+     * @param root the directory holding one sub-directory per class
+     * @return the images [N, 3, H, W] in [0, 1], their labels and the class names
+     * @throws DatasetFormatException if root is not a directory, has no class, a class has no image, an
+     *                                image cannot be decoded or its size differs from the first image's
+     * @throws IOException            if a directory or file cannot be read
+     */
     public static LabeledImages load(Path root) throws IOException {
         return load(root, Options.sameSize());
     }
 
+    /**
+     * All images under root, with the given size policy and channels.
+     *
+     * @param root    the directory holding one sub-directory per class
+     * @param options one common size or a resize, RGB or grey
+     * @return the images [N, C, H, W] in [0, 1], their labels and the class names
+     * @throws DatasetFormatException if root is not a directory, has no class, a class has no image, an
+     *                                image cannot be decoded, or (without resize) the sizes differ
+     * @throws IOException            if a directory or file cannot be read
+     */
     public static LabeledImages load(Path root, Options options) throws IOException {
         if (!Files.isDirectory(root)) {
             throw new DatasetFormatException(root, Files.exists(root) ? "is not a directory" : "no such directory");

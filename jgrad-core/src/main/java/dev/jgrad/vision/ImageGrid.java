@@ -24,7 +24,12 @@ public final class ImageGrid {
 
     private static final Color BACKGROUND = new Color(250, 250, 250);
 
-    /** The tile rescaled to [0, 1] by its own minimum and maximum over all channels (a constant tile becomes 0.5). */
+    /**
+     * The tile rescaled to [0, 1] by its own minimum and maximum over all channels (a constant tile becomes 0.5).
+     *
+     * @param tile any image, e.g. a first-layer convolution filter
+     * @return a new image with values in [0, 1]
+     */
     public static Image minMax(Image tile) {
         float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
         for (float v : tile.data()) {
@@ -40,6 +45,15 @@ public final class ImageGrid {
     /**
      * Renders the rows (each a list of tiles of one size; rows may differ in length) below a title, each row
      * preceded by its label (or none when labels is null), tiles enlarged scale times with a gap between them.
+     *
+     * @param title  the caption drawn above the grid
+     * @param rows   the tiles, row by row; values in [0, 1], 1 or 3 channels
+     * @param labels one label per row, or null
+     * @param scale  the enlargement factor of each tile, at least 1
+     * @param gap    pixels between tiles, {@code >= 0}
+     * @return the picture, to save with {@link #savePng}
+     * @throws IllegalArgumentException if there are no rows, scale or gap is out of range, or the labels do
+     *                                  not match the rows
      */
     public static BufferedImage render(String title, List<List<Image>> rows, List<String> labels, int scale, int gap) {
         if (rows.isEmpty()) throw new IllegalArgumentException("ImageGrid: nothing to draw");
@@ -116,7 +130,13 @@ public final class ImageGrid {
         return v >= 1 ? 255 : Math.round(v * 255);
     }
 
-    /** Writes the picture as PNG: to a temporary file beside it first, then renamed over the target. */
+    /**
+     * Writes the picture as PNG: to a temporary file beside it first, then renamed over the target.
+     *
+     * @param img  the picture
+     * @param file the PNG file to create or replace (its directory is created if needed)
+     * @throws IOException if the file cannot be written; an existing one is then left untouched
+     */
     public static void savePng(BufferedImage img, Path file) throws IOException {
         AtomicFile.write(file, out -> {
             if (!javax.imageio.ImageIO.write(img, "png", out)) throw new IOException("no PNG writer available");

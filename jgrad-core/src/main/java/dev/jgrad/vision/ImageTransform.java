@@ -9,5 +9,12 @@ import dev.jgrad.tensor.Generator;
  */
 @FunctionalInterface
 public interface ImageTransform {
+    /**
+     * Transforms one image.
+     *
+     * @param image the input, not modified
+     * @param gen   the source of all randomness, advanced by however many draws the transform makes
+     * @return the transformed image, or {@code image} itself when the transform leaves it unchanged
+     */
     Image apply(Image image, Generator gen);
 }

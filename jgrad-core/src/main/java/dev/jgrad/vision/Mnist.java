@@ -28,7 +28,10 @@ public final class Mnist {
 
     /** The training set (60,000 images) or the test set (10,000; files named t10k-*). */
     public enum Split {
-        TRAIN("train"), TEST("t10k");
+        /** The 60,000 training images, files {@code train-*}. */
+        TRAIN("train"),
+        /** The 10,000 test images, files {@code t10k-*}. */
+        TEST("t10k");
 
         private final String prefix;
 
@@ -36,27 +39,59 @@ public final class Mnist {
             this.prefix = prefix;
         }
 
-        /** The file name stem: "train" or "t10k". */
+        /**
+         * The file name stem: "train" or "t10k".
+         *
+         * @return the prefix of the split's file names
+         */
         public String prefix() {
             return prefix;
         }
     }
 
+    /** MNIST's class names, "0" to "9". */
     public static final List<String> DIGITS = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+    /** Fashion-MNIST's class names, in label order ("T-shirt/top" is 0, "Ankle boot" 9). */
     public static final List<String> FASHION_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
             "Sneaker", "Bag", "Ankle boot");
 
-    /** MNIST digits, classes "0".."9". */
+    /**
+     * MNIST digits, classes "0".."9".
+     *
+     * @param dir   the directory of the four IDX files
+     * @param split the training or the test set
+     * @return images [N, 1, 28, 28] in [0, 1] and their labels
+     * @throws DatasetFormatException if a file is missing or malformed, or the counts differ
+     * @throws IOException            if a file cannot be read
+     */
     public static LabeledImages load(Path dir, Split split) throws IOException {
         return load(dir, split, DIGITS);
     }
 
-    /** Fashion-MNIST (same files and format), with its class names. */
+    /**
+     * Fashion-MNIST (same files and format), with its class names.
+     *
+     * @param dir   the directory of the four IDX files
+     * @param split the training or the test set
+     * @return images [N, 1, 28, 28] in [0, 1] and their labels
+     * @throws DatasetFormatException if a file is missing or malformed, or the counts differ
+     * @throws IOException            if a file cannot be read
+     */
     public static LabeledImages loadFashion(Path dir, Split split) throws IOException {
         return load(dir, split, FASHION_CLASSES);
     }
 
-    /** Any IDX image/label pair in MNIST's layout, with the given class names (labels must index them). */
+    /**
+     * Any IDX image/label pair in MNIST's layout, with the given class names (labels must index them).
+     *
+     * @param dir     the directory of the IDX files
+     * @param split   which pair of files to read
+     * @param classes the class names, in label order
+     * @return images [N, 1, rows, cols] in [0, 1] and their labels
+     * @throws DatasetFormatException if a file is missing or malformed, the counts differ or a label is not
+     *                                a class index
+     * @throws IOException            if a file cannot be read
+     */
     public static LabeledImages load(Path dir, Split split, List<String> classes) throws IOException {
         Path imagesFile = find(dir, split.prefix() + "-images-idx3-ubyte");
         Path labelsFile = find(dir, split.prefix() + "-labels-idx1-ubyte");

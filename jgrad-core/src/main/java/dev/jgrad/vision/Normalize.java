@@ -9,6 +9,9 @@ import java.util.Arrays;
  * Per-channel standardisation, (x - mean[c]) / std[c] (torchvision.transforms.Normalize), for image
  * tensors [N, C, H, W] or [C, H, W]; the constants of the usual datasets, and {@link #fit} to compute
  * them from a training set.
+ *
+ * @param mean the mean of each channel (copied)
+ * @param std  the standard deviation of each channel, positive (copied)
  */
 public record Normalize(float[] mean, float[] std) {
 
@@ -21,6 +24,11 @@ public record Normalize(float[] mean, float[] std) {
     /** ImageNet's, which pretrained torchvision models expect. */
     public static final Normalize IMAGENET = new Normalize(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
 
+    /**
+     * Checks and copies the statistics.
+     *
+     * @throws IllegalArgumentException if there are no channels, the lengths differ or a std is not positive
+     */
     public Normalize {
         if (mean.length == 0 || mean.length != std.length) {
             throw new IllegalArgumentException("Normalize: mean and std need one value per channel, got " + mean.length + " and " + std.length);
@@ -32,17 +40,33 @@ public record Normalize(float[] mean, float[] std) {
         std = std.clone();
     }
 
+    /**
+     * The channel means.
+     *
+     * @return a copy
+     */
     @Override
     public float[] mean() {
         return mean.clone();
     }
 
+    /**
+     * The channel standard deviations.
+     *
+     * @return a copy
+     */
     @Override
     public float[] std() {
         return std.clone();
     }
 
-    /** Mean and (population) standard deviation of each channel over all images and pixels of [N, C, H, W]. */
+    /**
+     * Mean and (population) standard deviation of each channel over all images and pixels of [N, C, H, W].
+     *
+     * @param images the training images, of shape [N, C, H, W]
+     * @return their statistics; a constant channel gets std 1
+     * @throws IllegalArgumentException if {@code images} is not 4-D
+     */
     public static Normalize fit(Tensor images) {
         if (images.dim() != 4) throw new IllegalArgumentException("Normalize.fit: images must be [N, C, H, W], got shape " + Shape.str(images.shape()));
         Tensor x = images.contiguous();
@@ -70,7 +94,13 @@ public record Normalize(float[] mean, float[] std) {
         return new Normalize(mean, std);
     }
 
-    /** A new tensor (outside autograd) with (x - mean[c]) / std[c] for the channel dimension of [N, C, H, W] or [C, H, W]. */
+    /**
+     * A new tensor (outside autograd) with (x - mean[c]) / std[c] for the channel dimension of [N, C, H, W] or [C, H, W].
+     *
+     * @param images a batch [N, C, H, W] or one image [C, H, W], C matching the statistics
+     * @return the standardised values, of the same shape
+     * @throws IllegalArgumentException if the rank is not 3 or 4 or the number of channels differs
+     */
     public Tensor apply(Tensor images) {
         int rank = images.dim();
         if (rank != 3 && rank != 4) {

@@ -8,9 +8,16 @@ import dev.jgrad.tensor.Generator;
  * for small-image classifiers (CIFAR, Fashion-MNIST). The padding repeats the nearest edge pixel rather than
  * a constant, because the images arrive already normalised: a constant 0 would be the data set's mean grey,
  * not the black border the image had.
+ *
+ * @param padding the largest shift in pixels along each axis, {@code >= 0} (4 for 32x32 CIFAR images)
  */
 public record RandomCrop(int padding) implements ImageTransform {
 
+    /**
+     * Checks the padding.
+     *
+     * @throws IllegalArgumentException if {@code padding} is negative
+     */
     public RandomCrop {
         if (padding < 0) throw new IllegalArgumentException("RandomCrop: padding must be >= 0, got " + padding);
     }
@@ -24,7 +31,14 @@ public record RandomCrop(int padding) implements ImageTransform {
         return shift(image, dy, dx);
     }
 
-    /** The image seen through a window moved by (dy, dx), edge pixels repeated where it leaves the image. */
+    /**
+     * The image seen through a window moved by (dy, dx), edge pixels repeated where it leaves the image.
+     *
+     * @param image any image
+     * @param dy    rows to move the window down (negative: up)
+     * @param dx    columns to move the window right (negative: left)
+     * @return a new image of the same size
+     */
     public static Image shift(Image image, int dy, int dx) {
         int c = image.channels(), h = image.height(), w = image.width();
         float[] src = image.data(), out = new float[src.length];

@@ -15,10 +15,22 @@ import java.util.Locale;
  * If none fits, the central crop with the ratio clamped to the range. Defaults: scale (0.08, 1),
  * ratio (3/4, 4/3). The resize is bilinear with align_corners=False (torch.nn.functional.interpolate
  * without antialiasing; the same as torchvision's whenever the crop is enlarged, the usual case).
+ *
+ * @param height   the output height in pixels
+ * @param width    the output width in pixels
+ * @param minScale the smallest crop area as a fraction of the image's, in (0, maxScale]
+ * @param maxScale the largest crop area fraction, at most 1
+ * @param minRatio the smallest aspect ratio (width / height), positive
+ * @param maxRatio the largest aspect ratio, at least minRatio
  */
 public record RandomResizedCrop(int height, int width, double minScale, double maxScale, double minRatio, double maxRatio)
         implements ImageTransform {
 
+    /**
+     * Checks the arguments.
+     *
+     * @throws IllegalArgumentException if a size is not positive or a range is empty or out of bounds
+     */
     public RandomResizedCrop {
         if (height < 1 || width < 1) throw new IllegalArgumentException("RandomResizedCrop: size must be positive, got " + height + "x" + width);
         if (!(minScale > 0 && minScale <= maxScale && maxScale <= 1)) {
@@ -31,17 +43,36 @@ public record RandomResizedCrop(int height, int width, double minScale, double m
         }
     }
 
-    /** A square output of the given size with torchvision's default scale (0.08, 1) and ratio (3/4, 4/3). */
+    /**
+     * A square output of the given size with torchvision's default scale (0.08, 1) and ratio (3/4, 4/3).
+     *
+     * @param size the output's side in pixels
+     * @throws IllegalArgumentException if {@code size} is not positive
+     */
     public RandomResizedCrop(int size) {
         this(size, size, 0.08, 1.0, 3.0 / 4.0, 4.0 / 3.0);
     }
 
-    /** A square output with the given scale range and the default ratio (3/4, 4/3). */
+    /**
+     * A square output with the given scale range and the default ratio (3/4, 4/3).
+     *
+     * @param size     the output's side in pixels
+     * @param minScale the smallest crop area fraction, positive (SimCLR uses 0.08; larger is gentler)
+     * @param maxScale the largest crop area fraction, at most 1
+     * @throws IllegalArgumentException if {@code size} is not positive or the scale range is invalid
+     */
     public RandomResizedCrop(int size, double minScale, double maxScale) {
         this(size, size, minScale, maxScale, 3.0 / 4.0, 4.0 / 3.0);
     }
 
-    /** A crop box in the input: top row, left column, height, width. */
+    /**
+     * A crop box in the input: top row, left column, height, width.
+     *
+     * @param top    the first row
+     * @param left   the first column
+     * @param height the number of rows
+     * @param width  the number of columns
+     */
     public record Box(int top, int left, int height, int width) {}
 
     @Override
@@ -50,7 +81,14 @@ public record RandomResizedCrop(int height, int width, double minScale, double m
         return resizedCrop(image, b, height, width);
     }
 
-    /** torchvision's RandomResizedCrop.get_params for an image of imageHeight x imageWidth. */
+    /**
+     * torchvision's RandomResizedCrop.get_params for an image of imageHeight x imageWidth.
+     *
+     * @param imageHeight the input's height
+     * @param imageWidth  the input's width
+     * @param gen         the random source
+     * @return a box inside the image
+     */
     public Box sampleBox(int imageHeight, int imageWidth, Generator gen) {
         double area = (double) imageHeight * imageWidth;
         double logLo = Math.log(minRatio), logHi = Math.log(maxRatio);
@@ -80,7 +118,16 @@ public record RandomResizedCrop(int height, int width, double minScale, double m
         return new Box((imageHeight - h) / 2, (imageWidth - w) / 2, h, w);
     }
 
-    /** The box of the image resized to outHeight x outWidth, bilinear with align_corners=False. */
+    /**
+     * The box of the image resized to outHeight x outWidth, bilinear with align_corners=False.
+     *
+     * @param image     the input image
+     * @param box       the region to crop, inside the image
+     * @param outHeight the output height
+     * @param outWidth  the output width
+     * @return a new image [channels, outHeight, outWidth]
+     * @throws IllegalArgumentException if the box is empty or not inside the image
+     */
     public static Image resizedCrop(Image image, Box box, int outHeight, int outWidth) {
         if (box.top() < 0 || box.left() < 0 || box.height() < 1 || box.width() < 1
                 || box.top() + box.height() > image.height() || box.left() + box.width() > image.width()) {

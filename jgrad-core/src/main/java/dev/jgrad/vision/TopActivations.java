@@ -19,13 +19,30 @@ import java.util.function.IntConsumer;
 public final class TopActivations {
     private TopActivations() {}
 
-    /** The maximum of a channel's map in one image: its value and where (row, column of the map). */
+    /**
+     * The maximum of a channel's map in one image: its value and where (row, column of the map).
+     *
+     * @param image   the image's index in the dataset
+     * @param channel the feature channel
+     * @param y       the row of the maximum in the feature map
+     * @param x       the column of the maximum in the feature map
+     * @param value   the activation there
+     */
     public record Hit(int image, int channel, int y, int x, float value) {}
 
     /**
      * The k strongest images for every channel, best first. activations maps a batch [B, C, H, W] to feature
      * maps [B, K, h, w] (the caller decides the layer, and should run it without a graph and in eval mode);
      * images are fed in batches of batchSize. The listener, if any, hears the number of images done.
+     *
+     * @param activations the network up to the layer of interest, [B, C, H, W] to [B, K, h, w]
+     * @param images      the dataset's images, of shape [N, C, H, W]
+     * @param k           how many images to keep per channel, at least 1
+     * @param batchSize   images per forward pass, at least 1
+     * @param progress    told the number of images done after each batch, or null
+     * @return for each of the K channels, its up to k hits, strongest first
+     * @throws IllegalArgumentException if the images are not 4-D or empty, a size is below 1, or the layer's
+     *                                  output is not [B, K, h, w]
      */
     public static List<List<Hit>> find(Function<Tensor, Tensor> activations, Tensor images, int k, int batchSize, IntConsumer progress) {
         if (images.dim() != 4) throw new IllegalArgumentException("TopActivations: expected images [N, C, H, W], got shape " + Shape.str(images.shape()));
@@ -81,6 +98,12 @@ public final class TopActivations {
      * The input patch [C, size, size] seen by map position (y, x): the receptive field's window of the image,
      * drawn as RGB. Parts of the window outside the image (padding) are shown in dark blue, so that a patch at
      * the border is not mistaken for a dark one; grey images become three equal channels.
+     *
+     * @param image the input image (1 or 3 channels)
+     * @param rf    the receptive field of the layer's units
+     * @param y     the unit's row in the feature map
+     * @param x     the unit's column in the feature map
+     * @return an RGB image [3, rf.size(), rf.size()]
      */
     public static Image patch(Image image, ReceptiveField rf, int y, int x) {
         int size = rf.size(), top = rf.first(y), left = rf.first(x);
