@@ -112,7 +112,7 @@ public final class Translator {
     public List<Hypothesis> greedy(List<int[]> sources) {
         int n = sources.size();
         if (n == 0) return List.of();
-        model.eval();
+        if (model.isTraining()) model.eval(); // an eval-mode model is not written to, so threads may share it
         int V = model.vocabSize();
         Hypothesis[] out = new Hypothesis[n];
         try (var _ = GradMode.noGrad()) {
@@ -190,7 +190,7 @@ public final class Translator {
         int n = sources.size();
         Hypothesis[] out = new Hypothesis[n];
         if (n == 0) return List.of();
-        model.eval();
+        if (model.isTraining()) model.eval(); // an eval-mode model is not written to, so threads may share it
         int V = model.vocabSize();
         try (var _ = GradMode.noGrad()) {
             int[] srcLen = new int[n];
