@@ -33,6 +33,9 @@ import java.util.Locale;
  *
  * <p>Greedy decoding is beam search with one beam and gives the same tokens and log-probabilities (ties go to
  * the lower token id in both). {@code <pad>} and {@code <bos>} are never generated.
+ *
+ * <p>This is the search on token ids; {@link dev.jgrad.inference.Translator} loads a checkpoint with its tokenizer and
+ * translates text with it.
  */
 public final class Translator {
 
