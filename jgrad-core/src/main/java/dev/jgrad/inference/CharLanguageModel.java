@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.ToDoubleFunction;
 
 /**
  * A character-level language model with its vocabulary, ready to generate and score text: the LSTM ({@link CharLSTM})
@@ -52,19 +53,39 @@ import java.util.concurrent.ThreadLocalRandom;
  * the others run on their own thread meanwhile, which changes the speed but never the arithmetic. Do not call
  * {@code train()} on {@link #model()} while others predict with it.
  */
-public abstract sealed class CharLanguageModel permits CharLanguageModel.Lstm, CharLanguageModel.Gpt {
+public final class CharLanguageModel {
 
     /** The metadata key of the vocabulary: the model's characters in id order, as one string. */
     public static final String VOCABULARY_KEY = "vocabulary";
 
+    /** Characters the LSTM scores per forward pass; its state carries over, so the window only bounds memory. */
+    private static final int LSTM_WINDOW = 1024;
+    /** Windows the Transformer scores per forward pass. */
+    private static final int GPT_ROWS = 16;
+
+    /** What differs between the two networks: how they generate (their own generate methods, which share a signature). */
+    private interface Generation {
+        int[] generate(int[] prompt, int length, CharLSTM.Sampling sampling, Generator gen);
+    }
+
+    private final Module model;
+    private final String summary;
+    private final Generation generation;
+    /** The summed negative log-likelihood, in nats, of ids[1..] given what precedes each. */
+    private final ToDoubleFunction<int[]> totalLoss;
     private final CharVocabulary vocabulary;
     private final Map<String, String> metadata;
 
-    private CharLanguageModel(Module model, CharVocabulary vocabulary, int vocabSize, Map<String, String> metadata, String source) {
+    private CharLanguageModel(Module model, String summary, int vocabSize, Generation generation, ToDoubleFunction<int[]> totalLoss,
+                              CharVocabulary vocabulary, Map<String, String> metadata, String source) {
         if (vocabulary.size() != vocabSize) {
             throw new IllegalArgumentException(source + ": the vocabulary has " + vocabulary.size() + " characters but the model's vocab_size is "
                     + vocabSize);
         }
+        this.model = model;
+        this.summary = summary;
+        this.generation = generation;
+        this.totalLoss = totalLoss;
         this.vocabulary = vocabulary;
         this.metadata = Map.copyOf(metadata);
         model.eval();
@@ -92,17 +113,14 @@ public abstract sealed class CharLanguageModel permits CharLanguageModel.Lstm, C
         String source = checkpoint.toString();
         try {
             CharVocabulary vocab = CharVocabulary.fromChars(chars);
-            CharLanguageModel lm;
             if ("CharGPT".equals(meta.get("model"))) {
                 CharGPT gpt = new CharGPT(CharGPT.Config.fromMetadata(meta, source), new Generator(0));
                 gpt.loadStateDict(file.tensors());
-                lm = new Gpt(gpt, vocab, meta, source);
-            } else {
-                CharLSTM lstm = new CharLSTM(CharLSTM.Config.fromMetadata(meta, source), new Generator(0));
-                lstm.loadStateDict(file.tensors());
-                lm = new Lstm(lstm, vocab, meta, source);
+                return of(gpt, vocab, meta, source);
             }
-            return lm;
+            CharLSTM lstm = new CharLSTM(CharLSTM.Config.fromMetadata(meta, source), new Generator(0));
+            lstm.loadStateDict(file.tensors());
+            return of(lstm, vocab, meta, source);
         } catch (IllegalArgumentException e) {
             throw CheckpointKind.invalid(checkpoint, e);
         }
@@ -110,12 +128,40 @@ public abstract sealed class CharLanguageModel permits CharLanguageModel.Lstm, C
 
     /** An LSTM in memory (freshly trained, say) with its vocabulary; the model is put in eval mode. */
     public static CharLanguageModel of(CharLSTM model, CharVocabulary vocabulary) {
-        return new Lstm(model, vocabulary, withVocabulary(model.config().toMetadata(), vocabulary), "CharLanguageModel");
+        return of(model, vocabulary, withVocabulary(model.config().toMetadata(), vocabulary), "CharLanguageModel");
     }
 
     /** A Transformer in memory with its vocabulary; the model is put in eval mode. */
     public static CharLanguageModel of(CharGPT model, CharVocabulary vocabulary) {
-        return new Gpt(model, vocabulary, withVocabulary(model.config().toMetadata(), vocabulary), "CharLanguageModel");
+        return of(model, vocabulary, withVocabulary(model.config().toMetadata(), vocabulary), "CharLanguageModel");
+    }
+
+    private static CharLanguageModel of(CharLSTM lstm, CharVocabulary vocabulary, Map<String, String> metadata, String source) {
+        return new CharLanguageModel(lstm, lstm.summary(), lstm.config().vocabSize(), lstm::generate, ids -> lstmLoss(lstm, ids), vocabulary,
+                metadata, source);
+    }
+
+    /** The Transformer scores in windows of at least half a block of context ({@link CharGPT#meanLoss}). */
+    private static CharLanguageModel of(CharGPT gpt, CharVocabulary vocabulary, Map<String, String> metadata, String source) {
+        return new CharLanguageModel(gpt, gpt.summary(), gpt.config().vocabSize(), gpt::generate,
+                ids -> gpt.meanLoss(ids, GPT_ROWS) * (ids.length - 1), vocabulary, metadata, source);
+    }
+
+    /** The LSTM's summed loss: its state is carried through the text, a window at a time. */
+    private static double lstmLoss(CharLSTM lstm, int[] ids) {
+        int vocab = lstm.config().vocabSize();
+        double sum = 0;
+        try (var ignored = GradMode.noGrad()) {
+            RecurrentState state = null;
+            for (int start = 0; start + 1 < ids.length; start += LSTM_WINDOW) {
+                int len = Math.min(LSTM_WINDOW, ids.length - 1 - start);
+                int[] inputs = Arrays.copyOfRange(ids, start, start + len), targets = Arrays.copyOfRange(ids, start + 1, start + 1 + len);
+                RecurrentOutput r = lstm.forward(IntTensor.of(inputs, 1, len), state);
+                sum += Functional.crossEntropy(r.output().reshape(len, vocab), IntTensor.of(targets, len), Reduction.SUM).item();
+                state = r.state();
+            }
+        }
+        return sum;
     }
 
     private static Map<String, String> withVocabulary(Map<String, String> config, CharVocabulary vocabulary) {
@@ -125,27 +171,31 @@ public abstract sealed class CharLanguageModel permits CharLanguageModel.Lstm, C
     }
 
     /** The characters the model reads and writes. */
-    public final CharVocabulary vocabulary() {
+    public CharVocabulary vocabulary() {
         return vocabulary;
     }
 
     /** The checkpoint's metadata (or, for {@link #of}, the model's config and vocabulary), unmodifiable. */
-    public final Map<String, String> metadata() {
+    public Map<String, String> metadata() {
         return metadata;
     }
 
     /** The network: a {@link CharLSTM} or a {@link CharGPT}, in eval mode. */
-    public abstract Module model();
+    public Module model() {
+        return model;
+    }
 
     /** One line for logs, as the model's own summary: "CharLSTM(vocab=65, emb=64, ...)". */
-    public abstract String summary();
+    public String summary() {
+        return summary;
+    }
 
     /**
      * The ids of {@code text}'s characters.
      *
      * @throws IllegalArgumentException naming the first character the vocabulary lacks and its position
      */
-    public final int[] encode(String text) {
+    public int[] encode(String text) {
         int[] cps = text.codePoints().toArray();
         int[] ids = new int[cps.length];
         for (int i = 0; i < cps.length; i++) {
@@ -164,115 +214,33 @@ public abstract sealed class CharLanguageModel permits CharLanguageModel.Lstm, C
      * temperature and cut to the top k. Returns the new characters only, without the prompt. With a seed in the
      * options, the same call always gives the same text.
      */
-    public final String sample(String prompt, SampleOptions options) {
+    public String sample(String prompt, SampleOptions options) {
         int[] ids = encode(prompt);
         if (ids.length == 0) throw new IllegalArgumentException("sample: the prompt must hold at least one character");
         long seed = options.seed() != null ? options.seed() : ThreadLocalRandom.current().nextLong();
-        return vocabulary.decode(generate(ids, options.length(), options.sampling(), new Generator(seed)));
+        return vocabulary.decode(generation.generate(ids, options.length(), options.sampling(), new Generator(seed)));
     }
 
     /**
      * The log-probability, in nats, that the model gives {@code text} after its first character: the sum over
      * characters 2..n of log p(character | the characters before it). The first character is context only.
      */
-    public final double logLikelihood(String text) {
-        return -totalLoss(scored(text));
+    public double logLikelihood(String text) {
+        return -totalLoss.applyAsDouble(scored(text));
     }
 
     /**
      * exp of the mean negative log-likelihood per predicted character (characters 2..n of {@code text}): 1 for a
      * model that is sure and right, the vocabulary's size for a uniform guess.
      */
-    public final double perplexity(String text) {
+    public double perplexity(String text) {
         int[] ids = scored(text);
-        return Math.exp(totalLoss(ids) / (ids.length - 1));
+        return Math.exp(totalLoss.applyAsDouble(ids) / (ids.length - 1));
     }
 
     private int[] scored(String text) {
         int[] ids = encode(text);
         if (ids.length < 2) throw new IllegalArgumentException("scoring a text needs at least 2 characters (one to read, one to predict), got " + ids.length);
         return ids;
-    }
-
-    /** {@code length} new ids after {@code prompt}, the model's own generation with its own state or cache. */
-    abstract int[] generate(int[] prompt, int length, CharLSTM.Sampling sampling, Generator gen);
-
-    /** The summed negative log-likelihood, in nats, of ids[1..] given what precedes each. */
-    abstract double totalLoss(int[] ids);
-
-    /** The LSTM: the state is carried through the text, a window at a time. */
-    static final class Lstm extends CharLanguageModel {
-        /** Characters scored per forward pass; the state carries over, so the window only bounds memory. */
-        private static final int WINDOW = 1024;
-        private final CharLSTM model;
-
-        Lstm(CharLSTM model, CharVocabulary vocabulary, Map<String, String> metadata, String source) {
-            super(model, vocabulary, model.config().vocabSize(), metadata, source);
-            this.model = model;
-        }
-
-        @Override
-        public CharLSTM model() {
-            return model;
-        }
-
-        @Override
-        public String summary() {
-            return model.summary();
-        }
-
-        @Override
-        int[] generate(int[] prompt, int length, CharLSTM.Sampling sampling, Generator gen) {
-            return model.generate(prompt, length, sampling, gen);
-        }
-
-        @Override
-        double totalLoss(int[] ids) {
-            int vocab = model.config().vocabSize();
-            double sum = 0;
-            try (var ignored = GradMode.noGrad()) {
-                RecurrentState state = null;
-                for (int start = 0; start + 1 < ids.length; start += WINDOW) {
-                    int len = Math.min(WINDOW, ids.length - 1 - start);
-                    int[] inputs = Arrays.copyOfRange(ids, start, start + len), targets = Arrays.copyOfRange(ids, start + 1, start + 1 + len);
-                    RecurrentOutput r = model.forward(IntTensor.of(inputs, 1, len), state);
-                    sum += Functional.crossEntropy(r.output().reshape(len, vocab), IntTensor.of(targets, len), Reduction.SUM).item();
-                    state = r.state();
-                }
-            }
-            return sum;
-        }
-    }
-
-    /** The Transformer: generation with key/value caches, scoring in windows of at least half a block of context. */
-    static final class Gpt extends CharLanguageModel {
-        /** Windows per forward pass when scoring. */
-        private static final int ROWS = 16;
-        private final CharGPT model;
-
-        Gpt(CharGPT model, CharVocabulary vocabulary, Map<String, String> metadata, String source) {
-            super(model, vocabulary, model.config().vocabSize(), metadata, source);
-            this.model = model;
-        }
-
-        @Override
-        public CharGPT model() {
-            return model;
-        }
-
-        @Override
-        public String summary() {
-            return model.summary();
-        }
-
-        @Override
-        int[] generate(int[] prompt, int length, CharLSTM.Sampling sampling, Generator gen) {
-            return model.generate(prompt, length, sampling, gen);
-        }
-
-        @Override
-        double totalLoss(int[] ids) {
-            return model.meanLoss(ids, ROWS) * (ids.length - 1);
-        }
     }
 }

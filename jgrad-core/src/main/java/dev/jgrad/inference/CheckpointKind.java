@@ -1,6 +1,7 @@
 package dev.jgrad.inference;
 
 import dev.jgrad.io.CheckpointException;
+import dev.jgrad.io.SafeTensors;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,14 +74,18 @@ enum CheckpointKind {
         return new CheckpointException(path, null, message, e);
     }
 
-    /** As {@link #requireExists}, and a directory is refused too: these checkpoints are single files. */
-    void requireFile(Path path) throws IOException {
+    /**
+     * Checks a single-file checkpoint before it is read: it exists, is not a directory, and its metadata is of this
+     * kind (or UNKNOWN, when {@code unknownAllowed}; see {@link #require}).
+     */
+    void requireFile(Path path, boolean unknownAllowed) throws IOException {
         requireExists(path);
         if (Files.isDirectory(path)) throw new CheckpointException(path, null, "is a directory; expected the .safetensors file of " + describe());
+        require(SafeTensors.loadMetadata(path), path, unknownAllowed);
     }
 
     /** A missing path as a {@link NoSuchFileException} that says what should have been there. */
     void requireExists(Path path) throws NoSuchFileException {
-        if (!Files.exists(path)) throw new NoSuchFileException(path.toString(), null, "no such file or directory (expected " + describe() + ")");
+        if (!Files.exists(path)) throw new NoSuchFileException(path.toString(), null, "no such file or directory; expected " + describe());
     }
 }

@@ -3,7 +3,6 @@ package dev.jgrad.inference;
 import dev.jgrad.autograd.GradMode;
 import dev.jgrad.data.SequenceBatch;
 import dev.jgrad.data.SequenceBatcher;
-import dev.jgrad.io.SafeTensors;
 import dev.jgrad.models.ClassifierCheckpoint;
 import dev.jgrad.models.LSTMClassifier;
 import dev.jgrad.text.TextEncoder;
@@ -74,9 +73,7 @@ public final class TextClassifier {
      *                                          metadata and weights do not fit together
      */
     public static TextClassifier load(Path checkpoint) throws IOException {
-        CheckpointKind kind = CheckpointKind.TEXT_CLASSIFIER;
-        kind.requireFile(checkpoint);
-        kind.require(SafeTensors.loadMetadata(checkpoint), checkpoint, false);
+        CheckpointKind.TEXT_CLASSIFIER.requireFile(checkpoint, false);
         return new TextClassifier(ClassifierCheckpoint.load(checkpoint));
     }
 
