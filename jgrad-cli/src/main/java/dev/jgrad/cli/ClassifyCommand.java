@@ -1,9 +1,7 @@
 package dev.jgrad.cli;
 
-import dev.jgrad.models.ClassifierCheckpoint;
-import dev.jgrad.tensor.IntTensor;
-import dev.jgrad.tensor.Tensor;
-import dev.jgrad.text.TextEncoder;
+import dev.jgrad.inference.Prediction;
+import dev.jgrad.inference.TextClassifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,8 +37,7 @@ final class ClassifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream console = System.out;
-        ClassifierCheckpoint ckpt = ClassifierCheckpoint.load(checkpoint);
-        TextEncoder encoder = new TextEncoder(ckpt.tokenizer(), ckpt.vocabulary());
+        TextClassifier classifier = TextClassifier.load(checkpoint);
         List<String> inputs = sentences;
         if (inputs.isEmpty()) {
             inputs = new ArrayList<>();
@@ -48,11 +45,8 @@ final class ClassifyCommand implements Callable<Integer> {
             for (String line; (line = in.readLine()) != null; ) if (!line.isBlank()) inputs.add(line.strip());
         }
         for (String s : inputs) {
-            int[] ids = encoder.encode(s);
-            Tensor p = ckpt.model().predictProba(IntTensor.of(ids, 1, ids.length), new int[] {ids.length});
-            int best = 0;
-            for (int c = 1; c < p.size(1); c++) if (p.get(0, c) > p.get(0, best)) best = c;
-            console.printf(Locale.ROOT, "%d\t%.4f\t%s%n", best, p.get(0, best), s);
+            Prediction p = classifier.predict(s);
+            console.printf(Locale.ROOT, "%d\t%.4f\t%s%n", p.label(), p.probability(), s);
         }
         return 0;
     }

@@ -3,8 +3,8 @@ package dev.jgrad.cli;
 import dev.jgrad.data.LabeledText;
 import dev.jgrad.data.LabeledTsv;
 import dev.jgrad.metrics.Accuracy;
-import dev.jgrad.models.ClassifierCheckpoint;
-import dev.jgrad.text.TextEncoder;
+import dev.jgrad.inference.Prediction;
+import dev.jgrad.inference.TextClassifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,21 +38,22 @@ final class EvalClassifyCommand implements Callable<Integer> {
         if (batch < 1) throw new IllegalArgumentException("--batch must be positive, got " + batch);
         PrintStream console = System.out;
         Path file = data != null ? data : ClassifyData.requireDefault(ClassifyData.defaultSst2("dev.tsv"), "--data");
-        ClassifierCheckpoint ckpt = ClassifierCheckpoint.load(checkpoint);
+        TextClassifier classifier = TextClassifier.load(checkpoint);
         LabeledTsv.Result r = ClassifyData.read(file, "data", console);
         List<LabeledText> examples = r.examples();
-        ClassifyData.checkLabels(file, examples, ckpt.model().config().numClasses());
-        TextEncoder encoder = new TextEncoder(ckpt.tokenizer(), ckpt.vocabulary());
-        int[][] ids = ClassifyData.encode(examples, encoder);
+        ClassifyData.checkLabels(file, examples, classifier.numClasses());
+        int[][] ids = ClassifyData.encode(examples, classifier.encoder());
         long start = System.nanoTime();
-        int[] predicted = ckpt.model().predict(ClassifyData.batcher(examples, ids), batch);
+        List<Prediction> predictions = classifier.predict(ClassifyData.texts(examples), batch);
         double seconds = (System.nanoTime() - start) / 1e9;
+        int[] predicted = new int[predictions.size()];
+        for (int i = 0; i < predicted.length; i++) predicted[i] = predictions.get(i).label();
         Accuracy acc = new Accuracy();
         acc.update(predicted, ClassifyData.labels(examples));
         console.printf(Locale.ROOT, "checkpoint: %s (epoch %s, validation accuracy %s)%n", checkpoint,
-                ckpt.info().getOrDefault("epoch", "?"), ckpt.info().getOrDefault("valid_accuracy", "?"));
+                classifier.info().getOrDefault("epoch", "?"), classifier.info().getOrDefault("valid_accuracy", "?"));
         console.printf(Locale.ROOT, "%.2f%% of tokens unknown to the vocabulary; %.0f sentences/s%n",
-                100 * encoder.unknownRate(ids), examples.size() / seconds);
+                100 * classifier.encoder().unknownRate(ids), examples.size() / seconds);
         console.printf(Locale.ROOT, "accuracy: %.4f (%d/%d)%n", acc.value(), acc.correct(), acc.total());
         return 0;
     }

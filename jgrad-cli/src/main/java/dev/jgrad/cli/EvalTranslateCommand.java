@@ -1,6 +1,7 @@
 package dev.jgrad.cli;
 
 import dev.jgrad.data.ParallelText;
+import dev.jgrad.inference.Translator;
 import dev.jgrad.metrics.Bleu;
 import dev.jgrad.metrics.BleuScore;
 import picocli.CommandLine.Command;
@@ -71,19 +72,19 @@ final class EvalTranslateCommand implements Callable<Integer> {
         if (!(lengthPenalty >= 0)) throw new IllegalArgumentException("--length-penalty must be >= 0, got " + lengthPenalty);
         if (batchSentences < 1) throw new IllegalArgumentException("--batch-sentences must be positive, got " + batchSentences);
         if ((srcFile == null) != (refFile == null)) throw new IllegalArgumentException("give both --src-file and --ref-file, or neither");
-        TranslationData.Loaded loaded = TranslationData.load(checkpoint, bpeFile);
+        Translator translator = Translator.load(checkpoint, bpeFile);
         Path dir = data != null ? data : TranslationData.defaultDataDir();
-        Path s = srcFile != null ? srcFile : TranslationData.splitFile(dir, split, loaded.srcLang());
-        Path r = refFile != null ? refFile : TranslationData.splitFile(dir, split, loaded.tgtLang());
+        Path s = srcFile != null ? srcFile : TranslationData.splitFile(dir, split, translator.sourceLanguage());
+        Path r = refFile != null ? refFile : TranslationData.splitFile(dir, split, translator.targetLanguage());
         ParallelText text = ParallelText.read(s, r, strict ? ParallelText.EmptyLines.ERROR : ParallelText.EmptyLines.KEEP);
         PrintWriter err = spec.commandLine().getErr();
         List<String> warnings = new ArrayList<>();
-        List<int[]> sources = TranslateCommand.encodeSources(text.sources(), loaded.bpe(), loaded.model().maxLen(), strict, s, warnings);
+        List<int[]> sources = TranslateCommand.encodeSources(text.sources(), translator.tokenizer(), translator.model().maxLen(), strict, s, warnings);
         for (String w : warnings) err.println("warning: " + w);
         err.flush();
 
         long t0 = System.nanoTime();
-        List<String> hyps = TranslateCommand.translate(loaded, text.sources(), sources, beam, lengthPenalty, batchSentences);
+        List<String> hyps = TranslateCommand.texts(translator.translateEncoded(sources, TranslateCommand.options(beam, lengthPenalty, batchSentences)));
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (output != null) TranslateCommand.writeLines(output, hyps);
         // References as sacreBLEU reads them: the raw lines (its metric strips trailing whitespace itself).
@@ -92,7 +93,7 @@ final class EvalTranslateCommand implements Callable<Integer> {
         BleuScore score = bleu.corpusScore(hyps, List.of(refs));
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%s %s->%s, %d sentences, %s, %.1f s (%.1f sentences/s)%n", srcFile != null ? s.toString() : split,
-                loaded.srcLang(), loaded.tgtLang(), hyps.size(), beam == 1 ? "greedy" : "beam " + beam + ", length penalty " + lengthPenalty,
+                translator.sourceLanguage(), translator.targetLanguage(), hyps.size(), beam == 1 ? "greedy" : "beam " + beam + ", length penalty " + lengthPenalty,
                 seconds, hyps.size() / seconds);
         out.println(score.format(2));
         out.println(bleu.signature("1"));

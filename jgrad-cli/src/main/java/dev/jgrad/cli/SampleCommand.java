@@ -1,12 +1,7 @@
 package dev.jgrad.cli;
 
-import dev.jgrad.data.CharVocabulary;
-import dev.jgrad.io.SafeTensors;
-import dev.jgrad.io.TrainingCheckpoint;
-import dev.jgrad.models.CharGPT;
-import dev.jgrad.models.CharLSTM;
-import dev.jgrad.nn.Module;
-import dev.jgrad.tensor.Generator;
+import dev.jgrad.inference.CharLanguageModel;
+import dev.jgrad.inference.SampleOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,7 +15,8 @@ import java.util.concurrent.Callable;
  * {@code jgrad sample}: generates text from a character language model checkpoint (one written by
  * {@code jgrad train charlm}): the prompt warms up the LSTM state, then each next character is drawn from
  * the model's distribution, sharpened by the temperature and cut to the top k. A Transformer checkpoint
- * (metadata model=CharGPT) samples the same way, with its key/value caches.
+ * (metadata model=CharGPT) samples the same way, with its key/value caches. Loading and sampling are
+ * {@link CharLanguageModel}'s.
  */
 @Command(name = "sample",
         mixinStandardHelpOptions = true,
@@ -58,64 +54,23 @@ final class SampleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (length < 0) throw new IllegalArgumentException("--length must be >= 0, got " + length);
-        CharLSTM.Sampling sampling;
+        SampleOptions options;
         try {
-            sampling = new CharLSTM.Sampling(temperature, topK);
+            options = SampleOptions.defaults().withLength(length).withTemperature(temperature).withTopK(topK)
+                    .withSeed(seed != null ? seed : System.nanoTime());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--temperature/--top-k: " + e.getMessage());
         }
         if (prompt.isEmpty()) throw new IllegalArgumentException("--prompt must hold at least one character (the default is a newline)");
-        Loaded loaded = load(checkpoint);
-        int[] ids = encodePrompt(loaded.vocabulary(), prompt);
-        Generator gen = new Generator(seed != null ? seed : System.nanoTime());
-        String generated = loaded.vocabulary().decode(loaded.generate(ids, length, sampling, gen));
+        CharLanguageModel model = CharLanguageModel.load(checkpoint);
+        try {
+            model.encode(prompt);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--prompt: " + e.getMessage());
+        }
         PrintWriter out = spec.commandLine().getOut();
-        out.println(prompt + generated);
+        out.println(prompt + model.sample(prompt, options));
         out.flush();
         return 0;
-    }
-
-    /** A CharLSTM or CharGPT (as the metadata's "model" says) with its vocabulary, rebuilt from a checkpoint's metadata and weights. */
-    record Loaded(Module model, CharVocabulary vocabulary) {
-        int[] generate(int[] prompt, int length, CharLSTM.Sampling sampling, Generator gen) {
-            return model instanceof CharGPT gpt ? gpt.generate(prompt, length, sampling, gen) : ((CharLSTM) model).generate(prompt, length, sampling, gen);
-        }
-    }
-
-    static Loaded load(Path checkpoint) throws java.io.IOException {
-        SafeTensors.File file = TrainingCheckpoint.loadModel(checkpoint);
-        String source = checkpoint.toString();
-        boolean gpt = "CharGPT".equals(file.metadata().get("model"));
-        CharGPT.Config gptConfig = gpt ? CharGPT.Config.fromMetadata(file.metadata(), source) : null;
-        CharLSTM.Config config = gpt ? null : CharLSTM.Config.fromMetadata(file.metadata(), source);
-        int vocabSize = gpt ? gptConfig.vocabSize() : config.vocabSize();
-        String chars = file.metadata().get("vocabulary");
-        if (chars == null) throw new IllegalArgumentException(source + ": the checkpoint's metadata has no vocabulary");
-        CharVocabulary vocab = CharVocabulary.fromChars(chars);
-        if (vocab.size() != vocabSize) {
-            throw new IllegalArgumentException(source + ": the vocabulary has " + vocab.size() + " characters but the model's vocab_size is " + vocabSize);
-        }
-        Module model = gpt ? new CharGPT(gptConfig, new Generator(0)) : new CharLSTM(config, new Generator(0));
-        try {
-            model.loadStateDict(file.tensors());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + ": " + e.getMessage());
-        }
-        return new Loaded(model, vocab);
-    }
-
-    /** The prompt as ids; a character outside the vocabulary is named, with its position. */
-    static int[] encodePrompt(CharVocabulary vocab, String prompt) {
-        int[] cps = prompt.codePoints().toArray();
-        int[] ids = new int[cps.length];
-        for (int i = 0; i < cps.length; i++) {
-            try {
-                ids[i] = vocab.id(cps[i]);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--prompt: " + e.getMessage() + " (at position " + i + " of the prompt); the model can only read "
-                        + "characters it was trained on");
-            }
-        }
-        return ids;
     }
 }

@@ -4,8 +4,9 @@ import dev.jgrad.autograd.GradMode;
 import dev.jgrad.data.DataFormatException;
 import dev.jgrad.data.ParallelText;
 import dev.jgrad.data.TranslationExamples;
+import dev.jgrad.inference.TranslateOptions;
+import dev.jgrad.inference.Translator;
 import dev.jgrad.models.TranslationModel;
-import dev.jgrad.models.Translator;
 import dev.jgrad.plot.HeatMap;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Tensor;
@@ -93,14 +94,15 @@ final class TranslateCommand implements Callable<Integer> {
         if (attentionPng != null && lines.size() != 1) {
             throw new IllegalArgumentException("--attention-png draws one sentence, but " + where + " holds " + lines.size());
         }
-        TranslationData.Loaded loaded = TranslationData.load(checkpoint, bpeFile);
+        Translator translator = Translator.load(checkpoint, bpeFile);
         PrintWriter err = spec.commandLine().getErr();
         List<String> warnings = new ArrayList<>();
-        List<int[]> sources = encodeSources(lines, loaded.bpe(), loaded.model().maxLen(), strict, input, warnings);
+        List<int[]> sources = encodeSources(lines, translator.tokenizer(), translator.model().maxLen(), strict, input, warnings);
         for (String w : warnings) err.println("warning: " + w);
         err.flush();
 
-        List<String> out = translate(loaded, lines, sources, beam, lengthPenalty, batchSentences);
+        TranslateOptions options = options(beam, lengthPenalty, batchSentences);
+        List<String> out = texts(translator.translateEncoded(sources, options));
         if (output != null) {
             writeLines(output, out);
         } else {
@@ -109,8 +111,9 @@ final class TranslateCommand implements Callable<Integer> {
             o.flush();
         }
         if (attentionPng != null) {
-            Translator.Hypothesis h = new Translator(loaded.model()).translate(sources, beam, lengthPenalty, 1).getFirst();
-            attentionMap(loaded, sources.getFirst(), h, lines.getFirst(), out.getFirst()).savePng(attentionPng);
+            if (sources.getFirst().length == 0) throw new IllegalArgumentException("--attention-png: the sentence is empty, there is nothing to draw");
+            Translator.Translation t = translator.translateEncoded(sources, options.withBatchSentences(1)).getFirst();
+            attentionMap(translator, sources.getFirst(), t, lines.getFirst()).savePng(attentionPng);
             err.println("attention map: " + attentionPng);
             err.flush();
         }
@@ -168,28 +171,28 @@ final class TranslateCommand implements Callable<Integer> {
         return out;
     }
 
-    /** Detokenised translations, line for line; empty sources give empty lines. */
-    static List<String> translate(TranslationData.Loaded loaded, List<String> lines, List<int[]> sources, int beam, double alpha, int batchSentences) {
-        List<int[]> nonEmpty = new ArrayList<>();
-        for (int[] s : sources) if (s.length > 0) nonEmpty.add(s);
-        List<Translator.Hypothesis> hyps = new Translator(loaded.model()).translate(nonEmpty, beam, alpha, batchSentences);
-        List<String> out = new ArrayList<>(lines.size());
-        int k = 0;
-        for (int[] s : sources) out.add(s.length == 0 ? "" : loaded.bpe().decode(hyps.get(k++).tokens()));
+    /** The decoding options of the command line (already checked there, with the options' names). */
+    static TranslateOptions options(int beam, double lengthPenalty, int batchSentences) {
+        return TranslateOptions.defaults().withBeamSize(beam).withLengthPenalty(lengthPenalty).withBatchSentences(batchSentences);
+    }
+
+    /** The detokenised texts, line for line. */
+    static List<String> texts(List<Translator.Translation> translations) {
+        List<String> out = new ArrayList<>(translations.size());
+        for (Translator.Translation t : translations) out.add(t.text());
         return out;
     }
 
-    /** The heat map of the model's attention over the source ({@link TranslationModel#crossAttention}) while it produced {@code h}. */
-    static HeatMap attentionMap(TranslationData.Loaded loaded, int[] source, Translator.Hypothesis h, String sourceText, String translation) {
-        TranslationModel model = loaded.model();
-        SubwordVocabulary vocab = loaded.bpe().vocabulary();
+    /** The heat map of the model's attention over the source ({@link TranslationModel#crossAttention}) while it produced {@code translation}. */
+    static HeatMap attentionMap(Translator translator, int[] source, Translator.Translation translation, String sourceText) {
+        TranslationModel model = translator.model();
+        SubwordVocabulary vocab = translator.tokenizer().vocabulary();
         // Row t: the decoder reads tokens[0..t) after <bos> and predicts tokens[t] (then <eos> if it was produced).
-        int[] predicted = h.finished() ? append(h.tokens(), SubwordVocabulary.EOS_ID) : h.tokens();
+        int[] predicted = translation.finished() ? append(translation.tokens(), SubwordVocabulary.EOS_ID) : translation.tokens();
         int[] tgtIn = new int[predicted.length];
         tgtIn[0] = SubwordVocabulary.BOS_ID;
         System.arraycopy(predicted, 0, tgtIn, 1, predicted.length - 1);
         Tensor w;
-        model.eval();
         try (var _ = GradMode.noGrad()) {
             w = model.crossAttention(IntTensor.of(source.clone(), 1, source.length), IntTensor.of(tgtIn, 1, tgtIn.length));
         }
@@ -200,7 +203,7 @@ final class TranslateCommand implements Callable<Integer> {
         List<String> rows = new ArrayList<>(), cols = new ArrayList<>();
         for (int id : predicted) rows.add(vocab.token(id));
         for (int id : source) cols.add(vocab.token(id));
-        String title = "\"" + abbreviate(sourceText) + "\" -> \"" + abbreviate(translation) + "\"";
+        String title = "\"" + abbreviate(sourceText) + "\" -> \"" + abbreviate(translation.text()) + "\"";
         return new HeatMap(title, values, rows, cols);
     }
 

@@ -233,8 +233,10 @@ public final class CharGPT extends Module {
         int block = config.blockSize(), keep = block - block / 2;
         int[] ids = Arrays.copyOf(prompt, prompt.length + length);
         int len = prompt.length, start = Math.max(0, len - block); // the context is ids[start, len)
+        // Only a model in training mode is switched (and back): an eval-mode model is not written to, so
+        // several threads may use it at once.
         boolean wasTraining = isTraining();
-        eval();
+        if (wasTraining) eval();
         try (var ignored = GradMode.noGrad()) {
             KVCache[] cache = newCache();
             int fed = start; // ids[start, fed) are in the cache
@@ -251,7 +253,7 @@ public final class CharGPT extends Module {
                 }
             }
         } finally {
-            train(wasTraining);
+            if (wasTraining) train();
         }
         return Arrays.copyOfRange(ids, prompt.length, ids.length);
     }
@@ -284,8 +286,10 @@ public final class CharGPT extends Module {
         if (ids.length < 2) throw new IllegalArgumentException("CharGPT.meanLoss: need at least 2 characters (an input and its target), got " + ids.length);
         if (rows < 1) throw new IllegalArgumentException("CharGPT.meanLoss: rows must be positive, got " + rows);
         List<int[]> windows = evaluationWindows(ids.length, config.blockSize());
+        // Only a model in training mode is switched (and back): an eval-mode model is not written to, so
+        // several threads may use it at once.
         boolean wasTraining = isTraining();
-        eval();
+        if (wasTraining) eval();
         double sum = 0;
         long count = 0;
         LossOptions options = LossOptions.defaults().withReduction(Reduction.SUM);
@@ -309,7 +313,7 @@ public final class CharGPT extends Module {
                 i += b;
             }
         } finally {
-            train(wasTraining);
+            if (wasTraining) train();
         }
         return sum / count;
     }

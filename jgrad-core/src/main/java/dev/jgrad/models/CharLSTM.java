@@ -158,8 +158,10 @@ public final class CharLSTM extends Module {
                         + " is outside the vocabulary [0, " + config.vocabSize() + ")");
             }
         }
+        // Only a model in training mode is switched (and back): an eval-mode model is not written to, so
+        // several threads may use it at once.
         boolean wasTraining = isTraining();
-        eval();
+        if (wasTraining) eval();
         int[] result = new int[length];
         try (var ignored = GradMode.noGrad()) {
             RecurrentOutput r = forward(IntTensor.of(prompt.clone(), 1, prompt.length), null);
@@ -170,7 +172,7 @@ public final class CharLSTM extends Module {
                 if (t + 1 < length) r = forward(IntTensor.of(new int[] {next}, 1, 1), r.state());
             }
         } finally {
-            train(wasTraining);
+            if (wasTraining) train();
         }
         return result;
     }

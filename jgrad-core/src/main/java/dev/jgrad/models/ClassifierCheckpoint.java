@@ -69,7 +69,10 @@ public record ClassifierCheckpoint(LSTMClassifier model, Vocabulary vocabulary, 
         try {
             LSTMClassifier.Config cfg = LSTMClassifier.Config.fromMetadata(config);
             String vocabText = meta.get("vocabulary");
-            if (vocabText == null) throw new IllegalArgumentException("the vocabulary is missing");
+            if (vocabText == null) {
+                throw new IllegalArgumentException("the metadata has no 'vocabulary' entry (the word list, one per line, that 'jgrad train classify' "
+                        + "stores there)");
+            }
             Vocabulary vocab = Vocabulary.deserialize(vocabText);
             LSTMClassifier model = new LSTMClassifier(cfg, new Generator(0));
             model.loadStateDict(file.tensors(), true);

@@ -33,6 +33,9 @@ import java.util.Locale;
  *
  * <p>Greedy decoding is beam search with one beam and gives the same tokens and log-probabilities (ties go to
  * the lower token id in both). {@code <pad>} and {@code <bos>} are never generated.
+ *
+ * <p>This is the search on token ids; {@link dev.jgrad.inference.Translator} loads a checkpoint with its tokenizer and
+ * translates text with it.
  */
 public final class Translator {
 
@@ -112,7 +115,7 @@ public final class Translator {
     public List<Hypothesis> greedy(List<int[]> sources) {
         int n = sources.size();
         if (n == 0) return List.of();
-        model.eval();
+        if (model.isTraining()) model.eval(); // an eval-mode model is not written to, so threads may share it
         int V = model.vocabSize();
         Hypothesis[] out = new Hypothesis[n];
         try (var _ = GradMode.noGrad()) {
@@ -190,7 +193,7 @@ public final class Translator {
         int n = sources.size();
         Hypothesis[] out = new Hypothesis[n];
         if (n == 0) return List.of();
-        model.eval();
+        if (model.isTraining()) model.eval(); // an eval-mode model is not written to, so threads may share it
         int V = model.vocabSize();
         try (var _ = GradMode.noGrad()) {
             int[] srcLen = new int[n];
