@@ -12,6 +12,7 @@ module dev.jgrad.core {
     exports dev.jgrad.autograd;
     exports dev.jgrad.data;
     exports dev.jgrad.datasets;
+    exports dev.jgrad.inference;
     exports dev.jgrad.io;
     exports dev.jgrad.kernels;
     exports dev.jgrad.metrics;
