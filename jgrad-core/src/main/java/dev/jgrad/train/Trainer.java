@@ -212,7 +212,7 @@ public final class Trainer {
     private FitResult result(StopReason reason, TrainingProgress progress, long started) {
         List<Evaluation> evals = progress.evaluations();
         return new FitResult(reason, progress.step, progress.step - progress.startStep, (System.nanoTime() - started) / 1e9,
-                evals.isEmpty() ? null : evals.getLast(), progress.best());
+                evals.isEmpty() ? null : evals.getLast(), progress.best(), progress.losses());
     }
 
     private TrainingDivergedException diverged(TrainingProgress progress, float loss, double gradNorm, Path dir) {
