@@ -10,15 +10,11 @@ import dev.jgrad.optim.CosineAnnealingLR;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
-import dev.jgrad.train.Evaluation;
 import dev.jgrad.train.FitResult;
 import dev.jgrad.train.Optimization;
 import dev.jgrad.train.StepOutput;
-import dev.jgrad.train.StepResult;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainerOptions;
-import dev.jgrad.train.TrainingListener;
-import dev.jgrad.train.TrainingProgress;
 import dev.jgrad.train.TrainingTask;
 import dev.jgrad.vision.Augment;
 import dev.jgrad.vision.ImageBatch;
@@ -95,10 +91,12 @@ final class ImageTraining {
                       LabeledImages test, int epochs, int evalEvery, int batch, Augment augment, long seed, PrintStream console) throws IOException {
         if (evalEvery < 0) throw new IllegalArgumentException("--eval-every must be >= 0 (0 = only after the last epoch), got " + evalEvery);
         Task task = new Task(model, opt, cosine, frozenBatchNormInEval, new ImageBatcher(train, batch, true, false, seed), test, augment, seed);
-        EpochLines lines = new EpochLines(console);
+        EpochLines lines = new EpochLines(console, (epoch, e) -> String.format(Locale.ROOT, "epoch %d: train loss %.4f, train accuracy %.4f%s; %.0f s, %.0f images/s",
+                epoch, e.meanLoss(), e.metric("acc"), e.evaluation() != null ? String.format(Locale.ROOT, ", test accuracy %.4f", e.evaluation().metric("accuracy")) : "",
+                e.seconds(), e.perSecond()));
         FitResult r = Trainer.fit(task, TrainerOptions.builder().epochs(epochs).evalEveryEpochs(evalEvery).build(),
                 new TrainingConsole("", "img", new PrintWriter(console, true)).perEpoch().lossOnly(), lines);
-        return new Result(r.last().metric("accuracy"), lines.lastLoss, r.seconds(), lines.images / lines.trainSeconds);
+        return new Result(r.last().metric("accuracy"), lines.meanLoss(), r.seconds(), lines.overallPerSecond());
     }
 
     /** A ResNet classifier trained by cross-entropy on (augmented) shuffled batches, validated by test accuracy. */
@@ -157,48 +155,6 @@ final class ImageTraining {
         @Override
         public Map<String, Double> validate() {
             return Map.of("accuracy", evaluate(model, test));
-        }
-    }
-
-    /** "epoch N: train loss, train accuracy, test accuracy; time, images/s" after each epoch. */
-    private static final class EpochLines implements TrainingListener {
-        private final PrintStream console;
-        private double lossSum, lastLoss = Double.NaN, trainSeconds, acc;
-        private long seen, images, epochStart;
-        private Evaluation evaluation;
-
-        EpochLines(PrintStream console) {
-            this.console = console;
-        }
-
-        @Override
-        public void onEpochStart(TrainingProgress p, long epoch) {
-            lossSum = 0;
-            seen = 0;
-            evaluation = null;
-            epochStart = System.nanoTime();
-        }
-
-        @Override
-        public void onStepEnd(TrainingProgress p, StepResult s) {
-            lossSum += s.loss() * s.units();
-            seen += s.units();
-            acc = s.metrics().get("acc");
-            if (s.step() % p.stepsPerEpoch() == 0) trainSeconds += (System.nanoTime() - epochStart) / 1e9; // training time, not testing
-        }
-
-        @Override
-        public void onEvaluation(TrainingProgress p, Evaluation e) {
-            evaluation = e;
-        }
-
-        @Override
-        public void onEpochEnd(TrainingProgress p, long epoch) {
-            double secs = evaluation == null ? (System.nanoTime() - epochStart) / 1e9 : (System.nanoTime() - epochStart) / 1e9 - evaluation.seconds();
-            images += seen;
-            lastLoss = lossSum / seen;
-            console.printf(Locale.ROOT, "epoch %d: train loss %.4f, train accuracy %.4f%s; %.0f s, %.0f images/s%n", epoch + 1, lastLoss, acc,
-                    evaluation != null ? String.format(Locale.ROOT, ", test accuracy %.4f", evaluation.metric("accuracy")) : "", secs, seen / secs);
         }
     }
 }
