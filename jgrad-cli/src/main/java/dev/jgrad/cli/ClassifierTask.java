@@ -1,5 +1,6 @@
 package dev.jgrad.cli;
 
+import dev.jgrad.data.LabeledText;
 import dev.jgrad.data.SequenceBatch;
 import dev.jgrad.data.SequenceBatcher;
 import dev.jgrad.metrics.Accuracy;
@@ -13,6 +14,7 @@ import dev.jgrad.train.Optimization;
 import dev.jgrad.train.StepOutput;
 import dev.jgrad.train.TrainingTask;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -82,5 +84,26 @@ final class ClassifierTask implements TrainingTask {
     /** The counts behind the last validation accuracy. */
     Accuracy validAccuracy() {
         return validAcc;
+    }
+
+    /** A random {@code fraction} of the examples (at least one) as validation, the rest for training, both in file order. */
+    static List<List<LabeledText>> holdOut(List<LabeledText> examples, double fraction, Generator gen) {
+        int n = examples.size();
+        int k = (int) Math.round(n * fraction);
+        if (k < 1 || k >= n) {
+            throw new IllegalArgumentException("cannot hold out " + fraction + " of " + n + " examples for validation and keep some to train on; pass --valid FILE");
+        }
+        boolean[] held = new boolean[n];
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = gen.nextInt(i + 1), t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        for (int i = 0; i < k; i++) held[order[i]] = true;
+        List<LabeledText> trainPart = new ArrayList<>(n - k), validPart = new ArrayList<>(k);
+        for (int i = 0; i < n; i++) (held[i] ? validPart : trainPart).add(examples.get(i));
+        return List.of(trainPart, validPart);
     }
 }

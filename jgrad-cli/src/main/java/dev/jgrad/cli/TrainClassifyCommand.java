@@ -150,7 +150,7 @@ final class TrainClassifyCommand implements Callable<Integer> {
             validSet = ClassifyData.read(validFile, "valid", console).examples();
             validName = validFile.toString();
         } else {
-            List<List<LabeledText>> split = holdOut(trainSet, validFraction, new Generator(seed ^ 0x5DEECE66DL));
+            List<List<LabeledText>> split = ClassifierTask.holdOut(trainSet, validFraction, new Generator(seed ^ 0x5DEECE66DL));
             trainSet = split.get(0);
             validSet = split.get(1);
             validName = String.format(Locale.ROOT, "%.0f%% of %s", 100 * validFraction, trainFile);
@@ -252,26 +252,5 @@ final class TrainClassifyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--optimizer '" + optimizer + "' is not one of adam, adamw");
         }
         Pooling.parse(pooling);
-    }
-
-    /** A random {@code fraction} of the examples (at least one) as validation, the rest for training, both in file order. */
-    static List<List<LabeledText>> holdOut(List<LabeledText> examples, double fraction, Generator gen) {
-        int n = examples.size();
-        int k = (int) Math.round(n * fraction);
-        if (k < 1 || k >= n) {
-            throw new IllegalArgumentException("cannot hold out " + fraction + " of " + n + " examples for validation and keep some to train on; pass --valid FILE");
-        }
-        boolean[] held = new boolean[n];
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = gen.nextInt(i + 1), t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        for (int i = 0; i < k; i++) held[order[i]] = true;
-        List<LabeledText> trainPart = new ArrayList<>(n - k), validPart = new ArrayList<>(k);
-        for (int i = 0; i < n; i++) (held[i] ? validPart : trainPart).add(examples.get(i));
-        return List.of(trainPart, validPart);
     }
 }

@@ -2,19 +2,13 @@ package dev.jgrad.cli;
 
 import dev.jgrad.data.ParallelText;
 import dev.jgrad.data.TranslationExamples;
-import dev.jgrad.io.SafeTensors;
-import dev.jgrad.io.TrainingCheckpoint;
-import dev.jgrad.models.TranslationLSTM;
 import dev.jgrad.models.TranslationModel;
-import dev.jgrad.models.TranslationTransformer;
 import dev.jgrad.optim.TransformerLR;
 import dev.jgrad.text.Bpe;
 import dev.jgrad.train.FitResult;
 import dev.jgrad.train.StopReason;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainerOptions;
-import dev.jgrad.train.TrainingListener;
-import dev.jgrad.train.TrainingProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,16 +16,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.zip.CRC32;
 
 /**
  * {@code jgrad train translate}: a {@link TranslationTransformer} trained as in "Attention Is All You Need" on a
@@ -168,10 +158,6 @@ final class TrainTranslateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     static final double TRANSFORMER_CLIP = 0, LSTM_CLIP = 5;
-    /** Options that shape only one kind of model, refused with the other. */
-    static final List<String> TRANSFORMER_ONLY = List.of("--d-model", "--heads", "--encoder-layers", "--decoder-layers", "--ff", "--pre-norm", "--warmup",
-            "--lr-factor");
-    static final List<String> LSTM_ONLY = List.of("--attention", "--emb", "--hidden", "--layers", "--lr", "--lr-decay", "--decay-after");
 
     @Override
     public Integer call() throws Exception {
@@ -186,7 +172,7 @@ final class TrainTranslateCommand implements Callable<Integer> {
         ParallelText trainText = ParallelText.read(trainS, trainT, empty);
         ParallelText validText = ParallelText.read(validS, validT, empty);
         RunDirectory.checkStart(out, resume, overwrite, stopAt);
-        if (resume) checkModelKind();
+        if (resume) TranslationTask.checkModelKind(out, model.kind);
 
         // The tokenizer: given, or learnt from both sides of the training data (deterministic: a resumed run learns the same).
         long t0 = System.nanoTime();
@@ -198,7 +184,7 @@ final class TrainTranslateCommand implements Callable<Integer> {
             both.addAll(trainText.targets());
             bpe = Bpe.learn(both, vocabSize);
         }
-        if (resume) checkTokenizer(bpe);
+        if (resume) TranslationTask.checkTokenizer(out, bpe, bpeFile);
         console.printf(Locale.ROOT, "tokenizer: %s (%s in %.1f s)%n", bpe, bpeFile != null ? "from " + bpeFile : "joint BPE learnt from " + trainS.getFileName()
                 + " and " + trainT.getFileName(), (System.nanoTime() - t0) / 1e9);
 
@@ -206,7 +192,7 @@ final class TrainTranslateCommand implements Callable<Integer> {
         TranslationExamples valid = TranslationExamples.encode(validText, bpe, model.maxLen, strict);
         for (String w : train.warnings()) console.println("warning: " + w);
         for (String w : valid.warnings()) console.println("warning: " + w);
-        TranslationTask task = new TranslationTask(this, bpe, train, valid, fingerprint(trainS, trainT, validS, validT));
+        TranslationTask task = new TranslationTask(this, bpe, train, valid, List.of(trainS, trainT, validS, validT));
         task.createModel();
         TrainerOptions options = TrainerOptions.builder().runDirectory(out).resume(resume).overwrite(overwrite).epochs(epochs).maxSteps(maxSteps)
                 .stopAt(stopAt).gradientClip(clip).evalEverySteps(evalEvery).monitor("bleu", TrainerOptions.Goal.MAXIMIZE).saveBest(true)
@@ -231,23 +217,12 @@ final class TrainTranslateCommand implements Callable<Integer> {
                         p.step() % perEpoch, perEpoch))
                 .onEvaluation((p, e) -> String.format(Locale.ROOT, "epoch %.2f (step %d/%d): train loss %.4f, validation loss %.4f, validation BLEU %.2f (%s); "
                         + "evaluated in %.1f s", e.epochs(), e.step(), totalSteps, p.losses().smoothed(), e.metric("loss"), e.metric("bleu"), decoding, e.seconds()));
-        TrainingListener tokenizerFile = new TrainingListener() {
-            @Override
-            public void onFitStart(TrainingProgress p) {
-                if (p.resumed()) return;
-                try {
-                    bpe.save(out.resolve("bpe.txt"));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        };
         String title = model.isLstm()
                 ? String.format(Locale.ROOT, "LSTM %s->%s: hidden %d, embeddings %d, %d layers, %s attention, %,d parameters", src, tgt, model.hidden, model.emb,
                 model.layers, model.attention, net.numParameters())
                 : String.format(Locale.ROOT, "Transformer %s->%s: d %d, %d+%d layers, %,d parameters", src, tgt, model.dModel, model.encoderLayers,
                 model.decoderLayers, net.numParameters());
-        FitResult r = Trainer.fit(task, options, tokenizerFile, progress, new TranslationCurves(title, decoding));
+        FitResult r = Trainer.fit(task, options, TranslationTask.savesTokenizer(bpe, out), progress, new TranslationCurves(title, decoding));
 
         if (r.interrupted()) {
             console.printf(Locale.ROOT, "stopped at step %d of %d as asked (--stop-at); checkpoint in %s, continue with --resume%n", r.step(), totalSteps, out);
@@ -264,33 +239,8 @@ final class TrainTranslateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A run of the other --model is refused by name (runs from before --model existed are Transformers). */
-    private void checkModelKind() throws IOException {
-        String saved = SafeTensors.loadMetadata(out.resolve(TrainingCheckpoint.TRAINING_FILE)).getOrDefault("config.model", TranslateModelOptions.TRANSFORMER);
-        if (!saved.equals(model.kind)) {
-            throw new IllegalArgumentException("--resume: the run in " + out + " trains " + (saved.equals(TranslateModelOptions.LSTM) ? "an LSTM" : "a Transformer")
-                    + " (--model " + saved + "), not --model " + model.kind + "; resume it with --model " + saved + ", or start a new run with another --out");
-        }
-    }
-
-    private void checkTokenizer(Bpe bpe) throws IOException {
-        Bpe saved = Bpe.fromMetadata(TrainingCheckpoint.loadModel(out).metadata(), out.resolve(TrainingCheckpoint.MODEL_FILE).toString());
-        if (!saved.fingerprint().equals(bpe.fingerprint())) {
-            throw new IllegalArgumentException("--resume: the checkpoint's tokenizer (sha256 " + saved.fingerprint().substring(0, 16)
-                    + "...) differs from the one " + (bpeFile != null ? "in " + bpeFile : "learnt from the training data now")
-                    + " (sha256 " + bpe.fingerprint().substring(0, 16) + "...): the data, --vocab-size or --bpe changed since the run started");
-        }
-    }
-
     private void checkOptions() {
-        model.check();
-        var parsed = spec.commandLine().getParseResult();
-        for (String o : model.isLstm() ? TRANSFORMER_ONLY : LSTM_ONLY) {
-            if (parsed.hasMatchedOption(o)) {
-                throw new IllegalArgumentException(o + " applies to " + (model.isLstm() ? "the Transformer" : "the LSTM (--model lstm)")
-                        + ", not to --model " + model.kind);
-            }
-        }
+        model.check(spec.commandLine().getParseResult());
         clip = clipOption != null ? clipOption : model.isLstm() ? LSTM_CLIP : TRANSFORMER_CLIP;
         if (model.isLstm()) {
             if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("--lr must be positive, got " + lr);
@@ -311,21 +261,5 @@ final class TrainTranslateCommand implements Callable<Integer> {
         if (resume && overwrite) throw new IllegalArgumentException("--resume and --overwrite contradict each other: choose one");
         if ((trainSrc == null) != (trainTgt == null)) throw new IllegalArgumentException("give both --train-src and --train-tgt, or neither");
         if ((validSrc == null) != (validTgt == null)) throw new IllegalArgumentException("give both --valid-src and --valid-tgt, or neither");
-    }
-
-    /** The data by content (CRC32 of the four files), so a moved copy resumes and an edited one does not. */
-    private static String fingerprint(Path... files) throws IOException {
-        CRC32 crc = new CRC32();
-        long bytes = 0;
-        byte[] buf = new byte[1 << 16];
-        for (Path f : files) {
-            try (InputStream in = Files.newInputStream(f)) {
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    crc.update(buf, 0, n);
-                    bytes += n;
-                }
-            }
-        }
-        return String.format(Locale.ROOT, "%d bytes (crc32 %08x)", bytes, crc.getValue());
     }
 }

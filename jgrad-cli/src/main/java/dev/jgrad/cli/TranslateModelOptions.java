@@ -5,7 +5,9 @@ import dev.jgrad.models.TranslationModel;
 import dev.jgrad.models.TranslationTransformer;
 import dev.jgrad.tensor.Generator;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -71,9 +73,19 @@ final class TranslateModelOptions {
         return kind.equals(LSTM);
     }
 
-    /** Resolves the defaults that depend on the kind, and checks every value. */
-    void check() {
+    /** Options that shape only one kind of model (training options of the command included), refused with the other. */
+    static final List<String> TRANSFORMER_ONLY = List.of("--d-model", "--heads", "--encoder-layers", "--decoder-layers", "--ff", "--pre-norm", "--warmup",
+            "--lr-factor");
+    static final List<String> LSTM_ONLY = List.of("--attention", "--emb", "--hidden", "--layers", "--lr", "--lr-decay", "--decay-after");
+
+    /** Resolves the defaults that depend on the kind, and checks every value and that no option of the other kind was given. */
+    void check(ParseResult parsed) {
         if (!kind.equals(TRANSFORMER) && !kind.equals(LSTM)) throw new IllegalArgumentException("--model must be transformer or lstm, got '" + kind + "'");
+        for (String o : isLstm() ? TRANSFORMER_ONLY : LSTM_ONLY) {
+            if (parsed.hasMatchedOption(o)) {
+                throw new IllegalArgumentException(o + " applies to " + (isLstm() ? "the Transformer" : "the LSTM (--model lstm)") + ", not to --model " + kind);
+            }
+        }
         dropout = dropoutOption != null ? dropoutOption : isLstm() ? LSTM_DROPOUT : TRANSFORMER_DROPOUT;
         if (isLstm()) {
             for (Object[] o : new Object[][] {{"--emb", emb}, {"--hidden", hidden}, {"--layers", layers}}) {

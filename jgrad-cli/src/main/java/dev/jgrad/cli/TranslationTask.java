@@ -3,6 +3,7 @@ package dev.jgrad.cli;
 import dev.jgrad.autograd.GradMode;
 import dev.jgrad.data.TranslationBatcher;
 import dev.jgrad.data.TranslationExamples;
+import dev.jgrad.io.SafeTensors;
 import dev.jgrad.io.TrainingCheckpoint;
 import dev.jgrad.metrics.Bleu;
 import dev.jgrad.metrics.BleuScore;
@@ -21,13 +22,22 @@ import dev.jgrad.text.Bpe;
 import dev.jgrad.text.SubwordVocabulary;
 import dev.jgrad.train.Optimization;
 import dev.jgrad.train.StepOutput;
+import dev.jgrad.train.TrainingListener;
+import dev.jgrad.train.TrainingProgress;
 import dev.jgrad.train.TrainingTask;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.zip.CRC32;
 
 /**
  * What {@code jgrad train translate} trains: a translation model on batches of similar lengths under a token budget,
@@ -49,14 +59,15 @@ final class TranslationTask implements TrainingTask {
     private List<int[]> epochBatches;
     private long batchesOfEpoch = -1;
 
-    TranslationTask(TrainTranslateCommand options, Bpe bpe, TranslationExamples train, TranslationExamples valid, String dataFingerprint) {
+    /** @param files the training and validation files, whose content a resumed run must find unchanged */
+    TranslationTask(TrainTranslateCommand options, Bpe bpe, TranslationExamples train, TranslationExamples valid, List<Path> files) throws IOException {
         this.o = options;
         this.bpe = bpe;
         this.valid = valid;
         batcher = TranslationBatcher.of(train, o.batchTokens);
         validBatcher = TranslationBatcher.of(valid, o.batchTokens);
         perEpoch = batcher.epoch(epochGenerator(0)).size();
-        config = config(dataFingerprint);
+        config = config(fingerprint(files));
         lossOptions = LossOptions.defaults().withIgnoreIndex(SubwordVocabulary.PAD_ID).withLabelSmoothing(o.labelSmoothing);
     }
 
@@ -185,5 +196,55 @@ final class TranslationTask implements TrainingTask {
         c.put("clip", Double.toString(o.clip));
         c.put("seed", Long.toString(o.seed));
         return c;
+    }
+
+    /** A run of the other --model is refused by name (runs from before --model existed are Transformers). */
+    static void checkModelKind(Path out, String kind) throws IOException {
+        String saved = SafeTensors.loadMetadata(out.resolve(TrainingCheckpoint.TRAINING_FILE)).getOrDefault("config.model", TranslateModelOptions.TRANSFORMER);
+        if (!saved.equals(kind)) {
+            throw new IllegalArgumentException("--resume: the run in " + out + " trains " + (saved.equals(TranslateModelOptions.LSTM) ? "an LSTM" : "a Transformer")
+                    + " (--model " + saved + "), not --model " + kind + "; resume it with --model " + saved + ", or start a new run with another --out");
+        }
+    }
+
+    /** The tokenizer of a run resumed must be the one it started with. */
+    static void checkTokenizer(Path out, Bpe bpe, Path bpeFile) throws IOException {
+        Bpe saved = Bpe.fromMetadata(TrainingCheckpoint.loadModel(out).metadata(), out.resolve(TrainingCheckpoint.MODEL_FILE).toString());
+        if (!saved.fingerprint().equals(bpe.fingerprint())) {
+            throw new IllegalArgumentException("--resume: the checkpoint's tokenizer (sha256 " + saved.fingerprint().substring(0, 16)
+                    + "...) differs from the one " + (bpeFile != null ? "in " + bpeFile : "learnt from the training data now")
+                    + " (sha256 " + bpe.fingerprint().substring(0, 16) + "...): the data, --vocab-size or --bpe changed since the run started");
+        }
+    }
+
+    /** Writes bpe.txt into the run directory when a new run starts (under the trainer's lock). */
+    static TrainingListener savesTokenizer(Bpe bpe, Path out) {
+        return new TrainingListener() {
+            @Override
+            public void onFitStart(TrainingProgress p) {
+                if (p.resumed()) return;
+                try {
+                    bpe.save(out.resolve("bpe.txt"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+    }
+
+    /** The data by content (CRC32 of the four files), so a moved copy resumes and an edited one does not. */
+    private static String fingerprint(List<Path> files) throws IOException {
+        CRC32 crc = new CRC32();
+        long bytes = 0;
+        byte[] buf = new byte[1 << 16];
+        for (Path f : files) {
+            try (InputStream in = Files.newInputStream(f)) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    crc.update(buf, 0, n);
+                    bytes += n;
+                }
+            }
+        }
+        return String.format(Locale.ROOT, "%d bytes (crc32 %08x)", bytes, crc.getValue());
     }
 }
