@@ -67,7 +67,9 @@ final class TrainingConsole implements TrainingListener {
             out.println(resumeLine.apply(p));
             out.flush();
         }
-        if (!perEpoch && p.step() < p.totalSteps()) bar = new ProgressBar(label, p.totalSteps() - p.step(), unit);
+        if (p.step() >= p.totalSteps()) return;
+        if (!perEpoch) bar = new ProgressBar(label, p.totalSteps() - p.step(), unit);
+        else if (p.step() % p.stepsPerEpoch() != 0) onEpochStart(p, p.step() / p.stepsPerEpoch()); // resumed inside an epoch
     }
 
     @Override
