@@ -5,11 +5,17 @@ import dev.jgrad.metrics.Accuracy;
 import dev.jgrad.models.ResNet;
 import dev.jgrad.models.Transfer;
 import dev.jgrad.nn.Functional;
+import dev.jgrad.nn.Module;
 import dev.jgrad.optim.CosineAnnealingLR;
-import dev.jgrad.optim.LRScheduler;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
+import dev.jgrad.train.FitResult;
+import dev.jgrad.train.Optimization;
+import dev.jgrad.train.StepOutput;
+import dev.jgrad.train.Trainer;
+import dev.jgrad.train.TrainerOptions;
+import dev.jgrad.train.TrainingTask;
 import dev.jgrad.vision.Augment;
 import dev.jgrad.vision.ImageBatch;
 import dev.jgrad.vision.ImageBatcher;
@@ -18,10 +24,14 @@ import dev.jgrad.vision.Normalize;
 import dev.jgrad.vision.RandomCrop;
 import dev.jgrad.vision.RandomHorizontalFlip;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 
-/** The training loop and evaluation that {@code jgrad train images} and {@code jgrad finetune} share. */
+/** The task, trained by the {@link Trainer}, and the evaluation that {@code jgrad train images} and {@code jgrad finetune} share. */
 final class ImageTraining {
     private ImageTraining() {}
 
@@ -78,47 +88,73 @@ final class ImageTraining {
      * (0: only after the last; the test set is often much larger than a small training set).
      */
     static Result fit(ResNet model, Optimizer<?, ?> opt, boolean cosine, boolean frozenBatchNormInEval, LabeledImages train,
-                      LabeledImages test, int epochs, int evalEvery, int batch, Augment augment, long seed, PrintStream console) {
+                      LabeledImages test, int epochs, int evalEvery, int batch, Augment augment, long seed, PrintStream console) throws IOException {
         if (evalEvery < 0) throw new IllegalArgumentException("--eval-every must be >= 0 (0 = only after the last epoch), got " + evalEvery);
-        ImageBatcher batches = new ImageBatcher(train, batch, true, false, seed);
+        Task task = new Task(model, opt, cosine, frozenBatchNormInEval, new ImageBatcher(train, batch, true, false, seed), test, augment, seed);
+        EpochLines lines = new EpochLines(console, (epoch, e) -> String.format(Locale.ROOT, "epoch %d: train loss %.4f, train accuracy %.4f%s; %.0f s, %.0f images/s",
+                epoch, e.meanLoss(), e.metric("acc"), e.evaluation() != null ? String.format(Locale.ROOT, ", test accuracy %.4f", e.evaluation().metric("accuracy")) : "",
+                e.seconds(), e.perSecond()));
+        FitResult r = Trainer.fit(task, TrainerOptions.builder().epochs(epochs).evalEveryEpochs(evalEvery).build(),
+                new TrainingConsole("", "img", new PrintWriter(console, true)).perEpoch().lossOnly(), lines);
+        return new Result(r.last().metric("accuracy"), lines.meanLoss(), r.seconds(), lines.overallPerSecond());
+    }
+
+    /** A ResNet classifier trained by cross-entropy on (augmented) shuffled batches, validated by test accuracy. */
+    private static final class Task implements TrainingTask {
+        private final ResNet model;
+        private final Optimizer<?, ?> opt;
+        private final boolean cosine, frozenBatchNormInEval;
+        private final ImageBatcher batches;
+        private final LabeledImages test;
+        private final Augment augment;
         // A generator of its own, so switching augmentation on or off leaves the batch order as it was.
-        Generator augmentGen = new Generator(seed ^ 0x5DEECE66DL);
-        LRScheduler sched = cosine ? new CosineAnnealingLR(opt, epochs * batches.numBatches()) : null;
-        long start = System.nanoTime();
-        double trainSeconds = 0, lastLoss = Double.NaN, testAcc = Double.NaN;
-        long images = 0;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            Transfer.train(model, frozenBatchNormInEval);
-            Accuracy trainAcc = new Accuracy();
-            double lossSum = 0;
-            int seen = 0;
-            long t0 = System.nanoTime();
-            try (ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), batches.numBatches(), "img")) {
-                for (ImageBatch b : batches) {
-                    Tensor input = augment == null ? b.images() : augment.apply(b.images(), augmentGen);
-                    Tensor logits = model.forward(input);
-                    Tensor loss = Functional.crossEntropy(logits, b.labels());
-                    opt.zeroGrad();
-                    loss.backward();
-                    opt.step();
-                    if (sched != null) sched.step();
-                    lossSum += loss.item() * b.size();
-                    seen += b.size();
-                    trainAcc.update(logits.detach(), b.labels());
-                    bar.metric("loss", lossSum / seen);
-                    bar.metric("acc", trainAcc.value());
-                    bar.step(b.size());
-                }
-            }
-            double secs = (System.nanoTime() - t0) / 1e9;
-            trainSeconds += secs;
-            images += seen;
-            lastLoss = lossSum / seen;
-            boolean eval = epoch == epochs || evalEvery > 0 && epoch % evalEvery == 0;
-            if (eval) testAcc = evaluate(model, test);
-            console.printf(Locale.ROOT, "epoch %d: train loss %.4f, train accuracy %.4f%s; %.0f s, %.0f images/s%n", epoch, lastLoss, trainAcc.value(),
-                    eval ? String.format(Locale.ROOT, ", test accuracy %.4f", testAcc) : "", secs, seen / secs);
+        private final Generator augmentGen;
+        private Iterator<ImageBatch> epoch;
+        private Accuracy trainAcc;
+
+        Task(ResNet model, Optimizer<?, ?> opt, boolean cosine, boolean frozenBatchNormInEval, ImageBatcher batches, LabeledImages test,
+             Augment augment, long seed) {
+            this.model = model;
+            this.opt = opt;
+            this.cosine = cosine;
+            this.frozenBatchNormInEval = frozenBatchNormInEval;
+            this.batches = batches;
+            this.test = test;
+            this.augment = augment;
+            augmentGen = new Generator(seed ^ 0x5DEECE66DL);
         }
-        return new Result(testAcc, lastLoss, (System.nanoTime() - start) / 1e9, images / trainSeconds);
+
+        @Override public Module model() { return model; }
+        @Override public long stepsPerEpoch() { return batches.numBatches(); }
+
+        @Override
+        public Optimization configureOptimizers(long totalSteps) {
+            return new Optimization(opt, cosine ? new CosineAnnealingLR(opt, (int) totalSteps) : null);
+        }
+
+        @Override
+        public void trainMode() {
+            Transfer.train(model, frozenBatchNormInEval);
+        }
+
+        @Override
+        public void onEpochStart(long e) {
+            epoch = batches.iterator();
+            trainAcc = new Accuracy();
+        }
+
+        @Override
+        public StepOutput trainingStep(long step) {
+            ImageBatch b = epoch.next();
+            Tensor input = augment == null ? b.images() : augment.apply(b.images(), augmentGen);
+            Tensor logits = model.forward(input);
+            trainAcc.update(logits.detach(), b.labels());
+            return new StepOutput(Functional.crossEntropy(logits, b.labels()), b.size(), Map.of("acc", trainAcc.value()));
+        }
+
+        @Override
+        public Map<String, Double> validate() {
+            return Map.of("accuracy", evaluate(model, test));
+        }
     }
 }

@@ -7,10 +7,17 @@ import dev.jgrad.models.ImageEncoder;
 import dev.jgrad.models.LinearProbe;
 import dev.jgrad.nn.Functional;
 import dev.jgrad.optim.Adam;
+import dev.jgrad.nn.Module;
 import dev.jgrad.optim.CosineAnnealingLR;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Tensor;
+import dev.jgrad.train.FitResult;
+import dev.jgrad.train.Optimization;
+import dev.jgrad.train.StepOutput;
+import dev.jgrad.train.Trainer;
+import dev.jgrad.train.TrainerOptions;
+import dev.jgrad.train.TrainingTask;
 import dev.jgrad.vision.Augment;
 import dev.jgrad.vision.LabeledImages;
 import dev.jgrad.vision.Mnist;
@@ -21,6 +28,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -115,37 +123,35 @@ final class SupervisedCommand implements Callable<Integer> {
         Generator gen = new Generator(seed + 3);
         int[] order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
-        double lossSum = 0;
-        int lossCount = 0;
-        try (ProgressBar bar = new ProgressBar("supervised", total, "img")) {
-            for (int epoch = 0; epoch < epochs; epoch++) {
+        TrainingTask task = new TrainingTask() {
+            @Override public Module model() { return model; }
+            @Override public Optimization configureOptimizers(long totalSteps) { return new Optimization(opt, schedule); }
+            // Batch norm needs two images: a last batch of one is skipped.
+            @Override public long stepsPerEpoch() { return n / b + (n % b >= 2 ? 1 : 0); }
+
+            @Override
+            public void onEpochStart(long epoch) {
                 for (int i = n - 1; i > 0; i--) {
                     int j = gen.nextInt(i + 1);
                     int t = order[i];
                     order[i] = order[j];
                     order[j] = t;
                 }
-                model.train();
-                for (int from = 0; from < n; from += b) {
-                    int len = Math.min(b, n - from);
-                    if (len < 2) continue; // batch norm needs two images
-                    int[] idx = java.util.Arrays.copyOfRange(order, from, from + len);
-                    Tensor x = images.indexSelect(0, IntTensor.of(idx, len)).contiguous();
-                    if (augment) x = aug.apply(x, gen);
-                    int[] y = new int[len];
-                    for (int k = 0; k < len; k++) y[k] = labels[idx[k]];
-                    Tensor loss = Functional.crossEntropy(model.forward(normalize.apply(x)), IntTensor.of(y, len));
-                    opt.zeroGrad();
-                    loss.backward();
-                    opt.step();
-                    schedule.step();
-                    lossSum += loss.item();
-                    lossCount++;
-                    bar.metric("loss", loss.item());
-                    bar.step(len);
-                }
             }
-        }
+
+            @Override
+            public StepOutput trainingStep(long step) {
+                int from = (int) (step % stepsPerEpoch()) * b, len = Math.min(b, n - from);
+                int[] idx = java.util.Arrays.copyOfRange(order, from, from + len);
+                Tensor x = images.indexSelect(0, IntTensor.of(idx, len)).contiguous();
+                if (augment) x = aug.apply(x, gen);
+                int[] y = new int[len];
+                for (int k = 0; k < len; k++) y[k] = labels[idx[k]];
+                return StepOutput.of(Functional.crossEntropy(model.forward(normalize.apply(x)), IntTensor.of(y, len)), len);
+            }
+        };
+        FitResult r = Trainer.fit(task, TrainerOptions.builder().epochs(epochs).build(),
+                new TrainingConsole("supervised", "img", new PrintWriter(console, true)).lossOnly());
         Tensor logits = LinearProbe.extract(model, normalize.apply(test.images()), 500, null);
         int[] pred = logits.argmax(1, false).data(), testY = test.labels().data();
         int correct = 0;
@@ -164,7 +170,7 @@ final class SupervisedCommand implements Callable<Integer> {
         Path file = out.resolve(TrainingCheckpoint.MODEL_FILE);
         SafeTensors.save(file, model.stateDict(), meta);
         console.printf(Locale.ROOT, "supervised from scratch on %,d labels: final train loss %.4f, test accuracy %.4f (%d/%d); %s; model: %s%n",
-                n, lossSum / Math.max(1, lossCount), acc, correct, pred.length, ProgressBar.formatDuration((System.nanoTime() - started) / 1e9), file);
+                n, r.losses().size() == 0 ? 0 : r.losses().tailMean(r.losses().size()), acc, correct, pred.length, ProgressBar.formatDuration((System.nanoTime() - started) / 1e9), file);
         console.flush();
         return 0;
     }

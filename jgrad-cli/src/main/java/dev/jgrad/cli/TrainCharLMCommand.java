@@ -1,44 +1,25 @@
 package dev.jgrad.cli;
 
-import dev.jgrad.autograd.GradMode;
 import dev.jgrad.data.CharCorpus;
 import dev.jgrad.data.CharVocabulary;
 import dev.jgrad.data.RandomWindows;
-import dev.jgrad.data.StreamBatches;
 import dev.jgrad.io.TrainingCheckpoint;
 import dev.jgrad.models.CharGPT;
 import dev.jgrad.models.CharLSTM;
-import dev.jgrad.nn.Functional;
-import dev.jgrad.nn.Module;
-import dev.jgrad.nn.RecurrentOutput;
-import dev.jgrad.nn.RecurrentState;
-import dev.jgrad.nn.Reduction;
-import dev.jgrad.optim.Adam;
-import dev.jgrad.optim.AdamW;
-import dev.jgrad.optim.ClipGrad;
-import dev.jgrad.optim.LambdaLR;
-import dev.jgrad.optim.Optimizer;
-import dev.jgrad.plot.LinePlot;
 import dev.jgrad.tensor.Generator;
-import dev.jgrad.tensor.IntTensor;
-import dev.jgrad.tensor.Tensor;
+import dev.jgrad.train.FitResult;
+import dev.jgrad.train.StopReason;
+import dev.jgrad.train.Trainer;
+import dev.jgrad.train.TrainerOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.IntToDoubleFunction;
-import java.util.zip.CRC32;
 
 /**
  * {@code jgrad train charlm}: a character-level LSTM language model ({@link CharLSTM}) trained with
@@ -47,9 +28,10 @@ import java.util.zip.CRC32;
  * (detached) from one window to the next, so the model sees context beyond one window; it is reset at each
  * epoch. The last 10% of the text is the validation split, scored in nats per character over all of it.
  *
- * <p>At each evaluation the run writes a checkpoint ({@link TrainingCheckpoint}: the model as
- * model.safetensors, plus optimizer, scheduler, data position, LSTM state and random generator) and a
- * loss-curve PNG into {@code --out}; {@code --resume} continues from there exactly as if never stopped.
+ * <p>The task is {@link CharLMTask}, trained by the {@link Trainer}: at each evaluation it writes a checkpoint
+ * ({@link TrainingCheckpoint}: the model as model.safetensors, plus optimizer, scheduler, data position, LSTM state
+ * and random generator) and a loss-curve PNG into {@code --out}; {@code --resume} continues from there exactly as if
+ * never stopped.
  *
  * <p>{@code --model transformer} trains a decoder-only Transformer ({@link CharGPT}) instead, nanoGPT style:
  * each step takes {@code --batch} windows of {@code --seq-len} characters at random places of the training split
@@ -147,25 +129,6 @@ final class TrainCharLMCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** Validation runs over this many parallel streams (fewer for a tiny text), whatever --batch is, so runs compare. */
-    static final int EVAL_STREAMS = 32;
-    static final int EVAL_WINDOW = 256;
-    /** Smoothing of the training loss in the progress bar and the plot. */
-    static final double EMA = 0.98;
-
-    // The run's mutable state: what a checkpoint saves. model is lstm or gpt, whichever --model asks for.
-    private Module model;
-    private CharLSTM lstm;
-    private CharGPT gpt;
-    private RandomWindows windows; // the transformer's training batches
-    private int[] gptValIds;
-    private Optimizer<?, ?> optimizer;
-    private LambdaLR scheduler;
-    private long step;
-    private RecurrentState carried;
-    private final List<Float> trainLosses = new ArrayList<>();
-    private final List<float[]> validations = new ArrayList<>(); // {step, loss}
-
     @Override
     public Integer call() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
@@ -174,94 +137,43 @@ final class TrainCharLMCommand implements Callable<Integer> {
         Path textFile = text != null ? text : TrainDemoCommand.defaultText();
         CharCorpus corpus = CharCorpus.load(textFile, 1);
         CharVocabulary vocab = corpus.vocabulary();
-        int[] trainIds = split(corpus, true), valIds = split(corpus, false);
-        StreamBatches trainData = null, valData = null;
-        int perEpoch;
-        if (isTransformer()) {
-            windows = new RandomWindows(trainIds, batch, seqLen, new Generator(seed + 3), "training split of " + textFile + " (first 90%)");
-            gptValIds = valIds;
-            perEpoch = (int) Math.max(1, trainIds.length / ((long) batch * seqLen));
-        } else {
-            trainData = new StreamBatches(trainIds, batch, seqLen, "training split of " + textFile + " (first 90%)");
-            valData = new StreamBatches(valIds, Math.min(EVAL_STREAMS, valIds.length - 1), EVAL_WINDOW,
-                    "validation split of " + textFile + " (last 10%)");
-            perEpoch = trainData.windows();
-        }
-        long totalSteps = (long) epochs * perEpoch;
-        if (maxSteps > 0) totalSteps = Math.min(totalSteps, maxSteps);
-        Map<String, String> config = config(fingerprint(vocab, trainIds, valIds));
-
-        if (resume && !TrainingCheckpoint.exists(out)) {
-            throw new IllegalArgumentException("--resume: no checkpoint in " + out + " (" + out.resolve(TrainingCheckpoint.TRAINING_FILE)
-                    + " does not exist); run without --resume to start, or point --out at the run to continue");
-        }
-        if (!resume && TrainingCheckpoint.exists(out) && !overwrite) {
-            throw new IllegalArgumentException(out + " already holds a checkpoint; continue it with --resume, replace it with --overwrite, "
-                    + "or choose another --out");
-        }
-        try (AutoCloseable ignored = TrainingCheckpoint.lock(out)) {
-            return run(textFile, vocab, trainIds, valIds, trainData, valData, perEpoch, totalSteps, config, console);
-        }
-    }
-
-    private int run(Path textFile, CharVocabulary vocab, int[] trainIds, int[] valIds, StreamBatches trainData, StreamBatches valData,
-                    int perEpoch, long totalSteps, Map<String, String> config, PrintWriter console) throws IOException {
-        TrainingCheckpoint checkpoint = null;
-        if (resume) {
-            checkpoint = TrainingCheckpoint.load(out);
-            try {
-                checkpoint.requireSameConfig(config);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--resume: " + out + ": " + e.getMessage()
-                        + "; resume with the checkpoint's settings, or start a new run with another --out");
-            }
-        }
-        removeStalePlots();
-
-        Generator.manualSeed(seed + 1); // dropout masks come from the default generator
-        if (isTransformer()) model = gpt = new CharGPT(new CharGPT.Config(vocab.size(), seqLen, emb, heads, layers, hidden, dropout), new Generator(seed));
-        else model = lstm = new CharLSTM(new CharLSTM.Config(vocab.size(), emb, hidden, layers, dropout), new Generator(seed));
-        optimizer = "adamw".equals(optimizerName)
-                ? new AdamW(model.parameters(), AdamW.options(lr).withWeightDecay(weightDecay))
-                : new Adam(model.parameters(), Adam.options(lr).withWeightDecay(weightDecay));
-        scheduler = new LambdaLR(optimizer, lrFactor(totalSteps));
-        if (checkpoint != null) {
-            restore(checkpoint, perEpoch);
-            if (stopAt > 0 && stopAt <= step) {
-                throw new IllegalArgumentException("--stop-at " + stopAt + " is not after the checkpoint's step " + step
-                        + "; drop --stop-at to run to the end, or give a later step");
-            }
-        }
+        CharLMTask task = new CharLMTask(this, textFile, corpus);
+        RunDirectory.checkStart(out, resume, overwrite, stopAt);
+        task.createModel();
+        TrainerOptions options = TrainerOptions.builder().runDirectory(out).resume(resume).overwrite(overwrite).epochs(epochs).maxSteps(maxSteps)
+                .stopAt(stopAt).gradientClip(clip).evalEverySteps(evalEvery).build();
+        long perEpoch = task.stepsPerEpoch(), totalSteps = options.totalSteps(perEpoch);
 
         console.printf(Locale.ROOT, "data: %s, %,d training and %,d validation characters, vocabulary of %d%n",
-                textFile, trainIds.length, valIds.length, vocab.size());
-        console.printf(Locale.ROOT, "model: %s, %,d parameters%n", gpt != null ? gpt.summary() : lstm.summary(), model.numParameters());
+                textFile, corpus.trainLength(), corpus.validationLength(), vocab.size());
+        console.printf(Locale.ROOT, "model: %s, %,d parameters%n", task.summary(), task.model().numParameters());
         console.printf(Locale.ROOT, "training: %d %s of %d, %d steps per epoch, %d steps; %s lr %.1e (%s), clip %s%n",
-                batch, gpt != null ? "random windows" : "streams x windows", seqLen, perEpoch, totalSteps, optimizerName, lr, schedule,
+                batch, isTransformer() ? "random windows" : "streams x windows", seqLen, perEpoch, totalSteps, optimizerName, lr, schedule,
                 clip > 0 ? Double.toString(clip) : "off");
-        if (checkpoint != null) {
-            console.printf(Locale.ROOT, "resuming at step %d (epoch %d, window %d of %d)%n", step, step / perEpoch + 1, step % perEpoch, perEpoch);
-        }
         console.flush();
+        TrainingConsole progress = new TrainingConsole("train", "tokens", console)
+                .onResume(p -> String.format(Locale.ROOT, "resuming at step %d (epoch %d, window %d of %d)", p.step(), p.step() / perEpoch + 1,
+                        p.step() % perEpoch, perEpoch))
+                .onEvaluation((p, e) -> String.format(Locale.ROOT, "step %d/%d (epoch %d, %s): validation %.4f nats/char, train %.4f; evaluated in %.1f s",
+                        e.step(), totalSteps, (e.step() - 1) / perEpoch + 1, e.step() % perEpoch == 0 ? "end" : "window " + (e.step() % perEpoch) + "/" + perEpoch,
+                        e.metric("loss"), p.losses().smoothed(), e.seconds()));
+        FitResult r = Trainer.fit(task, options, progress, new LossPlot(plotTitle(task), "loss (nats/char)", "loss"));
 
-        long start = System.nanoTime();
-        boolean stopped = train(trainData, valData, totalSteps, perEpoch, vocab, config, console);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (stopped) {
-            console.printf(Locale.ROOT, "stopped at step %d of %d as asked (--stop-at); checkpoint in %s, continue with --resume%n", step, totalSteps, out);
+        if (r.interrupted()) {
+            console.printf(Locale.ROOT, "stopped at step %d of %d as asked (--stop-at); checkpoint in %s, continue with --resume%n", r.step(), totalSteps, out);
             return 0;
         }
-        float[] last = validations.isEmpty() ? null : validations.getLast();
-        if (last != null) {
+        if (r.reason() == StopReason.ALREADY_COMPLETE) console.println("the run in " + out + " is already complete (" + r.step() + " steps)");
+        if (r.last() != null) {
             console.printf(Locale.ROOT, "validation loss: %.4f nats/char after %d steps (%s this session; a uniform guess scores %.3f)%n",
-                    last[1], step, ProgressBar.formatDuration(seconds), Math.log(vocab.size()));
+                    (float) r.last().metric("loss"), r.step(), ProgressBar.formatDuration(r.seconds()), Math.log(vocab.size()));
         }
-        console.println("checkpoint: " + out.resolve(TrainingCheckpoint.MODEL_FILE) + ", loss curve: " + out.resolve("loss.png"));
+        console.println("checkpoint: " + out.resolve(TrainingCheckpoint.MODEL_FILE) + ", loss curve: " + out.resolve(LossPlot.FILE));
         if (sampleLength > 0) {
             String prompt = vocab.chars().contains("\n") ? "\n" : vocab.chars().substring(0, vocab.chars().offsetByCodePoints(0, 1));
             CharLSTM.Sampling sampling = new CharLSTM.Sampling(0.8, 0);
-            int[] ids = gpt != null ? gpt.generate(vocab.encode(prompt), sampleLength, sampling, new Generator(seed + 2))
-                    : lstm.generate(vocab.encode(prompt), sampleLength, sampling, new Generator(seed + 2));
+            int[] ids = task.gpt() != null ? task.gpt().generate(vocab.encode(prompt), sampleLength, sampling, new Generator(seed + 2))
+                    : task.lstm().generate(vocab.encode(prompt), sampleLength, sampling, new Generator(seed + 2));
             console.println("sample (temperature 0.8; more with: jgrad sample --checkpoint " + out + "):");
             console.println("----");
             console.println((prompt.equals("\n") ? "" : prompt) + vocab.decode(ids));
@@ -269,6 +181,18 @@ final class TrainCharLMCommand implements Callable<Integer> {
         }
         console.flush();
         return 0;
+    }
+
+    private String plotTitle(CharLMTask task) {
+        String data = text != null ? text.getFileName().toString() : "tiny-shakespeare";
+        if (task.gpt() != null) {
+            CharGPT.Config g = task.gpt().config();
+            return String.format(Locale.ROOT, "CharGPT on %s: emb %d, ff %d, %d blocks x %d heads, dropout %s; batch %d x %d, lr %s",
+                    data, g.embedDim(), g.feedforwardDim(), g.numLayers(), g.numHeads(), g.dropout(), batch, seqLen, lr);
+        }
+        CharLSTM.Config c = task.lstm().config();
+        return String.format(Locale.ROOT, "CharLSTM on %s: emb %d, hidden %d, %d layers, dropout %s; batch %d x %d, lr %s",
+                data, c.embedDim(), c.hiddenSize(), c.numLayers(), c.dropout(), batch, seqLen, lr);
     }
 
     private void checkOptions() {
@@ -301,288 +225,13 @@ final class TrainCharLMCommand implements Callable<Integer> {
         if (evalEvery < 0) throw new IllegalArgumentException("--eval-every must be >= 0, got " + evalEvery);
         if (stopAt < 0) throw new IllegalArgumentException("--stop-at must be >= 0, got " + stopAt);
         if (sampleLength < 0) throw new IllegalArgumentException("--sample-length must be >= 0, got " + sampleLength);
-        if (resume && overwrite) throw new IllegalArgumentException("--resume and --overwrite contradict each other: choose one");
     }
 
-    private boolean isTransformer() {
+    boolean isTransformer() {
         return modelName.equals("transformer");
     }
 
     private static void requirePositive(String option, int value) {
         if (value < 1) throw new IllegalArgumentException(option + " must be positive, got " + value);
-    }
-
-    /**
-     * The whole training or validation split as ids. CharCorpus hands out windows only; a window as long as
-     * the split can start only at 0, so it is the split itself.
-     */
-    private static int[] split(CharCorpus corpus, boolean train) {
-        int n = train ? corpus.trainLength() : corpus.validationLength();
-        return corpus.windows(train, new Generator(0), 1, n).data();
-    }
-
-    /** Identifies the text by content, not path: the same text moved elsewhere resumes fine, an edited one does not. */
-    private static String fingerprint(CharVocabulary vocab, int[] trainIds, int[] valIds) {
-        CRC32 crc = new CRC32();
-        byte[] buf = new byte[4];
-        for (int[] ids : new int[][] {trainIds, valIds}) {
-            for (int id : ids) {
-                buf[0] = (byte) id;
-                buf[1] = (byte) (id >> 8);
-                buf[2] = (byte) (id >> 16);
-                buf[3] = (byte) (id >> 24);
-                crc.update(buf);
-            }
-        }
-        crc.update(vocab.chars().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return String.format(Locale.ROOT, "%d characters (crc32 %08x)", trainIds.length + valIds.length, crc.getValue());
-    }
-
-    /** The settings a resumed run must repeat (everything that changes the computation), by option name. */
-    private Map<String, String> config(String textFingerprint) {
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("text", textFingerprint);
-        c.put("emb", Integer.toString(emb));
-        c.put("hidden", Integer.toString(hidden));
-        c.put("layers", Integer.toString(layers));
-        c.put("dropout", Double.toString(dropout));
-        c.put("seq-len", Integer.toString(seqLen));
-        c.put("batch", Integer.toString(batch));
-        c.put("epochs", Integer.toString(epochs));
-        c.put("max-steps", Integer.toString(maxSteps));
-        c.put("optimizer", optimizerName);
-        c.put("lr", Double.toString(lr));
-        c.put("weight-decay", Double.toString(weightDecay));
-        c.put("schedule", schedule);
-        c.put("warmup", Integer.toString(warmup));
-        c.put("min-lr-ratio", Double.toString(minLrRatio));
-        c.put("clip", Double.toString(clip));
-        c.put("seed", Long.toString(seed));
-        if (isTransformer()) { // only then, so that LSTM checkpoints from before --model existed still resume
-            c.put("model", modelName);
-            c.put("heads", Integer.toString(heads));
-        }
-        return c;
-    }
-
-    /** Learning-rate factor for the step after {@code done} steps: linear warm-up, then cosine decay (or constant). */
-    private IntToDoubleFunction lrFactor(long totalSteps) {
-        if (schedule.equals("constant")) return done -> 1.0;
-        int w = (int) Math.min(warmup, Math.max(0, totalSteps - 1));
-        return done -> {
-            if (done < w) return (done + 1.0) / w;
-            double progress = Math.min(1.0, (done - w) / (double) Math.max(1, totalSteps - w));
-            return minLrRatio + (1 - minLrRatio) * 0.5 * (1 + Math.cos(Math.PI * progress));
-        };
-    }
-
-    // ---------------------------------------------------------------- training
-
-    /** Trains until the last step (false) or --stop-at (true). */
-    private boolean train(StreamBatches data, StreamBatches valData, long totalSteps, int perEpoch, CharVocabulary vocab,
-                          Map<String, String> config, PrintWriter console) throws IOException {
-        if (step >= totalSteps) {
-            console.println("the run in " + out + " is already complete (" + step + " steps)");
-            return false;
-        }
-        // The smoothed loss as a running, bias-corrected average: ema / weight.
-        double ema = 0, weight = 0;
-        for (float l : trainLosses) {
-            ema = EMA * ema + (1 - EMA) * l;
-            weight = EMA * weight + (1 - EMA);
-        }
-        int vocabSize = vocab.size();
-        try (ProgressBar bar = new ProgressBar("train", totalSteps - step, "tokens")) {
-            model.train();
-            while (step < totalSteps) {
-                int window = (int) (step % perEpoch);
-                if (window == 0) carried = null; // each epoch starts from a zero state
-                StreamBatches.Batch b = gpt != null ? windows.next() : data.window(window);
-                optimizer.zeroGrad();
-                Tensor logits;
-                if (gpt != null) {
-                    logits = gpt.forward(b.inputs());
-                } else {
-                    RecurrentOutput r = lstm.forward(b.inputs(), carried);
-                    carried = r.state().detach();
-                    logits = r.output();
-                }
-                int n = b.inputs().numel();
-                Tensor loss = Functional.crossEntropy(logits.reshape(n, vocabSize), b.targets().reshape(n));
-                loss.backward();
-                // The norm before clipping: a run whose norms keep growing is about to diverge.
-                double gradNorm = clip > 0 ? ClipGrad.clipGradNorm(model.parameters(), clip) : gradNorm(model.parameters());
-                double lrUsed = optimizer.paramGroups().getFirst().lr();
-                optimizer.step();
-                scheduler.step();
-                step++;
-                float l = loss.item();
-                trainLosses.add(l);
-                ema = EMA * ema + (1 - EMA) * l;
-                weight = EMA * weight + (1 - EMA);
-                double smoothed = ema / weight;
-                bar.metric("loss", smoothed);
-                bar.metric("gnorm", gradNorm);
-                bar.metric("lr", lrUsed);
-                bar.step(n);
-
-                boolean epochEnd = step % perEpoch == 0;
-                if (epochEnd || (evalEvery > 0 && step % evalEvery == 0) || step == totalSteps) {
-                    long t0 = System.nanoTime();
-                    double val = evaluate(valData, vocabSize);
-                    validations.add(new float[] {step, (float) val});
-                    save(vocab, config);
-                    plot();
-                    bar.message(String.format(Locale.ROOT, "step %d/%d (epoch %d, %s): validation %.4f nats/char, train %.4f; evaluated and saved in %.1f s",
-                            step, totalSteps, (step - 1) / perEpoch + 1, epochEnd ? "end" : "window " + (step % perEpoch) + "/" + perEpoch,
-                            val, smoothed, (System.nanoTime() - t0) / 1e9));
-                } else if (stopAt > 0 && step >= stopAt) {
-                    save(vocab, config);
-                }
-                if (stopAt > 0 && step >= stopAt && step < totalSteps) return true;
-            }
-        }
-        return false;
-    }
-
-    /** The global 2-norm of all gradients (what clipping would measure). */
-    private static double gradNorm(List<? extends Tensor> params) {
-        double sum = 0;
-        for (Tensor p : params) {
-            if (p.grad() == null) continue;
-            for (float g : p.grad().toArray()) sum += (double) g * g;
-        }
-        return Math.sqrt(sum);
-    }
-
-    /** The training losses smoothed by a bias-corrected exponential moving average, one per step. */
-    static double[] smoothed(List<Float> losses) {
-        double[] out = new double[losses.size()];
-        double ema = 0, weight = 0;
-        for (int i = 0; i < out.length; i++) {
-            ema = EMA * ema + (1 - EMA) * losses.get(i);
-            weight = EMA * weight + (1 - EMA);
-            out[i] = ema / weight;
-        }
-        return out;
-    }
-
-    /**
-     * Mean loss per character over the whole validation split, its streams walked like the training ones with
-     * the state carried from window to window (and dropout off), so the model is scored with its full context.
-     */
-    static double evaluate(CharLSTM model, StreamBatches valData, int vocabSize) {
-        boolean wasTraining = model.isTraining();
-        model.eval();
-        double sum = 0;
-        long count = 0;
-        try (var ignored = GradMode.noGrad()) {
-            RecurrentState state = null;
-            for (int w = 0; w < valData.windows(); w++) {
-                StreamBatches.Batch b = valData.window(w);
-                RecurrentOutput r = model.forward(b.inputs(), state);
-                int n = b.inputs().numel();
-                sum += Functional.crossEntropy(r.output().reshape(n, vocabSize), b.targets().reshape(n), Reduction.SUM).item();
-                count += n;
-                state = r.state();
-            }
-        } finally {
-            model.train(wasTraining);
-        }
-        return sum / count;
-    }
-
-    private double evaluate(StreamBatches valData, int vocabSize) {
-        return gpt != null ? gpt.meanLoss(gptValIds, EVAL_STREAMS) : evaluate(lstm, valData, vocabSize);
-    }
-
-    // ---------------------------------------------------------------- checkpoints
-
-    private void save(CharVocabulary vocab, Map<String, String> config) throws IOException {
-        Map<String, String> modelMeta = new LinkedHashMap<>(gpt != null ? gpt.config().toMetadata() : lstm.config().toMetadata());
-        modelMeta.put("vocabulary", vocab.chars());
-        modelMeta.put("step", Long.toString(step));
-
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        float[] losses = new float[trainLosses.size()];
-        for (int i = 0; i < losses.length; i++) losses[i] = trainLosses.get(i);
-        tensors.put("train_loss", Tensor.of(losses, losses.length));
-        float[] val = new float[validations.size() * 2];
-        for (int i = 0; i < validations.size(); i++) {
-            val[2 * i] = validations.get(i)[0];
-            val[2 * i + 1] = validations.get(i)[1];
-        }
-        tensors.put("validation", Tensor.of(val, validations.size(), 2));
-        if (carried != null) {
-            tensors.put("lstm_h", carried.h());
-            tensors.put("lstm_c", carried.c());
-        }
-        Map<String, String> progress = new LinkedHashMap<>();
-        progress.put("step", Long.toString(step));
-        progress.put("rng.default", TrainingCheckpoint.generatorState(Generator.defaultGenerator()));
-        if (windows != null) progress.put("rng.data", TrainingCheckpoint.generatorState(windows.generator()));
-        new TrainingCheckpoint(model.stateDict(), modelMeta, optimizer.stateDict(), scheduler.stateDict(), tensors, progress, config).save(out);
-    }
-
-    private void restore(TrainingCheckpoint c, int perEpoch) {
-        try {
-            model.loadStateDict(c.model());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--resume: " + out.resolve(TrainingCheckpoint.MODEL_FILE) + " does not fit the model: " + e.getMessage());
-        }
-        optimizer.loadStateDict(c.optimizer());
-        scheduler.loadStateDict(c.scheduler());
-        step = c.progressLong("step");
-        c.restoreGenerator("rng.default", Generator.defaultGenerator());
-        if (windows != null) c.restoreGenerator("rng.data", windows.generator());
-        Tensor losses = c.tensors().get("train_loss"), val = c.tensors().get("validation");
-        if (losses == null || val == null || losses.numel() != step) {
-            throw new IllegalArgumentException("--resume: " + out.resolve(TrainingCheckpoint.TRAINING_FILE) + " has no loss history for its " + step + " steps");
-        }
-        for (float l : losses.toArray()) trainLosses.add(l);
-        float[] v = val.toArray();
-        for (int i = 0; i + 1 < v.length; i += 2) validations.add(new float[] {v[i], v[i + 1]});
-        Tensor h = c.tensors().get("lstm_h"), cell = c.tensors().get("lstm_c");
-        if (lstm != null && step % perEpoch != 0) {
-            if (h == null || cell == null) {
-                throw new IllegalArgumentException("--resume: " + out.resolve(TrainingCheckpoint.TRAINING_FILE)
-                        + " stopped inside an epoch but has no LSTM state to continue from");
-            }
-            carried = new RecurrentState(h, cell);
-        }
-    }
-
-    /** LinePlot's temporaries from a process killed while it wrote loss.png. */
-    private void removeStalePlots() throws IOException {
-        try (var files = Files.newDirectoryStream(out, ".loss.png*.tmp")) {
-            for (Path f : files) Files.deleteIfExists(f);
-        }
-    }
-
-    /** loss.png: the smoothed training loss at every step and the validation loss at each evaluation. */
-    private void plot() throws IOException {
-        double[] y = smoothed(trainLosses);
-        double[] x = new double[y.length];
-        for (int i = 0; i < x.length; i++) x[i] = i + 1;
-        double[] vx = new double[validations.size()], vy = new double[validations.size()];
-        for (int i = 0; i < vx.length; i++) {
-            vx[i] = validations.get(i)[0];
-            vy[i] = validations.get(i)[1];
-        }
-        String title;
-        if (gpt != null) {
-            CharGPT.Config g = gpt.config();
-            title = String.format(Locale.ROOT, "CharGPT on %s: emb %d, ff %d, %d blocks x %d heads, dropout %s; batch %d x %d, lr %s",
-                    text != null ? text.getFileName() : "tiny-shakespeare", g.embedDim(), g.feedforwardDim(), g.numLayers(), g.numHeads(), g.dropout(),
-                    batch, seqLen, lr);
-        } else {
-            CharLSTM.Config c = lstm.config();
-            title = String.format(Locale.ROOT, "CharLSTM on %s: emb %d, hidden %d, %d layers, dropout %s; batch %d x %d, lr %s",
-                    text != null ? text.getFileName() : "tiny-shakespeare", c.embedDim(), c.hiddenSize(), c.numLayers(), c.dropout(), batch, seqLen, lr);
-        }
-        new LinePlot(title, "step", "loss (nats/char)")
-                .add("train (smoothed)", x, y)
-                .add("validation", vx, vy)
-                .savePng(out.resolve("loss.png"));
     }
 }

@@ -2,25 +2,31 @@ package dev.jgrad.cli;
 
 import dev.jgrad.data.LabeledText;
 import dev.jgrad.data.LabeledTsv;
-import dev.jgrad.data.SequenceBatch;
 import dev.jgrad.data.SequenceBatcher;
 import dev.jgrad.metrics.Accuracy;
 import dev.jgrad.models.ClassifierCheckpoint;
 import dev.jgrad.models.LSTMClassifier;
 import dev.jgrad.models.Pooling;
-import dev.jgrad.nn.Functional;
 import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.AdamW;
-import dev.jgrad.optim.ClipGrad;
 import dev.jgrad.tensor.Generator;
-import dev.jgrad.tensor.Tensor;
 import dev.jgrad.text.TextEncoder;
 import dev.jgrad.text.Vocabulary;
 import dev.jgrad.text.WordTokenizer;
+import dev.jgrad.train.Evaluation;
+import dev.jgrad.train.FitResult;
+import dev.jgrad.train.StopReason;
+import dev.jgrad.train.Trainer;
+import dev.jgrad.train.TrainerOptions;
+import dev.jgrad.train.TrainingListener;
+import dev.jgrad.train.TrainingProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +39,7 @@ import java.util.concurrent.Callable;
 /**
  * {@code jgrad train classify}: a (Bi)LSTM sentence classifier trained from scratch on labelled sentences,
  * SST-2 by default. Validation accuracy after every epoch, the best model kept as one atomic checkpoint,
- * early stopping when validation stops improving.
+ * early stopping when validation stops improving. The task is {@link ClassifierTask}, trained by the {@link Trainer}.
  */
 @Command(name = "classify",
         mixinStandardHelpOptions = true,
@@ -119,9 +125,6 @@ final class TrainClassifyCommand implements Callable<Integer> {
             description = "Where the best checkpoint goes, as model.safetensors (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    /** Batches per length-sorted pool when bucketing: big enough to group lengths well, small enough to stay random. */
-    private static final int POOL_BATCHES = 50;
-    private static final int EVAL_BATCH = 256;
 
     @Override
     public Integer call() throws Exception {
@@ -147,7 +150,7 @@ final class TrainClassifyCommand implements Callable<Integer> {
             validSet = ClassifyData.read(validFile, "valid", console).examples();
             validName = validFile.toString();
         } else {
-            List<List<LabeledText>> split = holdOut(trainSet, validFraction, new Generator(seed ^ 0x5DEECE66DL));
+            List<List<LabeledText>> split = ClassifierTask.holdOut(trainSet, validFraction, new Generator(seed ^ 0x5DEECE66DL));
             trainSet = split.get(0);
             validSet = split.get(1);
             validName = String.format(Locale.ROOT, "%.0f%% of %s", 100 * validFraction, trainFile);
@@ -191,63 +194,42 @@ final class TrainClassifyCommand implements Callable<Integer> {
 
         Files.createDirectories(out);
         Path checkpoint = out.resolve("model.safetensors");
-        double best = -1;
-        int bestEpoch = 0, sinceBest = 0;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            List<SequenceBatch> batches = trainBatches.shuffled(batch, POOL_BATCHES, gen);
-            model.train();
-            Accuracy trainAcc = new Accuracy();
-            double lossSum = 0;
-            long seen = 0;
-            long epochStart = System.nanoTime();
-            try (ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), batches.size(), "sentences")) {
-                for (SequenceBatch b : batches) {
-                    Tensor logits = model.forward(b.ids(), b.lengths());
-                    Tensor loss = Functional.crossEntropy(logits, b.labels());
-                    opt.zeroGrad();
-                    loss.backward();
-                    if (clip > 0) ClipGrad.clipGradNorm(model.parameters(), clip);
-                    opt.step();
-                    lossSum += loss.item() * b.size();
-                    seen += b.size();
-                    trainAcc.update(logits, b.labels());
-                    bar.metric("loss", lossSum / seen);
-                    bar.metric("acc", trainAcc.value());
-                    bar.step(b.size());
+        ClassifierTask task = new ClassifierTask(model, opt, trainBatches, trainSet.size(), batch, validBatches, validLabels, gen);
+        String validName0 = validName;
+        List<LabeledText> trained = trainSet;
+        TrainingListener keepBest = new TrainingListener() {
+            @Override
+            public void onEvaluation(TrainingProgress p, Evaluation e) {
+                if (!e.best()) return;
+                Map<String, String> info = new LinkedHashMap<>();
+                info.put("epoch", Long.toString(e.step() / p.stepsPerEpoch()));
+                info.put("valid_accuracy", Double.toString(e.metric("accuracy")));
+                info.put("valid", validName0);
+                info.put("train", trainFile.toString());
+                info.put("train_examples", Integer.toString(trained.size()));
+                info.put("seed", Long.toString(seed));
+                try {
+                    new ClassifierCheckpoint(model, vocab, tokenizer, info).save(checkpoint);
+                } catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
                 }
             }
-            double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
-            Accuracy validAcc = new Accuracy();
-            validAcc.update(model.predict(validBatches, EVAL_BATCH), validLabels);
-            double acc = validAcc.value();
-            boolean improved = acc > best;
-            if (improved) {
-                best = acc;
-                bestEpoch = epoch;
-                sinceBest = 0;
-                Map<String, String> info = new LinkedHashMap<>();
-                info.put("epoch", Integer.toString(epoch));
-                info.put("valid_accuracy", Double.toString(acc));
-                info.put("valid", validName);
-                info.put("train", trainFile.toString());
-                info.put("train_examples", Integer.toString(trainSet.size()));
-                info.put("seed", Long.toString(seed));
-                new ClassifierCheckpoint(model, vocab, tokenizer, info).save(checkpoint);
-            } else {
-                sinceBest++;
-            }
-            console.printf(Locale.ROOT, "epoch %d: train loss %.4f, train accuracy %.4f, valid accuracy %.4f (%d/%d)%s; %.0f s, %.0f sentences/s%n",
-                    epoch, lossSum / seen, trainAcc.value(), acc, validAcc.correct(), validAcc.total(),
-                    improved ? ", best so far, saved" : String.format(Locale.ROOT, ", best %.4f at epoch %d", best, bestEpoch),
-                    trainSeconds, seen / trainSeconds);
-            if (patience > 0 && sinceBest >= patience && epoch < epochs) {
-                console.printf(Locale.ROOT, "stopping early: no better validation accuracy for %d epoch%s%n", patience, patience == 1 ? "" : "s");
-                break;
-            }
+        };
+        EpochLines lines = new EpochLines(console, (epoch, e) -> {
+            Accuracy valid = task.validAccuracy();
+            Evaluation best = e.evaluation().best() ? null : e.progress().best();
+            return String.format(Locale.ROOT, "epoch %d: train loss %.4f, train accuracy %.4f, valid accuracy %.4f (%d/%d)%s; %.0f s, %.0f sentences/s",
+                    epoch, e.meanLoss(), e.metric("acc"), valid.value(), valid.correct(), valid.total(), best == null ? ", best so far, saved"
+                            : String.format(Locale.ROOT, ", best %.4f at epoch %d", best.metric("accuracy"), best.step() / task.stepsPerEpoch()), e.seconds(), e.perSecond());
+        });
+        FitResult r = Trainer.fit(task, TrainerOptions.builder().epochs(epochs).gradientClip(clip).monitor("accuracy", TrainerOptions.Goal.MAXIMIZE)
+                .patience(patience).build(), new TrainingConsole("", "sentences", new PrintWriter(console, true)).perEpoch().lossOnly(), keepBest, lines);
+        if (r.reason() == StopReason.EARLY_STOPPING) {
+            console.printf(Locale.ROOT, "stopping early: no better validation accuracy for %d epoch%s%n", patience, patience == 1 ? "" : "s");
         }
         double total = (System.nanoTime() - started) / 1e9;
         console.printf(Locale.ROOT, "best valid accuracy %.4f at epoch %d (%s); %s wall time; checkpoint: %s%n",
-                best, bestEpoch, validName, ProgressBar.formatDuration(total), checkpoint);
+                r.best().metric("accuracy"), r.best().step() / task.stepsPerEpoch(), validName, ProgressBar.formatDuration(total), checkpoint);
         return 0;
     }
 
@@ -270,26 +252,5 @@ final class TrainClassifyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--optimizer '" + optimizer + "' is not one of adam, adamw");
         }
         Pooling.parse(pooling);
-    }
-
-    /** A random {@code fraction} of the examples (at least one) as validation, the rest for training, both in file order. */
-    static List<List<LabeledText>> holdOut(List<LabeledText> examples, double fraction, Generator gen) {
-        int n = examples.size();
-        int k = (int) Math.round(n * fraction);
-        if (k < 1 || k >= n) {
-            throw new IllegalArgumentException("cannot hold out " + fraction + " of " + n + " examples for validation and keep some to train on; pass --valid FILE");
-        }
-        boolean[] held = new boolean[n];
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = gen.nextInt(i + 1), t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        for (int i = 0; i < k; i++) held[order[i]] = true;
-        List<LabeledText> trainPart = new ArrayList<>(n - k), validPart = new ArrayList<>(k);
-        for (int i = 0; i < n; i++) (held[i] ? validPart : trainPart).add(examples.get(i));
-        return List.of(trainPart, validPart);
     }
 }

@@ -6,16 +6,22 @@ import dev.jgrad.data.CharVocabulary;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.models.CharMLP;
 import dev.jgrad.nn.Functional;
+import dev.jgrad.nn.Module;
 import dev.jgrad.optim.AdamW;
-import dev.jgrad.optim.ClipGrad;
 import dev.jgrad.optim.CosineAnnealingLR;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Tensor;
+import dev.jgrad.train.Optimization;
+import dev.jgrad.train.StepOutput;
+import dev.jgrad.train.Trainer;
+import dev.jgrad.train.TrainerOptions;
+import dev.jgrad.train.TrainingTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -82,24 +88,18 @@ final class TrainDemoCommand implements Callable<Integer> {
 
         double uniform = Math.log(vocab.size());
         double before = evaluate(model, corpus, new Generator(seed + 1));
-        long start = System.nanoTime();
-        double smoothed = Double.NaN;
-        try (ProgressBar bar = new ProgressBar("train", steps, "chars")) {
-            for (int step = 1; step <= steps; step++) {
-                IntTensor windows = corpus.windows(true, gen, batch, context + 1);
-                Tensor loss = lossOn(model, windows);
-                opt.zeroGrad();
-                loss.backward();
-                ClipGrad.clipGradNorm(model.parameters(), 1.0, 2.0);
-                opt.step();
-                schedule.step();
-                double l = loss.item();
-                smoothed = Double.isNaN(smoothed) ? l : 0.95 * smoothed + 0.05 * l;
-                bar.metric("loss", smoothed);
-                bar.step(batch);
+        TrainingTask task = new TrainingTask() {
+            @Override public Module model() { return model; }
+            @Override public long stepsPerEpoch() { return steps; }
+            @Override public Optimization configureOptimizers(long totalSteps) { return new Optimization(opt, schedule); }
+
+            @Override
+            public StepOutput trainingStep(long step) {
+                return StepOutput.of(lossOn(model, corpus.windows(true, gen, batch, context + 1)), batch);
             }
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        };
+        double seconds = Trainer.fit(task, TrainerOptions.builder().gradientClip(1.0).build(),
+                new TrainingConsole("train", "chars", new PrintWriter(console, true)).lossOnly()).seconds();
         double after = evaluate(model, corpus, new Generator(seed + 1));
         console.printf(Locale.ROOT, "validation loss: %.3f nats/char after %.0f s (%.3f before training; a uniform guess scores %.3f)%n",
                 after, seconds, before, uniform);

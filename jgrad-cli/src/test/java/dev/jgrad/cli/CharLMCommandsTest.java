@@ -134,6 +134,21 @@ class CharLMCommandsTest {
 
         // A finished run resumed again has nothing left to do.
         assertTrue(ok(train(resumed, "--resume")).out().contains("already complete"));
+
+        // Killed (SIGKILL) at an arbitrary moment after its 5th checkpoint, one written at every step, then resumed in a
+        // new process: the same result again.
+        Path killed = tmp.resolve("killed");
+        List<String> args = new ArrayList<>(List.of("train", "charlm", "--text", text.toString(), "--out", killed.toString(), "--eval-every", "1"));
+        args.addAll(List.of(MODEL));
+        Path log = Files.createTempFile(tmp, "killed", ".log");
+        KilledRun.killAfterCheckpoint(KilledRun.start(log, List.of("--add-modules", "jdk.incubator.vector"), args), log, killed, 5);
+        long at = TrainingCheckpoint.load(killed).progressLong("step");
+        assertTrue(at >= 5 && at < a.progressLong("step"), "killed at step " + at);
+        Result third = ok(isolated(killed, "--resume", "--eval-every", "1"));
+        assertTrue(third.out().contains("resuming at step " + at), third.out());
+        TrainingCheckpoint c = TrainingCheckpoint.load(killed);
+        assertArrayEquals(a.tensors().get("train_loss").toArray(), c.tensors().get("train_loss").toArray(), 0f, "identical losses after a kill");
+        for (String k : a.model().keySet()) assertArrayEquals(a.model().get(k).toArray(), c.model().get(k).toArray(), 0f, k);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.jgrad.cli;
 
 import dev.jgrad.io.SafeTensors;
+import dev.jgrad.io.TrainingCheckpoint;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
@@ -19,8 +20,11 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -190,5 +194,30 @@ class RepresentationCommandsTest {
         assertTrue(err.toString().contains("--resume: no checkpoint"), err.toString());
         assertEquals(1, jgrad(simclr(dir.resolve("t"), "--temperature", "0")));
         assertTrue(err.toString().contains("--temperature must be positive"), err.toString());
+    }
+
+    /** simclr in a JVM of its own with the plain-Java kernels (bit-reproducible from one process to the next). */
+    private static Process simclrProcess(Path out, Path log, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("simclr", "--data", data.toString(), "--arch", "cnn", "--width", "4", "--layers", "1,1",
+                "--proj-hidden", "8", "--proj-dim", "4", "--batch", "16", "--epochs", "6", "--checkpoint-every", "1", "--out", out.toString()));
+        args.addAll(List.of(extra));
+        return KilledRun.start(log, List.of("-Djgrad.kernels=scalar"), args);
+    }
+
+    @Test
+    void aKilledSimclrRunResumesToTheSameModelBitForBit() throws Exception {
+        Path straight = dir.resolve("straight"), killed = dir.resolve("killed");
+        Path log = dir.resolve("log.txt");
+        Process p = simclrProcess(straight, log);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, Files.readString(log));
+        KilledRun.killAfterCheckpoint(simclrProcess(killed, log), log, killed, 3);
+        long at = TrainingCheckpoint.load(killed).progressLong("step");
+        assertTrue(at >= 3 && at < 24, "killed at step " + at);
+        p = simclrProcess(killed, log, "--resume");
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, Files.readString(log));
+        assertTrue(Files.readString(log).contains("resuming at step " + at + " of 24"), Files.readString(log));
+        TrainingCheckpoint a = TrainingCheckpoint.load(straight), b = TrainingCheckpoint.load(killed);
+        assertArrayEquals(a.tensors().get("train_loss").toArray(), b.tensors().get("train_loss").toArray(), 0f, "identical losses after a kill");
+        for (String k : a.model().keySet()) assertArrayEquals(a.model().get(k).toArray(), b.model().get(k).toArray(), 0f, k);
     }
 }

@@ -270,6 +270,18 @@ class TranslateCommandsTest {
         for (String k : a.model().keySet()) assertArrayEquals(a.model().get(k).toArray(), b.model().get(k).toArray(), 0f, k);
         for (String k : a.optimizer().keySet()) assertArrayEquals(a.optimizer().get(k).toArray(), b.optimizer().get(k).toArray(), 0f, k);
 
+        // Killed (SIGKILL) at an arbitrary moment after its 3rd checkpoint, one written at every step, then resumed in a
+        // new process: the same result again.
+        Path killed = tmp.resolve("killed");
+        Path log = Files.createTempFile(tmp, "killed", ".log");
+        KilledRun.killAfterCheckpoint(KilledRun.start(log, List.of("-Djgrad.kernels=scalar"), trainArgs(killed, "--eval-every", "1")), log, killed, 3);
+        long at = TrainingCheckpoint.load(killed).progressLong("step");
+        assertTrue(at >= 3 && at < a.progressLong("step"), "killed at step " + at);
+        assertTrue(ok(isolated(killed, "--resume", "--eval-every", "1")).out().contains("resuming at step " + at));
+        TrainingCheckpoint c = TrainingCheckpoint.load(killed);
+        assertArrayEquals(a.tensors().get("train_loss").toArray(), c.tensors().get("train_loss").toArray(), 0f, "identical losses after a kill");
+        for (String k : a.model().keySet()) assertArrayEquals(a.model().get(k).toArray(), c.model().get(k).toArray(), 0f, k);
+
         // Changed settings are refused on resume, naming them.
         fails(train(resumed, "--resume", "--dropout", "0.2"), "dropout: 0.1 in the checkpoint, 0.2 now");
         assertTrue(ok(train(resumed, "--resume")).out().contains("already complete"));
@@ -277,5 +289,14 @@ class TranslateCommandsTest {
         ok(train(resumed, "--resume", "--epochs", "3"));
         assertEquals(3 * perEpoch, TrainingCheckpoint.load(resumed).progressLong("step"));
         assertTrue(Files.isRegularFile(resumed.resolve("epoch-003.safetensors")));
+    }
+
+    @Test
+    void aRunDirectoryInUseByAnotherRunIsRefused() throws Exception {
+        Path busy = tmp.resolve("busy");
+        try (AutoCloseable held = TrainingCheckpoint.lock(busy)) {
+            fails(train(busy, "--max-steps", "1"), "is in use by another training run");
+        }
+        assertFalse(TrainingCheckpoint.exists(busy), "nothing written");
     }
 }

@@ -1,0 +1,19 @@
+package dev.jgrad.train;
+
+/**
+ * A step's loss or gradient norm was NaN or infinite. The run stops before the optimizer applies that step and
+ * without saving, so the last checkpoint (if any) is still the last good state.
+ */
+public final class TrainingDivergedException extends IllegalStateException {
+    private final long step;
+
+    TrainingDivergedException(long step, String message) {
+        super(message);
+        this.step = step;
+    }
+
+    /** The step (counting from 1) whose loss or gradient norm was not finite. */
+    public long step() {
+        return step;
+    }
+}
