@@ -21,5 +21,6 @@ module dev.jgrad.core {
     exports dev.jgrad.optim;
     exports dev.jgrad.tensor;
     exports dev.jgrad.text;
+    exports dev.jgrad.train;
     exports dev.jgrad.vision;
 }
