@@ -24,6 +24,8 @@ class DataCommandTest {
     @TempDir
     Path cache;
     private HttpServer server;
+    /** The build's own settings (see the pom), put back after each test. */
+    private String savedCache, savedMirror;
     private final StringWriter out = new StringWriter(), err = new StringWriter();
 
     @BeforeEach
@@ -33,6 +35,8 @@ class DataCommandTest {
         server = SimpleFileServer.createFileServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), data,
                 SimpleFileServer.OutputLevel.NONE);
         server.start();
+        savedCache = System.getProperty("jgrad.data");
+        savedMirror = System.getProperty("jgrad.data.mirror");
         System.setProperty("jgrad.data", cache.toString());
         System.setProperty("jgrad.data.mirror", "http://127.0.0.1:" + server.getAddress().getPort() + "/");
     }
@@ -40,8 +44,8 @@ class DataCommandTest {
     @AfterEach
     void stop() {
         if (server != null) server.stop(0);
-        System.clearProperty("jgrad.data");
-        System.clearProperty("jgrad.data.mirror");
+        restore("jgrad.data", savedCache);
+        restore("jgrad.data.mirror", savedMirror);
     }
 
     private int jgrad(String... args) {
@@ -74,5 +78,10 @@ class DataCommandTest {
         assertEquals("jgrad data get: error: no data set named 'cifar10'; known: tinyshakespeare, multi30k, mnist, fashion-mnist, sst2"
                 + " (--debug shows the stack trace)", err.toString().strip());
         assertTrue(!Files.exists(cache.resolve("tinyshakespeare")), "nothing was fetched");
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) System.clearProperty(property);
+        else System.setProperty(property, value);
     }
 }

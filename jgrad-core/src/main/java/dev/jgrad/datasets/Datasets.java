@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
  * final name, so a file under its final name is complete (see {@link Downloader}).
  *
  * <p>{@code $JGRAD_DATA_MIRROR} (or {@code -Djgrad.data.mirror=URL}) replaces the public URLs with a
- * mirror laid out as {@code URL/<data set>/<file>}: a company's artifact server, or a local HTTP
- * server in tests.
+ * mirror laid out as {@code URL/<data set>/<file>}: a company's artifact server, a shared folder
+ * ({@code file:/mnt/datasets}), or a local server in tests.
  */
 public final class Datasets {
 
@@ -178,6 +178,7 @@ public final class Datasets {
     static List<URI> urls(Dataset dataset, RemoteFile file) {
         String mirror = setting("jgrad.data.mirror", "JGRAD_DATA_MIRROR");
         if (mirror == null) return file.urls();
+        if (!mirror.contains(":/")) mirror = Path.of(mirror).toAbsolutePath().toUri().toString(); // a plain folder
         String base = mirror.endsWith("/") ? mirror : mirror + "/";
         return List.of(URI.create(base + dataset.name() + "/" + file.name()));
     }

@@ -82,6 +82,10 @@ final class Downloader {
     }
 
     private void transfer(URI url, RemoteFile file, Path part, DownloadListener listener) throws IOException, InterruptedException {
+        if ("file".equals(url.getScheme())) {
+            copyLocal(Path.of(url), file, part, listener);
+            return;
+        }
         long have = Files.isRegularFile(part) ? Files.size(part) : 0;
         if (have > file.bytes()) {
             Files.delete(part);
@@ -118,6 +122,14 @@ final class Downloader {
         if (got < file.bytes()) {
             throw new IOException("the transfer ended after " + got + " of " + file.bytes() + " bytes (run again to resume)");
         }
+    }
+
+    /** A mirror on a local or shared file system (a {@code file:} URL): copied whole, then verified like a download. */
+    private static void copyLocal(Path source, RemoteFile file, Path part, DownloadListener listener) throws IOException {
+        if (!Files.isRegularFile(source)) throw new IOException("no such file " + source);
+        listener.started(file, source.toUri(), 0);
+        Files.copy(source, part, StandardCopyOption.REPLACE_EXISTING);
+        listener.progressed(Files.size(part));
     }
 
     private static void verify(URI url, RemoteFile file, Path part) throws IOException {

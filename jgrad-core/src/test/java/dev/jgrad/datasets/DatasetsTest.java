@@ -38,6 +38,8 @@ class DatasetsTest {
     Path cache;
 
     private HttpServer server;
+    /** The build's own settings (see the pom), put back after each test. */
+    private String savedCache, savedMirror;
     private Path shared;
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final Set<String> truncateOnce = ConcurrentHashMap.newKeySet();
@@ -51,6 +53,8 @@ class DatasetsTest {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::serve);
         server.start();
+        savedCache = System.getProperty("jgrad.data");
+        savedMirror = System.getProperty("jgrad.data.mirror");
         System.setProperty("jgrad.data", cache.toString());
         System.setProperty("jgrad.data.mirror", "http://127.0.0.1:" + server.getAddress().getPort() + "/data");
     }
@@ -58,8 +62,8 @@ class DatasetsTest {
     @AfterEach
     void stopMirror() {
         if (server != null) server.stop(0);
-        System.clearProperty("jgrad.data");
-        System.clearProperty("jgrad.data.mirror");
+        restore("jgrad.data", savedCache);
+        restore("jgrad.data.mirror", savedMirror);
     }
 
     private void serve(HttpExchange exchange) throws IOException {
@@ -183,6 +187,22 @@ class DatasetsTest {
     }
 
     @Test
+    void aMirrorCanBeAFolder() throws IOException {
+        System.setProperty("jgrad.data.mirror", shared.toString()); // a plain path, as a file: URL would be
+        Dataset shakespeare = Datasets.named("tinyshakespeare");
+        AtomicLong progressed = new AtomicLong();
+        Datasets.get(shakespeare, new DownloadListener() {
+            @Override
+            public void progressed(long bytes) {
+                progressed.addAndGet(bytes);
+            }
+        });
+        assertEquals(shakespeare.bytes(), progressed.get());
+        assertTrue(Datasets.isComplete(shakespeare));
+        assertTrue(requests.isEmpty(), "nothing went over HTTP: " + requests);
+    }
+
+    @Test
     void theCatalogueIsConsistent() {
         assertEquals(List.of("tinyshakespeare", "multi30k", "mnist", "fashion-mnist", "sst2"),
                 Datasets.all().stream().map(Dataset::name).toList());
@@ -202,5 +222,10 @@ class DatasetsTest {
                 for (URI u : f.urls()) assertTrue(u.getScheme().startsWith("http"), u.toString());
             }
         }
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) System.clearProperty(property);
+        else System.setProperty(property, value);
     }
 }
