@@ -1,4 +1,4 @@
-package dev.jgrad.nn;
+package dev.jgrad.ops;
 
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.tensor.IntTensor;
@@ -9,13 +9,13 @@ import dev.jgrad.tensor.Tensor;
  * Row lookup with a scatter-add backward that skips the padding row, so padding tokens never move
  * their embedding (PyTorch's padding_idx). Ids of any shape; the result is ids.shape + [dim].
  */
-final class EmbeddingOp {
+public final class EmbeddingOp {
     private EmbeddingOp() {}
 
     private static final Kernels K = Kernels.get();
 
-    /** paddingIdx is already in [0, num), or -1 for none. */
-    static Tensor embedding(IntTensor ids, Tensor weight, int paddingIdx) {
+    /** Forward: the rows of weight picked by ids. paddingIdx is already in [0, num), or -1 for none. */
+    public static Tensor embedding(IntTensor ids, Tensor weight, int paddingIdx) {
         checkWeight(weight);
         Tensor w = weight.contiguous();
         int num = w.size(0), dim = w.size(1);
@@ -43,7 +43,8 @@ final class EmbeddingOp {
         });
     }
 
-    static void checkWeight(Tensor weight) {
+    /** Fails with a clear message unless weight is 2-D [num_embeddings, embedding_dim]. */
+    public static void checkWeight(Tensor weight) {
         if (weight.dim() != 2) {
             throw new IllegalArgumentException("embedding: weight must be 2-D [num_embeddings, embedding_dim], got shape " + Shape.str(weight.shape()));
         }

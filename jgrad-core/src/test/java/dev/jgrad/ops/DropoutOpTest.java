@@ -1,5 +1,6 @@
-package dev.jgrad.nn;
+package dev.jgrad.ops;
 
+import dev.jgrad.nn.Functional;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;

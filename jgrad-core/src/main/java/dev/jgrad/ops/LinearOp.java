@@ -1,4 +1,4 @@
-package dev.jgrad.nn;
+package dev.jgrad.ops;
 
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
@@ -13,24 +13,24 @@ import dev.jgrad.tensor.Tensor;
  * and a broadcast add, the same layer made the bias add and its gradient's sum single-core passes and
  * handed the weight its gradient as a transposed view that had to be copied column by column.
  */
-final class LinearOp {
+public final class LinearOp {
     private static final Kernels K = Kernels.get();
     /** Elements per task below which a bias pass stays on one core. */
     private static final int GRAIN = 1 << 15;
 
     private LinearOp() {}
 
-    /** The caller has checked the shapes (see {@link Functional#linear}). */
-    static Tensor apply(Tensor x, Tensor weight, Tensor bias) {
+    /** Forward: y = x W^T + b. The caller has checked the shapes (see {@link dev.jgrad.nn.Functional#linear}). */
+    public static Tensor apply(Tensor x, Tensor weight, Tensor bias) {
         int in = weight.size(1), out = weight.size(0);
         int rows = rowsOf(x);
-        float[] xd = dense(x), wd = dense(weight);
-        int xo = offset(x), wo = offset(weight);
+        float[] xd = Dense.storage(x), wd = Dense.storage(weight);
+        int xo = Dense.offset(x), wo = Dense.offset(weight);
         float[] y = new float[rows * out];
         float beta = 0f;
         if (bias != null) {
-            float[] bd = dense(bias);
-            int bo = offset(bias);
+            float[] bd = Dense.storage(bias);
+            int bo = Dense.offset(bias);
             Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(out, 1)), (from, to) -> {
                 for (int r = from; r < to; r++) System.arraycopy(bd, bo, y, r * out, out);
             });
@@ -49,8 +49,8 @@ final class LinearOp {
 
     private static Tensor[] backward(Tensor g, Tensor x, Tensor w, boolean needX, boolean needW, boolean needB,
                                      int rows, int in, int out, boolean hasBias) {
-        float[] gd = dense(g);
-        int go = offset(g);
+        float[] gd = Dense.storage(g);
+        int go = Dense.offset(g);
         Tensor dx = null, dw = null, db = null;
         if (needX) {
             float[] d = new float[rows * in];
@@ -78,14 +78,5 @@ final class LinearOp {
         int rows = 1;
         for (int d = 0; d < x.dim() - 1; d++) rows *= x.size(d);
         return rows;
-    }
-
-    /** t's values in row-major order: its own storage when contiguous (see {@link #offset}), else a copy. */
-    private static float[] dense(Tensor t) {
-        return t.isContiguous() ? t.storage() : t.toArray();
-    }
-
-    private static int offset(Tensor t) {
-        return t.isContiguous() ? t.offset() : 0;
     }
 }

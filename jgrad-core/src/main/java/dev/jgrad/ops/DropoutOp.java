@@ -1,4 +1,4 @@
-package dev.jgrad.nn;
+package dev.jgrad.ops;
 
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
@@ -15,7 +15,7 @@ import dev.jgrad.tensor.Tensor;
  * and the float mask, the draws and the broadcasting product in the backward pass were a fifth of the step's
  * allocations.
  */
-final class DropoutOp {
+public final class DropoutOp {
     private static final int GRAIN = 1 << 15;
     /** Draws made at a time, in a buffer that stays in L1. */
     private static final int CHUNK = 2048;
@@ -23,11 +23,12 @@ final class DropoutOp {
 
     private DropoutOp() {}
 
-    static Tensor apply(Tensor x, double p, Generator gen) {
+    /** Forward: x with each element zeroed with probability p (draws from gen) and the rest scaled by 1/(1-p). */
+    public static Tensor apply(Tensor x, double p, Generator gen) {
         int n = x.numel();
         float keep = (float) (1 - p), scale = (float) (1 / (1 - p));
-        float[] in = x.isContiguous() ? x.storage() : x.toArray();
-        int off = x.isContiguous() ? x.offset() : 0;
+        float[] in = Dense.storage(x);
+        int off = Dense.offset(x);
         float[] y = new float[n];
         boolean[] kept = new boolean[n];
         Generator.FloatDraws draws = gen.reserveFloats(n);
@@ -41,8 +42,8 @@ final class DropoutOp {
         });
         int[] shape = x.shape();
         return Tensor.result(Tensor.of(y, shape), "dropout", new Tensor[] {x}, new Tensor[0], (g, saved) -> {
-            float[] gd = g.isContiguous() ? g.storage() : g.toArray();
-            int go = g.isContiguous() ? g.offset() : 0;
+            float[] gd = Dense.storage(g);
+            int go = Dense.offset(g);
             float[] dx = new float[n];
             Parallel.forRange(n, GRAIN, (from, to) -> K.dropoutBackward(gd, go + from, kept, from, scale, dx, from, to - from));
             return new Tensor[] {Tensor.of(dx, shape)};

@@ -1,4 +1,4 @@
-package dev.jgrad.nn;
+package dev.jgrad.ops;
 
 import dev.jgrad.kernels.Parallel;
 import dev.jgrad.tensor.Shape;
@@ -15,12 +15,13 @@ import java.util.Arrays;
  * dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dw = sum over rows g * xhat, db = sum g.
  * Only the row means and rstd are saved beside x.
  */
-final class LayerNormOp {
+public final class LayerNormOp {
     private LayerNormOp() {}
 
     private static final int GRAIN = 1 << 14;
 
-    static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
+    /** Forward: x normalised over its trailing normalizedShape dimensions, then scaled by weight and shifted by bias (either may be null). */
+    public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
         int[] xs = x.shape();
         int k = normalizedShape.length;
         if (k == 0) throw new IllegalArgumentException("layerNorm: normalizedShape must have at least one dimension");
