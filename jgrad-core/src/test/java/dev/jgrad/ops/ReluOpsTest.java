@@ -1,4 +1,4 @@
-package dev.jgrad.models;
+package dev.jgrad.ops;
 
 import dev.jgrad.autograd.GradCheck;
 import dev.jgrad.tensor.Generator;

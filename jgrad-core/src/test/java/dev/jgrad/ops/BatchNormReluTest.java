@@ -1,6 +1,7 @@
-package dev.jgrad.nn;
+package dev.jgrad.ops;
 
 import dev.jgrad.autograd.GradCheck;
+import dev.jgrad.nn.BatchNorm2d;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.jgrad.models;
+package dev.jgrad.ops;
 
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
@@ -14,13 +14,14 @@ import java.util.Arrays;
  * a ResNet-18 training step). Where a batch norm comes first, {@link dev.jgrad.nn.BatchNorm2d#forwardRelu} and
  * {@link dev.jgrad.nn.BatchNorm2d#forwardAddRelu} fuse the ReLU into the normalisation instead.
  */
-final class ReluOps {
+public final class ReluOps {
     private ReluOps() {}
 
     /** Below this many elements a single thread is faster than handing work to another core. */
     private static final int GRAIN = 1 << 15;
 
-    static Tensor relu(Tensor x) {
+    /** Forward: max(x, 0); its backward passes the gradient where the output is positive. */
+    public static Tensor relu(Tensor x) {
         Tensor xc = x.contiguous();
         int n = xc.numel();
         float[] y = new float[n];
@@ -31,8 +32,8 @@ final class ReluOps {
         return masked(Tensor.of(y, x.shape()), "relu", new Tensor[] {x});
     }
 
-    /** relu(a + b) for tensors of one shape (the residual join); other shapes take the generic ops. */
-    static Tensor addRelu(Tensor a, Tensor b) {
+    /** Forward: relu(a + b) for tensors of one shape (the residual join); other shapes take the generic ops. */
+    public static Tensor addRelu(Tensor a, Tensor b) {
         if (!Arrays.equals(a.shape(), b.shape())) return a.add(b).relu();
         Tensor ac = a.contiguous(), bc = b.contiguous();
         int n = ac.numel();
