@@ -1,4 +1,4 @@
-package dev.jgrad.nn;
+package dev.jgrad.ops;
 
 import java.util.Arrays;
 
@@ -9,10 +9,10 @@ import java.util.Arrays;
  * <p>Sizes arrive as PyTorch's int-or-pair arguments: an array of one value (used for both axes) or two
  * ({@code {h, w}}); {@link #pair} turns them into two and validates them.
  */
-record Window2d(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
+public record Window2d(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
 
     /** PyTorch's _pair: one value for both axes or {h, w}; every value at least {@code min}. */
-    static int[] pair(String op, String name, int[] v, int min) {
+    public static int[] pair(String op, String name, int[] v, int min) {
         if (v == null || v.length < 1 || v.length > 2) {
             throw new IllegalArgumentException(op + ": " + name + " must have 1 or 2 values (height, width), got "
                     + (v == null ? "null" : Arrays.toString(v)));
@@ -25,7 +25,8 @@ record Window2d(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) 
         return p;
     }
 
-    static Window2d of(String op, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+    /** The window of a convolution or pooling from its int-or-pair arguments (stride defaults to the kernel size), validated. */
+    public static Window2d of(String op, int[] kernel, int[] stride, int[] padding, int[] dilation) {
         int[] k = pair(op, "kernel_size", kernel, 1);
         int[] s = stride == null || stride.length == 0 ? k : pair(op, "stride", stride, 1);
         int[] p = pair(op, "padding", padding, 0);
@@ -85,7 +86,7 @@ record Window2d(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) 
     }
 
     /** PyTorch's repr of a pair: "(3, 3)". */
-    static String str(int a, int b) {
+    public static String str(int a, int b) {
         return "(" + a + ", " + b + ")";
     }
 }

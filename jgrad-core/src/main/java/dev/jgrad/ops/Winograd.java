@@ -1,4 +1,4 @@
-package dev.jgrad.nn;
+package dev.jgrad.ops;
 
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
