@@ -1,4 +1,4 @@
-package dev.jgrad.nn;
+package dev.jgrad.ops;
 
 /**
  * The arithmetic of one recurrent time step for a block of {@code rows} sequences, on raw arrays:
@@ -8,7 +8,7 @@ package dev.jgrad.nn;
  * <p>Per row, {@code xg} holds the gate pre-activations from the input (x W_ih^T + b_ih) and {@code hg}
  * those from the previous hidden state (h W_hh^T + b_hh), both {@code gates() * H} wide.
  */
-interface StepFunction {
+public interface StepFunction {
 
     /** For the graph's op name: "lstm", "gru", "rnn_tanh", "rnn_relu". */
     String name();

@@ -1,6 +1,9 @@
-package dev.jgrad.nn;
+package dev.jgrad.ops;
 
 import dev.jgrad.conformance.AssertClose;
+import dev.jgrad.nn.Functional;
+import dev.jgrad.nn.LSTMCell;
+import dev.jgrad.nn.RecurrentState;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -15,7 +18,7 @@ import java.util.Map;
 
 
 /**
- * The fused recurrent steps ({@link LSTMCell.Step}, {@link GRUCell.Step}, {@link RNNCell.Step}) run by
+ * The fused recurrent steps ({@link LstmStep}, {@link GruStep}, {@link RnnStep}) run by
  * {@link Recurrence}, whose backward through time is written by hand, against the same cells spelt out
  * literally with plain differentiable Tensor ops (matmul, sigmoid, tanh, mul, add, narrow) and left to
  * autograd. Same weights, same input and initial state, a loss that weighs every output, h_n and c_n:
@@ -26,7 +29,7 @@ class LstmStepTest {
     private static final double RTOL = 1e-5, ATOL = 1e-6;
 
     enum Kind {
-        LSTM(LSTMCell.Step.INSTANCE), GRU(GRUCell.Step.INSTANCE), RNN_TANH(RNNCell.Step.TANH), RNN_RELU(RNNCell.Step.RELU);
+        LSTM(LstmStep.INSTANCE), GRU(GruStep.INSTANCE), RNN_TANH(RnnStep.TANH), RNN_RELU(RnnStep.RELU);
 
         final StepFunction step;
 

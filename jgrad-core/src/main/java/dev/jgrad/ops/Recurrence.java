@@ -1,4 +1,4 @@
-package dev.jgrad.nn;
+package dev.jgrad.ops;
 
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
@@ -19,7 +19,7 @@ import java.util.Arrays;
  * carried unchanged, so the final state is the one at its last real token, and its outputs are zero, as with
  * PyTorch's packed sequences. Padding never changes the result for the real tokens.
  */
-final class Recurrence {
+public final class Recurrence {
     private Recurrence() {}
 
     private static final Kernels K = Kernels.get();
@@ -27,6 +27,9 @@ final class Recurrence {
     private static final int GRADIENT_BLOCK = 512;
 
     /**
+     * Forward over all steps; the backward pass (backprop through time) is recorded with it.
+     *
+     * @param step    the cell's arithmetic
      * @param xproj   [T, B, G*H] input projections, b_ih included
      * @param wHh     [G*H, H]
      * @param bHh     [G*H] or null
@@ -35,7 +38,7 @@ final class Recurrence {
      * @param lengths per sequence, or null when all have length T
      * @return [T + 1 (+ 1 with a cell state), B, H]: the outputs of steps 0..T-1, then the final h, then the final c
      */
-    static Tensor run(StepFunction step, Tensor xproj, Tensor wHh, Tensor bHh, Tensor h0, Tensor c0, int[] lengths) {
+    public static Tensor run(StepFunction step, Tensor xproj, Tensor wHh, Tensor bHh, Tensor h0, Tensor c0, int[] lengths) {
         int T = xproj.size(0), B = xproj.size(1), GH = xproj.size(2);
         int H = wHh.size(1), G = step.gates();
         if (GH != G * H || wHh.size(0) != GH) {
@@ -47,12 +50,12 @@ final class Recurrence {
         if (cell) checkState("c0", c0, B, H);
         boolean[] active = activeMask(lengths, T, B);
 
-        float[] xg = dense(xproj), w = dense(wHh), bias = bHh == null ? null : dense(bHh);
+        float[] xg = Dense.values(xproj), w = Dense.values(wHh), bias = bHh == null ? null : Dense.values(bHh);
         int BH = B * H, BG = B * GH, CW = step.cacheWidth(H);
         float[] hs = new float[(T + 1) * BH];               // h_0 .. h_T (h_0 the initial state)
         float[] cs = cell ? new float[(T + 1) * BH] : null;
-        System.arraycopy(dense(h0), 0, hs, 0, BH);
-        if (cell) System.arraycopy(dense(c0), 0, cs, 0, BH);
+        System.arraycopy(Dense.values(h0), 0, hs, 0, BH);
+        if (cell) System.arraycopy(Dense.values(c0), 0, cs, 0, BH);
         float[] cache = new float[T * B * CW];
         float[] hg = new float[BG];
         PackedWeight packed = PackedWeight.worthIt(T, B) ? new PackedWeight(false, GH, H, w) : null;
@@ -286,10 +289,5 @@ final class Recurrence {
             throw new IllegalArgumentException("recurrence: " + name + " must have shape [" + B + ", " + H + "], got "
                     + (s == null ? "null" : Shape.str(s.shape())));
         }
-    }
-
-    private static float[] dense(Tensor t) {
-        float[] d = t.storage();
-        return t.isContiguous() && t.offset() == 0 && d.length == t.numel() ? d : t.toArray();
     }
 }

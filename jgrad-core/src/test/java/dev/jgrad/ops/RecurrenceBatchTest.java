@@ -1,6 +1,7 @@
-package dev.jgrad.nn;
+package dev.jgrad.ops;
 
 import dev.jgrad.conformance.AssertClose;
+import dev.jgrad.nn.Functional;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +26,7 @@ class RecurrenceBatchTest {
     private static final double RTOL = 1e-4, ATOL = 2e-5;
 
     enum Kind {
-        LSTM(LSTMCell.Step.INSTANCE), GRU(GRUCell.Step.INSTANCE), RNN_TANH(RNNCell.Step.TANH);
+        LSTM(LstmStep.INSTANCE), GRU(GruStep.INSTANCE), RNN_TANH(RnnStep.TANH);
 
         final StepFunction step;
 

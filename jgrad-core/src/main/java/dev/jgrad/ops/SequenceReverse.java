@@ -1,4 +1,4 @@
-package dev.jgrad.nn;
+package dev.jgrad.ops;
 
 import dev.jgrad.tensor.Tensor;
 
@@ -7,10 +7,11 @@ import dev.jgrad.tensor.Tensor;
  * the backward direction of a bidirectional layer reads a packed sequence. It is its own inverse, so its
  * gradient is the same reversal.
  */
-final class SequenceReverse {
+public final class SequenceReverse {
     private SequenceReverse() {}
 
-    static Tensor apply(Tensor x, int[] lengths) {
+    /** Forward (and, being its own inverse, backward): x [T, B, F] with sequence b's first lengths[b] steps reversed. */
+    public static Tensor apply(Tensor x, int[] lengths) {
         int T = x.size(0), B = x.size(1), F = x.size(2);
         float[] in = x.toArray();
         float[] out = reverse(in, lengths, T, B, F);
