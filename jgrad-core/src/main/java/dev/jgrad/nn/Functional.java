@@ -1,5 +1,6 @@
 package dev.jgrad.nn;
 
+import dev.jgrad.ops.ClassLossOps;
 import dev.jgrad.ops.DropoutOp;
 import dev.jgrad.ops.EmbeddingOp;
 import dev.jgrad.ops.LayerNormOp;

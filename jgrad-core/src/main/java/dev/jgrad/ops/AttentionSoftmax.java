@@ -1,4 +1,4 @@
-package dev.jgrad.nn;
+package dev.jgrad.ops;
 
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
@@ -21,17 +21,23 @@ import dev.jgrad.tensor.Tensor;
  * <p>Backward, with dZ = P * (g - rowsum(g * P)): d(scores) = scale * dZ, d(mask) = dZ summed to the
  * mask's shape (only when an additive mask requires grad).
  */
-final class AttentionSoftmax {
+public final class AttentionSoftmax {
     private AttentionSoftmax() {}
 
     private static final Kernels K = Kernels.get();
     private static final int GRAIN = 1 << 14;
 
     /**
+     * Forward: softmax(scale * scores + mask) over the last dimension, with the causal keys hidden.
+     *
+     * @param scores       [..., L, S]
+     * @param scale        the factor on the scores (1 / sqrt(head dim) in scaled dot-product attention)
      * @param mask         additive mask broadcastable to scores (already checked by the caller), or null
      * @param causal       whether to hide key j from query i when j > i + causalOffset
+     * @param causalOffset the shift of the causal diagonal (keys already cached before the queries)
+     * @return the attention weights, of the scores' shape
      */
-    static Tensor apply(Tensor scores, float scale, Tensor mask, boolean causal, int causalOffset) {
+    public static Tensor apply(Tensor scores, float scale, Tensor mask, boolean causal, int causalOffset) {
         int[] shape = scores.shape();
         int rank = shape.length;
         if (rank < 2) throw new IllegalArgumentException("attention softmax: scores must be [..., L, S], got " + Shape.str(shape));

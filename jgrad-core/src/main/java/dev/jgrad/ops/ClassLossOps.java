@@ -1,7 +1,9 @@
-package dev.jgrad.nn;
+package dev.jgrad.ops;
 
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
+import dev.jgrad.nn.LossOptions;
+import dev.jgrad.nn.Reduction;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;
@@ -19,7 +21,7 @@ import java.util.Arrays;
  * <p>Both ops work on rows: inputs [N, C, d1, ...] are permuted to [N * d1 * ..., C] first (a recorded
  * copy, so gradients flow back through it), and [C] with a 0-d target is a batch of one.
  */
-final class ClassLossOps {
+public final class ClassLossOps {
     private ClassLossOps() {}
 
     private static final Kernels K = Kernels.get();
@@ -100,7 +102,8 @@ final class ClassLossOps {
         return out;
     }
 
-    static Tensor crossEntropy(Tensor input, IntTensor target, LossOptions o) {
+    /** Forward: the cross-entropy of logits input [N, C, *] (or [C]) against class indices target, with o's reduction, ignored index and label smoothing. */
+    public static Tensor crossEntropy(Tensor input, IntTensor target, LossOptions o) {
         Rows r = rows("crossEntropy", input, target, o.ignoreIndex());
         Tensor x = r.x.contiguous();
         int positions = r.targets.length, classes = x.size(1);
@@ -152,7 +155,8 @@ final class ClassLossOps {
         return out;
     }
 
-    static Tensor nllLoss(Tensor input, IntTensor target, int ignoreIndex, Reduction reduction) {
+    /** Forward: the negative log-likelihood of log-probabilities input [N, C, *] (or [C]) at the target classes. */
+    public static Tensor nllLoss(Tensor input, IntTensor target, int ignoreIndex, Reduction reduction) {
         Rows r = rows("nllLoss", input, target, ignoreIndex);
         Tensor x = r.x;
         int positions = r.targets.length, classes = x.size(1);
