@@ -5,8 +5,10 @@ package dev.jgrad.kernels;
  *
  * <p>{@code -Djgrad.kernels=scalar} forces {@link ScalarKernels}; otherwise {@link VectorKernels}
  * is used when the jdk.incubator.vector module was added to the boot layer
- * ({@code --add-modules jdk.incubator.vector}), else ScalarKernels. The classes are loaded
- * reflectively so that a JVM without the module never tries to link VectorKernels.
+ * ({@code --add-modules jdk.incubator.vector}), else ScalarKernels. Either is a whole set of the narrow
+ * interfaces ({@link GemmKernels}, {@link ElementwiseKernels}, {@link ConvKernels}, {@link NormKernels}), so
+ * implementations are never mixed. The classes are loaded reflectively so that a JVM without the module
+ * never tries to link VectorKernels (nor the Vector* implementations it holds).
  * {@code -Djgrad.kernels.verbose=true} prints the choice to stderr.
  */
 final class KernelsProvider {

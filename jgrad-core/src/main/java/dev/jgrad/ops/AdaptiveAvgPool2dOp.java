@@ -1,5 +1,6 @@
 package dev.jgrad.ops;
 
+import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
 import dev.jgrad.tensor.Shape;
@@ -47,7 +48,7 @@ public final class AdaptiveAvgPool2dOp {
         float[] xd = xc.storage();
         int xo = xc.offset();
         float[] y = new float[planes * ohw];
-        Kernels kern = Kernels.get();
+        ElementwiseKernels kern = Kernels.get().elementwise();
         int grain = Math.max(1, GRAIN / hw);
         Parallel.forRange(planes, grain, (from, to) -> {
             for (int pl = from; pl < to; pl++) {

@@ -1,5 +1,6 @@
 package dev.jgrad.ops;
 
+import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
 import dev.jgrad.tensor.Shape;
@@ -24,7 +25,7 @@ import dev.jgrad.tensor.Tensor;
 public final class AttentionSoftmax {
     private AttentionSoftmax() {}
 
-    private static final Kernels K = Kernels.get();
+    private static final ElementwiseKernels K = Kernels.get().elementwise();
     private static final int GRAIN = 1 << 14;
 
     /**

@@ -141,11 +141,11 @@ public final class BatchNormOp {
             for (int ch = from; ch < to; ch++) {
                 float mu, rs;
                 if (training) {
-                    kern.planeSums(xd, xo + ch * s, n, c * s, s, part);
+                    kern.norm().planeSums(xd, xo + ch * s, n, c * s, s, part);
                     double sum = 0;
                     for (int i = 0; i < n; i++) sum += part[i];
                     double mean = sum / m, sq = 0; // two passes: E[x^2] - E[x]^2 cancels badly for large means
-                    kern.planeSquaredDeviations(xd, xo + ch * s, n, c * s, s, (float) mean, part);
+                    kern.norm().planeSquaredDeviations(xd, xo + ch * s, n, c * s, s, (float) mean, part);
                     for (int i = 0; i < n; i++) sq += part[i];
                     double var = sq / m;
                     mu = (float) mean;
@@ -163,7 +163,7 @@ public final class BatchNormOp {
                 stats[c + ch] = rs;
                 float scale = wd == null ? rs : rs * wd[wo + ch];
                 float shift = (bd == null ? 0f : bd[bo + ch]) - mu * scale;
-                kern.batchNormOutput(xd, xo + ch * s, n, c * s, s, scale, shift, rd, ro + ch * s, relu, y, ch * s);
+                kern.norm().batchNormOutput(xd, xo + ch * s, n, c * s, s, scale, shift, rd, ro + ch * s, relu, y, ch * s);
             }
         });
     }
@@ -190,7 +190,7 @@ public final class BatchNormOp {
                     float mu = st[ch], rs = st[c + ch];
                     int at = ch * s;
                     // sum g and sum g * (x - mean), g after the ReLU mask (kept whole in gr when the residual needs it)
-                    kern.batchNormGradSums(relu ? yd : null, at, gd, go + at, sx, so + at, n, p.stride(), s, mu, gr, at, sgp, sgcp);
+                    kern.norm().batchNormGradSums(relu ? yd : null, at, gd, go + at, sx, so + at, n, p.stride(), s, mu, gr, at, sgp, sgcp);
                     double sg = 0, sgc = 0;
                     for (int i = 0; i < n; i++) {
                         sg += sgp[i];
@@ -224,7 +224,7 @@ public final class BatchNormOp {
     private static void inputGradTraining(Kernels kern, Planes p, int at, float[] ya, float[] ga, int gaOff, float[] sx, int so,
                                           float mu, float rs, float scale, double sg, double sgx, float[] gx) {
         float mg = (float) (sg / p.m()), mgx = (float) (sgx / p.m());
-        kern.batchNormGradInput(ya, at, ga, gaOff, sx, so + at, p.n(), p.stride(), p.s(), mu, scale, -scale * rs * mgx, -scale * mg, gx, at);
+        kern.norm().batchNormGradInput(ya, at, ga, gaOff, sx, so + at, p.n(), p.stride(), p.s(), mu, scale, -scale * rs * mgx, -scale * mg, gx, at);
     }
 
     /** One channel's input gradient with running statistics, an affine map: gx = g * scale (g masked by y when ya is not null). */
@@ -234,10 +234,10 @@ public final class BatchNormOp {
         for (int i = 0; i < p.n(); i++) {
             int off = at + i * stride;
             if (ya != null) {
-                kern.reluBackward(ya, off, ga, gaOff + i * stride, masked, 0, s);
-                kern.scaleShift(masked, 0, scale, 0f, gx, off, s);
+                kern.elementwise().reluBackward(ya, off, ga, gaOff + i * stride, masked, 0, s);
+                kern.elementwise().scaleShift(masked, 0, scale, 0f, gx, off, s);
             } else {
-                kern.scaleShift(ga, gaOff + i * stride, scale, 0f, gx, off, s);
+                kern.elementwise().scaleShift(ga, gaOff + i * stride, scale, 0f, gx, off, s);
             }
         }
     }

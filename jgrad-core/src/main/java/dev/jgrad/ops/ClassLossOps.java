@@ -1,5 +1,6 @@
 package dev.jgrad.ops;
 
+import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
 import dev.jgrad.nn.LossOptions;
@@ -24,7 +25,7 @@ import java.util.Arrays;
 public final class ClassLossOps {
     private ClassLossOps() {}
 
-    private static final Kernels K = Kernels.get();
+    private static final ElementwiseKernels K = Kernels.get().elementwise();
     /** Elements per parallel chunk: below this, handing work to another core costs more than it saves. */
     private static final int GRAIN = 1 << 14;
 

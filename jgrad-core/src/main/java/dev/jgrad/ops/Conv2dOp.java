@@ -19,13 +19,13 @@ import java.util.Arrays;
  *
  * <p>The column matrix (row (c, i, j) = input channel c shifted by kernel tap (i, j), one column per output
  * position) is never built for a stride-1 convolution: {@link Im2Col#shifted} makes kw shifted copies of the
- * input rows a band of output rows needs, and {@link Kernels#sgemmPackedRows} reads every row of the column
+ * input rows a band of output rows needs, and {@link dev.jgrad.kernels.GemmKernels#sgemmPackedRows} reads every row of the column
  * matrix in place from them through a table of row offsets. That is kw copies of the input instead of kh*kw,
  * and the weights are packed once per call instead of once per product. A pointwise convolution reads the
  * input planes themselves. Strided convolutions, and feature maps too small to fill a product alone, use a
  * real column matrix (im2col), several images side by side.
  *
- * <p>Backward: the weight gradient is (columns) x (output gradient)^T, by {@link Kernels#sgemmRowsA}, which
+ * <p>Backward: the weight gradient is (columns) x (output gradient)^T, by {@link dev.jgrad.kernels.GemmKernels#sgemmRowsA}, which
  * again reads the columns in place. For stride 1 the input gradient is itself a stride-1 convolution, of the
  * output gradient with the weights flipped and transposed (padding (k-1)*d - p), and takes the forward path;
  * with a stride it is (weights)^T x (output gradient) folded back by col2im. The columns are rebuilt in
@@ -265,9 +265,9 @@ public final class Conv2dOp {
         /** Packs each group's weight block [outC, k] (rows of a [outTotal, k] matrix at wo) for {@link #run}. */
         float[] pack(Kernels kern, float[] wt, int wo) {
             if (wino != null) return Winograd.pack(kern, wino, wt, wo, packedBuffer(Winograd.packedSize(kern, wino)));
-            int stride = kern.packedASize(outC, k);
+            int stride = kern.gemm().packedASize(outC, k);
             float[] packed = packedBuffer(groups * stride);
-            for (int g = 0; g < groups; g++) kern.packA(false, outC, k, 1f, wt, wo + g * outC * k, k, packed, g * stride);
+            for (int g = 0; g < groups; g++) kern.gemm().packA(false, outC, k, 1f, wt, wo + g * outC * k, k, packed, g * stride);
             return packed;
         }
 
@@ -284,7 +284,7 @@ public final class Conv2dOp {
                 return;
             }
             Scratch s = SCRATCH.get();
-            int stride = kern.packedASize(outC, k);
+            int stride = kern.gemm().packedASize(outC, k);
             for (int u = from; u < to; u++) {
                 int ch = chunks == 1 ? 0 : u, n0 = ch * nb, cnt = Math.min(nb, n - n0);
                 int b0 = chunks == 1 ? u : 0, b1 = chunks == 1 ? u + 1 : bands;
@@ -299,7 +299,7 @@ public final class Conv2dOp {
                                 columns(s, x, xo, n0, 1, g, oy0, oy1);
                                 src = RowSource.of(s.b, s.bOff, rows);
                             }
-                            kern.sgemmPackedRows(outC, (oy1 - oy0) * outW, k, packed, g * stride, src,
+                            kern.gemm().sgemmPackedRows(outC, (oy1 - oy0) * outW, k, packed, g * stride, src,
                                     0f, y, (n0 * outTotal + g * outC) * p + oy0 * outW, p);
                         }
                     } else {
@@ -312,7 +312,7 @@ public final class Conv2dOp {
                             src = RowSource.of(s.b, s.bOff, rows);
                         }
                         float[] t = s.tmp(outC * width);
-                        kern.sgemmPackedRows(outC, width, k, packed, g * stride, src, 0f, t, 0, width);
+                        kern.gemm().sgemmPackedRows(outC, width, k, packed, g * stride, src, 0f, t, 0, width);
                         for (int i = 0; i < cnt; i++) {
                             for (int r = 0; r < outC; r++) System.arraycopy(t, r * width + i * p, y, ((n0 + i) * outTotal + g * outC + r) * p, p);
                         }
@@ -407,9 +407,9 @@ public final class Conv2dOp {
                                 }
                             }
                             if (f.mode == Pass.COLUMNS) { // a plain matrix: the packed product streams its rows better
-                                kern.sgemm(false, true, k, og, width, 1f, s.b, s.bOff, f.ld, gb, gOff, ldg, 1f, acc, g * k * og, og);
+                                kern.gemm().sgemm(false, true, k, og, width, 1f, s.b, s.bOff, f.ld, gb, gOff, ldg, 1f, acc, g * k * og, og);
                             } else {
-                                kern.sgemmRowsA(k, og, width, s.b, s.bOff, f.rows, true, gb, gOff, ldg, 1f, acc, g * k * og, og);
+                                kern.gemm().sgemmRowsA(k, og, width, s.b, s.bOff, f.rows, true, gb, gOff, ldg, 1f, acc, g * k * og, og);
                             }
                         }
                     }
@@ -418,7 +418,7 @@ public final class Conv2dOp {
             });
             float[] sum = partial[0];
             for (int i = 1; i < partial.length; i++) {
-                if (partial[i] != null) kern.axpy(1f, partial[i], 0, sum, 0, sum.length);
+                if (partial[i] != null) kern.elementwise().axpy(1f, partial[i], 0, sum, 0, sum.length);
             }
             for (int g = 0; g < groups; g++) {
                 for (int kk = 0; kk < k; kk++) {
@@ -474,7 +474,7 @@ public final class Conv2dOp {
                                     for (int r = 0; r < og; r++) System.arraycopy(gy, go + ((n0 + i) * o + g * og + r) * p, gb, r * width + i * p, p);
                                 }
                             }
-                            kern.sgemm(true, false, k, width, og, 1f, wt, wo + g * og * k, k, gb, gOff, ldg, 0f, gcols, 0, width);
+                            kern.gemm().sgemm(true, false, k, width, og, 1f, wt, wo + g * og * k, k, gb, gOff, ldg, 0f, gcols, 0, width);
                             int xg = (n0 * c + g * cg) * h * w;
                             for (int i = 0; i < cnt; i++) {
                                 Im2Col.col2im(gcols, i * band, width, cg, h, w, win, oh, ow, oy0, oy1, gx, xg + i * c * h * w);
@@ -489,7 +489,7 @@ public final class Conv2dOp {
             float[] gb = new float[o];
             Kernels kern = Kernels.get();
             for (int i = 0; i < n; i++) {
-                for (int r = 0; r < o; r++) gb[r] += kern.sum(gy, go + (i * o + r) * p, p);
+                for (int r = 0; r < o; r++) gb[r] += kern.elementwise().sum(gy, go + (i * o + r) * p, p);
             }
             return gb;
         }

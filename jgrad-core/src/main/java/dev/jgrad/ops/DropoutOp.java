@@ -1,5 +1,6 @@
 package dev.jgrad.ops;
 
+import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
 import dev.jgrad.tensor.Generator;
@@ -19,7 +20,7 @@ public final class DropoutOp {
     private static final int GRAIN = 1 << 15;
     /** Draws made at a time, in a buffer that stays in L1. */
     private static final int CHUNK = 2048;
-    private static final Kernels K = Kernels.get();
+    private static final ElementwiseKernels K = Kernels.get().elementwise();
 
     private DropoutOp() {}
 

@@ -1,5 +1,6 @@
 package dev.jgrad.ops;
 
+import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Shape;
@@ -12,7 +13,7 @@ import dev.jgrad.tensor.Tensor;
 public final class EmbeddingOp {
     private EmbeddingOp() {}
 
-    private static final Kernels K = Kernels.get();
+    private static final ElementwiseKernels K = Kernels.get().elementwise();
 
     /** Forward: the rows of weight picked by ids. paddingIdx is already in [0, num), or -1 for none. */
     public static Tensor embedding(IntTensor ids, Tensor weight, int paddingIdx) {

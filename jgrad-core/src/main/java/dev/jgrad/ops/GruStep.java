@@ -1,5 +1,6 @@
 package dev.jgrad.ops;
 
+import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
 
 /** The GRU step of {@link Recurrence}: the equations of {@link dev.jgrad.nn.GRUCell} (gates r, z, n), forward and backward. */
@@ -8,7 +9,7 @@ public final class GruStep implements StepFunction {
     public static final GruStep INSTANCE = new GruStep();
 
     private GruStep() {}
-    private static final Kernels K = Kernels.get();
+    private static final ElementwiseKernels K = Kernels.get().elementwise();
 
     @Override public String name() { return "gru"; }
     @Override public int gates() { return 3; }

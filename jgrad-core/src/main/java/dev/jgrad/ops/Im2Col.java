@@ -48,7 +48,7 @@ final class Im2Col {
                 int plane = xOff + ch * h * w;
                 for (int t = 0; t < taps; t++) {
                     int shift = ((t / win.kw()) * win.dh() - win.ph() + oy0) * w + (t % win.kw()) * win.dw() - win.pw();
-                    kern.maskedCopy(x, plane + shift, masks, t * span, cols, colOff + (ch * taps + t) * ldCols, span);
+                    kern.conv().maskedCopy(x, plane + shift, masks, t * span, cols, colOff + (ch * taps + t) * ldCols, span);
                 }
             }
             return;
@@ -80,7 +80,7 @@ final class Im2Col {
                     int y0 = Math.min(oy1, Math.max(oy0, validStart(shiftH, win.sh(), oh))), y1 = Math.max(y0, Math.min(oy1, validEnd(shiftH, win.sh(), h, oh)));
                     if (y0 > oy0 || y1 < oy1 || lo > 0 || hi < ow) Arrays.fill(cols, row, row + span, 0f);
                     if (y0 < y1 && lo < hi) {
-                        kern.copyStrided(x, plane + (y0 * win.sh() + shiftH) * w + lo * win.sw() + shiftW, win.sh() * w, win.sw(),
+                        kern.conv().copyStrided(x, plane + (y0 * win.sh() + shiftH) * w + lo * win.sw() + shiftW, win.sh() * w, win.sw(),
                                 cols, row + (y0 - oy0) * ow + lo, ow, y1 - y0, hi - lo);
                     }
                 }
@@ -135,13 +135,13 @@ final class Im2Col {
                             int base = plane + (oy0 + shiftH) * w + shiftW;
                             int q0 = r0 * ow + lo, q1 = (r1 - 1) * ow + hi;
                             zeroEdges(cols, row, r0, r1, ow, lo, hi); // padding taps must add nothing
-                            kern.axpy(1f, cols, row + q0, gx, base + q0, q1 - q0);
+                            kern.elementwise().axpy(1f, cols, row + q0, gx, base + q0, q1 - q0);
                         }
                         continue;
                     }
                     int y0 = Math.min(oy1, Math.max(oy0, validStart(shiftH, win.sh(), oh))), y1 = Math.max(y0, Math.min(oy1, validEnd(shiftH, win.sh(), h, oh)));
                     if (y0 < y1 && lo < hi) {
-                        kern.addStrided(cols, row + (y0 - oy0) * ow + lo, ow, gx, plane + (y0 * win.sh() + shiftH) * w + lo * win.sw() + shiftW,
+                        kern.conv().addStrided(cols, row + (y0 - oy0) * ow + lo, ow, gx, plane + (y0 * win.sh() + shiftH) * w + lo * win.sw() + shiftW,
                                 win.sh() * w, win.sw(), y1 - y0, hi - lo);
                     }
                 }
@@ -159,7 +159,7 @@ final class Im2Col {
      * instead of kh * kw: dst[((j * c + ch) * rows + t) * ow + ox] = x[ch, oy0 + t - padH, ox + j * dw - padW]
      * (zero outside the image) for t in [0, oy1 - oy0 + (kh - 1) * dh). Row (ch * kh + i) * kw + j of the
      * column matrix is then the run of (oy1 - oy0) * ow floats at ((j * c + ch) * rows + i * dh) * ow, which
-     * {@link dev.jgrad.kernels.Kernels#sgemmPackedRows} reads in place. rows (at least oy1 - oy0 + (kh - 1) * dh)
+     * {@link dev.jgrad.kernels.GemmKernels#sgemmPackedRows} reads in place. rows (at least oy1 - oy0 + (kh - 1) * dh)
      * is the plane stride, fixed per convolution so that one row table serves every band.
      */
     static void shifted(float[] x, int xOff, int c, int h, int w, int kh, int kw, int dh, int dw, int padH, int padW, int ow,

@@ -1,5 +1,7 @@
 package dev.jgrad.ops;
 
+import dev.jgrad.kernels.ElementwiseKernels;
+import dev.jgrad.kernels.GemmKernels;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
 import dev.jgrad.tensor.Tensor;
@@ -14,7 +16,8 @@ import dev.jgrad.tensor.Tensor;
  * handed the weight its gradient as a transposed view that had to be copied column by column.
  */
 public final class LinearOp {
-    private static final Kernels K = Kernels.get();
+    private static final ElementwiseKernels K = Kernels.get().elementwise();
+    private static final GemmKernels GEMM = Kernels.get().gemm();
     /** Elements per task below which a bias pass stays on one core. */
     private static final int GRAIN = 1 << 15;
 
@@ -36,7 +39,7 @@ public final class LinearOp {
             });
             beta = 1f;
         }
-        K.sgemm(false, true, rows, out, in, 1f, xd, xo, in, wd, wo, in, beta, y, 0, out);
+        GEMM.sgemm(false, true, rows, out, in, 1f, xd, xo, in, wd, wo, in, beta, y, 0, out);
         int[] shape = x.shape().clone();
         shape[shape.length - 1] = out;
         Tensor xs = x.isContiguous() ? x : Tensor.of(xd, x.shape());
@@ -54,12 +57,12 @@ public final class LinearOp {
         Tensor dx = null, dw = null, db = null;
         if (needX) {
             float[] d = new float[rows * in];
-            K.sgemm(false, false, rows, in, out, 1f, gd, go, out, w.storage(), w.offset(), in, 0f, d, 0, in);
+            GEMM.sgemm(false, false, rows, in, out, 1f, gd, go, out, w.storage(), w.offset(), in, 0f, d, 0, in);
             dx = Tensor.of(d, x.shape());
         }
         if (needW) {
             float[] d = new float[out * in];
-            K.sgemm(true, false, out, in, rows, 1f, gd, go, out, x.storage(), x.offset(), in, 0f, d, 0, in);
+            GEMM.sgemm(true, false, out, in, rows, 1f, gd, go, out, x.storage(), x.offset(), in, 0f, d, 0, in);
             dw = Tensor.of(d, out, in);
         }
         if (needB) {

@@ -1,5 +1,6 @@
 package dev.jgrad.ops;
 
+import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
 
 /**
@@ -20,7 +21,7 @@ public final class LstmStep implements StepFunction {
     public static final LstmStep INSTANCE = new LstmStep();
 
     private LstmStep() {}
-    private static final Kernels K = Kernels.get();
+    private static final ElementwiseKernels K = Kernels.get().elementwise();
     /** Per-thread scratch for backward, grown on demand: steady-state steps allocate nothing. */
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 

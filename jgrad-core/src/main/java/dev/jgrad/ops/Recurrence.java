@@ -1,5 +1,7 @@
 package dev.jgrad.ops;
 
+import dev.jgrad.kernels.ElementwiseKernels;
+import dev.jgrad.kernels.GemmKernels;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
 import dev.jgrad.tensor.Shape;
@@ -22,7 +24,9 @@ import java.util.Arrays;
 public final class Recurrence {
     private Recurrence() {}
 
-    private static final Kernels K = Kernels.get();
+    private static final ElementwiseKernels K = Kernels.get().elementwise();
+
+    private static final GemmKernels GEMM = Kernels.get().gemm();
     /** Columns (steps x batch) of dL/dhg gathered before they update dW_hh: one k-slice of the GEMM. */
     private static final int GRADIENT_BLOCK = 512;
 
@@ -98,7 +102,7 @@ public final class Recurrence {
     /** hg = b_hh + h W_hh^T for all rows of the batch. */
     private static void recurrentProjection(float[] hs, int hOff, float[] w, float[] bias, float[] hg, int B, int GH, int H) {
         if (bias != null) for (int b = 0; b < B; b++) System.arraycopy(bias, 0, hg, b * GH, GH);
-        K.sgemm(false, true, B, GH, H, 1f, hs, hOff, H, w, 0, H, bias != null ? 1f : 0f, hg, 0, GH);
+        GEMM.sgemm(false, true, B, GH, H, 1f, hs, hOff, H, w, 0, H, bias != null ? 1f : 0f, hg, 0, GH);
     }
 
     private static Tensor[] backward(StepFunction step, float[] dY, int T, int B, int H, float[] w, float[] hs, float[] cs,
@@ -138,7 +142,7 @@ public final class Recurrence {
             }
             // dL/dh_t += dL/dhg_t W_hh
             if (packedT == null) {
-                K.sgemm(false, false, B, H, GH, 1f, dhg, t * BG, GH, w, 0, H, 1f, dhPrev, 0, H);
+                GEMM.sgemm(false, false, B, H, GH, 1f, dhg, t * BG, GH, w, 0, H, 1f, dhPrev, 0, H);
             } else { // transposed, with W_hh^T packed once for all steps: (dL/dh_t)^T += W_hh^T (dL/dhg_t)^T
                 int t0 = t / S * S, col = (t - t0) * B;
                 transpose(dhg, t * BG, B, GH, GH, dhgT, col, ldT);
@@ -146,7 +150,7 @@ public final class Recurrence {
                 transposeAdd(dhT, H, B, dhPrev);
                 if (t == t0) { // the block of steps [t0, t0 + S) is complete
                     int cols = (Math.min(T, t0 + S) - t0) * B;
-                    if (dw != null) K.sgemm(false, false, GH, H, cols, 1f, dhgT, 0, ldT, hs, t0 * BH, H, 1f, dw, 0, H);
+                    if (dw != null) GEMM.sgemm(false, false, GH, H, cols, 1f, dhgT, 0, ldT, hs, t0 * BH, H, 1f, dw, 0, H);
                     if (db != null) for (int j = 0; j < GH; j++) db[j] += K.sum(dhgT, j * ldT, cols);
                 }
             }
@@ -164,7 +168,7 @@ public final class Recurrence {
         grads[0] = Tensor.of(dxg, T, B, GH);
         // W_hh and b_hh are shared by all steps: their gradients are sums over them (here one GEMM, when not by blocks)
         if (dw != null) {
-            if (dhgT == null && T * B > 0) K.sgemm(true, false, GH, H, T * B, 1f, dhg, 0, GH, hs, 0, H, 0f, dw, 0, H);
+            if (dhgT == null && T * B > 0) GEMM.sgemm(true, false, GH, H, T * B, 1f, dhg, 0, GH, hs, 0, H, 0f, dw, 0, H);
             grads[1] = Tensor.of(dw, GH, H);
         }
         if (db != null) {
@@ -181,7 +185,7 @@ public final class Recurrence {
      *
      * <p>Why: a step's product is small (batch rows) but reads all of W_hh. Through plain sgemm, W_hh is the
      * B operand and gets packed again at every step: a strided copy of 4 MB per step at hidden size 512, which
-     * cost more than the arithmetic. Transposed, W_hh is the A operand, which {@link Kernels#packA} packs once
+     * cost more than the arithmetic. Transposed, W_hh is the A operand, which {@link GemmKernels#packA} packs once
      * per sequence; the transposes of h and of the result are batch x hidden, a small fraction of W_hh.
      * The rows are packed in one chunk per core, so the product splits across cores without re-packing.
      */
@@ -209,9 +213,9 @@ public final class Recurrence {
             int lda = trans ? m : k;
             for (int c = 0; c < parts; c++) {
                 int rows = start[c + 1] - start[c];
-                chunks[c] = new float[K.packedASize(rows, k)];
+                chunks[c] = new float[GEMM.packedASize(rows, k)];
                 // op(W) rows [start, end): W's rows when not transposed, its columns when transposed
-                K.packA(trans, rows, k, 1f, w, trans ? start[c] : start[c] * lda, lda, chunks[c], 0);
+                GEMM.packA(trans, rows, k, 1f, w, trans ? start[c] : start[c] * lda, lda, chunks[c], 0);
             }
         }
 
@@ -225,7 +229,7 @@ public final class Recurrence {
             int[] r = rows;
             Parallel.forRange(chunks.length, 1, (from, to) -> {
                 for (int ch = from; ch < to; ch++) {
-                    K.sgemmPackedRows(start[ch + 1] - start[ch], n, k, chunks[ch], 0, b, bOff, r, 0f, c, start[ch] * n, n);
+                    GEMM.sgemmPackedRows(start[ch + 1] - start[ch], n, k, chunks[ch], 0, b, bOff, r, 0f, c, start[ch] * n, n);
                 }
             });
         }

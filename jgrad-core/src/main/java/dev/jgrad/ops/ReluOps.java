@@ -1,5 +1,6 @@
 package dev.jgrad.ops;
 
+import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
 import dev.jgrad.tensor.Tensor;
@@ -27,7 +28,7 @@ public final class ReluOps {
         float[] y = new float[n];
         float[] xs = xc.storage();
         int xo = xc.offset();
-        Kernels k = Kernels.get();
+        ElementwiseKernels k = Kernels.get().elementwise();
         Parallel.forRange(n, GRAIN, (from, to) -> k.relu(xs, xo + from, y, from, to - from));
         return masked(Tensor.of(y, x.shape()), "relu", new Tensor[] {x});
     }
@@ -40,7 +41,7 @@ public final class ReluOps {
         float[] y = new float[n];
         float[] as = ac.storage(), bs = bc.storage();
         int ao = ac.offset(), bo = bc.offset();
-        Kernels k = Kernels.get();
+        ElementwiseKernels k = Kernels.get().elementwise();
         Parallel.forRange(n, GRAIN, (from, to) -> {
             k.add(as, ao + from, bs, bo + from, y, from, to - from);
             k.relu(y, from, y, from, to - from);
@@ -56,7 +57,7 @@ public final class ReluOps {
             float[] gs = gc.storage();
             int go = gc.offset();
             float[] dx = new float[y.length];
-            Kernels k = Kernels.get();
+            ElementwiseKernels k = Kernels.get().elementwise();
             Parallel.forRange(y.length, GRAIN, (from, to) -> k.reluBackward(y, from, gs, go + from, dx, from, to - from));
             Tensor d = Tensor.of(dx, out.shape());
             Tensor[] grads = new Tensor[inputs.length];

@@ -1,5 +1,6 @@
 package dev.jgrad.ops;
 
+import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
 
 /** The vanilla RNN step of {@link Recurrence}: h' = tanh(a) or relu(a) of the summed projections a, forward and backward. */
@@ -8,7 +9,7 @@ public final class RnnStep implements StepFunction {
     public static final RnnStep TANH = new RnnStep(false);
     /** h' = max(a, 0). */
     public static final RnnStep RELU = new RnnStep(true);
-    private static final Kernels K = Kernels.get();
+    private static final ElementwiseKernels K = Kernels.get().elementwise();
 
     private final boolean relu;
 

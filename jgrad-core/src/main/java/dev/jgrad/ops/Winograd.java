@@ -15,7 +15,7 @@ import dev.jgrad.kernels.Parallel;
  * gradient, the output gradient of a tile becomes A g A^T, the products dU[xi] = sum over tiles of
  * (A g A^T)[xi] V[xi]^T, and the kernel gradient G^T dU G. The transforms are {@link Kernels}' winograd*
  * methods; the products are the packed ones the column-matrix path uses, except that for M the input transform
- * writes V straight into the product's panel layout ({@link Kernels#winogradInputPanels}), so that it is not packed again.
+ * writes V straight into the product's panel layout ({@link dev.jgrad.kernels.ConvKernels#winogradInputPanels}), so that it is not packed again.
  *
  * <p>Work goes in blocks of about {@link #tileTarget} tiles, so that V and M (16 x channels x tiles each)
  * stay in cache between transform and product: a band of tile rows of one image for large maps; for maps
@@ -127,7 +127,7 @@ final class Winograd {
      * packed per group and xi for the products: block (g, xi) at (g * 16 + xi) * packedASize(outC, inC).
      */
     static float[] pack(Kernels kern, Layout lay, float[] wt, int wo, float[] packed) {
-        int pairs = lay.outC * lay.inC, stride = kern.packedASize(lay.outC, lay.inC);
+        int pairs = lay.outC * lay.inC, stride = kern.gemm().packedASize(lay.outC, lay.inC);
         Scratch s = SCRATCH.get();
         float[] taps = s.taps = Scratch.grow(s.taps, 9 * pairs), u = s.u = Scratch.grow(s.u, 16 * pairs);
         int chunk = 256; // kernels per work item of the transform
@@ -139,10 +139,10 @@ final class Winograd {
                 for (int e = e0; e < e1; e++) {
                     for (int k = 0; k < 9; k++) taps[k * pairs + e] = wt[base + e * 9 + k];
                 }
-                kern.winogradWeights(taps, e0, pairs, u, e0, pairs, e1 - e0);
+                kern.conv().winogradWeights(taps, e0, pairs, u, e0, pairs, e1 - e0);
             });
             Parallel.forRange(16, 1, (from, to) -> {
-                for (int xi = from; xi < to; xi++) kern.packA(false, lay.outC, lay.inC, 1f, u, xi * pairs, lay.inC, packed, (group * 16 + xi) * stride);
+                for (int xi = from; xi < to; xi++) kern.gemm().packA(false, lay.outC, lay.inC, 1f, u, xi * pairs, lay.inC, packed, (group * 16 + xi) * stride);
             });
         }
         return packed;
@@ -150,7 +150,7 @@ final class Winograd {
 
     /** Floats {@link #pack} writes. */
     static int packedSize(Kernels kern, Layout lay) {
-        return lay.groups * 16 * kern.packedASize(lay.outC, lay.inC);
+        return lay.groups * 16 * kern.gemm().packedASize(lay.outC, lay.inC);
     }
 
     /** The images, tile rows and tiles of one work unit. */
@@ -181,13 +181,13 @@ final class Winograd {
 
     /** Floats between the 16 transformed positions of V: rows of tiles, or (panels) the tiles rounded up to whole panels. */
     private static int ldv(Kernels kern, Layout lay, Block b, boolean panels) {
-        int p = kern.panelWidth();
+        int p = kern.gemm().panelWidth();
         return lay.inC * (panels ? (b.tiles + p - 1) / p * p : b.tiles) + XI_PAD;
     }
 
     /**
      * V (16 x inC x tiles) of group g for the block: from x in place, or from a strip of its images; with panels, in
-     * the layout the forward products read without packing it ({@link Kernels#winogradInputPanels}).
+     * the layout the forward products read without packing it ({@link dev.jgrad.kernels.ConvKernels#winogradInputPanels}).
      */
     private static float[] transformInput(Kernels kern, Scratch s, Layout lay, Block b, int g, float[] x, int xo, boolean panels) {
         int ldv = ldv(kern, lay, b, panels);
@@ -207,9 +207,9 @@ final class Winograd {
             pw = lay.pw;
         }
         if (panels) {
-            kern.winogradInputPanels(lay.inC, src, at, plane, ld, lay.h, ld, lay.ph, pw, b.ty0, b.tyCount, lay.tilesX, v, 0, ldv);
+            kern.conv().winogradInputPanels(lay.inC, src, at, plane, ld, lay.h, ld, lay.ph, pw, b.ty0, b.tyCount, lay.tilesX, v, 0, ldv);
         } else {
-            kern.winogradInput(lay.inC, src, at, plane, ld, lay.h, ld, lay.ph, pw, b.ty0, b.tyCount, lay.tilesX, v, 0, b.tiles, ldv);
+            kern.conv().winogradInput(lay.inC, src, at, plane, ld, lay.h, ld, lay.ph, pw, b.ty0, b.tyCount, lay.tilesX, v, 0, b.tiles, ldv);
         }
         return v;
     }
@@ -223,7 +223,7 @@ final class Winograd {
     /** y (every element is written) = the convolution of x with the packed transformed weights, over work units [from, to). */
     static void run(Kernels kern, Layout lay, float[] packed, float[] x, int xo, float[] y, int from, int to) {
         Scratch s = SCRATCH.get();
-        int stride = kern.packedASize(lay.outC, lay.inC), plane = lay.oh * lay.ow;
+        int stride = kern.gemm().packedASize(lay.outC, lay.inC), plane = lay.oh * lay.ow;
         for (int u = from; u < to; u++) {
             Block b = Block.of(lay, u);
             for (int g = 0; g < lay.groups; g++) {
@@ -231,16 +231,16 @@ final class Winograd {
                 int ldv = ldv(kern, lay, b, true), ldm = lay.outC * b.tiles + XI_PAD;
                 float[] m = s.m = Scratch.grow(s.m, 16 * ldm);
                 for (int xi = 0; xi < 16; xi++) {
-                    kern.sgemmPackedPanels(lay.outC, b.tiles, lay.inC, packed, (g * 16 + xi) * stride, v, xi * ldv, 0f, m, xi * ldm, b.tiles);
+                    kern.gemm().sgemmPackedPanels(lay.outC, b.tiles, lay.inC, packed, (g * 16 + xi) * stride, v, xi * ldv, 0f, m, xi * ldm, b.tiles);
                 }
                 if (!lay.wide) {
-                    kern.winogradOutput(lay.outC, m, 0, b.tiles, ldm, b.ty0, b.tyCount, lay.tilesX, y, (b.img0 * lay.outTotal + g * lay.outC) * plane,
+                    kern.conv().winogradOutput(lay.outC, m, 0, b.tiles, ldm, b.ty0, b.tyCount, lay.tilesX, y, (b.img0 * lay.outTotal + g * lay.outC) * plane,
                             plane, lay.ow, lay.oh, lay.ow);
                     continue;
                 }
                 int stripPlane = lay.oh * lay.stripOW;
                 float[] out = s.stripOut = Scratch.grow(s.stripOut, lay.outC * stripPlane);
-                kern.winogradOutput(lay.outC, m, 0, b.tiles, ldm, b.ty0, b.tyCount, lay.tilesX, out, 0, stripPlane, lay.stripOW, lay.oh, lay.stripOW);
+                kern.conv().winogradOutput(lay.outC, m, 0, b.tiles, ldm, b.ty0, b.tyCount, lay.tilesX, out, 0, stripPlane, lay.stripOW, lay.oh, lay.stripOW);
                 for (int o = 0; o < lay.outC; o++) { // image i's outputs are strip columns [i * period, i * period + ow)
                     for (int i = 0; i < b.count; i++) {
                         int src = o * stripPlane + i * lay.period, dst = ((b.img0 + i) * lay.outTotal + g * lay.outC + o) * plane;
@@ -275,15 +275,15 @@ final class Winograd {
                     float[] gt = s.gt = Scratch.grow(s.gt, 16 * ldo);
                     if (lay.wide) { // the gradient in the strip's columns, zero at the columns that straddle two images
                         float[] strip = fillStrip(s, true, gy, go, lay.outTotal, g * lay.outC, lay.outC, lay.oh, lay.ow, lay.stripOW, 0, lay, b);
-                        kern.winogradOutputGrad(lay.outC, strip, 0, lay.oh * lay.stripOW, lay.stripOW, lay.oh, lay.stripOW, b.ty0, b.tyCount,
+                        kern.conv().winogradOutputGrad(lay.outC, strip, 0, lay.oh * lay.stripOW, lay.stripOW, lay.oh, lay.stripOW, b.ty0, b.tyCount,
                                 lay.tilesX, gt, 0, b.tiles, ldo);
                     } else {
-                        kern.winogradOutputGrad(lay.outC, gy, go + (b.img0 * lay.outTotal + g * lay.outC) * plane, plane, lay.ow, lay.oh, lay.ow,
+                        kern.conv().winogradOutputGrad(lay.outC, gy, go + (b.img0 * lay.outTotal + g * lay.outC) * plane, plane, lay.ow, lay.oh, lay.ow,
                                 b.ty0, b.tyCount, lay.tilesX, gt, 0, b.tiles, ldo);
                     }
                     int[] rows = rowTable(s, lay.inC, b.tiles);
                     for (int xi = 0; xi < 16; xi++) {
-                        kern.sgemmRowsA(lay.inC, lay.outC, b.tiles, v, xi * ldv, rows, true, gt, xi * ldo, b.tiles,
+                        kern.gemm().sgemmRowsA(lay.inC, lay.outC, b.tiles, v, xi * ldv, rows, true, gt, xi * ldo, b.tiles,
                                 1f, acc, (g * 16 + xi) * pairs, lay.outC);
                     }
                 }
@@ -298,7 +298,7 @@ final class Winograd {
                 continue;
             }
             float[] add = p, into = sum;
-            Parallel.forRange(size, 1 << 14, (from, to) -> kern.axpy(1f, add, from, into, from, to - from));
+            Parallel.forRange(size, 1 << 14, (from, to) -> kern.elementwise().axpy(1f, add, from, into, from, to - from));
         }
         Scratch s = SCRATCH.get();
         float[] taps = s.taps = Scratch.grow(s.taps, 9 * pairs), dU = sum;
@@ -306,7 +306,7 @@ final class Winograd {
             int group = g;
             Parallel.forRange(lay.inC, 1, (from, to) -> { // kernel e = c * outC + o: input channels [from, to)
                 int e0 = from * lay.outC, e1 = to * lay.outC;
-                kern.winogradWeightsGrad(dU, group * 16 * pairs + e0, pairs, taps, e0, pairs, e1 - e0);
+                kern.conv().winogradWeightsGrad(dU, group * 16 * pairs + e0, pairs, taps, e0, pairs, e1 - e0);
                 for (int c = from; c < to; c++) {
                     for (int o = 0; o < lay.outC; o++) {
                         int e = c * lay.outC + o, dst = ((group * lay.outC + o) * lay.inC + c) * 9;

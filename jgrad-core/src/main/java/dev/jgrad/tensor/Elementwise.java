@@ -1,5 +1,6 @@
 package dev.jgrad.tensor;
 
+import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
 
@@ -7,7 +8,7 @@ import dev.jgrad.kernels.Parallel;
 final class Elementwise {
     private Elementwise() {}
 
-    private static final Kernels K = Kernels.get();
+    private static final ElementwiseKernels K = Kernels.get().elementwise();
 
     enum Bin { ADD, SUB, MUL, DIV, POW, MAX, MIN, EQ, NE, LT, LE, GT, GE, /** copy the right operand */ RIGHT }
 

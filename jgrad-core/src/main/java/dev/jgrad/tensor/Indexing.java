@@ -1,6 +1,7 @@
 package dev.jgrad.tensor;
 
 import dev.jgrad.autograd.GradMode;
+import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
 
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import java.util.List;
 final class Indexing {
     private Indexing() {}
 
-    private static final Kernels K = Kernels.get();
+    private static final ElementwiseKernels K = Kernels.get().elementwise();
 
     static Tensor cat(List<Tensor> tensors, int dim) {
         if (tensors.isEmpty()) throw new IllegalArgumentException("cat: expected a non-empty list of tensors");

@@ -1,5 +1,6 @@
 package dev.jgrad.tensor;
 
+import dev.jgrad.kernels.GemmKernels;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
 
@@ -10,7 +11,7 @@ import dev.jgrad.kernels.Parallel;
 final class MatMul {
     private MatMul() {}
 
-    private static final Kernels K = Kernels.get();
+    private static final GemmKernels GEMM = Kernels.get().gemm();
 
     /** Below this many multiply-adds a product is too small to split inside SGEMM; batches of them are split across cores instead. */
     private static final long SMALL_GEMM_FLOPS = 1 << 17;
@@ -99,7 +100,7 @@ final class MatMul {
             int grain = flops >= SMALL_GEMM_FLOPS ? count : (int) Math.max(1, SMALL_GEMM_FLOPS / Math.max(flops, 1));
             Parallel.forRange(count, grain, (from, to) -> {
                 for (int i = from; i < to; i++) {
-                    K.sgemm(ta, tb, m, n, k, 1f, ad, offsA[i], lda, bd, offsB[i], ldb, 0f, od, i * m * n, n);
+                    GEMM.sgemm(ta, tb, m, n, k, 1f, ad, offsA[i], lda, bd, offsB[i], ldb, 0f, od, i * m * n, n);
                 }
             });
         }

@@ -1,5 +1,6 @@
 package dev.jgrad.tensor;
 
+import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
 
 import java.util.Arrays;
@@ -8,7 +9,7 @@ import java.util.Arrays;
 final class Reductions {
     private Reductions() {}
 
-    private static final Kernels K = Kernels.get();
+    private static final ElementwiseKernels K = Kernels.get().elementwise();
 
     record MaxResult(Tensor values, IntTensor indices) {}
 

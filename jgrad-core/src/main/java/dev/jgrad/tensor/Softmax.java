@@ -1,12 +1,13 @@
 package dev.jgrad.tensor;
 
+import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
 
 /** softmax and log_softmax along one dim, stable for any input (the row maximum is subtracted first). */
 final class Softmax {
     private Softmax() {}
 
-    private static final Kernels K = Kernels.get();
+    private static final ElementwiseKernels K = Kernels.get().elementwise();
 
     static Tensor softmax(Tensor x, int dim, boolean log) {
         String op = log ? "logSoftmax" : "softmax";
