@@ -1,23 +1,30 @@
-package dev.jgrad.tensor;
+package dev.jgrad.ops;
 
 import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
+import dev.jgrad.tensor.IntTensor;
+import dev.jgrad.tensor.Shape;
+import dev.jgrad.tensor.Strided;
+import dev.jgrad.tensor.Tensor;
 
 /** Elementwise ops with numpy broadcasting, and their gradients. */
-final class Elementwise {
+public final class Elementwise {
     private Elementwise() {}
 
     private static final ElementwiseKernels K = Kernels.get().elementwise();
 
-    enum Bin { ADD, SUB, MUL, DIV, POW, MAX, MIN, EQ, NE, LT, LE, GT, GE, /** copy the right operand */ RIGHT }
+    /** The binary element-wise ops, with numpy broadcasting; comparisons give 1 or 0 and no gradient. */
+    public enum Bin { ADD, SUB, MUL, DIV, POW, MAX, MIN, EQ, NE, LT, LE, GT, GE, /** copy the right operand */ RIGHT }
 
-    enum Un { EXP, LOG, SQRT, ABS, TANH, SIGMOID, RELU, GELU, CLAMP, POW }
+    /** The unary element-wise ops (POW with a constant exponent, CLAMP between two bounds). */
+    public enum Un { EXP, LOG, SQRT, ABS, TANH, SIGMOID, RELU, GELU, CLAMP, POW }
 
     // ---------------------------------------------------------------- binary
 
-    static Tensor binary(Bin op, Tensor a, Tensor b) {
-        int[] shape = Shape.broadcast(op.name().toLowerCase(), a.shape, b.shape);
+    /** Forward: a op b broadcast to their common shape, with its backward recorded (none for the comparisons). */
+    public static Tensor binary(Bin op, Tensor a, Tensor b) {
+        int[] shape = Shape.broadcast(op.name().toLowerCase(), a.shape(), b.shape());
         Tensor out = Tensor.zeros(shape);
         binaryInto(op, a, b, out);
         switch (op) {
@@ -33,31 +40,31 @@ final class Elementwise {
         Tensor ga = null, gb = null;
         switch (op) {
             case ADD -> {
-                if (needA) ga = g.sumTo(a.shape);
-                if (needB) gb = g.sumTo(b.shape);
+                if (needA) ga = g.sumTo(a.shape());
+                if (needB) gb = g.sumTo(b.shape());
             }
             case SUB -> {
-                if (needA) ga = g.sumTo(a.shape);
-                if (needB) gb = g.sumTo(b.shape).neg();
+                if (needA) ga = g.sumTo(a.shape());
+                if (needB) gb = g.sumTo(b.shape()).neg();
             }
             case MUL -> {
-                if (needA) ga = g.mul(b).sumTo(a.shape);
-                if (needB) gb = g.mul(a).sumTo(b.shape);
+                if (needA) ga = g.mul(b).sumTo(a.shape());
+                if (needB) gb = g.mul(a).sumTo(b.shape());
             }
             case DIV -> {
-                if (needA) ga = g.div(b).sumTo(a.shape);
-                if (needB) gb = g.mul(out).div(b).neg().sumTo(b.shape);
+                if (needA) ga = g.div(b).sumTo(a.shape());
+                if (needB) gb = g.mul(out).div(b).neg().sumTo(b.shape());
             }
             case POW -> {
-                if (needA) ga = g.mul(b).mul(a.pow(b.sub(1f))).sumTo(a.shape);
-                if (needB) gb = g.mul(out).mul(a.log()).sumTo(b.shape);
+                if (needA) ga = g.mul(b).mul(a.pow(b.sub(1f))).sumTo(a.shape());
+                if (needB) gb = g.mul(out).mul(a.log()).sumTo(b.shape());
             }
             case MAX, MIN -> {
                 // Ties share the gradient equally, as PyTorch does.
                 Tensor pick = op == Bin.MAX ? a.gt(b) : a.lt(b);
                 Tensor share = pick.add(a.eq(b).mul(0.5f));
-                if (needA) ga = g.mul(share).sumTo(a.shape);
-                if (needB) gb = g.mul(share.rsub(1f)).sumTo(b.shape);
+                if (needA) ga = g.mul(share).sumTo(a.shape());
+                if (needB) gb = g.mul(share.rsub(1f)).sumTo(b.shape());
             }
             default -> throw new IllegalStateException("no gradient for " + op);
         }
@@ -65,25 +72,26 @@ final class Elementwise {
     }
 
     /** out = a op b, with a and b broadcast to out's shape (out may be a or a view). */
-    static void binaryInto(Bin op, Tensor a, Tensor b, Tensor out) {
-        int[] shape = Shape.broadcast(op.name().toLowerCase(), a.shape, b.shape);
-        if (!java.util.Arrays.equals(shape, out.shape)) {
-            throw new IllegalArgumentException(op.name().toLowerCase() + ": result of shapes " + Shape.str(a.shape) + " and "
-                    + Shape.str(b.shape) + " is " + Shape.str(shape) + ", which does not fit the output of shape " + Shape.str(out.shape));
+    public static void binaryInto(Bin op, Tensor a, Tensor b, Tensor out) {
+        int[] aShape = a.shape(), bShape = b.shape();
+        int[] shape = Shape.broadcast(op.name().toLowerCase(), aShape, bShape);
+        if (!java.util.Arrays.equals(shape, out.shape())) {
+            throw new IllegalArgumentException(op.name().toLowerCase() + ": result of shapes " + Shape.str(aShape) + " and "
+                    + Shape.str(bShape) + " is " + Shape.str(shape) + ", which does not fit the output of shape " + Shape.str(out.shape()));
         }
-        float[] od = out.data, ad = a.data, bd = b.data;
-        int count = out.numel(), oo = out.offset, ao = a.offset, bo = b.offset;
+        float[] od = out.storage(), ad = a.storage(), bd = b.storage();
+        int count = out.numel(), oo = out.offset(), ao = a.offset(), bo = b.offset();
         if (count >= 2 * BINARY_GRAIN && out.isContiguous() && a.isContiguous() && b.isContiguous()
-                && java.util.Arrays.equals(a.shape, shape) && java.util.Arrays.equals(b.shape, shape)
+                && java.util.Arrays.equals(aShape, shape) && java.util.Arrays.equals(bShape, shape)
                 && (od != ad || oo == ao) && (od != bd || oo == bo)) { // in place only element for element
             // Same shapes, all dense: one long row, split across cores (residual adds, gradient sums, masks).
             Parallel.forRange(count, BINARY_GRAIN, (from, to) -> row(op, ad, ao + from, 1, bd, bo + from, 1, od, oo + from, 1, to - from));
             return;
         }
-        Strided plan = new Strided(shape, new int[][] {out.strides,
-                Shape.broadcastStrides(a.shape, a.strides, shape), Shape.broadcastStrides(b.shape, b.strides, shape)});
+        Strided plan = new Strided(shape, new int[][] {out.strides(),
+                Shape.broadcastStrides(aShape, a.strides(), shape), Shape.broadcastStrides(bShape, b.strides(), shape)});
         int io = plan.inner[0], ia = plan.inner[1], ib = plan.inner[2];
-        plan.forEachRow(new int[] {out.offset, a.offset, b.offset}, (o, n) -> row(op, ad, o[1], ia, bd, o[2], ib, od, o[0], io, n));
+        plan.forEachRow(new int[] {out.offset(), a.offset(), b.offset()}, (o, n) -> row(op, ad, o[1], ia, bd, o[2], ib, od, o[0], io, n));
     }
 
     /** Elements per thread below which a same-shape binary op stays on the calling thread. */
@@ -138,18 +146,20 @@ final class Elementwise {
 
     // ---------------------------------------------------------------- x * alpha + beta
 
-    static Tensor scaleShift(Tensor x, float alpha, float beta) {
-        Tensor out = Tensor.zeros(x.shape);
+    /** Forward: x * alpha + beta, with its backward. */
+    public static Tensor scaleShift(Tensor x, float alpha, float beta) {
+        Tensor out = Tensor.zeros(x.shape());
         scaleShiftInto(x, alpha, beta, out);
         return Tensor.result(out, "scaleShift", new Tensor[] {x}, new Tensor[0],
                 (g, s) -> new Tensor[] {alpha == 1f ? g : g.mul(alpha)});
     }
 
-    static void scaleShiftInto(Tensor x, float alpha, float beta, Tensor out) {
-        Strided plan = new Strided(x.shape, new int[][] {out.strides, x.strides});
+    /** out = x * alpha + beta, in place into out (x's shape; it may be x itself), outside autograd. */
+    public static void scaleShiftInto(Tensor x, float alpha, float beta, Tensor out) {
+        Strided plan = new Strided(x.shape(), new int[][] {out.strides(), x.strides()});
         int io = plan.inner[0], ix = plan.inner[1];
-        float[] od = out.data, xd = x.data;
-        plan.forEachRow(new int[] {out.offset, x.offset}, (o, n) -> {
+        float[] od = out.storage(), xd = x.storage();
+        plan.forEachRow(new int[] {out.offset(), x.offset()}, (o, n) -> {
             if (io == 1 && ix == 1) K.scaleShift(xd, o[1], alpha, beta, od, o[0], n);
             else for (int i = 0; i < n; i++) od[o[0] + i * io] = xd[o[1] + i * ix] * alpha + beta;
         });
@@ -157,10 +167,11 @@ final class Elementwise {
 
     // ---------------------------------------------------------------- unary
 
-    static Tensor unary(Un op, Tensor x, float p1, float p2) {
-        float[] xs = x.isContiguous() ? null : Tensor.contiguousData(x);
-        float[] in = xs != null ? xs : x.data;
-        int off = xs != null ? 0 : x.offset;
+    /** Forward: op(x) (p1 the exponent of POW or the lower bound of CLAMP, p2 CLAMP's upper bound), with its backward. */
+    public static Tensor unary(Un op, Tensor x, float p1, float p2) {
+        float[] xs = x.isContiguous() ? null : x.toArray();
+        float[] in = xs != null ? xs : x.storage();
+        int off = xs != null ? 0 : x.offset();
         int n = x.numel();
         float[] y = new float[n];
         switch (op) {
@@ -180,7 +191,7 @@ final class Elementwise {
             case CLAMP -> { for (int i = 0; i < n; i++) { float v = in[off + i]; y[i] = v != v ? v : Math.min(Math.max(v, p1), p2); } }
             case POW -> { for (int i = 0; i < n; i++) y[i] = pow(in[off + i], p1); }
         }
-        Tensor out = Tensor.wrap(y, x.shape.clone());
+        Tensor out = Tensor.of(y, x.shape());
         return Tensor.result(out, op.name().toLowerCase(), new Tensor[] {x}, new Tensor[] {x, out},
                 (g, s) -> new Tensor[] {unaryBackward(op, g, s[0], s[1], p1, p2)});
     }
@@ -193,13 +204,13 @@ final class Elementwise {
     }
 
     private static Tensor unaryBackward(Un op, Tensor gt, Tensor xt, Tensor yt, float p1, float p2) {
-        float[] g = dense(gt), y = yt.data; // y is always a fresh contiguous result
-        // Gradients written in terms of the output do not read x (which may be a view that dense() would copy).
+        float[] g = Dense.values(gt), y = yt.storage(); // y is always a fresh contiguous result
+        // Gradients written in terms of the output do not read x (which may be a view that Dense.values() would copy).
         boolean needsX = switch (op) {
             case EXP, SQRT, TANH, SIGMOID, RELU -> false;
             default -> true;
         };
-        float[] x = needsX ? dense(xt) : null;
+        float[] x = needsX ? Dense.values(xt) : null;
         int n = g.length;
         float[] dx = new float[n];
         switch (op) {
@@ -217,16 +228,11 @@ final class Elementwise {
             case CLAMP -> { for (int i = 0; i < n; i++) dx[i] = x[i] >= p1 && x[i] <= p2 ? g[i] : 0f; }
             case POW -> { for (int i = 0; i < n; i++) dx[i] = p1 == 0f ? 0f : g[i] * p1 * pow(x[i], p1 - 1f); }
         }
-        return Tensor.wrap(dx, xt.shape.clone());
+        return Tensor.of(dx, xt.shape());
     }
 
     /** Elements per thread below which the ReLU mask is not split across cores. */
     private static final int RELU_GRAIN = 1 << 16;
-
-    /** The values of t in row-major order: its own array when that is exactly them (a fresh result, as gradients and most saved inputs are), else a copy. */
-    private static float[] dense(Tensor t) {
-        return t.offset == 0 && t.data.length == t.numel() && t.isContiguous() ? t.data : t.toArray();
-    }
 
     private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2 * Math.PI);
 
@@ -315,20 +321,21 @@ final class Elementwise {
 
     // ---------------------------------------------------------------- where
 
-    static Tensor where(Tensor cond, Tensor a, Tensor b) {
-        int[] shape = Shape.broadcast("where", cond.shape, Shape.broadcast("where", a.shape, b.shape));
+    /** Forward: a where cond is non-zero, else b, all broadcast together; the gradient flows to the chosen side. */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        int[] shape = Shape.broadcast("where", cond.shape(), Shape.broadcast("where", a.shape(), b.shape()));
         Tensor out = Tensor.zeros(shape);
-        Strided plan = new Strided(shape, new int[][] {out.strides, Shape.broadcastStrides(cond.shape, cond.strides, shape),
-                Shape.broadcastStrides(a.shape, a.strides, shape), Shape.broadcastStrides(b.shape, b.strides, shape)});
+        Strided plan = new Strided(shape, new int[][] {out.strides(), Shape.broadcastStrides(cond.shape(), cond.strides(), shape),
+                Shape.broadcastStrides(a.shape(), a.strides(), shape), Shape.broadcastStrides(b.shape(), b.strides(), shape)});
         int io = plan.inner[0], ic = plan.inner[1], ia = plan.inner[2], ib = plan.inner[3];
-        float[] od = out.data, cd = cond.data, ad = a.data, bd = b.data;
-        plan.forEachRow(new int[] {out.offset, cond.offset, a.offset, b.offset}, (o, n) -> {
+        float[] od = out.storage(), cd = cond.storage(), ad = a.storage(), bd = b.storage();
+        plan.forEachRow(new int[] {out.offset(), cond.offset(), a.offset(), b.offset()}, (o, n) -> {
             for (int i = 0; i < n; i++) od[o[0] + i * io] = cd[o[1] + i * ic] != 0f ? ad[o[2] + i * ia] : bd[o[3] + i * ib];
         });
         return Tensor.result(out, "where", new Tensor[] {null, a, b}, new Tensor[] {cond, a, b}, (g, s) -> {
             Tensor zero = Tensor.scalar(0f);
-            Tensor ga = s[1].requiresGrad() ? where(s[0], g, zero).sumTo(s[1].shape) : null;
-            Tensor gb = s[2].requiresGrad() ? where(s[0], zero, g).sumTo(s[2].shape) : null;
+            Tensor ga = s[1].requiresGrad() ? where(s[0], g, zero).sumTo(s[1].shape()) : null;
+            Tensor gb = s[2].requiresGrad() ? where(s[0], zero, g).sumTo(s[2].shape()) : null;
             return new Tensor[] {null, ga, gb};
         });
     }

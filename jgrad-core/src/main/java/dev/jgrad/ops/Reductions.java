@@ -1,17 +1,22 @@
-package dev.jgrad.tensor;
+package dev.jgrad.ops;
 
 import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
+import dev.jgrad.tensor.IntTensor;
+import dev.jgrad.tensor.Shape;
+import dev.jgrad.tensor.Strided;
+import dev.jgrad.tensor.Tensor;
 
 import java.util.Arrays;
 
 /** Reductions over any set of dims, with keepdim, and their gradients. */
-final class Reductions {
+public final class Reductions {
     private Reductions() {}
 
     private static final ElementwiseKernels K = Kernels.get().elementwise();
 
-    record MaxResult(Tensor values, IntTensor indices) {}
+    /** The maxima and where they are (indices along the reduced dim). */
+    public record MaxResult(Tensor values, IntTensor indices) {}
 
     /** Sorted, de-duplicated, non-negative dims; the reduced shape with keepdim, and without. */
     private static int[] normalizeDims(String op, int[] dims, int rank) {
@@ -39,25 +44,26 @@ final class Reductions {
         return out;
     }
 
-    static Tensor sum(Tensor x, int[] dimsIn, boolean keepdim) {
-        int[] dims = normalizeDims("sum", dimsIn, x.shape.length);
-        int[] kept = keptShape(x.shape, dims);
+    /** Forward: the sum over dims (keeping them as size 1 with keepdim), with its backward. */
+    public static Tensor sum(Tensor x, int[] dimsIn, boolean keepdim) {
+        int[] dims = normalizeDims("sum", dimsIn, x.dim());
+        int[] kept = keptShape(x.shape(), dims);
         Tensor acc = Tensor.zeros(kept);
         accumulate(x, acc);
-        int[] outShape = keepdim ? kept : droppedShape(x.shape, dims);
-        Tensor out = Tensor.wrap(acc.data, outShape);
-        int[] inShape = x.shape.clone();
+        int[] outShape = keepdim ? kept : droppedShape(x.shape(), dims);
+        Tensor out = Tensor.of(acc.storage(), outShape);
+        int[] inShape = x.shape();
         return Tensor.result(out, "sum", new Tensor[] {x}, new Tensor[0],
                 (g, s) -> new Tensor[] {g.reshape(kept).expand(inShape)});
     }
 
     /** acc (contiguous, x's shape with reduced dims of size 1) += x summed over the reduced dims. */
     private static void accumulate(Tensor x, Tensor acc) {
-        int[] accStrides = Shape.broadcastStrides(acc.shape, acc.strides, x.shape);
-        Strided plan = new Strided(x.shape, new int[][] {accStrides, x.strides});
+        int[] accStrides = Shape.broadcastStrides(acc.shape(), acc.strides(), x.shape());
+        Strided plan = new Strided(x.shape(), new int[][] {accStrides, x.strides()});
         int ia = plan.inner[0], ix = plan.inner[1];
-        float[] ad = acc.data, xd = x.data;
-        plan.forEachRow(new int[] {0, x.offset}, (o, n) -> {
+        float[] ad = acc.storage(), xd = x.storage();
+        plan.forEachRow(new int[] {0, x.offset()}, (o, n) -> {
             if (ia == 0) { // the row is reduced to one value
                 if (ix == 1) ad[o[0]] += K.sum(xd, o[1], n);
                 else {
@@ -73,46 +79,49 @@ final class Reductions {
         });
     }
 
-    static Tensor mean(Tensor x, int[] dimsIn, boolean keepdim) {
-        int[] dims = normalizeDims("mean", dimsIn, x.shape.length);
+    /** Forward: the mean over dims. */
+    public static Tensor mean(Tensor x, int[] dimsIn, boolean keepdim) {
+        int[] dims = normalizeDims("mean", dimsIn, x.dim());
         int count = 1;
-        for (int d : dims) count *= x.shape[d];
+        for (int d : dims) count *= x.size(d);
         return sum(x, dims, keepdim).mul(1f / count);
     }
 
-    static Tensor var(Tensor x, int[] dimsIn, int correction, boolean keepdim) {
-        int[] dims = normalizeDims("var", dimsIn, x.shape.length);
+    /** Forward: the variance over dims, dividing by count - correction (1: unbiased). */
+    public static Tensor var(Tensor x, int[] dimsIn, int correction, boolean keepdim) {
+        int[] dims = normalizeDims("var", dimsIn, x.dim());
         int count = 1;
-        for (int d : dims) count *= x.shape[d];
+        for (int d : dims) count *= x.size(d);
         Tensor centered = x.sub(mean(x, dims, true));
         return sum(centered.mul(centered), dims, keepdim).mul(1f / Math.max(count - correction, 0));
     }
 
-    static Tensor logsumexp(Tensor x, int dim, boolean keepdim) {
-        int d = Shape.dim("logsumexp", dim, x.shape.length);
+    /** Forward: log(sum(exp(x))) along dim, computed stably. */
+    public static Tensor logsumexp(Tensor x, int dim, boolean keepdim) {
+        int d = Shape.dim("logsumexp", dim, x.dim());
         Tensor m = max(x.detach(), d, true, false).values();
-        float[] md = m.data;
+        float[] md = m.storage();
         for (int i = 0; i < md.length; i++) if (Float.isInfinite(md[i])) md[i] = 0f; // all -inf rows stay -inf, not NaN
         Tensor r = x.sub(m).exp().sum(d, true).log().add(m);
         return keepdim ? r : r.squeeze(d);
     }
 
     /** Max along one dim (or over everything when {@code all}); ties and NaN resolve to the first such element. */
-    static MaxResult max(Tensor x, int dim, boolean keepdim, boolean all) {
-        if (x.numel() == 0) throw new IllegalArgumentException("max: the tensor is empty (shape " + Shape.str(x.shape) + ")");
+    public static MaxResult max(Tensor x, int dim, boolean keepdim, boolean all) {
+        if (x.numel() == 0) throw new IllegalArgumentException("max: the tensor is empty (shape " + Shape.str(x.shape()) + ")");
         if (all) {
             Tensor flat = x.reshape(-1);
             MaxResult r = max(flat, 0, false, false);
             return r;
         }
-        int d = Shape.dim("max", dim, x.shape.length);
-        int rank = x.shape.length;
-        int len = rank == 0 ? 1 : x.shape[d];
+        int d = Shape.dim("max", dim, x.dim());
+        int rank = x.dim();
+        int len = rank == 0 ? 1 : x.size(d);
         // Move dim last so each reduction is one contiguous row.
         int[] perm = new int[rank];
         for (int i = 0, k = 0; i < rank; i++) if (i != d) perm[k++] = i;
         if (rank > 0) perm[rank - 1] = d;
-        float[] rows = Tensor.contiguousData(new Tensor(x.data, permuteArr(x.shape, perm), permuteArr(x.strides, perm), x.offset));
+        float[] rows = x.detach().permute(perm).toArray();
         int outer = rows.length / len;
         float[] vals = new float[outer];
         int[] idx = new int[outer];
@@ -129,11 +138,11 @@ final class Reductions {
             vals[r] = bv;
             idx[r] = best;
         }
-        int[] kept = rank == 0 ? new int[0] : keptShape(x.shape, new int[] {d});
-        int[] outShape = keepdim || rank == 0 ? kept : droppedShape(x.shape, new int[] {d});
-        Tensor values = Tensor.wrap(vals, outShape);
+        int[] kept = rank == 0 ? new int[0] : keptShape(x.shape(), new int[] {d});
+        int[] outShape = keepdim || rank == 0 ? kept : droppedShape(x.shape(), new int[] {d});
+        Tensor values = Tensor.of(vals, outShape);
         IntTensor indices = IntTensor.of(idx, outShape.length == 0 ? new int[0] : outShape);
-        int[] inShape = x.shape.clone();
+        int[] inShape = x.shape();
         values = Tensor.result(values, "max", new Tensor[] {x}, new Tensor[0], (g, s) -> {
             float[] gd = g.toArray();
             Tensor gx = Tensor.zeros(inShape);
@@ -144,32 +153,27 @@ final class Reductions {
             for (int r = 0; r < outer; r++) {
                 int outerIdx = r / inner, innerIdx = r % inner;
                 int pos = outerIdx * inner * len + innerIdx + idx[r] * dStride;
-                gx.data[pos] += gd[r];
+                gx.storage()[pos] += gd[r];
             }
             return new Tensor[] {gx};
         });
         return new MaxResult(values, indices);
     }
 
-    private static int[] permuteArr(int[] a, int[] perm) {
-        int[] out = new int[perm.length];
-        for (int i = 0; i < perm.length; i++) out[i] = a[perm[i]];
-        return out;
-    }
-
-    static Tensor sumTo(Tensor x, int[] target) {
-        if (Arrays.equals(x.shape, target)) return x;
-        int lead = x.shape.length - target.length;
+    /** Forward: x summed down to the shape it was broadcast from (the gradient of a broadcast). */
+    public static Tensor sumTo(Tensor x, int[] target) {
+        if (Arrays.equals(x.shape(), target)) return x;
+        int lead = x.dim() - target.length;
         if (lead < 0) {
-            throw new IllegalArgumentException("sumTo: cannot reduce shape " + Shape.str(x.shape) + " to the larger rank of " + Shape.str(target));
+            throw new IllegalArgumentException("sumTo: cannot reduce shape " + Shape.str(x.shape()) + " to the larger rank of " + Shape.str(target));
         }
-        int[] dims = new int[x.shape.length];
+        int[] dims = new int[x.dim()];
         int n = 0;
-        for (int i = 0; i < x.shape.length; i++) {
+        for (int i = 0; i < x.dim(); i++) {
             if (i < lead) dims[n++] = i;
-            else if (target[i - lead] == 1 && x.shape[i] != 1) dims[n++] = i;
-            else if (target[i - lead] != x.shape[i]) {
-                throw new IllegalArgumentException("sumTo: shape " + Shape.str(x.shape) + " does not broadcast from " + Shape.str(target));
+            else if (target[i - lead] == 1 && x.size(i) != 1) dims[n++] = i;
+            else if (target[i - lead] != x.size(i)) {
+                throw new IllegalArgumentException("sumTo: shape " + Shape.str(x.shape()) + " does not broadcast from " + Shape.str(target));
             }
         }
         return sum(x, Arrays.copyOf(dims, n), true).reshape(target);

@@ -1,5 +1,7 @@
-package dev.jgrad.tensor;
+package dev.jgrad.ops;
 
+import dev.jgrad.tensor.Generator;
+import dev.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,14 +1,18 @@
-package dev.jgrad.tensor;
+package dev.jgrad.ops;
 
 import dev.jgrad.kernels.GemmKernels;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
+import dev.jgrad.tensor.IntTensor;
+import dev.jgrad.tensor.Shape;
+import dev.jgrad.tensor.Strided;
+import dev.jgrad.tensor.Tensor;
 
 /**
  * Matrix products with numpy's rules. Transposed operands (the usual case in backward passes) are handed
  * to SGEMM as transposed, never materialised; a stack of inputs times one weight matrix becomes one GEMM.
  */
-final class MatMul {
+public final class MatMul {
     private MatMul() {}
 
     private static final GemmKernels GEMM = Kernels.get().gemm();
@@ -16,29 +20,30 @@ final class MatMul {
     /** Below this many multiply-adds a product is too small to split inside SGEMM; batches of them are split across cores instead. */
     private static final long SMALL_GEMM_FLOPS = 1 << 17;
 
-    static Tensor matmul(Tensor a, Tensor b) {
+    /** Forward: the matrix product with numpy's rules (1-D operands, broadcast batch dims), with its backward. */
+    public static Tensor matmul(Tensor a, Tensor b) {
         int ra = a.dim(), rb = b.dim();
         if (ra == 0 || rb == 0) {
-            throw new IllegalArgumentException("matmul: both arguments need at least 1 dimension, got shapes " + Shape.str(a.shape) + " and " + Shape.str(b.shape));
+            throw new IllegalArgumentException("matmul: both arguments need at least 1 dimension, got shapes " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()));
         }
         if (ra == 1 && rb == 1) return matmul(a.unsqueeze(0), b.unsqueeze(1)).reshape();
         if (ra == 1) return matmul(a.unsqueeze(0), b).squeeze(-2);
         if (rb == 1) return matmul(a, b.unsqueeze(1)).squeeze(-1);
         if (rb == 2 && ra > 2) { // [..., m, k] @ [k, n]: fold the batch into m for one large GEMM
-            int[] lead = java.util.Arrays.copyOf(a.shape, ra - 1);
-            int k = a.shape[ra - 1];
+            int[] lead = java.util.Arrays.copyOf(a.shape(), ra - 1);
+            int k = a.size(ra - 1);
             Tensor r = matmul2d(a.reshape(-1, k), b);
             int[] outShape = java.util.Arrays.copyOf(lead, ra);
-            outShape[ra - 1] = b.shape[1];
+            outShape[ra - 1] = b.size(1);
             return r.reshape(outShape);
         }
         return batched(a, b);
     }
 
     private static void checkInner(Tensor a, Tensor b) {
-        if (a.shape[a.dim() - 1] != b.shape[b.dim() - 2]) {
-            throw new IllegalArgumentException("matmul: shapes " + Shape.str(a.shape) + " and " + Shape.str(b.shape)
-                    + " cannot be multiplied (" + a.shape[a.dim() - 1] + " != " + b.shape[b.dim() - 2] + ")");
+        if (a.size(a.dim() - 1) != b.size(b.dim() - 2)) {
+            throw new IllegalArgumentException("matmul: shapes " + Shape.str(a.shape()) + " and " + Shape.str(b.shape())
+                    + " cannot be multiplied (" + a.size(a.dim() - 1) + " != " + b.size(b.dim() - 2) + ")");
         }
     }
 
@@ -51,8 +56,8 @@ final class MatMul {
 
     private static Layout layout(Tensor t) {
         int r = t.dim();
-        int rows = t.shape[r - 2], cols = t.shape[r - 1];
-        int sr = t.strides[r - 2], sc = t.strides[r - 1];
+        int rows = t.size(r - 2), cols = t.size(r - 1);
+        int sr = t.strides()[r - 2], sc = t.strides()[r - 1];
         if ((sc == 1 || cols == 1) && (sr >= cols || rows == 1)) return new Layout(false, Math.max(sr, Math.max(cols, 1)));
         if ((sr == 1 || rows == 1) && (sc >= rows || cols == 1)) return new Layout(true, Math.max(sc, Math.max(rows, 1)));
         return null;
@@ -60,15 +65,15 @@ final class MatMul {
 
     private static Tensor batched(Tensor aIn, Tensor bIn) {
         checkInner(aIn, bIn);
-        Tensor a = layout(aIn) == null ? Tensor.wrap(Tensor.contiguousData(aIn), aIn.shape.clone()) : aIn;
-        Tensor b = layout(bIn) == null ? Tensor.wrap(Tensor.contiguousData(bIn), bIn.shape.clone()) : bIn;
+        Tensor a = layout(aIn) == null ? Tensor.of(aIn.toArray(), aIn.shape()) : aIn;
+        Tensor b = layout(bIn) == null ? Tensor.of(bIn.toArray(), bIn.shape()) : bIn;
         Layout la = layout(a), lb = layout(b);
         int ra = a.dim(), rb = b.dim();
-        int m = a.shape[ra - 2], k = a.shape[ra - 1], n = b.shape[rb - 1];
-        int[] batchA = java.util.Arrays.copyOf(a.shape, ra - 2), batchB = java.util.Arrays.copyOf(b.shape, rb - 2);
+        int m = a.size(ra - 2), k = a.size(ra - 1), n = b.size(rb - 1);
+        int[] batchA = java.util.Arrays.copyOf(a.shape(), ra - 2), batchB = java.util.Arrays.copyOf(b.shape(), rb - 2);
         int[] batch = Shape.broadcast("matmul", batchA, batchB);
-        int[] sa = Shape.broadcastStrides(batchA, java.util.Arrays.copyOf(a.strides, ra - 2), batch);
-        int[] sb = Shape.broadcastStrides(batchB, java.util.Arrays.copyOf(b.strides, rb - 2), batch);
+        int[] sa = Shape.broadcastStrides(batchA, java.util.Arrays.copyOf(a.strides(), ra - 2), batch);
+        int[] sb = Shape.broadcastStrides(batchB, java.util.Arrays.copyOf(b.strides(), rb - 2), batch);
         int[] outShape = java.util.Arrays.copyOf(batch, batch.length + 2);
         outShape[batch.length] = m;
         outShape[batch.length + 1] = n;
@@ -77,7 +82,7 @@ final class MatMul {
         if (k > 0 && count > 0) {
             int[] offsA = new int[count], offsB = new int[count];
             int[] counter = new int[batch.length];
-            int offA = a.offset, offB = b.offset;
+            int offA = a.offset(), offB = b.offset();
             for (int i = 0; i < count; i++) {
                 offsA[i] = offA;
                 offsB[i] = offB;
@@ -92,7 +97,7 @@ final class MatMul {
                     offB -= sb[d] * (batch[d] - 1);
                 }
             }
-            float[] ad = a.data, bd = b.data, od = out.data;
+            float[] ad = a.storage(), bd = b.storage(), od = out.storage();
             boolean ta = la.trans(), tb = lb.trans();
             int lda = la.ld(), ldb = lb.ld();
             // Many small products (attention heads): one per core. A large one parallelises inside SGEMM.
@@ -106,8 +111,8 @@ final class MatMul {
         }
         return Tensor.result(out, "matmul", new Tensor[] {aIn, bIn}, new Tensor[] {aIn, bIn}, (g, s) -> {
             Tensor x = s[0], y = s[1];
-            Tensor gx = x.requiresGrad() ? g.matmul(y.transpose(-1, -2)).sumTo(x.shape) : null;
-            Tensor gy = y.requiresGrad() ? x.transpose(-1, -2).matmul(g).sumTo(y.shape) : null;
+            Tensor gx = x.requiresGrad() ? g.matmul(y.transpose(-1, -2)).sumTo(x.shape()) : null;
+            Tensor gy = y.requiresGrad() ? x.transpose(-1, -2).matmul(g).sumTo(y.shape()) : null;
             return new Tensor[] {gx, gy};
         });
     }

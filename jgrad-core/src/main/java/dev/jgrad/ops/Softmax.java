@@ -1,15 +1,20 @@
-package dev.jgrad.tensor;
+package dev.jgrad.ops;
 
 import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
+import dev.jgrad.tensor.IntTensor;
+import dev.jgrad.tensor.Shape;
+import dev.jgrad.tensor.Strided;
+import dev.jgrad.tensor.Tensor;
 
 /** softmax and log_softmax along one dim, stable for any input (the row maximum is subtracted first). */
-final class Softmax {
+public final class Softmax {
     private Softmax() {}
 
     private static final ElementwiseKernels K = Kernels.get().elementwise();
 
-    static Tensor softmax(Tensor x, int dim, boolean log) {
+    /** Forward: softmax (or with log, log_softmax) along dim, with its backward. */
+    public static Tensor softmax(Tensor x, int dim, boolean log) {
         String op = log ? "logSoftmax" : "softmax";
         int rank = x.dim();
         int d = Shape.dim(op, dim, rank);
@@ -18,30 +23,19 @@ final class Softmax {
         for (int i = 0, k = 0; i < rank; i++) if (i != d) perm[k++] = i;
         if (rank > 0) perm[rank - 1] = d;
         for (int i = 0; i < rank; i++) inverse[perm[i]] = i;
-        int[] pShape = new int[rank], pStrides = new int[rank];
-        for (int i = 0; i < rank; i++) {
-            pShape[i] = x.shape[perm[i]];
-            pStrides[i] = x.strides[perm[i]];
-        }
-        Tensor moved = new Tensor(x.data, pShape, pStrides, x.offset);
-        float[] y = Tensor.contiguousData(moved);
-        int len = rank == 0 ? 1 : x.shape[d];
+        int[] pShape = new int[rank], xShape = x.shape();
+        for (int i = 0; i < rank; i++) pShape[i] = xShape[perm[i]];
+        float[] y = x.detach().permute(perm).toArray();
+        int len = rank == 0 ? 1 : xShape[d];
         if (len > 0) {
             for (int base = 0; base < y.length; base += len) softmaxRow(y, base, len, log);
         }
-        Tensor rows = Tensor.wrap(y, pShape);
-        Tensor out = new Tensor(rows.data, permute(pShape, inverse), permute(rows.strides, inverse), 0);
+        Tensor out = Tensor.of(y, pShape).permute(inverse);
         return Tensor.result(out, op, new Tensor[] {x}, new Tensor[] {out}, (g, s) -> {
             Tensor yv = s[0];
             if (log) return new Tensor[] {g.sub(yv.exp().mul(g.sum(d, true)))};
             return new Tensor[] {yv.mul(g.sub(g.mul(yv).sum(d, true)))};
         });
-    }
-
-    private static int[] permute(int[] a, int[] perm) {
-        int[] out = new int[perm.length];
-        for (int i = 0; i < perm.length; i++) out[i] = a[perm[i]];
-        return out;
     }
 
     private static void softmaxRow(float[] y, int base, int len, boolean log) {
