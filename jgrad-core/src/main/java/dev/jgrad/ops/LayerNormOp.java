@@ -23,6 +23,21 @@ public final class LayerNormOp {
     /** Forward: x normalised over its trailing normalizedShape dimensions, then scaled by weight and shifted by bias (either may be null). */
     public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
         int[] xs = x.shape();
+        checkArguments(xs, normalizedShape, weight, bias);
+        int d = Shape.numel(normalizedShape);
+        int rows = d == 0 ? 0 : x.numel() / d;
+        Tensor xc = x.contiguous();
+        Tensor wc = weight == null ? null : weight.contiguous(), bc = bias == null ? null : bias.contiguous();
+        float[] y = new float[rows * d], mean = new float[rows], rstd = new float[rows];
+        forward(rows, d, xc, wc, bc, eps, y, mean, rstd);
+        Tensor stats = Tensor.of(concat(mean, rstd), 2, rows);
+        boolean needX = xc.requiresGrad(), needW = wc != null && wc.requiresGrad(), needB = bc != null && bc.requiresGrad();
+        return Tensor.result(Tensor.of(y, xs), "layerNorm", new Tensor[] {xc, wc, bc}, new Tensor[] {xc, wc, stats},
+                (g, sv) -> backward(rows, d, xs, normalizedShape, g, sv[0], sv[1], sv[2], needX, needW, needB));
+    }
+
+    /** Validates the shapes with PyTorch's messages. */
+    private static void checkArguments(int[] xs, int[] normalizedShape, Tensor weight, Tensor bias) {
         int k = normalizedShape.length;
         if (k == 0) throw new IllegalArgumentException("layerNorm: normalizedShape must have at least one dimension");
         boolean fits = xs.length >= k && Arrays.equals(Arrays.copyOfRange(xs, xs.length - k, xs.length), normalizedShape);
@@ -36,13 +51,12 @@ public final class LayerNormOp {
                         + " does not match normalizedShape " + Shape.str(normalizedShape));
             }
         }
-        int d = Shape.numel(normalizedShape);
-        int rows = d == 0 ? 0 : x.numel() / d;
-        Tensor xc = x.contiguous();
-        Tensor wc = weight == null ? null : weight.contiguous(), bc = bias == null ? null : bias.contiguous();
+    }
+
+    /** Forward, row by row: the statistics into mean and rstd, the normalised, scaled and shifted values into y. */
+    private static void forward(int rows, int d, Tensor xc, Tensor wc, Tensor bc, double eps, float[] y, float[] mean, float[] rstd) {
         float[] xd = xc.storage(), wd = wc == null ? null : wc.storage(), bd = bc == null ? null : bc.storage();
         int xo = xc.offset(), wo = wc == null ? 0 : wc.offset(), bo = bc == null ? 0 : bc.offset();
-        float[] y = new float[rows * d], mean = new float[rows], rstd = new float[rows];
         Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(d, 1)), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int off = xo + r * d;
@@ -66,53 +80,57 @@ public final class LayerNormOp {
                 }
             }
         });
-        Tensor stats = Tensor.of(concat(mean, rstd), 2, rows);
-        boolean needX = xc.requiresGrad(), needW = wc != null && wc.requiresGrad(), needB = bc != null && bc.requiresGrad();
-        return Tensor.result(Tensor.of(y, xs), "layerNorm", new Tensor[] {xc, wc, bc}, new Tensor[] {xc, wc, stats}, (g, sv) -> {
-            Tensor gcT = g.contiguous();
-            float[] gd = gcT.storage();
-            int go = gcT.offset();
-            float[] sx = sv[0].storage(), sw = sv[1] == null ? null : sv[1].storage(), st = sv[2].storage();
-            int so = sv[0].offset(), swo = sv[1] == null ? 0 : sv[1].offset();
-            float[] gx = needX ? new float[rows * d] : null;
-            if (needX) {
-                Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(d, 1)), (from, to) -> {
-                    for (int r = from; r < to; r++) {
-                        int off = so + r * d, goff = go + r * d, o = r * d;
-                        float mu = st[r], rs = st[rows + r];
-                        double a = 0, b = 0;
-                        for (int j = 0; j < d; j++) {
-                            float dh = sw == null ? gd[goff + j] : gd[goff + j] * sw[swo + j];
-                            float h = (sx[off + j] - mu) * rs;
-                            a += dh;
-                            b += dh * h;
-                        }
-                        float ma = (float) (a / d), mb = (float) (b / d);
-                        for (int j = 0; j < d; j++) {
-                            float dh = sw == null ? gd[goff + j] : gd[goff + j] * sw[swo + j];
-                            float h = (sx[off + j] - mu) * rs;
-                            gx[o + j] = rs * (dh - ma - h * mb);
-                        }
-                    }
-                });
-            }
-            float[] gw = needW ? new float[d] : null, gb = needB ? new float[d] : null;
-            if (needW || needB) {
-                for (int r = 0; r < rows; r++) {
-                    int off = so + r * d, goff = go + r * d;
+    }
+
+    /**
+     * Backward from the saved input x, weight w (or null) and statistics {mean..., rstd...}: the gradients of x,
+     * weight and bias, each null where not needed.
+     */
+    private static Tensor[] backward(int rows, int d, int[] xs, int[] normalizedShape, Tensor g, Tensor x, Tensor w, Tensor stats,
+                                     boolean needX, boolean needW, boolean needB) {
+        Tensor gcT = g.contiguous();
+        float[] gd = gcT.storage();
+        int go = gcT.offset();
+        float[] sx = x.storage(), sw = w == null ? null : w.storage(), st = stats.storage();
+        int so = x.offset(), swo = w == null ? 0 : w.offset();
+        float[] gx = needX ? new float[rows * d] : null;
+        if (needX) {
+            Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(d, 1)), (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    int off = so + r * d, goff = go + r * d, o = r * d;
                     float mu = st[r], rs = st[rows + r];
+                    double a = 0, b = 0;
                     for (int j = 0; j < d; j++) {
-                        float gv = gd[goff + j];
-                        if (needW) gw[j] += gv * (sx[off + j] - mu) * rs;
-                        if (needB) gb[j] += gv;
+                        float dh = sw == null ? gd[goff + j] : gd[goff + j] * sw[swo + j];
+                        float h = (sx[off + j] - mu) * rs;
+                        a += dh;
+                        b += dh * h;
+                    }
+                    float ma = (float) (a / d), mb = (float) (b / d);
+                    for (int j = 0; j < d; j++) {
+                        float dh = sw == null ? gd[goff + j] : gd[goff + j] * sw[swo + j];
+                        float h = (sx[off + j] - mu) * rs;
+                        gx[o + j] = rs * (dh - ma - h * mb);
                     }
                 }
+            });
+        }
+        float[] gw = needW ? new float[d] : null, gb = needB ? new float[d] : null;
+        if (needW || needB) {
+            for (int r = 0; r < rows; r++) {
+                int off = so + r * d, goff = go + r * d;
+                float mu = st[r], rs = st[rows + r];
+                for (int j = 0; j < d; j++) {
+                    float gv = gd[goff + j];
+                    if (needW) gw[j] += gv * (sx[off + j] - mu) * rs;
+                    if (needB) gb[j] += gv;
+                }
             }
-            return new Tensor[] {
-                    needX ? Tensor.of(gx, xs) : null,
-                    needW ? Tensor.of(gw, normalizedShape.clone()) : null,
-                    needB ? Tensor.of(gb, normalizedShape.clone()) : null};
-        });
+        }
+        return new Tensor[] {
+                needX ? Tensor.of(gx, xs) : null,
+                needW ? Tensor.of(gw, normalizedShape.clone()) : null,
+                needB ? Tensor.of(gb, normalizedShape.clone()) : null};
     }
 
     private static float[] concat(float[] a, float[] b) {
