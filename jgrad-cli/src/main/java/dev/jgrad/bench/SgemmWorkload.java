@@ -1,5 +1,6 @@
 package dev.jgrad.bench;
 
+import dev.jgrad.kernels.GemmKernels;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
 
@@ -16,7 +17,7 @@ public final class SgemmWorkload implements Workload {
 
     @Override
     public void run(boolean quick) {
-        Kernels kernels = Kernels.get();
+        GemmKernels gemm = Kernels.get().gemm();
         Random rnd = new Random(0);
         for (int n : new int[] {512, 1024, 2048}) {
             float[] a = gaussian(rnd, n * n);
@@ -29,7 +30,7 @@ public final class SgemmWorkload implements Workload {
             };
             Runnable run = () -> {
                 for (int r = 0; r < reps; r++) {
-                    kernels.sgemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
+                    gemm.sgemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
                 }
             };
             Bench.Timing t = Bench.timeIt(run, 2, 9, 15, quick);

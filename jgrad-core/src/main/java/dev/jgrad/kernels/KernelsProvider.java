@@ -9,7 +9,9 @@ import java.util.Locale;
  * forces {@link VectorKernels}. Without the property, VectorKernels is used when the
  * jdk.incubator.vector module is in the boot layer ({@code --add-modules jdk.incubator.vector}),
  * else ScalarKernels with one warning on stderr, since the scalar kernels are several times slower
- * and nothing else would tell. The classes are loaded reflectively so that a JVM without the
+ * and nothing else would tell. Either is a whole set of the narrow interfaces ({@link GemmKernels},
+ * {@link ElementwiseKernels}, {@link ConvKernels}, {@link NormKernels}), so implementations are never
+ * mixed. The classes are loaded reflectively so that a JVM without the
  * module never tries to link VectorKernels. {@code -Djgrad.kernels.verbose=true} prints the choice.
  */
 final class KernelsProvider {

@@ -1,7 +1,7 @@
 package dev.jgrad.kernels;
 
 /**
- * The B operand (k x n) of {@link Kernels#sgemmPackedRows}, given by where its rows are rather than as a
+ * The B operand (k x n) of {@link GemmKernels#sgemmPackedRows}, given by where its rows are rather than as a
  * matrix: element (p, j) is
  * <pre>{@code
  * keep == null || keep[keepOffset + keepRows[p] + j % groupCols]

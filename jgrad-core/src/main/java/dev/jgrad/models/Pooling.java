@@ -1,6 +1,7 @@
 package dev.jgrad.models;
 
 import dev.jgrad.nn.RecurrentOutput;
+import dev.jgrad.ops.MaxOverTime;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;
 
@@ -53,7 +54,7 @@ public enum Pooling {
             }
         }
         return switch (this) {
-            case MAX -> maxOverTime(out, lengths);
+            case MAX -> MaxOverTime.apply(out, lengths);
             case MEAN -> {
                 float[] inv = new float[lengths.length];
                 for (int b = 0; b < inv.length; b++) inv[b] = 1f / lengths[b];
@@ -67,39 +68,5 @@ public enum Pooling {
                         : Tensor.cat(java.util.List.of(h.select(0, rows - 2), h.select(0, rows - 1)), 1);
             }
         };
-    }
-
-    /**
-     * Max over t < lengths[b] as one op: the forward keeps the winning step of each (b, f) and the backward
-     * sends the gradient there (ties to the first, as torch.max).
-     */
-    static Tensor maxOverTime(Tensor x, int[] lengths) {
-        int T = x.size(0), B = x.size(1), F = x.size(2);
-        float[] in = x.toArray();
-        float[] out = new float[B * F];
-        int[] arg = new int[B * F];
-        for (int b = 0; b < B; b++) {
-            int base = b * F;
-            System.arraycopy(in, base, out, base, F);
-            for (int t = 1; t < lengths[b]; t++) {
-                int row = (t * B + b) * F;
-                for (int f = 0; f < F; f++) {
-                    float v = in[row + f];
-                    if (v > out[base + f]) {
-                        out[base + f] = v;
-                        arg[base + f] = t;
-                    }
-                }
-            }
-        }
-        return Tensor.result(Tensor.of(out, B, F), "max_over_time", new Tensor[] {x}, new Tensor[0], (g, s) -> {
-            float[] go = g.toArray();
-            float[] gx = new float[T * B * F];
-            for (int i = 0; i < B * F; i++) {
-                int b = i / F, f = i % F;
-                gx[(arg[i] * B + b) * F + f] += go[i];
-            }
-            return new Tensor[] {Tensor.of(gx, T, B, F)};
-        });
     }
 }

@@ -10,6 +10,7 @@ import dev.jgrad.nn.Module;
 import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.nn.UnaryModule;
+import dev.jgrad.ops.ReluOps;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;

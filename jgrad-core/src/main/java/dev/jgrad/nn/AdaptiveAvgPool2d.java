@@ -1,5 +1,7 @@
 package dev.jgrad.nn;
 
+import dev.jgrad.ops.AdaptiveAvgPool2dOp;
+import dev.jgrad.ops.Window2d;
 import dev.jgrad.tensor.Tensor;
 
 /**

@@ -1,6 +1,7 @@
 package dev.jgrad.nn;
 
 import dev.jgrad.autograd.GradMode;
+import dev.jgrad.ops.EmbeddingOp;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Tensor;

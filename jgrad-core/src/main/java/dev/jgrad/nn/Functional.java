@@ -1,5 +1,10 @@
 package dev.jgrad.nn;
 
+import dev.jgrad.ops.ClassLossOps;
+import dev.jgrad.ops.DropoutOp;
+import dev.jgrad.ops.EmbeddingOp;
+import dev.jgrad.ops.LayerNormOp;
+import dev.jgrad.ops.LinearOp;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Shape;

@@ -1,5 +1,6 @@
 package dev.jgrad.nn;
 
+import dev.jgrad.ops.GruStep;
 import dev.jgrad.tensor.Generator;
 
 /** Multi-layer GRU (torch.nn.GRU); the equations are in {@link GRUCell}. Gate order r, z, n. */
@@ -14,6 +15,6 @@ public class GRU extends RNNBase {
     }
 
     public GRU(Options options, Generator gen) {
-        super(GRUCell.Step.INSTANCE, options, gen);
+        super(GruStep.INSTANCE, options, gen);
     }
 }

@@ -1,5 +1,6 @@
 package dev.jgrad.nn;
 
+import dev.jgrad.ops.AttentionSoftmax;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;
 

@@ -1,5 +1,6 @@
 package dev.jgrad.nn;
 
+import dev.jgrad.ops.LstmStep;
 import dev.jgrad.tensor.Generator;
 
 /**
@@ -18,6 +19,6 @@ public class LSTM extends RNNBase {
     }
 
     public LSTM(Options options, Generator gen) {
-        super(LSTMCell.Step.INSTANCE, options, gen);
+        super(LstmStep.INSTANCE, options, gen);
     }
 }

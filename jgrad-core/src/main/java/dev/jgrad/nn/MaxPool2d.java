@@ -1,5 +1,7 @@
 package dev.jgrad.nn;
 
+import dev.jgrad.ops.MaxPool2dOp;
+import dev.jgrad.ops.Window2d;
 import dev.jgrad.tensor.Tensor;
 
 /**

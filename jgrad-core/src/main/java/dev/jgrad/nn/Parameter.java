@@ -1,6 +1,6 @@
 package dev.jgrad.nn;
 
-import dev.jgrad.autograd.GradMode;
+import dev.jgrad.ops.Dense;
 import dev.jgrad.tensor.Tensor;
 
 /**
@@ -26,10 +26,8 @@ public class Parameter extends Tensor {
 
     private static Tensor dense(Tensor t) {
         if (t == null) throw new IllegalArgumentException("Parameter: data must not be null");
-        if (t.isContiguous() && t.offset() == 0 && t.storage().length == t.numel()) return t;
-        try (var _ = GradMode.noGrad()) {
-            return Tensor.of(t.toArray(), t.shape());
-        }
+        float[] values = Dense.values(t);
+        return values == t.storage() ? t : Tensor.of(values, t.shape());
     }
 
     @Override

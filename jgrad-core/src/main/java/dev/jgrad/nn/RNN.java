@@ -19,6 +19,6 @@ public class RNN extends RNNBase {
     }
 
     public RNN(Options options, RNNCell.Nonlinearity nonlinearity, Generator gen) {
-        super(RNNCell.Step.of(nonlinearity), options, gen);
+        super(RNNCell.stepFunction(nonlinearity), options, gen);
     }
 }

@@ -1,5 +1,8 @@
 package dev.jgrad.nn;
 
+import dev.jgrad.ops.Recurrence;
+import dev.jgrad.ops.SequenceReverse;
+import dev.jgrad.ops.StepFunction;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;

@@ -44,7 +44,7 @@ public final class Shape {
     }
 
     /** Strides for reading a tensor as if it had the broadcast shape {@code to}: 0 on broadcast dims. */
-    static int[] broadcastStrides(int[] shape, int[] strides, int[] to) {
+    public static int[] broadcastStrides(int[] shape, int[] strides, int[] to) {
         int[] out = new int[to.length];
         int lead = to.length - shape.length;
         for (int i = 0; i < to.length; i++) {

@@ -5,10 +5,10 @@ package dev.jgrad.tensor;
  * run a tight loop over the last dimension with per-operand strides. Dimensions that every operand
  * steps through as one are merged first, so contiguous tensors become a single long row.
  */
-final class Strided {
+public final class Strided {
 
     /** Called once per innermost row: offsets[k] is where operand k's row starts; n is the row length. */
-    interface RowFn {
+    public interface RowFn {
         void row(int[] offsets, int n);
     }
 
@@ -17,15 +17,15 @@ final class Strided {
     private final int[][] strides;
     private final boolean empty;
     /** Per operand, the stride along the innermost (merged) row. */
-    final int[] inner;
+    public final int[] inner;
     /** Length of each innermost row. */
-    final int rowLength;
+    public final int rowLength;
 
     /**
      * @param shape   the common shape
      * @param strides per operand, its strides for that shape (0 where broadcast)
      */
-    Strided(int[] shape, int[][] strides) {
+    public Strided(int[] shape, int[][] strides) {
         int ops = strides.length;
         int[] mShape = new int[Math.max(shape.length, 1)];
         int[][] mStrides = new int[ops][mShape.length];
@@ -55,7 +55,7 @@ final class Strided {
     }
 
     /** Calls fn for every innermost row; {@code offsets} holds the start offsets and is reused (restored on return). */
-    void forEachRow(int[] offsets, RowFn fn) {
+    public void forEachRow(int[] offsets, RowFn fn) {
         if (empty) return;
         if (rank <= 1) {
             fn.row(offsets, rowLength);

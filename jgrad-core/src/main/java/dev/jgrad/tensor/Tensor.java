@@ -3,6 +3,11 @@ package dev.jgrad.tensor;
 import dev.jgrad.autograd.Autograd;
 import dev.jgrad.autograd.GradMode;
 import dev.jgrad.autograd.Node;
+import dev.jgrad.ops.Elementwise;
+import dev.jgrad.ops.Indexing;
+import dev.jgrad.ops.MatMul;
+import dev.jgrad.ops.Reductions;
+import dev.jgrad.ops.Softmax;
 
 import java.util.Arrays;
 import java.util.List;
@@ -15,6 +20,11 @@ import java.util.Locale;
  * <p>Every op returns a new tensor. When grad mode is on and an input requires grad, the result records
  * a {@link Node} that knows how to send gradients back. In-place methods (ending in {@code InPlace})
  * are for optimisers and gradient bookkeeping: they refuse tensors that are part of a graph.
+ *
+ * <p>This package holds the tensor itself: its storage, {@link Shape} rules, the views that reinterpret
+ * storage (reshape, permute, narrow, expand) and {@link Strided}, the walk over strided operands. The
+ * arithmetic behind the other methods (element-wise, reductions, softmax, matmul, indexing) is in
+ * {@link dev.jgrad.ops}, with the fused operations of the layers.
  */
 public class Tensor {
     final float[] data;

@@ -22,7 +22,7 @@ class ConvKernelsTest {
 
     private static final int[][] SHAPES = {
             {1, 1, 1}, {3, 5, 7}, {8, 32, 9}, {9, 33, 17}, {7, 31, 3}, {16, 64, 288}, {64, 256, 576},
-            {17, VectorKernels.ROWS_NC + 5, VectorKernels.KC + 3}, {VectorKernels.ROWS_MC + 9, 40, 33}, {70, 2, 5}, {2, 70, 1100},
+            {17, VectorGemmKernels.ROWS_NC + 5, VectorGemmKernels.KC + 3}, {VectorGemmKernels.ROWS_MC + 9, 40, 33}, {70, 2, 5}, {2, 70, 1100},
     };
 
     private static float[] random(SplittableRandom rnd, int size) {
@@ -88,10 +88,10 @@ class ConvKernelsTest {
                         (p, j) -> b[bOff + bRows[p] + j], beta, c0, cOff, ldc);
                 for (Kernels kern : IMPLS) {
                     int pOff = 3;
-                    float[] packed = new float[pOff + kern.packedASize(m, k) + 2];
-                    kern.packA(transA, m, k, alpha, a, aOff, lda, packed, pOff);
+                    float[] packed = new float[pOff + kern.gemm().packedASize(m, k) + 2];
+                    kern.gemm().packA(transA, m, k, alpha, a, aOff, lda, packed, pOff);
                     float[] c = c0.clone();
-                    kern.sgemmPackedRows(m, n, k, packed, pOff, b, bOff, bRows, beta, c, cOff, ldc);
+                    kern.gemm().sgemmPackedRows(m, n, k, packed, pOff, b, bOff, bRows, beta, c, cOff, ldc);
                     String what = kern.getClass().getSimpleName() + " packedRows " + Arrays.toString(s) + " transA=" + transA;
                     assertClose(want, c, cOff, ldc, m, n, k, what);
                     for (int i = 0; i < m; i++) { // padding columns of C between rows are untouched
@@ -133,11 +133,11 @@ class ConvKernelsTest {
             float[] a = random(rnd, m * k);
             double[] want = reference(m, n, k, (i, p) -> a[i * k + p], src::get, 0f, null, 0, 0);
             for (Kernels kern : IMPLS) {
-                float[] packed = new float[kern.packedASize(m, k)];
-                kern.packA(false, m, k, 1f, a, 0, k, packed, 0);
+                float[] packed = new float[kern.gemm().packedASize(m, k)];
+                kern.gemm().packA(false, m, k, 1f, a, 0, k, packed, 0);
                 float[] c = new float[m * n];
                 Arrays.fill(c, Float.NaN);
-                kern.sgemmPackedRows(m, n, k, packed, 0, src, 0f, c, 0, n);
+                kern.gemm().sgemmPackedRows(m, n, k, packed, 0, src, 0f, c, 0, n);
                 assertClose(want, c, 0, n, m, n, k, kern.getClass().getSimpleName() + " masked groups " + Arrays.toString(s));
             }
         }
@@ -165,7 +165,7 @@ class ConvKernelsTest {
                         (p, j) -> transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j], beta, c0, cOff, ldc);
                 for (Kernels kern : IMPLS) {
                     float[] c = c0.clone();
-                    kern.sgemmRowsA(m, n, k, a, aOff, aRows, transB, b, bOff, ldb, beta, c, cOff, ldc);
+                    kern.gemm().sgemmRowsA(m, n, k, a, aOff, aRows, transB, b, bOff, ldb, beta, c, cOff, ldc);
                     assertClose(want, c, cOff, ldc, m, n, k, kern.getClass().getSimpleName() + " rowsA " + Arrays.toString(s) + " transB=" + transB);
                 }
             }
@@ -193,7 +193,7 @@ class ConvKernelsTest {
                 float[][] outs = new float[2][n + 6];
                 for (int impl = 0; impl < 2; impl++) {
                     java.util.Arrays.fill(outs[impl], -7f);
-                    IMPLS[impl].maskedCopy(x, shift, keep, 2, outs[impl], 3, n);
+                    IMPLS[impl].conv().maskedCopy(x, shift, keep, 2, outs[impl], 3, n);
                 }
                 for (int i = 0; i < n + 6; i++) {
                     float want = i < 3 || i >= 3 + n ? -7f : keep[2 + i - 3] ? x[shift + i - 3] : 0f;
@@ -215,7 +215,7 @@ class ConvKernelsTest {
                     float[][] outs = new float[2][outOff + rows * ldo + 3];
                     for (int impl = 0; impl < 2; impl++) {
                         Arrays.fill(outs[impl], -5f);
-                        IMPLS[impl].copyStrided(x, xOff, ldx, stride, outs[impl], outOff, ldo, rows, cols);
+                        IMPLS[impl].conv().copyStrided(x, xOff, ldx, stride, outs[impl], outOff, ldo, rows, cols);
                     }
                     assertArrayEquals(outs[0], outs[1], "copyStrided stride " + stride + " cols " + cols);
                     for (int r = 0; r < rows; r++) {
@@ -227,7 +227,7 @@ class ConvKernelsTest {
                     for (int impl = 0; impl < 2; impl++) {
                         Arrays.fill(acc[impl], -0f);
                         for (int i = 0; i < acc[impl].length; i += 2) acc[impl][i] = 0.5f;
-                        IMPLS[impl].addStrided(src, outOff, ldo, acc[impl], xOff, ldx, stride, rows, cols);
+                        IMPLS[impl].conv().addStrided(src, outOff, ldo, acc[impl], xOff, ldx, stride, rows, cols);
                     }
                     for (int i = 0; i < acc[0].length; i++) {
                         assertEquals(Float.floatToIntBits(acc[0][i]), Float.floatToIntBits(acc[1][i]), "addStrided stride " + stride + " cols " + cols + " at " + i);
@@ -241,10 +241,10 @@ class ConvKernelsTest {
     void emptyDepthOnlyScalesC() {
         for (Kernels kern : IMPLS) {
             float[] c = {1, 2, 3, 4};
-            kern.sgemmPackedRows(2, 2, 0, new float[0], 0, new float[0], 0, new int[0], 2f, c, 0, 2);
+            kern.gemm().sgemmPackedRows(2, 2, 0, new float[0], 0, new float[0], 0, new int[0], 2f, c, 0, 2);
             assertEquals("[2.0, 4.0, 6.0, 8.0]", Arrays.toString(c));
             float[] nan = {Float.NaN, Float.NaN};
-            kern.sgemmRowsA(1, 2, 0, new float[0], 0, new int[] {0}, false, new float[0], 0, 2, 0f, nan, 0, 2);
+            kern.gemm().sgemmRowsA(1, 2, 0, new float[0], 0, new int[] {0}, false, new float[0], 0, 2, 0f, nan, 0, 2);
             assertEquals("[0.0, 0.0]", Arrays.toString(nan));
         }
     }

@@ -44,12 +44,12 @@ class ElementwiseTest {
 
     @Test
     void binaryOpsMatchExactly() {
-        checkBinary("add", (k, x, xo, y, yo, o, oo, n) -> k.add(x, xo, y, yo, o, oo, n));
-        checkBinary("sub", (k, x, xo, y, yo, o, oo, n) -> k.sub(x, xo, y, yo, o, oo, n));
-        checkBinary("mul", (k, x, xo, y, yo, o, oo, n) -> k.mul(x, xo, y, yo, o, oo, n));
-        checkBinary("div", (k, x, xo, y, yo, o, oo, n) -> k.div(x, xo, y, yo, o, oo, n));
-        checkBinary("scaleShift", (k, x, xo, y, yo, o, oo, n) -> k.scaleShift(x, xo, 1.7f, -0.3f, o, oo, n));
-        checkBinary("relu", (k, x, xo, y, yo, o, oo, n) -> k.relu(x, xo, o, oo, n));
+        checkBinary("add", (k, x, xo, y, yo, o, oo, n) -> k.elementwise().add(x, xo, y, yo, o, oo, n));
+        checkBinary("sub", (k, x, xo, y, yo, o, oo, n) -> k.elementwise().sub(x, xo, y, yo, o, oo, n));
+        checkBinary("mul", (k, x, xo, y, yo, o, oo, n) -> k.elementwise().mul(x, xo, y, yo, o, oo, n));
+        checkBinary("div", (k, x, xo, y, yo, o, oo, n) -> k.elementwise().div(x, xo, y, yo, o, oo, n));
+        checkBinary("scaleShift", (k, x, xo, y, yo, o, oo, n) -> k.elementwise().scaleShift(x, xo, 1.7f, -0.3f, o, oo, n));
+        checkBinary("relu", (k, x, xo, y, yo, o, oo, n) -> k.elementwise().relu(x, xo, o, oo, n));
     }
 
     @Test
@@ -67,12 +67,12 @@ class ElementwiseTest {
                 boolean[] k1 = new boolean[n + 8], k2 = new boolean[n + 8];
                 java.util.Arrays.fill(o1, SENTINEL);
                 java.util.Arrays.fill(o2, SENTINEL);
-                S.dropout(u, off, 0.9f, scale, x, (off + 1) % 4, o1, 3 - off, k1, off, n);
-                V.dropout(u, off, 0.9f, scale, x, (off + 1) % 4, o2, 3 - off, k2, off, n);
+                S.elementwise().dropout(u, off, 0.9f, scale, x, (off + 1) % 4, o1, 3 - off, k1, off, n);
+                V.elementwise().dropout(u, off, 0.9f, scale, x, (off + 1) % 4, o2, 3 - off, k2, off, n);
                 assertTrue(java.util.Arrays.equals(k1, k2), "mask n=" + n + " off=" + off);
                 assertTrue(java.util.Arrays.equals(o1, o2), "out n=" + n + " off=" + off);
-                S.dropoutBackward(g, 3 - off, k1, off, scale, d1, off, n);
-                V.dropoutBackward(g, 3 - off, k1, off, scale, d2, off, n);
+                S.elementwise().dropoutBackward(g, 3 - off, k1, off, scale, d1, off, n);
+                V.elementwise().dropoutBackward(g, 3 - off, k1, off, scale, d2, off, n);
                 assertTrue(java.util.Arrays.equals(d1, d2), "backward n=" + n + " off=" + off);
                 for (int i = 0; i < n; i++) {
                     float m = u[off + i] < 0.9f ? scale : 0f;
@@ -93,7 +93,7 @@ class ElementwiseTest {
             float[] big = new float[64];
             for (int i = 0; i < 64; i++) big[i] = x[i % 4];
             float[] out = new float[64];
-            k.relu(big, 0, out, 0, 64);
+            k.elementwise().relu(big, 0, out, 0, 64);
             for (int i = 0; i < 64; i += 4) {
                 assertTrue(Float.isNaN(out[i]));
                 assertEquals(0f, out[i + 1]);
@@ -118,11 +118,11 @@ class ElementwiseTest {
                 double tol = 1e-6 * (n + 1);
                 for (Kernels k : new Kernels[] {S, V}) {
                     String where = k.getClass().getSimpleName() + " n=" + n + " off=" + off;
-                    assertEquals(dot, k.dot(x, off, y, 3 - off, n), tol * dotMag + 1e-30, "dot " + where);
-                    assertEquals(sum, k.sum(x, off, n), tol * sumMag + 1e-30, "sum " + where);
-                    if (n > 0) assertEquals(S.max(x, off, n), k.max(x, off, n), "max " + where);
+                    assertEquals(dot, k.elementwise().dot(x, off, y, 3 - off, n), tol * dotMag + 1e-30, "dot " + where);
+                    assertEquals(sum, k.elementwise().sum(x, off, n), tol * sumMag + 1e-30, "sum " + where);
+                    if (n > 0) assertEquals(S.elementwise().max(x, off, n), k.elementwise().max(x, off, n), "max " + where);
                     float[] y1 = y.clone();
-                    k.axpy(0.7f, x, off, y1, 3 - off, n);
+                    k.elementwise().axpy(0.7f, x, off, y1, 3 - off, n);
                     for (int i = 0; i < y.length; i++) {
                         int rel = i - (3 - off);
                         double want = rel >= 0 && rel < n ? y[i] + 0.7 * x[off + rel] : y[i];
@@ -180,19 +180,19 @@ class ElementwiseTest {
 
     @Test
     void expAccuracy() {
-        checkTranscendental("exp", (k, x, xo, o, oo, n) -> k.exp(x, xo, o, oo, n), Math::exp, -110f, 95f, 2);
+        checkTranscendental("exp", (k, x, xo, o, oo, n) -> k.elementwise().exp(x, xo, o, oo, n), Math::exp, -110f, 95f, 2);
     }
 
     @Test
     void tanhAccuracy() {
-        checkTranscendental("tanh", (k, x, xo, o, oo, n) -> k.tanh(x, xo, o, oo, n), Math::tanh, -60f, 60f, 2);
-        checkTranscendental("tanh", (k, x, xo, o, oo, n) -> k.tanh(x, xo, o, oo, n), Math::tanh, -0.01f, 0.01f, 2);
+        checkTranscendental("tanh", (k, x, xo, o, oo, n) -> k.elementwise().tanh(x, xo, o, oo, n), Math::tanh, -60f, 60f, 2);
+        checkTranscendental("tanh", (k, x, xo, o, oo, n) -> k.elementwise().tanh(x, xo, o, oo, n), Math::tanh, -0.01f, 0.01f, 2);
     }
 
     @Test
     void sigmoidAccuracy() {
         // Three float roundings (exp, add, divide) on top of exp's own error: 3 ulps, not 2.
-        checkTranscendental("sigmoid", (k, x, xo, o, oo, n) -> k.sigmoid(x, xo, o, oo, n),
+        checkTranscendental("sigmoid", (k, x, xo, o, oo, n) -> k.elementwise().sigmoid(x, xo, o, oo, n),
                 v -> 1 / (1 + Math.exp(-v)), -120f, 120f, 3);
     }
 
@@ -202,16 +202,16 @@ class ElementwiseTest {
             float[] x = new float[32];
             float[] out = new float[32];
             java.util.Arrays.fill(x, -100f);
-            k.sigmoid(x, 0, out, 0, 32);
+            k.elementwise().sigmoid(x, 0, out, 0, 32);
             for (float v : out) assertTrue(v >= 0f && v < 1e-40f, "sigmoid(-100) = " + v);
             java.util.Arrays.fill(x, 50f);
-            k.tanh(x, 0, out, 0, 32);
+            k.elementwise().tanh(x, 0, out, 0, 32);
             for (float v : out) assertEquals(1f, v, "tanh(50)");
             java.util.Arrays.fill(x, -50f);
-            k.tanh(x, 0, out, 0, 32);
+            k.elementwise().tanh(x, 0, out, 0, 32);
             for (float v : out) assertEquals(-1f, v, "tanh(-50)");
             java.util.Arrays.fill(x, Float.NEGATIVE_INFINITY);
-            k.exp(x, 0, out, 0, 32);
+            k.elementwise().exp(x, 0, out, 0, 32);
             for (float v : out) assertEquals(0f, v, "exp(-inf)");
         }
     }

@@ -39,8 +39,8 @@ class NormKernelsTest {
                 float[] o1 = new float[n + 8], o2 = new float[n + 8];
                 Arrays.fill(o1, SENTINEL);
                 Arrays.fill(o2, SENTINEL);
-                S.reluBackward(y, off, g, 3 - off, o1, (off + 1) % 4, n);
-                V.reluBackward(y, off, g, 3 - off, o2, (off + 1) % 4, n);
+                S.elementwise().reluBackward(y, off, g, 3 - off, o1, (off + 1) % 4, n);
+                V.elementwise().reluBackward(y, off, g, 3 - off, o2, (off + 1) % 4, n);
                 assertArrayEquals(o1, o2, "n=" + n + " off=" + off);
                 for (int i = 0; i < n; i++) {
                     assertEquals(y[off + i] > 0 ? g[3 - off + i] : 0f, o1[(off + 1) % 4 + i], "n=" + n + " at " + i);
@@ -58,8 +58,8 @@ class NormKernelsTest {
                 float[] o1 = new float[n + 8], o2 = new float[n + 8];
                 Arrays.fill(o1, SENTINEL);
                 Arrays.fill(o2, SENTINEL);
-                S.combineDeviations(1.3f, g, off, -0.7f, x, 3 - off, 100.1f, 0.25f, o1, (off + 2) % 4, n);
-                V.combineDeviations(1.3f, g, off, -0.7f, x, 3 - off, 100.1f, 0.25f, o2, (off + 2) % 4, n);
+                S.norm().combineDeviations(1.3f, g, off, -0.7f, x, 3 - off, 100.1f, 0.25f, o1, (off + 2) % 4, n);
+                V.norm().combineDeviations(1.3f, g, off, -0.7f, x, 3 - off, 100.1f, 0.25f, o2, (off + 2) % 4, n);
                 assertArrayEquals(o1, o2, "n=" + n + " off=" + off);
             }
         }
@@ -82,8 +82,8 @@ class NormKernelsTest {
                 }
                 for (Kernels k : new Kernels[] {S, V}) {
                     String where = k.getClass().getSimpleName() + " n=" + n + " off=" + off;
-                    assertEquals(sq, k.sumSquaredDeviations(x, 3 - off, mean, n), 1e-5 * sqMag + 1e-30, "sumSquaredDeviations " + where);
-                    assertEquals(dot, k.dotDeviations(g, off, x, 3 - off, mean, n), 1e-5 * dotMag + 1e-30, "dotDeviations " + where);
+                    assertEquals(sq, k.norm().sumSquaredDeviations(x, 3 - off, mean, n), 1e-5 * sqMag + 1e-30, "sumSquaredDeviations " + where);
+                    assertEquals(dot, k.norm().dotDeviations(g, off, x, 3 - off, mean, n), 1e-5 * dotMag + 1e-30, "dotDeviations " + where);
                 }
             }
         }
@@ -103,8 +103,8 @@ class NormKernelsTest {
                         float[] o1 = new float[size], o2 = new float[size];
                         Arrays.fill(o1, SENTINEL);
                         Arrays.fill(o2, SENTINEL);
-                        S.batchNormOutput(x, off, planes, stride, n, 0.7f, -35f, res, off, relu, o1, off);
-                        V.batchNormOutput(x, off, planes, stride, n, 0.7f, -35f, res, off, relu, o2, off);
+                        S.norm().batchNormOutput(x, off, planes, stride, n, 0.7f, -35f, res, off, relu, o1, off);
+                        V.norm().batchNormOutput(x, off, planes, stride, n, 0.7f, -35f, res, off, relu, o2, off);
                         assertArrayEquals(o1, o2, "batchNormOutput n=" + n + " relu=" + relu + " residual=" + (res != null));
                     }
                 }
@@ -112,17 +112,17 @@ class NormKernelsTest {
                     float[] o1 = new float[size], o2 = new float[size];
                     Arrays.fill(o1, SENTINEL);
                     Arrays.fill(o2, SENTINEL);
-                    S.batchNormGradInput(mask, off, g, off, x, off, planes, stride, n, mean, 1.3f, -0.4f, 0.2f, o1, off);
-                    V.batchNormGradInput(mask, off, g, off, x, off, planes, stride, n, mean, 1.3f, -0.4f, 0.2f, o2, off);
+                    S.norm().batchNormGradInput(mask, off, g, off, x, off, planes, stride, n, mean, 1.3f, -0.4f, 0.2f, o1, off);
+                    V.norm().batchNormGradInput(mask, off, g, off, x, off, planes, stride, n, mean, 1.3f, -0.4f, 0.2f, o2, off);
                     assertArrayEquals(o1, o2, "batchNormGradInput n=" + n);
                     float[][] gm = {new float[size], new float[size]}, sg = {new float[planes], new float[planes]}, sgc = {new float[planes], new float[planes]};
                     Kernels[] impls = {S, V};
-                    for (int k = 0; k < 2; k++) impls[k].batchNormGradSums(mask, off, g, off, x, off, planes, stride, n, mean, gm[k], off, sg[k], sgc[k]);
+                    for (int k = 0; k < 2; k++) impls[k].norm().batchNormGradSums(mask, off, g, off, x, off, planes, stride, n, mean, gm[k], off, sg[k], sgc[k]);
                     assertArrayEquals(gm[0], gm[1], "batchNormGradSums gm n=" + n);
                     float[] sums = new float[planes], sq = new float[planes];
                     for (int k = 0; k < 2; k++) {
-                        impls[k].planeSums(x, off, planes, stride, n, sums);
-                        impls[k].planeSquaredDeviations(x, off, planes, stride, n, mean, sq);
+                        impls[k].norm().planeSums(x, off, planes, stride, n, sums);
+                        impls[k].norm().planeSquaredDeviations(x, off, planes, stride, n, mean, sq);
                         for (int p = 0; p < planes; p++) {
                             double s0 = 0, s1 = 0, m1 = 0, ps = 0, psq = 0, mag = 0;
                             for (int i = 0; i < n; i++) {

@@ -21,9 +21,9 @@ class SgemmTest {
     private static final int[][] SHAPES = {
             {1, 1, 1}, {3, 5, 7}, {1, 40, 9}, {2, 100, 33}, {3, 17, 1}, {4, 1, 50}, {70, 3, 20},
             {5, 16, 16}, {9, 33, 2}, {17, 33, 65}, {8, 32, 384}, {16, 64, 385},
-            {VectorKernels.MC + 1, 2 * VectorKernels.NR + 3, VectorKernels.KC + 7},
+            {VectorGemmKernels.MC + 1, 2 * VectorGemmKernels.NR + 3, VectorGemmKernels.KC + 7},
             {129, 257, 131}, {64, 64, 64}, {200, 40, 70},
-            {13, VectorKernels.NC + 37, 21},
+            {13, VectorGemmKernels.NC + 37, 21},
             {2, 1500, 100}, {1, 4000, 70}, // thin and wide: split across cores by column blocks
     };
 
@@ -67,11 +67,11 @@ class SgemmTest {
                 float[] c = new float[3 * n], c2 = new float[3 * n];
                 for (int i = 0; i < c2.length; i++) c2[i] = (float) rnd.nextDouble();
                 float[] c2Before = c2.clone();
-                v.sgemm(false, true, 3, n, k, 0.5f, a.data(), a.off(), a.ld(), b.data(), b.off(), b.ld(), 0f, c, 0, n);
-                v.sgemm(false, true, 3, n, k, 0.5f, a.data(), a.off(), a.ld(), b.data(), b.off(), b.ld(), 2f, c2, 0, n);
+                v.gemm().sgemm(false, true, 3, n, k, 0.5f, a.data(), a.off(), a.ld(), b.data(), b.off(), b.ld(), 0f, c, 0, n);
+                v.gemm().sgemm(false, true, 3, n, k, 0.5f, a.data(), a.off(), a.ld(), b.data(), b.off(), b.ld(), 2f, c2, 0, n);
                 for (int i = 0; i < 3; i++) {
                     for (int j = 0; j < n; j++) {
-                        float d = 0.5f * v.dot(a.data(), a.off() + i * a.ld(), b.data(), b.off() + j * b.ld(), k);
+                        float d = 0.5f * v.elementwise().dot(a.data(), a.off() + i * a.ld(), b.data(), b.off() + j * b.ld(), k);
                         assertEquals(d, c[i * n + j], 0f, "k=" + k + " n=" + n + " at " + i + "," + j);
                         assertEquals(d + 2f * c2Before[i * n + j], c2[i * n + j], 0f, "beta, k=" + k + " n=" + n);
                     }
@@ -94,11 +94,11 @@ class SgemmTest {
     void alphaZeroOrKZeroOnlyScalesC() {
         for (Kernels k : IMPLS) {
             float[] c = {1, 2, 3, 4, 5, 6, 7};
-            k.sgemm(false, false, 2, 3, 0, 1f, new float[0], 0, 1, new float[0], 0, 3, 2f, c, 1, 3);
+            k.gemm().sgemm(false, false, 2, 3, 0, 1f, new float[0], 0, 1, new float[0], 0, 3, 2f, c, 1, 3);
             assertEquals(Arrays.toString(new float[] {1, 4, 6, 8, 10, 12, 14}), Arrays.toString(c), k.getClass().getSimpleName());
             float[] nan = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
             float[] a = {Float.NaN, 1, 2, 3};
-            k.sgemm(false, false, 2, 2, 2, 0f, a, 0, 2, a, 0, 2, 0f, nan, 0, 2);
+            k.gemm().sgemm(false, false, 2, 2, 2, 0f, a, 0, 2, a, 0, 2, 0f, nan, 0, 2);
             assertEquals("[0.0, 0.0, 0.0, 0.0]", Arrays.toString(nan), k.getClass().getSimpleName());
         }
     }
@@ -114,10 +114,10 @@ class SgemmTest {
         for (boolean tb : new boolean[] {false, true}) {
             Mat a = random(rnd, m, k, 1, 0), b = tb ? random(rnd, n, k, 2, 1) : random(rnd, k, n, 2, 1);
             float[] whole = new float[m * n], blocks = new float[m * n];
-            v.sgemm(false, tb, m, n, k, 1f, a.data, a.off, a.ld, b.data, b.off, b.ld, 0f, whole, 0, n);
-            for (int j = 0; j < n; j += VectorKernels.NR) {
-                int w = Math.min(VectorKernels.NR, n - j);
-                v.sgemm(false, tb, m, w, k, 1f, a.data, a.off, a.ld, b.data, tb ? b.off + j * b.ld : b.off + j, b.ld, 0f, blocks, j, n);
+            v.gemm().sgemm(false, tb, m, n, k, 1f, a.data, a.off, a.ld, b.data, b.off, b.ld, 0f, whole, 0, n);
+            for (int j = 0; j < n; j += VectorGemmKernels.NR) {
+                int w = Math.min(VectorGemmKernels.NR, n - j);
+                v.gemm().sgemm(false, tb, m, w, k, 1f, a.data, a.off, a.ld, b.data, tb ? b.off + j * b.ld : b.off + j, b.ld, 0f, blocks, j, n);
             }
             assertTrue(Arrays.equals(whole, blocks), "transB=" + tb);
         }
@@ -130,9 +130,9 @@ class SgemmTest {
         Mat a = random(rnd, n, n, 0, 0), b = random(rnd, n, n, 0, 0);
         Kernels v = new VectorKernels();
         float[] c1 = new float[n * n], c2 = new float[n * n];
-        v.sgemm(false, false, n, n, n, 1f, a.data, 0, n, b.data, 0, n, 0f, c1, 0, n);
+        v.gemm().sgemm(false, false, n, n, n, 1f, a.data, 0, n, b.data, 0, n, 0f, c1, 0, n);
         for (int r = 0; r < 5; r++) {
-            v.sgemm(false, false, n, n, n, 1f, a.data, 0, n, b.data, 0, n, 0f, c2, 0, n);
+            v.gemm().sgemm(false, false, n, n, n, 1f, a.data, 0, n, b.data, 0, n, 0f, c2, 0, n);
             assertTrue(Arrays.equals(c1, c2), "run " + r);
         }
     }
@@ -149,7 +149,7 @@ class SgemmTest {
         }
         for (Kernels impl : IMPLS) {
             float[] c = c0.clone();
-            impl.sgemm(ta, tb, m, n, k, alpha, a.data, a.off, a.ld, b.data, b.off, b.ld, beta, c, cOff, ldc);
+            impl.gemm().sgemm(ta, tb, m, n, k, alpha, a.data, a.off, a.ld, b.data, b.off, b.ld, beta, c, cOff, ldc);
             String where = String.format("%s transA=%b transB=%b m=%d n=%d k=%d alpha=%s beta=%s",
                     impl.getClass().getSimpleName(), ta, tb, m, n, k, alpha, beta);
             // Error bound of a float dot product with k terms, scaled by the magnitudes involved.

@@ -46,8 +46,8 @@ class WinogradKernelsTest {
                 float[] x = random(rnd, xOff + rows * ldx + 4);
                 int ty0 = tilesY > 2 ? 1 : 0, tyCount = tilesY - ty0, ldv = tyCount * tilesX + 3, vOff = 2;
                 float[] a = sentinels(vOff + 16 * ldv), b = sentinels(vOff + 16 * ldv);
-                S.winogradInput(1, x, xOff, 0, ldx, rows, cols, pad, pad, ty0, tyCount, tilesX, a, vOff, 0, ldv);
-                V.winogradInput(1, x, xOff, 0, ldx, rows, cols, pad, pad, ty0, tyCount, tilesX, b, vOff, 0, ldv);
+                S.conv().winogradInput(1, x, xOff, 0, ldx, rows, cols, pad, pad, ty0, tyCount, tilesX, a, vOff, 0, ldv);
+                V.conv().winogradInput(1, x, xOff, 0, ldx, rows, cols, pad, pad, ty0, tyCount, tilesX, b, vOff, 0, ldv);
                 assertArrayEquals(a, b, "input " + Arrays.toString(pl) + " pad " + pad);
                 for (int xi = 0; xi < 16; xi++) { // the gaps between transformed rows stay untouched
                     for (int i = tyCount * tilesX; i < ldv; i++) assertEquals(SENTINEL, a[vOff + xi * ldv + i]);
@@ -70,13 +70,13 @@ class WinogradKernelsTest {
             int ty0 = tilesY > 2 ? 1 : 0, tyCount = tilesY - ty0, tiles = tyCount * tilesX, xPlane = rows * cols + 2;
             float[] x = random(rnd, planes * xPlane);
             float[] plain = new float[16 * planes * tiles];
-            S.winogradInput(planes, x, 0, xPlane, cols, rows, cols, pad, pad, ty0, tyCount, tilesX, plain, 0, tiles, planes * tiles);
+            S.conv().winogradInput(planes, x, 0, xPlane, cols, rows, cols, pad, pad, ty0, tyCount, tilesX, plain, 0, tiles, planes * tiles);
             int m = 11;
             float[] a = random(rnd, m * planes);
             for (Kernels k : new Kernels[] {S, V}) {
-                int p = k.panelWidth(), ldv = (tiles + p - 1) / p * p * planes + 7, vOff = 3;
+                int p = k.gemm().panelWidth(), ldv = (tiles + p - 1) / p * p * planes + 7, vOff = 3;
                 float[] v = sentinels(vOff + 16 * ldv);
-                k.winogradInputPanels(planes, x, 0, xPlane, cols, rows, cols, pad, pad, ty0, tyCount, tilesX, v, vOff, ldv);
+                k.conv().winogradInputPanels(planes, x, 0, xPlane, cols, rows, cols, pad, pad, ty0, tyCount, tilesX, v, vOff, ldv);
                 for (int xi = 0; xi < 16; xi++) {
                     for (int c = 0; c < planes; c++) {
                         for (int t = 0; t < tiles; t++) {
@@ -86,12 +86,12 @@ class WinogradKernelsTest {
                         }
                     }
                 }
-                float[] packed = new float[k.packedASize(m, planes)];
-                k.packA(false, m, planes, 1f, a, 0, planes, packed, 0);
+                float[] packed = new float[k.gemm().packedASize(m, planes)];
+                k.gemm().packA(false, m, planes, 1f, a, 0, planes, packed, 0);
                 int xi = 5, ldc = tiles + 2;
                 float[] c = new float[m * ldc];
                 Arrays.fill(c, Float.NaN);
-                k.sgemmPackedPanels(m, tiles, planes, packed, 0, v, vOff + xi * ldv, 0f, c, 0, ldc);
+                k.gemm().sgemmPackedPanels(m, tiles, planes, packed, 0, v, vOff + xi * ldv, 0f, c, 0, ldc);
                 for (int i = 0; i < m; i++) {
                     for (int t = 0; t < tiles; t++) {
                         double want = 0;
@@ -112,8 +112,8 @@ class WinogradKernelsTest {
             int ty0 = tilesY > 1 ? 1 : 0, tyCount = tilesY - ty0, ldm = tyCount * tilesX + 2, mOff = 1, ldy = cols + 2, yOff = 3;
             float[] m = random(rnd, mOff + 16 * ldm);
             float[] a = sentinels(yOff + rows * ldy + 2), b = sentinels(yOff + rows * ldy + 2);
-            S.winogradOutput(1, m, mOff, 0, ldm, ty0, tyCount, tilesX, a, yOff, 0, ldy, rows, cols);
-            V.winogradOutput(1, m, mOff, 0, ldm, ty0, tyCount, tilesX, b, yOff, 0, ldy, rows, cols);
+            S.conv().winogradOutput(1, m, mOff, 0, ldm, ty0, tyCount, tilesX, a, yOff, 0, ldy, rows, cols);
+            V.conv().winogradOutput(1, m, mOff, 0, ldm, ty0, tyCount, tilesX, b, yOff, 0, ldy, rows, cols);
             assertArrayEquals(a, b, "output " + Arrays.toString(pl));
             for (int y = 0; y < rows; y++) { // only the tile rows asked for, only inside the plane
                 for (int c = cols; c < ldy && yOff + y * ldy + c < a.length; c++) assertEquals(SENTINEL, a[yOff + y * ldy + c]);
@@ -121,8 +121,8 @@ class WinogradKernelsTest {
             }
             float[] g = random(rnd, yOff + rows * ldy + 2);
             float[] ga = sentinels(mOff + 16 * ldm), gb = sentinels(mOff + 16 * ldm);
-            S.winogradOutputGrad(1, g, yOff, 0, ldy, rows, cols, ty0, tyCount, tilesX, ga, mOff, 0, ldm);
-            V.winogradOutputGrad(1, g, yOff, 0, ldy, rows, cols, ty0, tyCount, tilesX, gb, mOff, 0, ldm);
+            S.conv().winogradOutputGrad(1, g, yOff, 0, ldy, rows, cols, ty0, tyCount, tilesX, ga, mOff, 0, ldm);
+            V.conv().winogradOutputGrad(1, g, yOff, 0, ldy, rows, cols, ty0, tyCount, tilesX, gb, mOff, 0, ldm);
             assertArrayEquals(ga, gb, "output grad " + Arrays.toString(pl));
         }
     }
@@ -135,17 +135,17 @@ class WinogradKernelsTest {
         float[] x = random(rnd, planes * xPlane);
         for (Kernels k : new Kernels[] {S, V}) {
             float[] all = sentinels(16 * ldv), one = sentinels(16 * ldv);
-            k.winogradInput(planes, x, 0, xPlane, cols, rows, cols, pad, pad, 0, tilesY, tilesX, all, 0, vPlane, ldv);
-            for (int i = 0; i < planes; i++) k.winogradInput(1, x, i * xPlane, 0, cols, rows, cols, pad, pad, 0, tilesY, tilesX, one, i * vPlane, 0, ldv);
+            k.conv().winogradInput(planes, x, 0, xPlane, cols, rows, cols, pad, pad, 0, tilesY, tilesX, all, 0, vPlane, ldv);
+            for (int i = 0; i < planes; i++) k.conv().winogradInput(1, x, i * xPlane, 0, cols, rows, cols, pad, pad, 0, tilesY, tilesX, one, i * vPlane, 0, ldv);
             assertArrayEquals(one, all, "input " + k.getClass().getSimpleName());
             int yPlane = oh * ow + 3;
             float[] ya = sentinels(planes * yPlane), yb = sentinels(planes * yPlane);
-            k.winogradOutput(planes, all, 0, vPlane, ldv, 0, tilesY, tilesX, ya, 0, yPlane, ow, oh, ow);
-            for (int i = 0; i < planes; i++) k.winogradOutput(1, all, i * vPlane, 0, ldv, 0, tilesY, tilesX, yb, i * yPlane, 0, ow, oh, ow);
+            k.conv().winogradOutput(planes, all, 0, vPlane, ldv, 0, tilesY, tilesX, ya, 0, yPlane, ow, oh, ow);
+            for (int i = 0; i < planes; i++) k.conv().winogradOutput(1, all, i * vPlane, 0, ldv, 0, tilesY, tilesX, yb, i * yPlane, 0, ow, oh, ow);
             assertArrayEquals(yb, ya, "output " + k.getClass().getSimpleName());
             float[] ga = sentinels(16 * ldv), gb = sentinels(16 * ldv);
-            k.winogradOutputGrad(planes, ya, 0, yPlane, ow, oh, ow, 0, tilesY, tilesX, ga, 0, vPlane, ldv);
-            for (int i = 0; i < planes; i++) k.winogradOutputGrad(1, ya, i * yPlane, 0, ow, oh, ow, 0, tilesY, tilesX, gb, i * vPlane, 0, ldv);
+            k.conv().winogradOutputGrad(planes, ya, 0, yPlane, ow, oh, ow, 0, tilesY, tilesX, ga, 0, vPlane, ldv);
+            for (int i = 0; i < planes; i++) k.conv().winogradOutputGrad(1, ya, i * yPlane, 0, ow, oh, ow, 0, tilesY, tilesX, gb, i * vPlane, 0, ldv);
             assertArrayEquals(gb, ga, "output grad " + k.getClass().getSimpleName());
         }
     }
@@ -157,13 +157,13 @@ class WinogradKernelsTest {
             int ldw = n + 2, ldu = n + 1;
             float[] w = random(rnd, 1 + 9 * ldw);
             float[] ua = sentinels(2 + 16 * ldu), ub = sentinels(2 + 16 * ldu);
-            S.winogradWeights(w, 1, ldw, ua, 2, ldu, n);
-            V.winogradWeights(w, 1, ldw, ub, 2, ldu, n);
+            S.conv().winogradWeights(w, 1, ldw, ua, 2, ldu, n);
+            V.conv().winogradWeights(w, 1, ldw, ub, 2, ldu, n);
             assertArrayEquals(ua, ub, "weights n=" + n);
             float[] du = random(rnd, 2 + 16 * ldu);
             float[] wa = sentinels(1 + 9 * ldw), wb = sentinels(1 + 9 * ldw);
-            S.winogradWeightsGrad(du, 2, ldu, wa, 1, ldw, n);
-            V.winogradWeightsGrad(du, 2, ldu, wb, 1, ldw, n);
+            S.conv().winogradWeightsGrad(du, 2, ldu, wa, 1, ldw, n);
+            V.conv().winogradWeightsGrad(du, 2, ldu, wb, 1, ldw, n);
             assertArrayEquals(wa, wb, "weights grad n=" + n);
         }
     }
@@ -179,11 +179,11 @@ class WinogradKernelsTest {
                     if (oh < 1 || ow < 1) continue;
                     int tilesY = (oh + 1) / 2, tilesX = (ow + 1) / 2, tiles = tilesY * tilesX;
                     float[] x = random(rnd, rows * cols), w = random(rnd, 9), u = new float[16], v = new float[16 * tiles];
-                    k.winogradWeights(w, 0, 1, u, 0, 1, 1);
-                    k.winogradInput(1, x, 0, 0, cols, rows, cols, pad, pad, 0, tilesY, tilesX, v, 0, 0, tiles);
+                    k.conv().winogradWeights(w, 0, 1, u, 0, 1, 1);
+                    k.conv().winogradInput(1, x, 0, 0, cols, rows, cols, pad, pad, 0, tilesY, tilesX, v, 0, 0, tiles);
                     for (int xi = 0; xi < 16; xi++) for (int t = 0; t < tiles; t++) v[xi * tiles + t] *= u[xi];
                     float[] y = new float[oh * ow];
-                    k.winogradOutput(1, v, 0, 0, tiles, 0, tilesY, tilesX, y, 0, 0, ow, oh, ow);
+                    k.conv().winogradOutput(1, v, 0, 0, tiles, 0, tilesY, tilesX, y, 0, 0, ow, oh, ow);
                     for (int oy = 0; oy < oh; oy++) {
                         for (int ox = 0; ox < ow; ox++) {
                             double want = 0, mag = 0;

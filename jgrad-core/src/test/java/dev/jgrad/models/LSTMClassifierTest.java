@@ -13,6 +13,7 @@ import dev.jgrad.nn.Functional;
 import dev.jgrad.nn.LSTM;
 import dev.jgrad.nn.RNNBase;
 import dev.jgrad.nn.RecurrentOutput;
+import dev.jgrad.ops.MaxOverTime;
 import dev.jgrad.optim.Adam;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.IntTensor;
@@ -101,7 +102,7 @@ class LSTMClassifierTest {
     void maxPoolingGradientGoesToTheWinningStepOnly() {
         // [T=3, B=2, F=1]: batch 1 has length 2, so its larger value at t=2 is padding and must be ignored
         Tensor x = Tensor.of(new float[] {1, 4, 3, 2, 0, 9}, 3, 2, 1).requiresGrad(true);
-        Tensor y = Pooling.maxOverTime(x, new int[] {3, 2});
+        Tensor y = MaxOverTime.apply(x, new int[] {3, 2});
         assertArrayEquals(new float[] {3, 4}, y.toArray());
         y.sum().backward();
         assertArrayEquals(new float[] {0, 1, 1, 0, 0, 0}, x.grad().toArray());

@@ -1,6 +1,8 @@
 package dev.jgrad.nn;
 
 import dev.jgrad.autograd.GradCheck;
+import dev.jgrad.ops.Conv2dOp;
+import dev.jgrad.ops.Window2d;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,10 @@
 package dev.jgrad.nn;
 
 import dev.jgrad.autograd.GradCheck;
+import dev.jgrad.ops.AdaptiveAvgPool2dOp;
+import dev.jgrad.ops.AvgPool2dOp;
+import dev.jgrad.ops.BatchNormOp;
+import dev.jgrad.ops.MaxPool2dOp;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;

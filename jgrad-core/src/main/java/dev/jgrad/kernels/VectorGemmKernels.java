@@ -1,0 +1,838 @@
+package dev.jgrad.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link GemmKernels} on the Vector API (jdk.incubator.vector), in the machine's preferred vector width.
+ *
+ * The usual GotoBLAS/BLIS structure: for each nc-wide column block of C and each kc-deep slice
+ * of k, op(B) is packed once into NR-wide panels; for each mc-tall row block, op(A) (times alpha)
+ * is packed once into MR-tall panels; then an MR x NR register-blocked micro-kernel runs over
+ * every (row panel, column panel) pair. Transposes are absorbed by the packing routines, and
+ * partial tiles are zero-padded in the packed panels, so the micro-kernel never branches.
+ *
+ * <p>The micro-kernel keeps MR x 2 accumulator vectors in locals (never in an array: they would
+ * be boxed). Measured on the 2-core Zen 4 (AVX-512, 32 vector registers) with kc=256-512: 8x32 and
+ * 4x32 both run at 97-102 GFLOP/s per core, 6x32 and 12x32 at 63-70 (C2 spills), so 8 rows are
+ * used with 16-lane vectors and 4 rows otherwise (with 8-lane AVX2 and 16 registers, 4x16 is the
+ * measured sweet spot).
+ *
+ * <p>Large products are split across {@link Parallel} by column panels (or row panels when C is
+ * tall and narrow); each thread packs its own panels into thread-local buffers, so steady-state
+ * calls allocate nothing and threads never synchronise inside a call.
+ *
+ * <p>Very thin products (fewer than 4 rows, or fewer columns than one vector) skip packing and
+ * use axpy / dot loops instead: a zero-padded 8 x 32 tile would waste most of its arithmetic.
+ *
+ * <p>Tuning knobs, for experiments only: {@code -Djgrad.sgemm.mr=4|8}, {@code jgrad.sgemm.kc},
+ * {@code jgrad.sgemm.mc}, {@code jgrad.sgemm.nc}, {@code jgrad.sgemm.parallelThreshold} (m*n*k).
+ */
+public final class VectorGemmKernels implements GemmKernels {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    static final int NR = 2 * L;
+    static final int MR = Integer.getInteger("jgrad.sgemm.mr", L >= 16 ? 8 : 4) == 8 ? 8 : 4;
+    // Block sizes measured on the Zen 4 (32 KiB L1d, 1 MiB L2 per core), best of several runs at
+    // N=512..2048 on two threads: kc=512 (an 8 x 512 A panel is 16 KiB and stays in L1 while B
+    // streams past it) beat kc=256/384 by 2-5%; mc=96 vs 192 and nc=512 vs 1024 were within noise.
+    static final int KC = Integer.getInteger("jgrad.sgemm.kc", 512);
+    static final int MC = roundUp(Integer.getInteger("jgrad.sgemm.mc", 96), MR);
+    static final int NC = roundUp(Integer.getInteger("jgrad.sgemm.nc", 1024), NR);
+    /** Below this m*n*k, handing half the work to another core costs more than it saves. */
+    static final long PARALLEL_THRESHOLD = Long.getLong("jgrad.sgemm.parallelThreshold", 64L * 64 * 64);
+
+    /** Per-thread packing buffers, grown on demand and then reused, so steady-state sgemm allocates nothing. */
+    private static final class Buffers {
+        float[] a = new float[0];
+        float[] b = new float[0];
+        final float[] tile = new float[MR * NR];
+        final int[] rows = new int[MR];
+        int[] ints = new int[0];
+
+        float[] a(int size) {
+            if (a.length < size) a = new float[size];
+            return a;
+        }
+
+        float[] b(int size) {
+            if (b.length < size) b = new float[size];
+            return b;
+        }
+
+        int[] ints(int size) {
+            if (ints.length < size) ints = new int[size];
+            return ints;
+        }
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+    private static final ThreadLocal<GemmTask> TASKS = ThreadLocal.withInitial(GemmTask::new);
+
+    static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+    // SGEMM
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0 || alpha == 0f) {
+            scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        if (m < 4 || n < L) {
+            // Thin products compute each column of C on its own, so wide ones (batch-1 decoding's output layer)
+            // split across cores by column blocks; the blocks are whole vectors, so every column is computed
+            // exactly as on one core.
+            int blocks = n / NR;
+            if ((long) m * n * k >= PARALLEL_THRESHOLD && blocks >= 2 && Parallel.threads() > 1) {
+                Parallel.forRange(blocks, 1, (from, to) -> {
+                    int j0 = from * NR, j1 = to == blocks ? n : to * NR;
+                    thin(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda, b, transB ? bOff + j0 * ldb : bOff + j0, ldb,
+                            beta, c, cOff + j0, ldc);
+                });
+            } else {
+                thin(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            }
+            return;
+        }
+        if ((long) m * n * k < PARALLEL_THRESHOLD || Parallel.threads() == 1) {
+            blocked(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        GemmTask task = TASKS.get();
+        task.set(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        try {
+            Parallel.forRange(task.units(), 1, task);
+        } finally {
+            task.clear();
+        }
+    }
+
+    /**
+     * The arguments of one parallel sgemm call, reused per calling thread instead of a capturing
+     * lambda so that steady-state calls allocate nothing.
+     */
+    private static final class GemmTask implements Parallel.IntRangeBody {
+        boolean transA, transB, splitColumns;
+        int m, n, k, aOff, lda, bOff, ldb, cOff, ldc;
+        float alpha, beta;
+        float[] a, b, c;
+
+        void set(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                 float beta, float[] c, int cOff, int ldc) {
+            this.transA = transA; this.transB = transB;
+            this.m = m; this.n = n; this.k = k; this.alpha = alpha;
+            this.a = a; this.aOff = aOff; this.lda = lda;
+            this.b = b; this.bOff = bOff; this.ldb = ldb;
+            this.beta = beta; this.c = c; this.cOff = cOff; this.ldc = ldc;
+            // Split the longer side: each thread then packs only its share of that operand,
+            // and re-packs (cheaply, O(size) not O(flops)) all of the other.
+            this.splitColumns = n >= m;
+        }
+
+        int units() {
+            return splitColumns ? (n + NR - 1) / NR : (m + MR - 1) / MR;
+        }
+
+        void clear() {
+            a = b = c = null;
+        }
+
+        @Override
+        public void run(int from, int to) {
+            if (splitColumns) {
+                blocked(transA, transB, 0, m, from * NR, Math.min(n, to * NR), k, alpha,
+                        a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            } else {
+                blocked(transA, transB, from * MR, Math.min(m, to * MR), 0, n, k, alpha,
+                        a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            }
+        }
+    }
+
+    private static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (beta == 0f) java.util.Arrays.fill(c, ci, ci + n, 0f);
+            else if (beta != 1f) for (int j = 0; j < n; j++) c[ci + j] *= beta;
+        }
+    }
+
+    /** Rows [i0, i1) x columns [j0, j1) of C, fully blocked and packed, on the calling thread. */
+    private static void blocked(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
+                                float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc) {
+        Buffers buf = BUFFERS.get();
+        int kcMax = Math.min(KC, k);
+        float[] bp = buf.b(kcMax * Math.min(NC, roundUp(j1 - j0, NR)));
+        float[] ap = buf.a(kcMax * Math.min(MC, roundUp(i1 - i0, MR)));
+        float[] tile = buf.tile;
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                // Only the first k-slice applies beta; later slices accumulate onto it.
+                float betaK = pc == 0 ? beta : 1f;
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, ap);
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        int mr = Math.min(MR, mc - ir);
+                        int cRow = cOff + (ic + ir) * ldc + jc;
+                        for (int jr = 0; jr < nc; jr += NR) {
+                            int nr = Math.min(NR, nc - jr);
+                            if (mr == MR && nr == NR) {
+                                micro(kc, ap, ir * kc, bp, jr * kc, c, cRow + jr, ldc, betaK);
+                            } else {
+                                micro(kc, ap, ir * kc, bp, jr * kc, tile, 0, NR, 0f);
+                                mergeTile(tile, mr, nr, betaK, c, cRow + jr, ldc);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs op(B)[pc:pc+kc, jc:jc+nc] as NR-wide panels, each kc rows of NR floats, zero-padded. */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int dst = jr * kc;
+            if (!transB) {
+                int src = bOff + pc * ldb + jc + jr;
+                for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
+                    System.arraycopy(b, src, bp, dst, nr);
+                    if (nr < NR) java.util.Arrays.fill(bp, dst + nr, dst + NR, 0f);
+                }
+            } else {
+                // Column j of op(B) is row j of the stored B: 16 x 16 blocks transposed in registers, the rest
+                // read contiguously and written with stride NR.
+                int jj = 0, blocks = L == 16 ? kc / 16 * 16 : 0;
+                for (; jj + 16 <= nr && blocks > 0; jj += 16) {
+                    int src = bOff + (jc + jr + jj) * ldb + pc, p = 0;
+                    for (; p < blocks; p += 16) transpose16(b, src + p, ldb, bp, dst + p * NR + jj);
+                    for (int r = 0; r < 16; r++) {
+                        for (int q = p; q < kc; q++) bp[dst + q * NR + jj + r] = b[src + r * ldb + q];
+                    }
+                }
+                for (; jj < nr; jj++) {
+                    int src = bOff + (jc + jr + jj) * ldb + pc;
+                    for (int p = 0; p < kc; p++) bp[dst + p * NR + jj] = b[src + p];
+                }
+                for (int z = nr; z < NR; z++) {
+                    for (int p = 0; p < kc; p++) bp[dst + p * NR + z] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Two-source shuffles of a 16 x 16 transpose by swapping off-diagonal blocks of side s = 8, 4, 2, 1. */
+    private static final VectorShuffle<Float> T_LO8 = transposeShuffle(8, false), T_HI8 = transposeShuffle(8, true),
+            T_LO4 = transposeShuffle(4, false), T_HI4 = transposeShuffle(4, true), T_LO2 = transposeShuffle(2, false),
+            T_HI2 = transposeShuffle(2, true), T_LO1 = transposeShuffle(1, false), T_HI1 = transposeShuffle(1, true);
+
+    /**
+     * Lane j of the upper row of a pair (rows i, i + s) after the swap: itself where bit s of j is clear, else lane
+     * j - s of the lower row; of the lower row: lane j + s of the upper, else itself. Indices from L up pick the
+     * second vector.
+     */
+    private static VectorShuffle<Float> transposeShuffle(int s, boolean lower) {
+        int[] idx = new int[L];
+        for (int j = 0; j < L; j++) {
+            boolean set = (j & s) != 0;
+            idx[j] = lower ? (set ? L + j : j + s) : (set ? L + j - s : j);
+        }
+        return VectorShuffle.fromArray(S, idx, 0);
+    }
+
+    /**
+     * bp[dst + t * NR + r] = b[src + r * ldb + t] for r, t in [0, 16): 16 rows of 16 transposed in registers (64
+     * shuffles) instead of 256 scalar stores NR floats apart. Only with 16-lane vectors.
+     */
+    private static void transpose16(float[] b, int src, int ldb, float[] bp, int dst) {
+        FloatVector r0 = FloatVector.fromArray(S, b, src), r1 = FloatVector.fromArray(S, b, src + 1 * ldb), r2 = FloatVector.fromArray(S, b, src + 2 * ldb), r3 = FloatVector.fromArray(S, b, src + 3 * ldb);
+        FloatVector r4 = FloatVector.fromArray(S, b, src + 4 * ldb), r5 = FloatVector.fromArray(S, b, src + 5 * ldb), r6 = FloatVector.fromArray(S, b, src + 6 * ldb), r7 = FloatVector.fromArray(S, b, src + 7 * ldb);
+        FloatVector r8 = FloatVector.fromArray(S, b, src + 8 * ldb), r9 = FloatVector.fromArray(S, b, src + 9 * ldb), r10 = FloatVector.fromArray(S, b, src + 10 * ldb), r11 = FloatVector.fromArray(S, b, src + 11 * ldb);
+        FloatVector r12 = FloatVector.fromArray(S, b, src + 12 * ldb), r13 = FloatVector.fromArray(S, b, src + 13 * ldb), r14 = FloatVector.fromArray(S, b, src + 14 * ldb), r15 = FloatVector.fromArray(S, b, src + 15 * ldb);
+        FloatVector t0, t1;
+        t0 = r0.rearrange(T_LO8, r8); t1 = r0.rearrange(T_HI8, r8); r0 = t0; r8 = t1;
+        t0 = r1.rearrange(T_LO8, r9); t1 = r1.rearrange(T_HI8, r9); r1 = t0; r9 = t1;
+        t0 = r2.rearrange(T_LO8, r10); t1 = r2.rearrange(T_HI8, r10); r2 = t0; r10 = t1;
+        t0 = r3.rearrange(T_LO8, r11); t1 = r3.rearrange(T_HI8, r11); r3 = t0; r11 = t1;
+        t0 = r4.rearrange(T_LO8, r12); t1 = r4.rearrange(T_HI8, r12); r4 = t0; r12 = t1;
+        t0 = r5.rearrange(T_LO8, r13); t1 = r5.rearrange(T_HI8, r13); r5 = t0; r13 = t1;
+        t0 = r6.rearrange(T_LO8, r14); t1 = r6.rearrange(T_HI8, r14); r6 = t0; r14 = t1;
+        t0 = r7.rearrange(T_LO8, r15); t1 = r7.rearrange(T_HI8, r15); r7 = t0; r15 = t1;
+        t0 = r0.rearrange(T_LO4, r4); t1 = r0.rearrange(T_HI4, r4); r0 = t0; r4 = t1;
+        t0 = r1.rearrange(T_LO4, r5); t1 = r1.rearrange(T_HI4, r5); r1 = t0; r5 = t1;
+        t0 = r2.rearrange(T_LO4, r6); t1 = r2.rearrange(T_HI4, r6); r2 = t0; r6 = t1;
+        t0 = r3.rearrange(T_LO4, r7); t1 = r3.rearrange(T_HI4, r7); r3 = t0; r7 = t1;
+        t0 = r8.rearrange(T_LO4, r12); t1 = r8.rearrange(T_HI4, r12); r8 = t0; r12 = t1;
+        t0 = r9.rearrange(T_LO4, r13); t1 = r9.rearrange(T_HI4, r13); r9 = t0; r13 = t1;
+        t0 = r10.rearrange(T_LO4, r14); t1 = r10.rearrange(T_HI4, r14); r10 = t0; r14 = t1;
+        t0 = r11.rearrange(T_LO4, r15); t1 = r11.rearrange(T_HI4, r15); r11 = t0; r15 = t1;
+        t0 = r0.rearrange(T_LO2, r2); t1 = r0.rearrange(T_HI2, r2); r0 = t0; r2 = t1;
+        t0 = r1.rearrange(T_LO2, r3); t1 = r1.rearrange(T_HI2, r3); r1 = t0; r3 = t1;
+        t0 = r4.rearrange(T_LO2, r6); t1 = r4.rearrange(T_HI2, r6); r4 = t0; r6 = t1;
+        t0 = r5.rearrange(T_LO2, r7); t1 = r5.rearrange(T_HI2, r7); r5 = t0; r7 = t1;
+        t0 = r8.rearrange(T_LO2, r10); t1 = r8.rearrange(T_HI2, r10); r8 = t0; r10 = t1;
+        t0 = r9.rearrange(T_LO2, r11); t1 = r9.rearrange(T_HI2, r11); r9 = t0; r11 = t1;
+        t0 = r12.rearrange(T_LO2, r14); t1 = r12.rearrange(T_HI2, r14); r12 = t0; r14 = t1;
+        t0 = r13.rearrange(T_LO2, r15); t1 = r13.rearrange(T_HI2, r15); r13 = t0; r15 = t1;
+        t0 = r0.rearrange(T_LO1, r1); t1 = r0.rearrange(T_HI1, r1); r0 = t0; r1 = t1;
+        t0 = r2.rearrange(T_LO1, r3); t1 = r2.rearrange(T_HI1, r3); r2 = t0; r3 = t1;
+        t0 = r4.rearrange(T_LO1, r5); t1 = r4.rearrange(T_HI1, r5); r4 = t0; r5 = t1;
+        t0 = r6.rearrange(T_LO1, r7); t1 = r6.rearrange(T_HI1, r7); r6 = t0; r7 = t1;
+        t0 = r8.rearrange(T_LO1, r9); t1 = r8.rearrange(T_HI1, r9); r8 = t0; r9 = t1;
+        t0 = r10.rearrange(T_LO1, r11); t1 = r10.rearrange(T_HI1, r11); r10 = t0; r11 = t1;
+        t0 = r12.rearrange(T_LO1, r13); t1 = r12.rearrange(T_HI1, r13); r12 = t0; r13 = t1;
+        t0 = r14.rearrange(T_LO1, r15); t1 = r14.rearrange(T_HI1, r15); r14 = t0; r15 = t1;
+        r0.intoArray(bp, dst + 0 * NR);
+        r1.intoArray(bp, dst + 1 * NR);
+        r2.intoArray(bp, dst + 2 * NR);
+        r3.intoArray(bp, dst + 3 * NR);
+        r4.intoArray(bp, dst + 4 * NR);
+        r5.intoArray(bp, dst + 5 * NR);
+        r6.intoArray(bp, dst + 6 * NR);
+        r7.intoArray(bp, dst + 7 * NR);
+        r8.intoArray(bp, dst + 8 * NR);
+        r9.intoArray(bp, dst + 9 * NR);
+        r10.intoArray(bp, dst + 10 * NR);
+        r11.intoArray(bp, dst + 11 * NR);
+        r12.intoArray(bp, dst + 12 * NR);
+        r13.intoArray(bp, dst + 13 * NR);
+        r14.intoArray(bp, dst + 14 * NR);
+        r15.intoArray(bp, dst + 15 * NR);
+    }
+
+    /** Packs alpha * op(A)[ic:ic+mc, pc:pc+kc] as MR-tall panels, each kc columns of MR floats, zero-padded. */
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
+                              float alpha, float[] ap) {
+        packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, ap, 0);
+    }
+
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
+                              float alpha, float[] ap, int apOff) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int dst = apOff + ir * kc;
+            if (!transA) {
+                for (int r = 0; r < mr; r++) {
+                    int src = aOff + (ic + ir + r) * lda + pc;
+                    for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = alpha * a[src + p];
+                }
+            } else {
+                int src = aOff + pc * lda + ic + ir;
+                for (int p = 0; p < kc; p++, src += lda) {
+                    for (int r = 0; r < mr; r++) ap[dst + p * MR + r] = alpha * a[src + r];
+                }
+            }
+            for (int r = mr; r < MR; r++) {
+                for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = 0f;
+            }
+        }
+    }
+
+    private static void mergeTile(float[] tile, int mr, int nr, float beta, float[] c, int ci, int ldc) {
+        for (int r = 0; r < mr; r++, ci += ldc) {
+            int t = r * NR;
+            if (beta == 0f) {
+                System.arraycopy(tile, t, c, ci, nr);
+            } else {
+                for (int j = 0; j < nr; j++) c[ci + j] = tile[t + j] + beta * c[ci + j];
+            }
+        }
+    }
+
+    /** MR x NR micro-kernel dispatch; MR is a constant, so C2 keeps only one branch. */
+    private static void micro(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, float beta) {
+        if (MR == 8) micro8(kc, a, ai, b, bi, c, ci, ldc, beta);
+        else micro4(kc, a, ai, b, bi, c, ci, ldc, beta);
+    }
+
+    /**
+     * C[0:4, 0:2L] = beta * C + A_panel * B_panel (beta == 0: C not read). The eight accumulators
+     * are separate locals on purpose: an array of vectors would escape and be boxed.
+     * For the same reason the stores are written out here, not in a helper taking vectors: once
+     * such a helper is compiled on its own, C2 may decline to inline it and then boxes its arguments.
+     */
+    private static void micro4(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, float beta) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        for (int p = 0; p < kc; p++, ai += 4, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+        }
+        if (beta == 0f) {
+            c00.intoArray(c, ci); c01.intoArray(c, ci + L);
+            c10.intoArray(c, ci + ldc); c11.intoArray(c, ci + ldc + L);
+            c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L);
+        } else {
+            FloatVector bv = FloatVector.broadcast(S, beta);
+            FloatVector.fromArray(S, c, ci).fma(bv, c00).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).fma(bv, c01).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + ldc).fma(bv, c10).intoArray(c, ci + ldc);
+            FloatVector.fromArray(S, c, ci + ldc + L).fma(bv, c11).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).fma(bv, c20).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + L).fma(bv, c21).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).fma(bv, c30).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + L).fma(bv, c31).intoArray(c, ci + 3 * ldc + L);
+        }
+    }
+
+    /** As {@link #micro4} with 8 rows: 16 accumulators, which fit the 32 AVX-512 registers. */
+    private static void micro8(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, float beta) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        for (int p = 0; p < kc; p++, ai += 8, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+        }
+        if (beta == 0f) {
+            c00.intoArray(c, ci); c01.intoArray(c, ci + L);
+            c10.intoArray(c, ci + ldc); c11.intoArray(c, ci + ldc + L);
+            c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L);
+            c40.intoArray(c, ci + 4 * ldc); c41.intoArray(c, ci + 4 * ldc + L);
+            c50.intoArray(c, ci + 5 * ldc); c51.intoArray(c, ci + 5 * ldc + L);
+            c60.intoArray(c, ci + 6 * ldc); c61.intoArray(c, ci + 6 * ldc + L);
+            c70.intoArray(c, ci + 7 * ldc); c71.intoArray(c, ci + 7 * ldc + L);
+        } else {
+            FloatVector bv = FloatVector.broadcast(S, beta);
+            FloatVector.fromArray(S, c, ci).fma(bv, c00).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).fma(bv, c01).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + ldc).fma(bv, c10).intoArray(c, ci + ldc);
+            FloatVector.fromArray(S, c, ci + ldc + L).fma(bv, c11).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).fma(bv, c20).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + L).fma(bv, c21).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).fma(bv, c30).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + L).fma(bv, c31).intoArray(c, ci + 3 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 4 * ldc).fma(bv, c40).intoArray(c, ci + 4 * ldc);
+            FloatVector.fromArray(S, c, ci + 4 * ldc + L).fma(bv, c41).intoArray(c, ci + 4 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 5 * ldc).fma(bv, c50).intoArray(c, ci + 5 * ldc);
+            FloatVector.fromArray(S, c, ci + 5 * ldc + L).fma(bv, c51).intoArray(c, ci + 5 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 6 * ldc).fma(bv, c60).intoArray(c, ci + 6 * ldc);
+            FloatVector.fromArray(S, c, ci + 6 * ldc + L).fma(bv, c61).intoArray(c, ci + 6 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 7 * ldc).fma(bv, c70).intoArray(c, ci + 7 * ldc);
+            FloatVector.fromArray(S, c, ci + 7 * ldc + L).fma(bv, c71).intoArray(c, ci + 7 * ldc + L);
+        }
+    }
+
+    /**
+     * Fewer than 4 rows and B not transposed (a vector-matrix product, as in batch-1 inference):
+     * C row i accumulates alpha * A(i,p) * B row p, four rows of B at a time so that the C row is
+     * loaded and stored once per four FMAs.
+     */
+    /** Fewer than 4 rows or fewer columns than a vector: axpy rows when B is not transposed, else dot products. */
+    private static void thin(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        if (m < 4 && !transB) thinRows(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        else dots(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    private static void thinRows(boolean transA, int m, int n, int k, float alpha,
+                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                 float beta, float[] c, int cOff, int ldc) {
+        int aRow = transA ? 1 : lda, aCol = transA ? lda : 1;
+        int nv = S.loopBound(n);
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            int ai = aOff + i * aRow;
+            scaleC(1, n, beta, c, ci, ldc);
+            int p = 0;
+            for (; p + 4 <= k; p += 4) {
+                float s0 = alpha * a[ai + p * aCol], s1 = alpha * a[ai + (p + 1) * aCol];
+                float s2 = alpha * a[ai + (p + 2) * aCol], s3 = alpha * a[ai + (p + 3) * aCol];
+                FloatVector v0 = FloatVector.broadcast(S, s0), v1 = FloatVector.broadcast(S, s1);
+                FloatVector v2 = FloatVector.broadcast(S, s2), v3 = FloatVector.broadcast(S, s3);
+                int b0 = bOff + p * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+                int j = 0;
+                for (; j < nv; j += L) {
+                    FloatVector acc = FloatVector.fromArray(S, c, ci + j);
+                    acc = FloatVector.fromArray(S, b, b0 + j).fma(v0, acc);
+                    acc = FloatVector.fromArray(S, b, b1 + j).fma(v1, acc);
+                    acc = FloatVector.fromArray(S, b, b2 + j).fma(v2, acc);
+                    acc = FloatVector.fromArray(S, b, b3 + j).fma(v3, acc);
+                    acc.intoArray(c, ci + j);
+                }
+                for (; j < n; j++) {
+                    c[ci + j] += s0 * b[b0 + j] + s1 * b[b1 + j] + s2 * b[b2 + j] + s3 * b[b3 + j];
+                }
+            }
+            for (; p < k; p++) {
+                float s = alpha * a[ai + p * aCol];
+                FloatVector sv = FloatVector.broadcast(S, s);
+                int bp = bOff + p * ldb;
+                int j = 0;
+                for (; j < nv; j += L) {
+                    FloatVector.fromArray(S, b, bp + j).fma(sv, FloatVector.fromArray(S, c, ci + j)).intoArray(c, ci + j);
+                }
+                for (; j < n; j++) c[ci + j] += s * b[bp + j];
+            }
+        }
+    }
+
+    /**
+     * Few columns (or few rows with B transposed): each C element is one dot product over k.
+     * Operands whose k direction is strided are first copied to contiguous rows (O(size) work).
+     */
+    private static void dots(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        Buffers buf = BUFFERS.get();
+        float[] rowsA = a;
+        int offA = aOff, strideA = lda;
+        if (transA) {
+            rowsA = buf.a(m * k);
+            for (int p = 0; p < k; p++) {
+                for (int i = 0; i < m; i++) rowsA[i * k + p] = a[aOff + p * lda + i];
+            }
+            offA = 0;
+            strideA = k;
+        }
+        float[] colsB = b;
+        int offB = bOff, strideB = ldb;
+        if (!transB) {
+            colsB = buf.b(n * k);
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < n; j++) colsB[j * k + p] = b[bOff + p * ldb + j];
+            }
+            offB = 0;
+            strideB = k;
+        }
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                float v = alpha * VectorElementwiseKernels.dotImpl(rowsA, offA + i * strideA, colsB, offB + j * strideB, k);
+                c[ci + j] = beta == 0f ? v : v + beta * c[ci + j];
+            }
+        }
+    }
+    // Products with one operand given by row offsets: convolutions without a column matrix
+
+    /**
+     * Column block (floats of B packed at a time) and row block of the row-offset products. Unlike
+     * {@link #blocked}, whose A panel stays in L1 while a whole B block streams past it, these loops
+     * keep one packed B panel (kc x NR) in L1 and run every A panel of the row block over it: A is
+     * packed once by the caller and read from L2. Tuning knobs, for experiments only.
+     */
+    static final int ROWS_NC = roundUp(Integer.getInteger("jgrad.conv.nc", 256), NR);
+    static final int ROWS_MC = roundUp(Integer.getInteger("jgrad.conv.mc", 256), MR);
+
+    /** The depth of each k-slice: at most KC, and as equal as possible, so that no slice is a short remainder (576 = 2 x 288, not 512 + 64). */
+    static int kSlice(int k) {
+        int parts = Math.max(1, (k + KC - 1) / KC);
+        return (k + parts - 1) / parts;
+    }
+
+    @Override
+    public int packedASize(int m, int k) {
+        return roundUp(m, MR) * k;
+    }
+
+    /** The k-slices of {@link #kSlice} one after another, each as the MR-row panels of {@link #blocked}'s packing. */
+    @Override
+    public void packA(boolean transA, int m, int k, float alpha, float[] a, int aOff, int lda, float[] packed, int pOff) {
+        int mPad = roundUp(m, MR), ks = kSlice(k);
+        for (int pc = 0; pc < k; pc += ks) {
+            packA(transA, a, aOff, lda, 0, m, pc, Math.min(ks, k - pc), alpha, packed, pOff + pc * mPad);
+        }
+    }
+
+    @Override
+    public void sgemmPackedRows(int m, int n, int k, float[] packed, int pOff, RowSource b, float beta, float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0) {
+            scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        Buffers buf = BUFFERS.get();
+        int mPad = roundUp(m, MR), ks = kSlice(k);
+        float[] bp = buf.b(ks * Math.min(ROWS_NC, roundUp(n, NR)));
+        float[] tile = buf.tile;
+        for (int jc = 0; jc < n; jc += ROWS_NC) {
+            int nc = Math.min(ROWS_NC, n - jc);
+            for (int pc = 0; pc < k; pc += ks) {
+                int kc = Math.min(ks, k - pc);
+                packRows(buf, b, pc, kc, jc, nc, bp);
+                float betaK = pc == 0 ? beta : 1f; // later slices accumulate onto the first
+                productSlice(m, kc, nc, packed, pOff + pc * mPad, bp, 0, kc, betaK, c, cOff + jc, ldc, tile);
+            }
+        }
+    }
+
+    /**
+     * One k-slice of the packed-A products: every MR x NR tile of C's rows [0, m) and nc columns at cOff, A's
+     * panels at packed[slice + row * kc], B's NR-wide panel jr / NR at b[bOff + jr * bStride]. Each B panel
+     * stays in L1 while all of A's row block runs over it (see {@link #ROWS_NC}).
+     */
+    private static void productSlice(int m, int kc, int nc, float[] packed, int slice, float[] b, int bOff, int bStride, float beta,
+                                     float[] c, int cOff, int ldc, float[] tile) {
+        for (int ic = 0; ic < m; ic += ROWS_MC) {
+            int icEnd = Math.min(m, ic + ROWS_MC);
+            for (int jr = 0; jr < nc; jr += NR) {
+                int nr = Math.min(NR, nc - jr), bi = bOff + jr * bStride;
+                for (int ir = ic; ir < icEnd; ir += MR) {
+                    int mr = Math.min(MR, m - ir);
+                    int ci = cOff + ir * ldc + jr;
+                    if (mr == MR && nr == NR) {
+                        micro(kc, packed, slice + ir * kc, b, bi, c, ci, ldc, beta);
+                    } else {
+                        micro(kc, packed, slice + ir * kc, b, bi, tile, 0, NR, 0f);
+                        mergeTile(tile, mr, nr, beta, c, ci, ldc);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public int panelWidth() {
+        return NR;
+    }
+
+    /**
+     * Loops as {@link #sgemmPackedRows}, with B's panels already in the packed layout (Winograd's input transform
+     * writes them so; packing them cost up to a sixth of the products). A k-slice of a panel is its rows [pc, pc + kc).
+     */
+    @Override
+    public void sgemmPackedPanels(int m, int n, int k, float[] packed, int pOff, float[] b, int bOff, float beta, float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0) {
+            scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        int mPad = roundUp(m, MR), ks = kSlice(k);
+        float[] tile = BUFFERS.get().tile;
+        for (int jc = 0; jc < n; jc += ROWS_NC) {
+            int nc = Math.min(ROWS_NC, n - jc);
+            for (int pc = 0; pc < k; pc += ks) {
+                int kc = Math.min(ks, k - pc);
+                float betaK = pc == 0 ? beta : 1f;
+                productSlice(m, kc, nc, packed, pOff + pc * mPad, b, bOff + jc * k + pc * NR, k, betaK, c, cOff + jc, ldc, tile);
+            }
+        }
+    }
+
+    /**
+     * Packs rows [pc, pc + kc) x columns [jc, jc + nc) of the row source as NR-wide panels, zero-padded. A vector
+     * of L columns inside one group is one load (masked where the source has masks); vectors that straddle two
+     * groups (maps smaller than a vector), the block's ragged end and loads that would leave the array go lane
+     * by lane.
+     */
+    private static void packRows(Buffers buf, RowSource src, int pc, int kc, int jc, int nc, float[] bp) {
+        float[] b = src.data();
+        int[] rows = src.rows(), keepRows = src.keepRows();
+        boolean[] keep = src.keep();
+        int groupCols = src.groupCols(), vecs = roundUp(nc, NR) / L, last = b.length - L;
+        int[] colOff = buf.ints(2 * vecs);
+        for (int v = 0; v < vecs; v++) {
+            int j0 = jc + v * L, q = j0 % groupCols;
+            boolean whole = j0 + L <= jc + nc && q + L <= groupCols;
+            colOff[2 * v] = whole ? (j0 / groupCols) * src.groupStride() + q : -1;
+            colOff[2 * v + 1] = q;
+        }
+        for (int p = 0; p < kc; p++) {
+            int row = src.offset() + rows[pc + p], krow = keep == null ? 0 : src.keepOffset() + keepRows[pc + p];
+            for (int v = 0; v < vecs; v++) {
+                int dst = (v >> 1) * kc * NR + p * NR + (v & 1) * L;
+                int off = colOff[2 * v];
+                if (off >= 0) {
+                    int at = row + off;
+                    boolean inside = at >= 0 && at <= last;
+                    if (keep == null) {
+                        if (inside) {
+                            FloatVector.fromArray(S, b, at).intoArray(bp, dst);
+                            continue;
+                        }
+                    } else {
+                        VectorMask<Float> m = VectorMask.fromArray(S, keep, krow + colOff[2 * v + 1]);
+                        if (!m.anyTrue()) {
+                            FloatVector.zero(S).intoArray(bp, dst);
+                            continue;
+                        }
+                        if (inside) {
+                            (m.allTrue() ? FloatVector.fromArray(S, b, at) : FloatVector.fromArray(S, b, at, m)).intoArray(bp, dst);
+                            continue;
+                        }
+                    }
+                }
+                for (int t = 0; t < L; t++) {
+                    int j = jc + v * L + t;
+                    bp[dst + t] = j < jc + nc ? src.get(pc + p, j) : 0f;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void sgemmRowsA(int m, int n, int k, float[] a, int aOff, int[] aRows, boolean transB, float[] b, int bOff, int ldb,
+                           float beta, float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0) {
+            scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        Buffers buf = BUFFERS.get();
+        int ks = kSlice(k);
+        float[] bp = buf.b(ks * Math.min(ROWS_NC, roundUp(n, NR)));
+        float[] tile = buf.tile;
+        int[] r = buf.rows;
+        for (int jc = 0; jc < n; jc += ROWS_NC) {
+            int nc = Math.min(ROWS_NC, n - jc);
+            for (int pc = 0; pc < k; pc += ks) {
+                int kc = Math.min(ks, k - pc);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                float betaK = pc == 0 ? beta : 1f;
+                for (int ir = 0; ir < m; ir += MR) {
+                    int mr = Math.min(MR, m - ir);
+                    // A partial panel repeats its last row; only the mr real rows are stored.
+                    for (int t = 0; t < MR; t++) r[t] = aOff + aRows[ir + Math.min(t, mr - 1)] + pc;
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int ci = cOff + ir * ldc + jc + jr;
+                        if (mr == MR && nr == NR) {
+                            microRows(kc, a, r, bp, jr * kc, c, ci, ldc, betaK);
+                        } else {
+                            microRows(kc, a, r, bp, jr * kc, tile, 0, NR, 0f);
+                            mergeTile(tile, mr, nr, betaK, c, ci, ldc);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** MR x NR micro-kernel whose A rows are read in place at r[0..MR) (advancing by one per step) instead of from a packed panel. */
+    private static void microRows(int kc, float[] a, int[] r, float[] b, int bi, float[] c, int ci, int ldc, float beta) {
+        if (MR == 8) microRows8(kc, a, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], b, bi, c, ci, ldc, beta);
+        else microRows4(kc, a, r[0], r[1], r[2], r[3], b, bi, c, ci, ldc, beta);
+    }
+
+    private static void microRows4(int kc, float[] a, int r0, int r1, int r2, int r3, float[] b, int bi,
+                                   float[] c, int ci, int ldc, float beta) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        for (int p = 0; p < kc; p++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[r0 + p]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[r1 + p]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[r2 + p]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[r3 + p]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+        }
+        if (beta == 0f) {
+            c00.intoArray(c, ci); c01.intoArray(c, ci + L);
+            c10.intoArray(c, ci + ldc); c11.intoArray(c, ci + ldc + L);
+            c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L);
+        } else {
+            FloatVector bv = FloatVector.broadcast(S, beta);
+            FloatVector.fromArray(S, c, ci).fma(bv, c00).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).fma(bv, c01).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + ldc).fma(bv, c10).intoArray(c, ci + ldc);
+            FloatVector.fromArray(S, c, ci + ldc + L).fma(bv, c11).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).fma(bv, c20).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + L).fma(bv, c21).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).fma(bv, c30).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + L).fma(bv, c31).intoArray(c, ci + 3 * ldc + L);
+        }
+    }
+
+    private static void microRows8(int kc, float[] a, int r0, int r1, int r2, int r3, int r4, int r5, int r6, int r7,
+                                   float[] b, int bi, float[] c, int ci, int ldc, float beta) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        for (int p = 0; p < kc; p++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[r0 + p]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[r1 + p]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[r2 + p]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[r3 + p]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[r4 + p]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[r5 + p]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[r6 + p]);
+            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[r7 + p]);
+            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+        }
+        if (beta == 0f) {
+            c00.intoArray(c, ci); c01.intoArray(c, ci + L);
+            c10.intoArray(c, ci + ldc); c11.intoArray(c, ci + ldc + L);
+            c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L);
+            c40.intoArray(c, ci + 4 * ldc); c41.intoArray(c, ci + 4 * ldc + L);
+            c50.intoArray(c, ci + 5 * ldc); c51.intoArray(c, ci + 5 * ldc + L);
+            c60.intoArray(c, ci + 6 * ldc); c61.intoArray(c, ci + 6 * ldc + L);
+            c70.intoArray(c, ci + 7 * ldc); c71.intoArray(c, ci + 7 * ldc + L);
+        } else {
+            FloatVector bv = FloatVector.broadcast(S, beta);
+            FloatVector.fromArray(S, c, ci).fma(bv, c00).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).fma(bv, c01).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + ldc).fma(bv, c10).intoArray(c, ci + ldc);
+            FloatVector.fromArray(S, c, ci + ldc + L).fma(bv, c11).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).fma(bv, c20).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + L).fma(bv, c21).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).fma(bv, c30).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + L).fma(bv, c31).intoArray(c, ci + 3 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 4 * ldc).fma(bv, c40).intoArray(c, ci + 4 * ldc);
+            FloatVector.fromArray(S, c, ci + 4 * ldc + L).fma(bv, c41).intoArray(c, ci + 4 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 5 * ldc).fma(bv, c50).intoArray(c, ci + 5 * ldc);
+            FloatVector.fromArray(S, c, ci + 5 * ldc + L).fma(bv, c51).intoArray(c, ci + 5 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 6 * ldc).fma(bv, c60).intoArray(c, ci + 6 * ldc);
+            FloatVector.fromArray(S, c, ci + 6 * ldc + L).fma(bv, c61).intoArray(c, ci + 6 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 7 * ldc).fma(bv, c70).intoArray(c, ci + 7 * ldc);
+            FloatVector.fromArray(S, c, ci + 7 * ldc + L).fma(bv, c71).intoArray(c, ci + 7 * ldc + L);
+        }
+    }
+}
