@@ -16,17 +16,25 @@ public final class Jgrad {
 
     private Jgrad() {}
 
-    /** How many threads (the calling thread included) a kernel may split its work across. */
+    /**
+     * How many threads (the calling thread included) a kernel may split its work across, as
+     * torch.get_num_threads.
+     *
+     * @return the thread count, at least 1: {@code -Djgrad.threads}, the last {@link #threads(int)}, or the
+     *         number of processors
+     */
     public static int threads() {
         return Parallel.threads();
     }
 
     /**
      * Sets how many threads later kernels may use; 1 runs everything on the calling thread. Results
-     * do not depend on it. Waits for a kernel running on another thread to finish first.
+     * do not depend on it. Waits for a kernel running on another thread to finish first. As
+     * torch.set_num_threads.
      *
      * @param n the number of threads, at least 1
      * @throws IllegalArgumentException if n is less than 1
+     * @throws IllegalStateException    if called from inside a parallel kernel's loop body
      */
     public static void threads(int n) {
         Parallel.setThreads(n);
@@ -35,6 +43,7 @@ public final class Jgrad {
     /**
      * The name of the kernel implementation in use: {@code "vector"} (the Vector API) or {@code "scalar"}.
      *
+     * @return {@code "vector"} or {@code "scalar"}
      * @throws IllegalStateException if {@code -Djgrad.kernels} names no implementation, or one this JVM cannot run
      */
     public static String kernels() {

@@ -15,16 +15,32 @@ package dev.jgrad.kernels;
  */
 public interface Kernels {
 
-    /** Matrix products. */
+    /**
+     * Matrix products.
+     *
+     * @return this set's GEMM kernels
+     */
     GemmKernels gemm();
 
-    /** Element-wise arithmetic, activations, dropout and reductions over runs of floats. */
+    /**
+     * Element-wise arithmetic, activations, dropout and reductions over runs of floats.
+     *
+     * @return this set's element-wise kernels
+     */
     ElementwiseKernels elementwise();
 
-    /** Convolution transforms: im2col / col2im copies and the Winograd F(2x2, 3x3) transforms. */
+    /**
+     * Convolution transforms: im2col / col2im copies and the Winograd F(2x2, 3x3) transforms.
+     *
+     * @return this set's convolution kernels
+     */
     ConvKernels conv();
 
-    /** Normalisation passes: variances and batch norm over a channel's runs. */
+    /**
+     * Normalisation passes: variances and batch norm over a channel's runs.
+     *
+     * @return this set's normalisation kernels
+     */
     NormKernels norm();
 
     /**

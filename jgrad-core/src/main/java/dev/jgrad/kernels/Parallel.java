@@ -25,6 +25,12 @@ public final class Parallel {
     /** The body of a parallel loop: handles indices [from, to). */
     @FunctionalInterface
     public interface IntRangeBody {
+        /**
+         * Handles the indices of one chunk; chunks run concurrently, so a body writes only what its indices own.
+         *
+         * @param from the chunk's first index (inclusive)
+         * @param to   the chunk's end (exclusive)
+         */
         void run(int from, int to);
     }
 
@@ -63,7 +69,12 @@ public final class Parallel {
         return next;
     }
 
-    /** How many threads (the caller included) a loop may be split across. */
+    /**
+     * How many threads (the caller included) a loop may be split across: the setting of
+     * {@link #setThreads(int)}, {@code -Djgrad.threads} or the number of processors.
+     *
+     * @return the thread count, at least 1
+     */
     public static int threads() {
         return workers.length + 1;
     }
@@ -74,6 +85,7 @@ public final class Parallel {
      *
      * @param n the number of threads, at least 1 (1 runs every loop on the calling thread)
      * @throws IllegalArgumentException if n is less than 1
+     * @throws IllegalStateException    if called from inside a loop body
      */
     public static void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("the number of threads must be at least 1, not " + n);
@@ -92,6 +104,11 @@ public final class Parallel {
      * Runs body over [0, n), split into at most {@link #threads()} contiguous chunks of at
      * least {@code grain} indices each; runs inline when only one chunk would result.
      * Exceptions thrown by any chunk are rethrown (the first one) after all chunks finish.
+     * Like at::parallel_for in PyTorch's ATen.
+     *
+     * @param n     the number of indices; nothing runs when it is 0 or less
+     * @param grain the fewest indices worth a chunk of their own (below it, the hand-off costs more than it saves)
+     * @param body  the loop body, called once per chunk with its index range
      */
     public static void forRange(int n, int grain, IntRangeBody body) {
         if (n <= 0) return;

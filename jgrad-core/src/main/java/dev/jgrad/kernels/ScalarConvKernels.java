@@ -6,6 +6,9 @@ package dev.jgrad.kernels;
  */
 public final class ScalarConvKernels implements ConvKernels {
 
+    /** Creates the kernels; they keep no state, so one instance (the {@link ScalarKernels} set's) serves every caller. */
+    public ScalarConvKernels() {}
+
     @Override
     public void maskedCopy(float[] x, int xOff, boolean[] keep, int keepOff, float[] out, int outOff, int n) {
         for (int i = 0; i < n; i++) out[outOff + i] = keep[keepOff + i] ? x[xOff + i] : 0f;

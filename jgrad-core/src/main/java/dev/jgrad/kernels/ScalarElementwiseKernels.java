@@ -6,6 +6,9 @@ package dev.jgrad.kernels;
  */
 public final class ScalarElementwiseKernels implements ElementwiseKernels {
 
+    /** Creates the kernels; they keep no state, so one instance (the {@link ScalarKernels} set's) serves every caller. */
+    public ScalarElementwiseKernels() {}
+
     @Override
     public void add(float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n) {
         for (int i = 0; i < n; i++) out[outOff + i] = x[xOff + i] + y[yOff + i];

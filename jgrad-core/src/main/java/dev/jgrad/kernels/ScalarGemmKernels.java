@@ -6,6 +6,9 @@ package dev.jgrad.kernels;
  */
 public final class ScalarGemmKernels implements GemmKernels {
 
+    /** Creates the kernels; they keep no state, so one instance (the {@link ScalarKernels} set's) serves every caller. */
+    public ScalarGemmKernels() {}
+
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,

@@ -8,6 +8,9 @@ public final class ScalarNormKernels implements NormKernels {
 
     private static final ScalarElementwiseKernels ELEMENTWISE = new ScalarElementwiseKernels();
 
+    /** Creates the kernels; they keep no state, so one instance (the {@link ScalarKernels} set's) serves every caller. */
+    public ScalarNormKernels() {}
+
     @Override
     public void planeSums(float[] x, int xOff, int planes, int stride, int n, float[] sums) {
         for (int p = 0; p < planes; p++) sums[p] = ELEMENTWISE.sum(x, xOff + p * stride, n);

@@ -17,6 +17,12 @@ public final class VectorConvKernels implements ConvKernels {
     /** Columns per panel of the GEMM's packed B, the layout winogradInputPanels writes. */
     private static final int NR = VectorGemmKernels.NR;
 
+    /**
+     * Creates the kernels; they keep no per-instance state, so one instance (the {@link VectorKernels} set's) serves
+     * every caller. Needs the jdk.incubator.vector module.
+     */
+    public VectorConvKernels() {}
+
     @Override
     public void maskedCopy(float[] x, int xOff, boolean[] keep, int keepOff, float[] out, int outOff, int n) {
         int i = 0;

@@ -14,6 +14,12 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
+    /**
+     * Creates the kernels; they keep no per-instance state, so one instance (the {@link VectorKernels} set's) serves
+     * every caller. Needs the jdk.incubator.vector module.
+     */
+    public VectorElementwiseKernels() {}
+
     @Override
     public void add(float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n) {
         int i = 0;

@@ -73,6 +73,12 @@ public final class VectorGemmKernels implements GemmKernels {
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
     private static final ThreadLocal<GemmTask> TASKS = ThreadLocal.withInitial(GemmTask::new);
 
+    /**
+     * Creates the kernels; they keep no per-instance state, so one instance (the {@link VectorKernels} set's) serves
+     * every caller. Needs the jdk.incubator.vector module.
+     */
+    public VectorGemmKernels() {}
+
     static int roundUp(int x, int multiple) {
         return (x + multiple - 1) / multiple * multiple;
     }

@@ -14,6 +14,12 @@ public final class VectorNormKernels implements NormKernels {
 
     private static final VectorElementwiseKernels ELEMENTWISE = new VectorElementwiseKernels();
 
+    /**
+     * Creates the kernels; they keep no per-instance state, so one instance (the {@link VectorKernels} set's) serves
+     * every caller. Needs the jdk.incubator.vector module.
+     */
+    public VectorNormKernels() {}
+
     @Override
     public void planeSums(float[] x, int xOff, int planes, int stride, int n, float[] sums) {
         for (int p = 0; p < planes; p++) sums[p] = ELEMENTWISE.sum(x, xOff + p * stride, n);

@@ -9,6 +9,13 @@ public final class Strided {
 
     /** Called once per innermost row: offsets[k] is where operand k's row starts; n is the row length. */
     public interface RowFn {
+        /**
+         * Handles one innermost row of every operand; element i of operand k's row is at
+         * offsets[k] + i * {@link Strided#inner}[k].
+         *
+         * @param offsets per operand, where its row starts in its array (read it, do not keep it: it is reused)
+         * @param n       the row length, {@link Strided#rowLength}
+         */
         void row(int[] offsets, int n);
     }
 
@@ -22,6 +29,8 @@ public final class Strided {
     public final int rowLength;
 
     /**
+     * Plans the walk: merges the dimensions every operand steps through contiguously.
+     *
      * @param shape   the common shape
      * @param strides per operand, its strides for that shape (0 where broadcast)
      */
@@ -54,7 +63,13 @@ public final class Strided {
         this.rowLength = r == 0 ? 1 : mShape[r - 1];
     }
 
-    /** Calls fn for every innermost row; {@code offsets} holds the start offsets and is reused (restored on return). */
+    /**
+     * Calls fn for every innermost row, in row-major order; {@code offsets} holds the start offsets and is reused
+     * (restored on return). Nothing is called for an empty shape.
+     *
+     * @param offsets per operand, the offset of its element (0, ..., 0); advanced row by row, then restored
+     * @param fn      the row body
+     */
     public void forEachRow(int[] offsets, RowFn fn) {
         if (empty) return;
         if (rank <= 1) {
