@@ -95,9 +95,12 @@ public final class CharLanguageModel {
      * The model of a {@code jgrad train charlm} run: a run directory or a model {@code .safetensors} file (see the
      * class comment for what it must hold), in eval mode.
      *
+     * @param checkpoint a run directory of {@code jgrad train charlm} or one of its model {@code .safetensors} files
+     * @return the model and its vocabulary, ready to sample and score
      * @throws java.nio.file.NoSuchFileException if there is nothing at {@code checkpoint}
      * @throws CheckpointException if it holds another kind of model, lacks the vocabulary, or its metadata and
      *                             weights do not fit together
+     * @throws IOException         if reading the file fails
      */
     public static CharLanguageModel load(Path checkpoint) throws IOException {
         CheckpointKind kind = CheckpointKind.CHAR_LANGUAGE_MODEL;
@@ -126,12 +129,26 @@ public final class CharLanguageModel {
         }
     }
 
-    /** An LSTM in memory (freshly trained, say) with its vocabulary; the model is put in eval mode. */
+    /**
+     * An LSTM in memory (freshly trained, say) with its vocabulary; the model is put in eval mode.
+     *
+     * @param model      the network; its {@code vocab_size} must be the vocabulary's size
+     * @param vocabulary the characters the model was trained on, character i having id i
+     * @return the language model; its {@link #metadata()} is the model's config plus the vocabulary
+     * @throws IllegalArgumentException if the vocabulary's size is not the model's
+     */
     public static CharLanguageModel of(CharLSTM model, CharVocabulary vocabulary) {
         return of(model, vocabulary, withVocabulary(model.config().toMetadata(), vocabulary), "CharLanguageModel");
     }
 
-    /** A Transformer in memory with its vocabulary; the model is put in eval mode. */
+    /**
+     * A Transformer in memory with its vocabulary; the model is put in eval mode.
+     *
+     * @param model      the network; its {@code vocab_size} must be the vocabulary's size
+     * @param vocabulary the characters the model was trained on, character i having id i
+     * @return the language model; its {@link #metadata()} is the model's config plus the vocabulary
+     * @throws IllegalArgumentException if the vocabulary's size is not the model's
+     */
     public static CharLanguageModel of(CharGPT model, CharVocabulary vocabulary) {
         return of(model, vocabulary, withVocabulary(model.config().toMetadata(), vocabulary), "CharLanguageModel");
     }
@@ -170,22 +187,38 @@ public final class CharLanguageModel {
         return m;
     }
 
-    /** The characters the model reads and writes. */
+    /**
+     * The characters the model reads and writes.
+     *
+     * @return the vocabulary, character i having id i
+     */
     public CharVocabulary vocabulary() {
         return vocabulary;
     }
 
-    /** The checkpoint's metadata (or, for {@link #of}, the model's config and vocabulary), unmodifiable. */
+    /**
+     * The checkpoint's metadata (or, for {@link #of}, the model's config and vocabulary), unmodifiable.
+     *
+     * @return the metadata entries by key (see the class comment)
+     */
     public Map<String, String> metadata() {
         return metadata;
     }
 
-    /** The network: a {@link CharLSTM} or a {@link CharGPT}, in eval mode. */
+    /**
+     * The network: a {@link CharLSTM} or a {@link CharGPT}, in eval mode.
+     *
+     * @return the network, shared by every call: do not switch it to training mode while it serves
+     */
     public Module model() {
         return model;
     }
 
-    /** One line for logs, as the model's own summary: "CharLSTM(vocab=65, emb=64, ...)". */
+    /**
+     * One line for logs, as the model's own summary: "CharLSTM(vocab=65, emb=64, ...)".
+     *
+     * @return the network's kind and sizes
+     */
     public String summary() {
         return summary;
     }
@@ -193,6 +226,8 @@ public final class CharLanguageModel {
     /**
      * The ids of {@code text}'s characters.
      *
+     * @param text any text made of characters of the vocabulary
+     * @return one id per code point of {@code text}
      * @throws IllegalArgumentException naming the first character the vocabulary lacks and its position
      */
     public int[] encode(String text) {
@@ -213,6 +248,11 @@ public final class CharLanguageModel {
      * {@code options.length()} characters one at a time, each from the model's distribution sharpened by the
      * temperature and cut to the top k. Returns the new characters only, without the prompt. With a seed in the
      * options, the same call always gives the same text.
+     *
+     * @param prompt  the text to continue, at least one character, all in the vocabulary
+     * @param options how many characters to draw, the temperature, top k and seed
+     * @return the generated characters, {@code options.length()} of them, without the prompt
+     * @throws IllegalArgumentException if the prompt is empty or has a character outside the vocabulary
      */
     public String sample(String prompt, SampleOptions options) {
         int[] ids = encode(prompt);
@@ -224,6 +264,10 @@ public final class CharLanguageModel {
     /**
      * The log-probability, in nats, that the model gives {@code text} after its first character: the sum over
      * characters 2..n of log p(character | the characters before it). The first character is context only.
+     *
+     * @param text at least 2 characters, all in the vocabulary
+     * @return the summed log-probability, in nats (at most 0)
+     * @throws IllegalArgumentException if the text is shorter than 2 characters or has one outside the vocabulary
      */
     public double logLikelihood(String text) {
         return -totalLoss.applyAsDouble(scored(text));
@@ -232,6 +276,10 @@ public final class CharLanguageModel {
     /**
      * exp of the mean negative log-likelihood per predicted character (characters 2..n of {@code text}): 1 for a
      * model that is sure and right, the vocabulary's size for a uniform guess.
+     *
+     * @param text at least 2 characters, all in the vocabulary
+     * @return the perplexity, at least 1
+     * @throws IllegalArgumentException if the text is shorter than 2 characters or has one outside the vocabulary
      */
     public double perplexity(String text) {
         int[] ids = scored(text);

@@ -61,8 +61,11 @@ public final class ImageClassifier {
      * The classifier in a {@code jgrad train images} or {@code jgrad finetune} checkpoint file, or in a bare ResNet
      * state_dict (see the class comment), in eval mode.
      *
+     * @param checkpoint the model's {@code .safetensors} file
+     * @return the classifier with its class names and normalisation
      * @throws java.nio.file.NoSuchFileException if there is no such file
      * @throws dev.jgrad.io.CheckpointException if it holds another kind of model or its tensors are not a ResNet's
+     * @throws IOException                      if reading the file fails
      */
     public static ImageClassifier load(Path checkpoint) throws IOException {
         // A bare state_dict has no metadata to go by: the tensors decide whether it is a ResNet.
@@ -70,17 +73,33 @@ public final class ImageClassifier {
         return new ImageClassifier(ImageClassifierCheckpoint.load(checkpoint));
     }
 
-    /** A checkpoint in memory (freshly trained, say); its model is put in eval mode. */
+    /**
+     * A checkpoint in memory (freshly trained, say); its model is put in eval mode.
+     *
+     * @param checkpoint the ResNet with its class names and normalisation
+     * @return the classifier
+     */
     public static ImageClassifier of(ImageClassifierCheckpoint checkpoint) {
         return new ImageClassifier(checkpoint);
     }
 
-    /** The class of one image. */
+    /**
+     * The class of one image.
+     *
+     * @param image pixels in [0, 1], of the size and channels the model was trained on (grey is repeated for a colour model)
+     * @return the predicted class and every class's probability
+     */
     public Prediction predict(Image image) {
         return predict(List.of(image)).getFirst();
     }
 
-    /** The class of each image (all of one size), in order, {@value #DEFAULT_BATCH} per forward pass. */
+    /**
+     * The class of each image (all of one size), in order, {@value #DEFAULT_BATCH} per forward pass.
+     *
+     * @param images pixels in [0, 1], all of one size
+     * @return one prediction per image, in order; empty for no images
+     * @throws IllegalArgumentException naming the first image whose size differs from the first one's
+     */
     public List<Prediction> predict(List<Image> images) {
         if (images.isEmpty()) return List.of();
         Image first = images.getFirst();
@@ -97,7 +116,13 @@ public final class ImageClassifier {
         return predict(Tensor.of(data, images.size(), first.channels(), first.height(), first.width()), DEFAULT_BATCH);
     }
 
-    /** The class of each image of {@code images} [N, C, H, W] (or one image [C, H, W]), {@value #DEFAULT_BATCH} per forward pass. */
+    /**
+     * The class of each image of {@code images} [N, C, H, W] (or one image [C, H, W]), {@value #DEFAULT_BATCH} per forward pass.
+     *
+     * @param images pixels in [0, 1], of shape [N, C, H, W] or [C, H, W]
+     * @return one prediction per image, in order
+     * @throws IllegalArgumentException if the shape or the number of channels does not fit the model
+     */
     public List<Prediction> predict(Tensor images) {
         return predict(images, DEFAULT_BATCH);
     }
@@ -105,6 +130,11 @@ public final class ImageClassifier {
     /**
      * The class of each image of {@code images} [N, C, H, W] (or one image [C, H, W]), in order, up to
      * {@code batchSize} per forward pass (which changes the speed, and the probabilities only by rounding).
+     *
+     * @param images    pixels in [0, 1], of shape [N, C, H, W] or [C, H, W]
+     * @param batchSize images per forward pass, at least 1
+     * @return one prediction per image, in order
+     * @throws IllegalArgumentException if the batch size is not positive, or the shape or channels do not fit the model
      */
     public List<Prediction> predict(Tensor images, int batchSize) {
         if (batchSize < 1) throw new IllegalArgumentException("ImageClassifier: the batch size must be positive, got " + batchSize);
@@ -136,22 +166,38 @@ public final class ImageClassifier {
         return norm != null ? norm.apply(x) : x.contiguous();
     }
 
-    /** The class names, in the order of the model's outputs. */
+    /**
+     * The class names, in the order of the model's outputs.
+     *
+     * @return one name per class; "0", "1", ... when the checkpoint has none
+     */
     public List<String> classes() {
         return checkpoint.classes();
     }
 
-    /** The normalisation applied to the input, or null when the checkpoint has none. */
+    /**
+     * The normalisation applied to the input, or null when the checkpoint has none.
+     *
+     * @return the per-channel mean and standard deviation, or null
+     */
     public Normalize normalize() {
         return checkpoint.normalize();
     }
 
-    /** The network, in eval mode. */
+    /**
+     * The network, in eval mode.
+     *
+     * @return the ResNet, shared by every call: do not switch it to training mode while it serves
+     */
     public ResNet model() {
         return checkpoint.model();
     }
 
-    /** The training facts stored in the checkpoint (the metadata's "info." entries without the prefix). */
+    /**
+     * The training facts stored in the checkpoint (the metadata's "info." entries without the prefix).
+     *
+     * @return the facts by key, empty when there are none
+     */
     public Map<String, String> info() {
         return checkpoint.info();
     }

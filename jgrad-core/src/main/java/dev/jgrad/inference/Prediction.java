@@ -18,6 +18,11 @@ import java.util.Locale;
  */
 public record Prediction(int label, String name, float[] probabilities) {
 
+    /**
+     * Checks the label and copies the probabilities.
+     *
+     * @throws IllegalArgumentException if {@code label} is not an index of {@code probabilities}
+     */
     public Prediction {
         if (label < 0 || label >= probabilities.length) {
             throw new IllegalArgumentException("Prediction: label " + label + " is not one of the " + probabilities.length + " classes");
@@ -37,11 +42,20 @@ public record Prediction(int label, String name, float[] probabilities) {
         return out;
     }
 
-    /** The probability of the predicted class. */
+    /**
+     * The probability of the predicted class.
+     *
+     * @return {@code probabilities()[label()]}, in [0, 1]
+     */
     public float probability() {
         return probabilities[label];
     }
 
+    /**
+     * The probability of every class.
+     *
+     * @return a copy, one per class, summing to 1
+     */
     @Override
     public float[] probabilities() {
         return probabilities.clone();

@@ -13,42 +13,79 @@ import dev.jgrad.models.CharLSTM;
  */
 public record SampleOptions(int length, double temperature, int topK, Long seed) {
 
+    /**
+     * Checks the options.
+     *
+     * @throws IllegalArgumentException if the length or top k is negative, or the temperature is negative or not finite
+     */
     public SampleOptions {
         if (length < 0) throw new IllegalArgumentException("sample: the length must be >= 0, got " + length);
         new CharLSTM.Sampling(temperature, topK); // checks temperature and top-k, with its messages
     }
 
-    /** 500 characters at temperature 0.8 from all characters, with a new seed at each call (what {@code jgrad sample} does). */
+    /**
+     * 500 characters at temperature 0.8 from all characters, with a new seed at each call (what {@code jgrad sample} does).
+     *
+     * @return the default options
+     */
     public static SampleOptions defaults() {
         return new SampleOptions(500, 0.8, 0, null);
     }
 
-    /** Always the most likely character (temperature 0); no randomness, so no seed. */
+    /**
+     * Always the most likely character (temperature 0); no randomness, so no seed.
+     *
+     * @return greedy options, 500 characters long
+     */
     public static SampleOptions greedy() {
         return defaults().withTemperature(0);
     }
 
-    /** These options with another number of characters to generate. */
+    /**
+     * These options with another number of characters to generate.
+     *
+     * @param length characters to generate, {@code >= 0}
+     * @return new options
+     */
     public SampleOptions withLength(int length) {
         return new SampleOptions(length, temperature, topK, seed);
     }
 
-    /** These options with another temperature (0: always the most likely character). */
+    /**
+     * These options with another temperature (0: always the most likely character).
+     *
+     * @param temperature the divisor of the logits, {@code >= 0}: below 1 sharper, above 1 more random
+     * @return new options
+     */
     public SampleOptions withTemperature(double temperature) {
         return new SampleOptions(length, temperature, topK, seed);
     }
 
-    /** These options drawing among the {@code topK} most likely characters only (0: all). */
+    /**
+     * These options drawing among the {@code topK} most likely characters only (0: all).
+     *
+     * @param topK how many of the most likely characters to draw from, {@code >= 0}
+     * @return new options
+     */
     public SampleOptions withTopK(int topK) {
         return new SampleOptions(length, temperature, topK, seed);
     }
 
-    /** These options with a fixed seed: the same call then always gives the same text. */
+    /**
+     * These options with a fixed seed: the same call then always gives the same text.
+     *
+     * @param seed the random generator's seed
+     * @return new options
+     */
     public SampleOptions withSeed(long seed) {
         return new SampleOptions(length, temperature, topK, seed);
     }
 
-    /** A new seed at each call (from the clock): samples differ from call to call. */
+    /**
+     * A new seed at each call (from the clock): samples differ from call to call.
+     *
+     * @return new options without a seed
+     */
     public SampleOptions withRandomSeed() {
         return new SampleOptions(length, temperature, topK, null);
     }

@@ -68,26 +68,44 @@ public final class TextClassifier {
     /**
      * The classifier in a {@code jgrad train classify} checkpoint file (see the class comment), in eval mode.
      *
+     * @param checkpoint the model's {@code .safetensors} file
+     * @return the classifier with its tokenizer and vocabulary
      * @throws java.nio.file.NoSuchFileException if there is no such file
      * @throws dev.jgrad.io.CheckpointException if it holds another kind of model, lacks the vocabulary, or its
      *                                          metadata and weights do not fit together
+     * @throws IOException                      if reading the file fails
      */
     public static TextClassifier load(Path checkpoint) throws IOException {
         CheckpointKind.TEXT_CLASSIFIER.requireFile(checkpoint, false);
         return new TextClassifier(ClassifierCheckpoint.load(checkpoint));
     }
 
-    /** A checkpoint in memory (freshly trained, say); its model is put in eval mode. */
+    /**
+     * A checkpoint in memory (freshly trained, say); its model is put in eval mode.
+     *
+     * @param checkpoint the LSTM classifier with its tokenizer and vocabulary
+     * @return the classifier
+     */
     public static TextClassifier of(ClassifierCheckpoint checkpoint) {
         return new TextClassifier(checkpoint);
     }
 
-    /** The class of one text. */
+    /**
+     * The class of one text.
+     *
+     * @param text a sentence or more, tokenised as in training
+     * @return the predicted class and every class's probability
+     */
     public Prediction predict(String text) {
         return predict(List.of(text), 1).getFirst();
     }
 
-    /** The class of each text, in order, {@value #DEFAULT_BATCH} texts per forward pass. */
+    /**
+     * The class of each text, in order, {@value #DEFAULT_BATCH} texts per forward pass.
+     *
+     * @param texts the texts to classify
+     * @return one prediction per text, in order; empty for no texts
+     */
     public List<Prediction> predict(List<String> texts) {
         return predict(texts, DEFAULT_BATCH);
     }
@@ -95,6 +113,11 @@ public final class TextClassifier {
     /**
      * The class of each text, in order; the texts are run in batches of up to {@code batchSize} of similar length
      * (little padding). The batch size changes the speed, and the probabilities only by rounding.
+     *
+     * @param texts     the texts to classify
+     * @param batchSize texts per forward pass, at least 1
+     * @return one prediction per text, in the order of {@code texts}
+     * @throws IllegalArgumentException if the batch size is not positive
      */
     public List<Prediction> predict(List<String> texts, int batchSize) {
         if (batchSize < 1) throw new IllegalArgumentException("TextClassifier: the batch size must be positive, got " + batchSize);
@@ -111,22 +134,38 @@ public final class TextClassifier {
         return Arrays.asList(out);
     }
 
-    /** How many classes the model tells apart. */
+    /**
+     * How many classes the model tells apart.
+     *
+     * @return the model's {@code num_classes}
+     */
     public int numClasses() {
         return names.size();
     }
 
-    /** The tokenizer and vocabulary, text to ids as the model reads them. */
+    /**
+     * The tokenizer and vocabulary, text to ids as the model reads them.
+     *
+     * @return the encoder built from the checkpoint's tokenizer settings and vocabulary
+     */
     public TextEncoder encoder() {
         return encoder;
     }
 
-    /** The network, in eval mode. */
+    /**
+     * The network, in eval mode.
+     *
+     * @return the LSTM classifier, shared by every call: do not switch it to training mode while it serves
+     */
     public LSTMClassifier model() {
         return checkpoint.model();
     }
 
-    /** The training facts stored in the checkpoint (the metadata's "info." entries without the prefix). */
+    /**
+     * The training facts stored in the checkpoint (the metadata's "info." entries without the prefix).
+     *
+     * @return the facts by key, empty when there are none
+     */
     public Map<String, String> info() {
         return checkpoint.info();
     }

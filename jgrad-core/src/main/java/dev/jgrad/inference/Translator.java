@@ -67,6 +67,13 @@ public final class Translator {
      * One output: the detokenised text, the target tokens (without {@code <bos>}/{@code <eos>}), their summed
      * log-probability, the length-penalised score beam search ranked it by, and whether it ended with {@code <eos>}
      * (false: cut at the maximum length). An empty source gives an empty, finished translation with no tokens.
+     *
+     * @param text     the translation, detokenised
+     * @param tokens   its subword ids, without {@code <bos>} and {@code <eos>}
+     * @param logProb  the sum of the tokens' log-probabilities (and of {@code <eos>}'s, when finished), in nats
+     * @param score    {@code logProb} divided by GNMT's length penalty, what beam search ranked by ({@code logProb}
+     *                 itself with greedy decoding)
+     * @param finished true if the model ended it with {@code <eos>}, false if it was cut at the maximum length
      */
     public record Translation(String text, int[] tokens, double logProb, double score, boolean finished) {
         @Override
@@ -95,9 +102,12 @@ public final class Translator {
      * The model of a {@code jgrad train translate} run, with the tokenizer stored in it (see the class comment), in
      * eval mode.
      *
+     * @param checkpoint a run directory of {@code jgrad train translate} or one of its model {@code .safetensors} files
+     * @return the model with its tokenizer, ready to translate
      * @throws java.nio.file.NoSuchFileException if there is nothing at {@code checkpoint}
      * @throws CheckpointException if it holds another kind of model, lacks the tokenizer, or its metadata and
      *                             weights do not fit together
+     * @throws IOException         if reading the file fails
      */
     public static Translator load(Path checkpoint) throws IOException {
         return load(checkpoint, null);
@@ -106,6 +116,14 @@ public final class Translator {
     /**
      * As {@link #load(Path)}, and checks that the tokenizer file {@code tokenizerFile} (a {@code bpe.txt}; null: no
      * check) is the one the model was trained with, by fingerprint.
+     *
+     * @param checkpoint    a run directory of {@code jgrad train translate} or one of its model {@code .safetensors} files
+     * @param tokenizerFile a {@code bpe.txt} to compare with the checkpoint's own tokenizer, or null for no check
+     * @return the model with the checkpoint's tokenizer, ready to translate
+     * @throws java.nio.file.NoSuchFileException if there is nothing at {@code checkpoint} or {@code tokenizerFile}
+     * @throws CheckpointException      as {@link #load(Path)}
+     * @throws IllegalArgumentException if the tokenizer file's vocabulary or merges differ from the checkpoint's
+     * @throws IOException              if reading a file fails
      */
     public static Translator load(Path checkpoint, Path tokenizerFile) throws IOException {
         CheckpointKind kind = CheckpointKind.TRANSLATION;
@@ -141,7 +159,14 @@ public final class Translator {
         }
     }
 
-    /** A model in memory (freshly trained, say) with its tokenizer; the model is put in eval mode. */
+    /**
+     * A model in memory (freshly trained, say) with its tokenizer; the model is put in eval mode.
+     *
+     * @param model     the network; its vocabulary size must be the tokenizer's
+     * @param tokenizer the BPE tokenizer it was trained with
+     * @return the translator; its {@link #metadata()} is the model's config plus the tokenizer
+     * @throws IllegalArgumentException if the tokenizer's vocabulary size is not the model's
+     */
     public static Translator of(TranslationModel model, Bpe tokenizer) {
         Map<String, String> meta = new LinkedHashMap<>(model.metadata());
         tokenizer.putMetadata(meta);
@@ -165,54 +190,102 @@ public final class Translator {
         return new TranslationTransformer(TranslationTransformer.Config.fromMetadata(m, source), new Generator(0));
     }
 
-    /** The network, in eval mode. */
+    /**
+     * The network, in eval mode.
+     *
+     * @return the Transformer or LSTM, shared by every call: do not switch it to training mode while it serves
+     */
     public TranslationModel model() {
         return model;
     }
 
-    /** The BPE tokenizer of both languages. */
+    /**
+     * The BPE tokenizer of both languages.
+     *
+     * @return the tokenizer, shared between source and target
+     */
     public Bpe tokenizer() {
         return tokenizer;
     }
 
-    /** The source language as the checkpoint records it ({@code src_lang}), or "?". */
+    /**
+     * The source language as the checkpoint records it ({@code src_lang}), or "?".
+     *
+     * @return a language code such as {@code en}, or "?"
+     */
     public String sourceLanguage() {
         return metadata.getOrDefault(SOURCE_LANGUAGE_KEY, "?");
     }
 
-    /** The target language as the checkpoint records it ({@code tgt_lang}), or "?". */
+    /**
+     * The target language as the checkpoint records it ({@code tgt_lang}), or "?".
+     *
+     * @return a language code such as {@code de}, or "?"
+     */
     public String targetLanguage() {
         return metadata.getOrDefault(TARGET_LANGUAGE_KEY, "?");
     }
 
-    /** The checkpoint's metadata (or, for {@link #of}, the model's config and tokenizer), unmodifiable. */
+    /**
+     * The checkpoint's metadata (or, for {@link #of}, the model's config and tokenizer), unmodifiable.
+     *
+     * @return the metadata entries by key (see the class comment)
+     */
     public Map<String, String> metadata() {
         return metadata;
     }
 
-    /** One sentence with {@link TranslateOptions#defaults()} (beam search). */
+    /**
+     * One sentence with {@link TranslateOptions#defaults()} (beam search).
+     *
+     * @param sentence a sentence in the source language
+     * @return its translation; empty for a blank sentence
+     */
     public String translate(String sentence) {
         return translate(sentence, TranslateOptions.defaults());
     }
 
-    /** One sentence. */
+    /**
+     * One sentence.
+     *
+     * @param sentence a sentence in the source language
+     * @param options  greedy or beam search, length penalty, maximum length
+     * @return its translation; empty for a blank sentence
+     */
     public String translate(String sentence, TranslateOptions options) {
         return translate(List.of(sentence), options).getFirst();
     }
 
-    /** Sentences with {@link TranslateOptions#defaults()} (beam search), line for line. */
+    /**
+     * Sentences with {@link TranslateOptions#defaults()} (beam search), line for line.
+     *
+     * @param sentences sentences in the source language
+     * @return one translation per sentence, in order
+     */
     public List<String> translate(List<String> sentences) {
         return translate(sentences, TranslateOptions.defaults());
     }
 
-    /** Sentences, line for line: the texts of {@link #translateAll}. */
+    /**
+     * Sentences, line for line: the texts of {@link #translateAll}.
+     *
+     * @param sentences sentences in the source language
+     * @param options   greedy or beam search, length penalty, maximum length, sentences per batch
+     * @return one translation per sentence, in order
+     */
     public List<String> translate(List<String> sentences, TranslateOptions options) {
         List<String> out = new ArrayList<>(sentences.size());
         for (Translation t : translateAll(sentences, options)) out.add(t.text());
         return out;
     }
 
-    /** Sentences, line for line, with the tokens and scores of each translation. */
+    /**
+     * Sentences, line for line, with the tokens and scores of each translation.
+     *
+     * @param sentences sentences in the source language
+     * @param options   greedy or beam search, length penalty, maximum length, sentences per batch
+     * @return one translation per sentence, in order
+     */
     public List<Translation> translateAll(List<String> sentences, TranslateOptions options) {
         List<int[]> sources = new ArrayList<>(sentences.size());
         for (String s : sentences) sources.add(encode(s));
@@ -222,6 +295,9 @@ public final class Translator {
     /**
      * A sentence as the model reads it: its subword ids then {@code <eos>}, cut to the model's maximum length;
      * unknown characters are {@code <unk>}, and a blank sentence gives no ids at all.
+     *
+     * @param sentence a sentence in the source language
+     * @return its subword ids ending in {@code <eos>}, at most the model's {@code max_len} long; empty for a blank sentence
      */
     public int[] encode(String sentence) {
         String s = sentence.strip();
@@ -231,6 +307,10 @@ public final class Translator {
     /**
      * Translates sources already encoded as {@link #encode} does (ids ending in {@code <eos>}; no ids: an empty
      * translation), in order.
+     *
+     * @param sources the encoded sentences
+     * @param options greedy or beam search, length penalty, maximum length, sentences per batch
+     * @return one translation per source, in order
      */
     public List<Translation> translateEncoded(List<int[]> sources, TranslateOptions options) {
         List<int[]> nonEmpty = new ArrayList<>();

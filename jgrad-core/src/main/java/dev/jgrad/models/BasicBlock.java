@@ -26,7 +26,15 @@ public final class BasicBlock extends Module implements UnaryModule {
     private final BatchNorm2d bn1, bn2;
     private final Sequential downsample;
 
-    /** inplanes -> planes channels; downsample is null when the input can be added as it is. */
+    /**
+     * inplanes -> planes channels; downsample is null when the input can be added as it is.
+     *
+     * @param inplanes   the input's channels
+     * @param planes     the output's channels (times {@link #EXPANSION}, which is 1)
+     * @param stride     the first convolution's stride (2 halves the height and width)
+     * @param downsample what brings the input to the output's shape (1x1 convolution and batch norm), or null
+     * @param gen        the random generator of the convolutions' initial weights
+     */
     public BasicBlock(int inplanes, int planes, int stride, Sequential downsample, Generator gen) {
         conv1 = registerModule("conv1", ResNet.conv3x3(inplanes, planes, stride, 1, gen));
         bn1 = registerModule("bn1", new BatchNorm2d(planes));
@@ -35,7 +43,11 @@ public final class BasicBlock extends Module implements UnaryModule {
         this.downsample = downsample == null ? null : registerModule("downsample", downsample);
     }
 
-    /** The last batch norm, whose weight zero_init_residual sets to zero so the block starts as the identity. */
+    /**
+     * The last batch norm, whose weight zero_init_residual sets to zero so the block starts as the identity.
+     *
+     * @return the child {@code bn2}
+     */
     public BatchNorm2d lastBatchNorm() {
         return bn2;
     }

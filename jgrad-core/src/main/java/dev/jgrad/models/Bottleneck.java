@@ -27,6 +27,18 @@ public final class Bottleneck extends Module implements UnaryModule {
     private final BatchNorm2d bn1, bn2, bn3;
     private final Sequential downsample;
 
+    /**
+     * inplanes -> planes * {@link #EXPANSION} channels, through an inner width of
+     * {@code (int) (planes * baseWidth / 64.0) * groups}.
+     *
+     * @param inplanes   the input's channels
+     * @param planes     a quarter of the output's channels
+     * @param stride     the 3x3 convolution's stride (2 halves the height and width)
+     * @param downsample what brings the input to the output's shape (1x1 convolution and batch norm), or null
+     * @param groups     groups of the 3x3 convolution (1 for ResNet, 32 for resnext50_32x4d)
+     * @param baseWidth  channels per group at 64 planes (torchvision's width_per_group: 64 for ResNet)
+     * @param gen        the random generator of the convolutions' initial weights
+     */
     public Bottleneck(int inplanes, int planes, int stride, Sequential downsample, int groups, int baseWidth, Generator gen) {
         int width = innerWidth(planes, groups, baseWidth);
         conv1 = registerModule("conv1", ResNet.conv1x1(inplanes, width, 1, gen));
@@ -43,7 +55,11 @@ public final class Bottleneck extends Module implements UnaryModule {
         return (int) (planes * (baseWidth / 64.0)) * groups;
     }
 
-    /** The last batch norm, whose weight zero_init_residual sets to zero so the block starts as the identity. */
+    /**
+     * The last batch norm, whose weight zero_init_residual sets to zero so the block starts as the identity.
+     *
+     * @return the child {@code bn3}
+     */
     public BatchNorm2d lastBatchNorm() {
         return bn3;
     }

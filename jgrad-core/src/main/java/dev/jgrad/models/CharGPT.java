@@ -31,7 +31,7 @@ import java.util.Map;
  * A character-level decoder-only Transformer in the manner of nanoGPT:
  *
  * <pre>
- * ids [B, T] -> tok_emb + pos_emb (learned, T <= blockSize) -> drop -> blocks (N x {@link TransformerEncoderLayer}: pre-norm
+ * ids [B, T] -> tok_emb + pos_emb (learned, T &lt;= blockSize) -> drop -> blocks (N x {@link TransformerEncoderLayer}: pre-norm
  * causal self-attention + GELU MLP) -> ln_f -> logits [B, T, vocab] = x tok_emb.weight^T (the output head is tied to the embedding)
  * </pre>
  *
@@ -59,10 +59,21 @@ public final class CharGPT extends Module {
     /**
      * The model's shape; {@link #toMetadata()} and {@link #fromMetadata} carry it in a checkpoint.
      *
+     * @param vocabSize      characters in the vocabulary, at least 2 (the embedding's rows and the logits' width)
      * @param blockSize      the longest context, in characters (the learned position table's size)
+     * @param embedDim       the width of the residual stream (GPT-2's n_embd), divisible by {@code numHeads}
+     * @param numHeads       attention heads per block, each of width {@code embedDim / numHeads}
+     * @param numLayers      Transformer blocks
      * @param feedforwardDim hidden size of each block's MLP (4 x embedDim in GPT-2)
+     * @param dropout        the dropout probability after the embeddings, in attention and in the MLPs, in [0, 1)
      */
     public record Config(int vocabSize, int blockSize, int embedDim, int numHeads, int numLayers, int feedforwardDim, double dropout) {
+        /**
+         * Checks the shape.
+         *
+         * @throws IllegalArgumentException if a size is not positive, the vocabulary has fewer than 2 characters,
+         *                                  {@code embedDim} is not divisible by {@code numHeads}, or dropout is not in [0, 1)
+         */
         public Config {
             if (vocabSize < 2) throw new IllegalArgumentException("CharGPT: the vocabulary needs at least 2 characters, got " + vocabSize);
             if (blockSize < 1 || embedDim < 1 || numHeads < 1 || numLayers < 1 || feedforwardDim < 1) {
@@ -76,7 +87,12 @@ public final class CharGPT extends Module {
             if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("CharGPT: dropout must be in [0, 1), got " + dropout);
         }
 
-        /** String entries for a checkpoint's metadata (safetensors metadata holds strings only). */
+        /**
+         * String entries for a checkpoint's metadata (safetensors metadata holds strings only).
+         *
+         * @return {@code model=CharGPT}, {@code vocab_size}, {@code block_size}, {@code embed_dim}, {@code num_heads},
+         *         {@code num_layers}, {@code feedforward_dim} and {@code dropout}, in that order
+         */
         public Map<String, String> toMetadata() {
             Map<String, String> m = new LinkedHashMap<>();
             m.put("model", "CharGPT");
@@ -90,7 +106,15 @@ public final class CharGPT extends Module {
             return m;
         }
 
-        /** Reads what {@link #toMetadata()} wrote; {@code source} names the checkpoint in messages. */
+        /**
+         * Reads what {@link #toMetadata()} wrote; {@code source} names the checkpoint in messages.
+         *
+         * @param m      a checkpoint's metadata; other entries are ignored
+         * @param source the checkpoint's path or name, for error messages
+         * @return the config it records
+         * @throws IllegalArgumentException if {@code model} is not {@code CharGPT}, an entry is missing or not a number,
+         *                                  or the sizes are not valid
+         */
         public static Config fromMetadata(Map<String, String> m, String source) {
             String model = m.get("model");
             if (!"CharGPT".equals(model)) {
@@ -130,6 +154,12 @@ public final class CharGPT extends Module {
     private final ModuleList<TransformerEncoderLayer> blocks;
     private final LayerNorm lnF;
 
+    /**
+     * A model of shape {@code config}, initialised as GPT-2 (see the class comment).
+     *
+     * @param config the model's sizes
+     * @param gen    the random generator of the initial weights (the same seed gives the same model)
+     */
     public CharGPT(Config config, Generator gen) {
         this.config = config;
         int d = config.embedDim();
@@ -153,15 +183,31 @@ public final class CharGPT extends Module {
         }
     }
 
+    /**
+     * The model's shape.
+     *
+     * @return the config it was built with
+     */
     public Config config() {
         return config;
     }
 
+    /**
+     * The Transformer blocks, in order (the child {@code blocks}).
+     *
+     * @return the list of {@code numLayers} pre-norm encoder layers run with causal self-attention
+     */
     public ModuleList<TransformerEncoderLayer> blocks() {
         return blocks;
     }
 
-    /** ids [B, T] with T <= blockSize -> next-character logits [B, T, vocab]. */
+    /**
+     * ids [B, T] with {@code T <= blockSize} -> next-character logits [B, T, vocab].
+     *
+     * @param ids character ids of shape [batch, T], each in {@code [0, vocabSize)}
+     * @return logits of shape [batch, T, vocabSize]: position t scores the character after ids[.., t]
+     * @throws IllegalArgumentException if {@code ids} is not 2-d or T is 0 or longer than the block size
+     */
     public Tensor forward(IntTensor ids) {
         return head(hidden(ids, null));
     }
@@ -169,12 +215,22 @@ public final class CharGPT extends Module {
     /**
      * ids [B, T] are the T positions after the ones already in {@code cache} (from {@link #newCache()}, empty to
      * start): logits [B, T, vocab] for them, and their keys and values are added to the cache.
+     *
+     * @param ids   the next character ids, of shape [batch, T]
+     * @param cache one key/value cache per block, as {@link #newCache()} makes them; appended to
+     * @return logits of shape [batch, T, vocabSize]
+     * @throws IllegalArgumentException if the cache does not have one entry per block, or the cached and new positions
+     *                                  together exceed the block size
      */
     public Tensor forward(IntTensor ids, KVCache[] cache) {
         return head(hidden(ids, cache));
     }
 
-    /** One empty self-attention cache per block. */
+    /**
+     * One empty self-attention cache per block.
+     *
+     * @return an array of {@code numLayers} empty caches, for {@link #forward(IntTensor, KVCache[])}
+     */
     public KVCache[] newCache() {
         KVCache[] c = new KVCache[blocks.size()];
         for (int i = 0; i < c.length; i++) c[i] = KVCache.forSelfAttention();
@@ -212,6 +268,13 @@ public final class CharGPT extends Module {
      * Reads {@code prompt} (character ids, at least one; only its last blockSize are used), then draws {@code length}
      * characters one at a time with the key/value caches (see the class comment for the context window). Returns only
      * the new characters.
+     *
+     * @param prompt   character ids to read first, at least one, each in {@code [0, vocabSize)}
+     * @param length   characters to generate, {@code >= 0}
+     * @param sampling the temperature and top k of each draw
+     * @param gen      the random generator of the draws (the same state gives the same text)
+     * @return the {@code length} generated ids, without the prompt
+     * @throws IllegalArgumentException if the prompt is empty or holds an id outside the vocabulary, or length is negative
      */
     public int[] generate(int[] prompt, int length, CharLSTM.Sampling sampling, Generator gen) {
         return generate(prompt, length, sampling, gen, true);
@@ -220,6 +283,14 @@ public final class CharGPT extends Module {
     /**
      * As {@link #generate(int[], int, CharLSTM.Sampling, Generator)}; with {@code useCache} false every character
      * recomputes its whole context window from scratch instead (same windows, same result up to rounding; slow, for checking).
+     *
+     * @param prompt   character ids to read first, at least one, each in {@code [0, vocabSize)}
+     * @param length   characters to generate, {@code >= 0}
+     * @param sampling the temperature and top k of each draw
+     * @param gen      the random generator of the draws
+     * @param useCache true to feed one character at a time through the key/value caches, false to recompute each window
+     * @return the {@code length} generated ids, without the prompt
+     * @throws IllegalArgumentException if the prompt is empty or holds an id outside the vocabulary, or length is negative
      */
     public int[] generate(int[] prompt, int length, CharLSTM.Sampling sampling, Generator gen, boolean useCache) {
         if (prompt.length == 0) throw new IllegalArgumentException("CharGPT.generate: the prompt must hold at least one character");
@@ -281,6 +352,11 @@ public final class CharGPT extends Module {
      * Mean loss in nats per character of predicting ids[1..] from what precedes each, with the context the
      * {@link #evaluationWindows} give (at most a block, at least half a block after the first). Runs in eval mode,
      * {@code rows} windows per batch.
+     *
+     * @param ids  a text's character ids, at least 2
+     * @param rows windows per forward pass, at least 1 (it changes the speed and memory, the result only by rounding)
+     * @return the mean cross-entropy in nats per predicted character (exp of it is the perplexity)
+     * @throws IllegalArgumentException if there are fewer than 2 ids or {@code rows} is not positive
      */
     public double meanLoss(int[] ids, int rows) {
         if (ids.length < 2) throw new IllegalArgumentException("CharGPT.meanLoss: need at least 2 characters (an input and its target), got " + ids.length);
@@ -318,7 +394,11 @@ public final class CharGPT extends Module {
         return sum / count;
     }
 
-    /** One line for logs: "CharGPT(vocab=65, block=128, emb=128, heads=4, layers=4, ff=512, dropout=0.1)". */
+    /**
+     * One line for logs: "CharGPT(vocab=65, block=128, emb=128, heads=4, layers=4, ff=512, dropout=0.1)".
+     *
+     * @return the model's kind and sizes
+     */
     public String summary() {
         return String.format(Locale.ROOT, "CharGPT(vocab=%d, block=%d, emb=%d, heads=%d, layers=%d, ff=%d, dropout=%s)",
                 config.vocabSize(), config.blockSize(), config.embedDim(), config.numHeads(), config.numLayers(), config.feedforwardDim(),

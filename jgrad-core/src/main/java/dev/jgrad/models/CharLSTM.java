@@ -34,8 +34,22 @@ import java.util.Map;
  */
 public final class CharLSTM extends Module {
 
-    /** The model's shape; {@link #toMetadata()} and {@link #fromMetadata} carry it in a checkpoint. */
+    /**
+     * The model's shape; {@link #toMetadata()} and {@link #fromMetadata} carry it in a checkpoint.
+     *
+     * @param vocabSize  characters in the vocabulary, at least 2 (the embedding's rows and the logits' width)
+     * @param embedDim   the width of each character's embedding, the LSTM's input size
+     * @param hiddenSize the LSTM's hidden size (torch.nn.LSTM's hidden_size)
+     * @param numLayers  stacked LSTM layers
+     * @param dropout    the dropout probability between LSTM layers and before the output layer, in [0, 1)
+     */
     public record Config(int vocabSize, int embedDim, int hiddenSize, int numLayers, double dropout) {
+        /**
+         * Checks the shape.
+         *
+         * @throws IllegalArgumentException if a size is not positive, the vocabulary has fewer than 2 characters, or
+         *                                  dropout is not in [0, 1)
+         */
         public Config {
             if (vocabSize < 2) throw new IllegalArgumentException("CharLSTM: the vocabulary needs at least 2 characters, got " + vocabSize);
             if (embedDim < 1 || hiddenSize < 1 || numLayers < 1) {
@@ -45,7 +59,12 @@ public final class CharLSTM extends Module {
             if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("CharLSTM: dropout must be in [0, 1), got " + dropout);
         }
 
-        /** String entries for a checkpoint's metadata (safetensors metadata holds strings only). */
+        /**
+         * String entries for a checkpoint's metadata (safetensors metadata holds strings only).
+         *
+         * @return {@code model=CharLSTM}, {@code vocab_size}, {@code embed_dim}, {@code hidden_size}, {@code num_layers}
+         *         and {@code dropout}, in that order
+         */
         public Map<String, String> toMetadata() {
             Map<String, String> m = new LinkedHashMap<>();
             m.put("model", "CharLSTM");
@@ -57,7 +76,15 @@ public final class CharLSTM extends Module {
             return m;
         }
 
-        /** Reads what {@link #toMetadata()} wrote; {@code source} names the checkpoint in messages. */
+        /**
+         * Reads what {@link #toMetadata()} wrote; {@code source} names the checkpoint in messages.
+         *
+         * @param m      a checkpoint's metadata; other entries are ignored
+         * @param source the checkpoint's path or name, for error messages
+         * @return the config it records
+         * @throws IllegalArgumentException if {@code model} is not {@code CharLSTM}, an entry is missing or not a number,
+         *                                  or the sizes are not valid
+         */
         public static Config fromMetadata(Map<String, String> m, String source) {
             String model = m.get("model");
             if (!"CharLSTM".equals(model)) {
@@ -92,6 +119,12 @@ public final class CharLSTM extends Module {
     private final LSTM lstm;
     private final Linear out;
 
+    /**
+     * A model of shape {@code config}, initialised as PyTorch initialises its layers.
+     *
+     * @param config the model's sizes
+     * @param gen    the random generator of the initial weights (the same seed gives the same model)
+     */
     public CharLSTM(Config config, Generator gen) {
         this.config = config;
         this.emb = registerModule("emb", new Embedding(config.vocabSize(), config.embedDim(), gen));
@@ -103,6 +136,11 @@ public final class CharLSTM extends Module {
         this.out = registerModule("out", new Linear(config.hiddenSize(), config.vocabSize(), true, gen));
     }
 
+    /**
+     * The model's shape.
+     *
+     * @return the config it was built with
+     */
     public Config config() {
         return config;
     }
@@ -110,6 +148,11 @@ public final class CharLSTM extends Module {
     /**
      * ids [batch, seq] -> next-character logits [batch, seq, vocab], and the LSTM's final state to pass to
      * the next call (detached, for truncated backprop through time). {@code state} null starts from zeros.
+     *
+     * @param ids   character ids of shape [batch, seq], each in {@code [0, vocabSize)}
+     * @param state the (h, c) state to start from, each [numLayers, batch, hiddenSize]; null for zeros
+     * @return logits of shape [batch, seq, vocabSize] and the final state
+     * @throws IllegalArgumentException if {@code ids} is not 2-d
      */
     public RecurrentOutput forward(IntTensor ids, RecurrentState state) {
         if (ids.dim() != 2) {
@@ -120,14 +163,29 @@ public final class CharLSTM extends Module {
         return new RecurrentOutput(out.forward(h), r.state());
     }
 
-    /** A zero state for {@code batch} sequences: h and c of shape [layers, batch, hidden]. */
+    /**
+     * A zero state for {@code batch} sequences: h and c of shape [layers, batch, hidden].
+     *
+     * @param batch sequences in the batch
+     * @return a state of zeros, the same as passing null to {@link #forward}
+     */
     public RecurrentState zeroState(int batch) {
         int[] shape = {config.numLayers(), batch, config.hiddenSize()};
         return new RecurrentState(Tensor.zeros(shape), Tensor.zeros(shape));
     }
 
-    /** How {@link #generate} picks each next character. */
+    /**
+     * How {@link #generate} picks each next character.
+     *
+     * @param temperature the logits' divisor, finite and {@code >= 0}: below 1 sharper, above 1 more random, 0 greedy
+     * @param topK        draw only among the k most likely characters, {@code >= 0}; 0 means all, 1 is greedy
+     */
     public record Sampling(double temperature, int topK) {
+        /**
+         * Checks the settings.
+         *
+         * @throws IllegalArgumentException if the temperature is negative or not finite, or top k is negative
+         */
         public Sampling {
             if (!(temperature >= 0) || Double.isInfinite(temperature)) {
                 throw new IllegalArgumentException("temperature must be a finite number >= 0 (0 = always the most likely character), got " + temperature);
@@ -135,7 +193,11 @@ public final class CharLSTM extends Module {
             if (topK < 0) throw new IllegalArgumentException("top-k must be >= 0 (0 = no limit), got " + topK);
         }
 
-        /** Always the most likely character. */
+        /**
+         * Always the most likely character.
+         *
+         * @return temperature 0, top k 1
+         */
         public static Sampling greedy() {
             return new Sampling(0, 1);
         }
@@ -148,6 +210,13 @@ public final class CharLSTM extends Module {
     /**
      * Reads {@code prompt} (character ids, at least one) to warm up the state, then draws {@code length}
      * characters one at a time, each fed back as the next input. Returns only the new characters.
+     *
+     * @param prompt   character ids to read first, at least one, each in {@code [0, vocabSize)}
+     * @param length   characters to generate, {@code >= 0}
+     * @param sampling the temperature and top k of each draw
+     * @param gen      the random generator of the draws (the same state gives the same text)
+     * @return the {@code length} generated ids, without the prompt
+     * @throws IllegalArgumentException if the prompt is empty or holds an id outside the vocabulary, or length is negative
      */
     public int[] generate(int[] prompt, int length, Sampling sampling, Generator gen) {
         if (prompt.length == 0) throw new IllegalArgumentException("CharLSTM.generate: the prompt must hold at least one character");
@@ -181,6 +250,11 @@ public final class CharLSTM extends Module {
      * One draw from softmax(logits / temperature) restricted to the {@code topK} largest logits (ties broken
      * towards the lower id, so top-k 1 is exactly argmax). Uses one {@code gen.nextDouble()} per draw unless
      * greedy, so a seed fixes the whole sample.
+     *
+     * @param logits   one score per character
+     * @param sampling the temperature and top k
+     * @param gen      the random generator, advanced by one double unless greedy
+     * @return the drawn character's index into {@code logits}
      */
     public static int sample(float[] logits, Sampling sampling, Generator gen) {
         int n = logits.length;
@@ -211,7 +285,11 @@ public final class CharLSTM extends Module {
         return best;
     }
 
-    /** One line for logs: "CharLSTM(vocab=65, emb=64, hidden=512, layers=2, dropout=0.0)". */
+    /**
+     * One line for logs: "CharLSTM(vocab=65, emb=64, hidden=512, layers=2, dropout=0.0)".
+     *
+     * @return the model's kind and sizes
+     */
     public String summary() {
         return String.format(Locale.ROOT, "CharLSTM(vocab=%d, emb=%d, hidden=%d, layers=%d, dropout=%s)",
                 config.vocabSize(), config.embedDim(), config.hiddenSize(), config.numLayers(), config.dropout());

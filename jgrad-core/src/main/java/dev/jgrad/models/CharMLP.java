@@ -15,7 +15,20 @@ import dev.jgrad.tensor.Tensor;
  */
 public final class CharMLP extends Module {
 
+    /**
+     * The model's shape.
+     *
+     * @param vocabSize characters in the vocabulary, at least 2
+     * @param context   how many previous characters the model reads (Bengio's n - 1)
+     * @param embedDim  the width of each character's embedding
+     * @param hidden    the width of the tanh hidden layer
+     */
     public record Config(int vocabSize, int context, int embedDim, int hidden) {
+        /**
+         * Checks the shape.
+         *
+         * @throws IllegalArgumentException if a size is not positive or the vocabulary has fewer than 2 characters
+         */
         public Config {
             if (vocabSize < 2 || context < 1 || embedDim < 1 || hidden < 1) {
                 throw new IllegalArgumentException("CharMLP.Config: all sizes must be positive and the vocabulary at least 2: " + this);
@@ -28,6 +41,12 @@ public final class CharMLP extends Module {
     private final Linear hidden;
     private final Linear out;
 
+    /**
+     * A model of shape {@code config}: children {@code embed}, {@code hidden} and {@code out}.
+     *
+     * @param config the model's sizes
+     * @param gen    the random generator of the initial weights
+     */
     public CharMLP(Config config, Generator gen) {
         this.config = config;
         this.embed = registerModule("embed", new Embedding(config.vocabSize(), config.embedDim(), gen));
@@ -35,11 +54,22 @@ public final class CharMLP extends Module {
         this.out = registerModule("out", new Linear(config.hidden(), config.vocabSize(), true, gen));
     }
 
+    /**
+     * The model's shape.
+     *
+     * @return the config it was built with
+     */
     public Config config() {
         return config;
     }
 
-    /** context ids [batch, context] -> next-character logits [batch, vocab]. */
+    /**
+     * context ids [batch, context] -> next-character logits [batch, vocab].
+     *
+     * @param contextIds the previous characters' ids, of shape [batch, context], oldest first
+     * @return logits of shape [batch, vocabSize] for the character that follows
+     * @throws IllegalArgumentException if the shape is not [batch, context]
+     */
     public Tensor forward(IntTensor contextIds) {
         int batch = contextIds.size(0);
         if (contextIds.dim() != 2 || contextIds.size(1) != config.context()) {
@@ -53,6 +83,12 @@ public final class CharMLP extends Module {
     /**
      * Continues {@code prompt} (character ids) by {@code length} characters, sampling from the softmax at
      * the given temperature; the prompt is left-padded with id 0 when shorter than the context.
+     *
+     * @param prompt      character ids to start from; only the last {@code context} are read
+     * @param length      characters to generate
+     * @param temperature the logits' divisor, positive: below 1 sharper, above 1 more random
+     * @param gen         the random generator, advanced by one double per character
+     * @return the {@code length} generated ids, without the prompt
      */
     public int[] generate(int[] prompt, int length, float temperature, Generator gen) {
         int k = config.context();

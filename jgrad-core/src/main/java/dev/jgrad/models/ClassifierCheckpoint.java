@@ -17,6 +17,11 @@ import java.util.Map;
  * tensors, and in the string metadata the architecture, the tokenizer setting, the vocabulary (one token per
  * line) and how training went. One file written atomically ({@link SafeTensors#save}), so a crash while saving
  * leaves the previous best checkpoint intact, and weights never get paired with another run's vocabulary.
+ *
+ * @param model      the trained classifier; its {@code vocabSize} must be the vocabulary's size
+ * @param vocabulary the word list, token i having embedding row i
+ * @param tokenizer  how text was split into words in training (whether it was lowercased)
+ * @param info       free-form training facts to keep (epoch, validation accuracy, data files...), stored under "info."
  */
 public record ClassifierCheckpoint(LSTMClassifier model, Vocabulary vocabulary, WordTokenizer tokenizer,
                                    Map<String, String> info) {
@@ -24,6 +29,11 @@ public record ClassifierCheckpoint(LSTMClassifier model, Vocabulary vocabulary, 
     static final String KIND = "jgrad.LSTMClassifier";
     static final int FORMAT_VERSION = 1;
 
+    /**
+     * Checks that the model and vocabulary fit, and copies {@code info}.
+     *
+     * @throws IllegalArgumentException if the model's vocabulary size is not the vocabulary's
+     */
     public ClassifierCheckpoint {
         if (model.config().vocabSize() != vocabulary.size()) {
             throw new IllegalArgumentException("checkpoint: the model has " + model.config().vocabSize()
@@ -33,9 +43,11 @@ public record ClassifierCheckpoint(LSTMClassifier model, Vocabulary vocabulary, 
     }
 
     /**
-     * Writes atomically to {@code path}.
+     * Writes atomically to {@code path}: the model's state dict as tensors, and as metadata {@code format},
+     * {@code format_version}, {@code config.*}, {@code tokenizer.lowercase}, {@code vocabulary} and {@code info.*}.
      *
-     * @param info free-form training facts to keep (epoch, validation accuracy, data files...), stored under "info."
+     * @param path the {@code .safetensors} file to write (replaced if it exists)
+     * @throws IOException if writing fails
      */
     public void save(Path path) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
@@ -48,6 +60,15 @@ public record ClassifierCheckpoint(LSTMClassifier model, Vocabulary vocabulary, 
         SafeTensors.save(path, model.stateDict(), meta);
     }
 
+    /**
+     * Reads what {@link #save} wrote; the model comes back in eval mode.
+     *
+     * @param path a {@code .safetensors} file written by {@link #save}
+     * @return the model with its vocabulary, tokenizer and training facts
+     * @throws CheckpointException if the file is not a text classifier checkpoint of this format version, lacks the
+     *                             vocabulary, or its metadata and weights do not fit together
+     * @throws IOException         if reading the file fails
+     */
     public static ClassifierCheckpoint load(Path path) throws IOException {
         SafeTensors.File file = SafeTensors.read(path);
         Map<String, String> meta = file.metadata();

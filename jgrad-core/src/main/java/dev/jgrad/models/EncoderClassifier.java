@@ -17,21 +17,44 @@ public final class EncoderClassifier extends Module implements UnaryModule {
     private final ImageEncoder encoder;
     private final Linear fc;
 
+    /**
+     * A classifier on {@code encoder}'s features.
+     *
+     * @param encoder    the feature extractor, trained with the head (registered as the child {@code encoder})
+     * @param numClasses classes to score, at least 2
+     * @param gen        the random generator of the head's initial weights
+     * @throws IllegalArgumentException if there are fewer than 2 classes
+     */
     public EncoderClassifier(ImageEncoder encoder, int numClasses, Generator gen) {
         if (numClasses < 2) throw new IllegalArgumentException("EncoderClassifier: need at least 2 classes, got " + numClasses);
         this.encoder = registerModule("encoder", encoder);
         this.fc = registerModule("fc", new Linear(encoder.numFeatures(), numClasses, true, gen));
     }
 
+    /**
+     * The feature extractor.
+     *
+     * @return the encoder, trained with the head
+     */
     public ImageEncoder encoder() {
         return encoder;
     }
 
+    /**
+     * The linear classifier on the features.
+     *
+     * @return the head, of shape [numFeatures] to [numClasses]
+     */
     public Linear fc() {
         return fc;
     }
 
-    /** images [N, C, H, W] -> logits [N, classes]. */
+    /**
+     * images [N, C, H, W] -> logits [N, classes].
+     *
+     * @param x images of shape [N, C, H, W], normalised as in training
+     * @return class logits of shape [N, numClasses]
+     */
     @Override
     public Tensor forward(Tensor x) {
         return fc.forward(encoder.forward(x));

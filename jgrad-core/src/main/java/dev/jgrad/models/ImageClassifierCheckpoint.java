@@ -21,12 +21,23 @@ import java.util.Map;
  * <p>{@link #load} also takes a bare state_dict, such as a torchvision ResNet exported by
  * scripts/make_fixtures_resnet.py: the architecture is always inferred from the tensors
  * ({@link ResNet#inferConfig}); classes then are "0".."n-1" and the normalisation is unknown (null).
+ *
+ * @param model     the trained network
+ * @param classes   one name per output of the network, in order; each non-empty and on one line
+ * @param normalize the per-channel normalisation the network was trained with, or null when unknown
+ * @param info      free-form training facts to keep (test accuracy, data, ...), stored under "info."
  */
 public record ImageClassifierCheckpoint(ResNet model, List<String> classes, Normalize normalize, Map<String, String> info) {
 
     static final String KIND = "jgrad.ResNet";
     static final int FORMAT_VERSION = 1;
 
+    /**
+     * Checks that the parts fit together, and copies the lists.
+     *
+     * @throws IllegalArgumentException if there is not one class name per output, a name is empty or spans lines, or
+     *                                  the normalisation has another number of channels than the network's input
+     */
     public ImageClassifierCheckpoint {
         classes = List.copyOf(classes);
         if (classes.size() != model.config().numClasses()) {
@@ -43,7 +54,12 @@ public record ImageClassifierCheckpoint(ResNet model, List<String> classes, Norm
         info = Map.copyOf(info);
     }
 
-    /** Writes atomically (a crash while saving leaves the previous file intact). */
+    /**
+     * Writes atomically (a crash while saving leaves the previous file intact).
+     *
+     * @param path the {@code .safetensors} file to write (replaced if it exists)
+     * @throws IOException if writing fails
+     */
     public void save(Path path) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", KIND);
@@ -58,7 +74,15 @@ public record ImageClassifierCheckpoint(ResNet model, List<String> classes, Norm
         SafeTensors.save(path, model.stateDict(), meta);
     }
 
-    /** Ours, or any ResNet state_dict (torchvision's names); the model comes back in eval mode. */
+    /**
+     * Ours, or any ResNet state_dict (torchvision's names); the model comes back in eval mode.
+     *
+     * @param path a {@code .safetensors} file written by {@link #save}, or a bare ResNet state_dict
+     * @return the network with its class names, normalisation (null for a bare state_dict) and training facts
+     * @throws CheckpointException if the format version is not supported, the tensors are not a ResNet's, or the
+     *                             metadata does not fit the network
+     * @throws IOException         if reading the file fails
+     */
     public static ImageClassifierCheckpoint load(Path path) throws IOException {
         SafeTensors.File file = SafeTensors.read(path);
         Map<String, String> meta = file.metadata();

@@ -40,8 +40,20 @@ import java.util.Map;
 @SuppressWarnings("this-escape")
 public final class ImageEncoder extends Module implements UnaryModule {
 
-    /** What to build: "resnet" or "cnn", input channels, base width and blocks (or convs) per stage. */
+    /**
+     * What to build: "resnet" or "cnn", input channels, base width and blocks (or convs) per stage.
+     *
+     * @param arch       "resnet" or "cnn" (any case; see the class comment)
+     * @param inChannels channels of the input images (3 for RGB, 1 for grey)
+     * @param width      channels of the first stage; each later stage doubles them
+     * @param layers     residual blocks (resnet) or convolutions (cnn) per stage, each at least 1
+     */
     public record Spec(String arch, int inChannels, int width, List<Integer> layers) {
+        /**
+         * Checks the spec, lowercases {@code arch} and copies {@code layers}.
+         *
+         * @throws IllegalArgumentException if the architecture is unknown or a size or count is not positive
+         */
         public Spec {
             arch = arch == null ? "" : arch.toLowerCase(Locale.ROOT);
             if (!arch.equals("resnet") && !arch.equals("cnn")) {
@@ -56,7 +68,13 @@ public final class ImageEncoder extends Module implements UnaryModule {
             }
         }
 
-        /** Parses "1,1,1" style lists. */
+        /**
+         * Parses "1,1,1" style lists.
+         *
+         * @param text comma-separated integers, spaces allowed
+         * @return the integers in order (not checked to be positive: the constructor does that)
+         * @throws IllegalArgumentException if a part is not an integer
+         */
         public static List<Integer> parseLayers(String text) {
             List<Integer> out = new ArrayList<>();
             for (String part : text.split(",")) {
@@ -69,12 +87,20 @@ public final class ImageEncoder extends Module implements UnaryModule {
             return out;
         }
 
-        /** Size of the feature vector. */
+        /**
+         * Size of the feature vector.
+         *
+         * @return F, the last stage's channels: {@code width * 2^(stages - 1)}
+         */
         public int numFeatures() {
             return width << (layers.size() - 1);
         }
 
-        /** As string metadata for a checkpoint ({@code encoder.arch}, ...). */
+        /**
+         * As string metadata for a checkpoint ({@code encoder.arch}, ...).
+         *
+         * @return {@code encoder.arch}, {@code encoder.in_channels}, {@code encoder.width} and {@code encoder.layers}
+         */
         public Map<String, String> toMetadata() {
             Map<String, String> m = new LinkedHashMap<>();
             m.put("encoder.arch", arch);
@@ -84,7 +110,13 @@ public final class ImageEncoder extends Module implements UnaryModule {
             return m;
         }
 
-        /** The inverse of {@link #toMetadata}; names the missing key. */
+        /**
+         * The inverse of {@link #toMetadata}; names the missing key.
+         *
+         * @param m a checkpoint's metadata; other entries are ignored
+         * @return the spec it records
+         * @throws IllegalArgumentException if an entry is missing or not a number, or the spec is not valid
+         */
         public static Spec fromMetadata(Map<String, String> m) {
             for (String key : List.of("encoder.arch", "encoder.in_channels", "encoder.width", "encoder.layers")) {
                 if (!m.containsKey(key)) {
@@ -99,7 +131,11 @@ public final class ImageEncoder extends Module implements UnaryModule {
             }
         }
 
-        /** E.g. "resnet [1,1,1] width 32 (128 features)". */
+        /**
+         * E.g. "resnet [1,1,1] width 32, 3 input channels (128 features)".
+         *
+         * @return a one-line description for logs
+         */
         public String describe() {
             return String.format(Locale.ROOT, "%s %s width %d, %d input channel%s (%d features)", arch, layers.toString().replace(" ", ""), width,
                     inChannels, inChannels == 1 ? "" : "s", numFeatures());
@@ -109,6 +145,13 @@ public final class ImageEncoder extends Module implements UnaryModule {
     private final Spec spec;
     private final List<String> stages = new ArrayList<>();
 
+    /**
+     * An encoder of shape {@code spec}, initialised as torchvision initialises a ResNet (the cnn's convolutions too:
+     * kaiming_normal, fan_out).
+     *
+     * @param spec what to build
+     * @param gen  the random generator of the initial weights
+     */
     public ImageEncoder(Spec spec, Generator gen) {
         this.spec = spec;
         if (spec.arch().equals("resnet")) {
@@ -141,20 +184,38 @@ public final class ImageEncoder extends Module implements UnaryModule {
         stages.add(name);
     }
 
+    /**
+     * What the encoder was built from.
+     *
+     * @return the spec
+     */
     public Spec spec() {
         return spec;
     }
 
+    /**
+     * Size of the feature vector {@link #forward} gives.
+     *
+     * @return F, as {@link Spec#numFeatures()}
+     */
     public int numFeatures() {
         return spec.numFeatures();
     }
 
-    /** The stages in order, the last being the global pooling. */
+    /**
+     * The stages in order, the last being the global pooling.
+     *
+     * @return the children's names, e.g. conv1, bn1, relu, layer1, layer2, layer3, avgpool
+     */
     public List<String> stageNames() {
         return List.copyOf(stages);
     }
 
-    /** The first convolution (conv1 or block1's), whose filters look at pixels. */
+    /**
+     * The first convolution (conv1 or block1's), whose filters look at pixels.
+     *
+     * @return that convolution, for showing its filters
+     */
     public Conv2d firstConv() {
         for (Module m : modules()) if (m instanceof Conv2d c) return c;
         throw new IllegalStateException("ImageEncoder: no convolution");
@@ -166,7 +227,14 @@ public final class ImageEncoder extends Module implements UnaryModule {
         return forwardTo(x, stages.getLast()).flatten(1, -1);
     }
 
-    /** The output of the given stage, [N, C', H', W'] (for the last, pooled [N, F, 1, 1]). */
+    /**
+     * The output of the given stage, [N, C', H', W'] (for the last, pooled [N, F, 1, 1]).
+     *
+     * @param x     images of shape [N, inChannels, H, W]
+     * @param stage one of {@link #stageNames()}; the stages up to it are run
+     * @return the stage's output
+     * @throws IllegalArgumentException if there is no such stage, or the images' shape does not fit
+     */
     public Tensor forwardTo(Tensor x, String stage) {
         int last = stageIndex(stage);
         if (x.dim() != 4 || x.size(1) != spec.inChannels()) {
@@ -180,6 +248,8 @@ public final class ImageEncoder extends Module implements UnaryModule {
     /**
      * The body stages ({@code layer1}... or {@code block1}...), whose outputs {@link #multiScaleFeatures} pools:
      * every stage except the stem's layers and the final pooling.
+     *
+     * @return their names, in order
      */
     public List<String> bodyStages() {
         return stages.stream().filter(s -> s.startsWith("layer") || s.startsWith("block")).toList();
@@ -189,6 +259,10 @@ public final class ImageEncoder extends Module implements UnaryModule {
      * images [N, C, H, W] -> [N, sum of the body stages' channels]: each body stage's output averaged over its
      * positions, concatenated (the last part is {@link #forward}'s features). A richer readout of the same
      * frozen network for a linear probe (hypercolumn-style), which also shows how good each depth is.
+     *
+     * @param x images of shape [N, inChannels, H, W]
+     * @return the concatenated pooled features, of shape [N, sum of the body stages' channels]
+     * @throws IllegalArgumentException if the images' shape does not fit
      */
     public Tensor multiScaleFeatures(Tensor x) {
         if (x.dim() != 4 || x.size(1) != spec.inChannels()) {
@@ -205,7 +279,13 @@ public final class ImageEncoder extends Module implements UnaryModule {
         return Tensor.cat(parts, 1);
     }
 
-    /** Where the units of a stage's output look in the input image. */
+    /**
+     * Where the units of a stage's output look in the input image.
+     *
+     * @param stage one of {@link #stageNames()}
+     * @return the receptive field of that stage's units: size, stride (jump) and offset in input pixels
+     * @throws IllegalArgumentException if there is no such stage
+     */
     public ReceptiveField receptiveField(String stage) {
         int last = stageIndex(stage);
         ReceptiveField rf = ReceptiveField.PIXEL;

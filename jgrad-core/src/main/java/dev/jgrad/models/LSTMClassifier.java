@@ -30,9 +30,26 @@ import java.util.Map;
  */
 public final class LSTMClassifier extends Module {
 
-    /** Architecture; {@link #toMetadata()} / {@link #fromMetadata} store it beside the weights. */
+    /**
+     * Architecture; {@link #toMetadata()} / {@link #fromMetadata} store it beside the weights.
+     *
+     * @param vocabSize     words in the vocabulary, at least 2 (the embedding's rows; row 0 is padding)
+     * @param embedDim      the width of each word's embedding
+     * @param hiddenSize    the LSTM's hidden size per direction (torch.nn.LSTM's hidden_size)
+     * @param numLayers     stacked LSTM layers
+     * @param bidirectional whether the LSTM also reads each sentence backwards (features double)
+     * @param pooling       how the per-token outputs become one sentence vector
+     * @param dropout       the dropout probability on the embeddings, between LSTM layers and before the head, in [0, 1)
+     * @param numClasses    classes to score, at least 2
+     */
     public record Config(int vocabSize, int embedDim, int hiddenSize, int numLayers, boolean bidirectional,
                          Pooling pooling, double dropout, int numClasses) {
+        /**
+         * Checks the architecture.
+         *
+         * @throws IllegalArgumentException if a size is not positive, the vocabulary or the classes are fewer than 2,
+         *                                  dropout is not in [0, 1), or pooling is null
+         */
         public Config {
             if (vocabSize < 2 || embedDim < 1 || hiddenSize < 1 || numLayers < 1 || numClasses < 2) {
                 throw new IllegalArgumentException("LSTMClassifier: vocabulary >= 2, positive embedding/hidden sizes and layers, "
@@ -43,15 +60,30 @@ public final class LSTMClassifier extends Module {
             if (pooling == null) throw new IllegalArgumentException("LSTMClassifier: pooling is null");
         }
 
+        /**
+         * The LSTM's directions.
+         *
+         * @return 2 if bidirectional, else 1
+         */
         public int directions() {
             return bidirectional ? 2 : 1;
         }
 
-        /** Width of the pooled sentence vector (the head's input). */
+        /**
+         * Width of the pooled sentence vector (the head's input).
+         *
+         * @return {@code directions() * hiddenSize}
+         */
         public int featureSize() {
             return directions() * hiddenSize;
         }
 
+        /**
+         * String entries for a checkpoint's metadata ({@link ClassifierCheckpoint} prefixes them with {@code config.}).
+         *
+         * @return {@code vocab_size}, {@code embed_dim}, {@code hidden_size}, {@code num_layers}, {@code bidirectional},
+         *         {@code pooling}, {@code dropout} and {@code num_classes}, in that order
+         */
         public Map<String, String> toMetadata() {
             Map<String, String> m = new LinkedHashMap<>();
             m.put("vocab_size", Integer.toString(vocabSize));
@@ -65,6 +97,14 @@ public final class LSTMClassifier extends Module {
             return m;
         }
 
+        /**
+         * Reads what {@link #toMetadata()} wrote.
+         *
+         * @param m the entries, without their {@code config.} prefix
+         * @return the architecture they record
+         * @throws IllegalArgumentException naming the key, if an entry is missing or not a number, or the architecture
+         *                                  is not valid
+         */
         public static Config fromMetadata(Map<String, String> m) {
             return new Config(intOf(m, "vocab_size"), intOf(m, "embed_dim"), intOf(m, "hidden_size"), intOf(m, "num_layers"),
                     Boolean.parseBoolean(need(m, "bidirectional")), Pooling.parse(need(m, "pooling")),
@@ -92,6 +132,12 @@ public final class LSTMClassifier extends Module {
     private final Dropout dropout;
     private final Linear head;
 
+    /**
+     * A classifier of shape {@code config}; the embedding's padding row (id 0) starts at zero.
+     *
+     * @param config the architecture
+     * @param gen    the random generator of the initial weights and of the {@code dropout} child's masks
+     */
     public LSTMClassifier(Config config, Generator gen) {
         this.config = config;
         this.embedding = registerModule("embedding", new Embedding(config.vocabSize(), config.embedDim(), 0, gen));
@@ -104,14 +150,23 @@ public final class LSTMClassifier extends Module {
         this.head = registerModule("head", new Linear(config.featureSize(), config.numClasses(), true, gen));
     }
 
+    /**
+     * The architecture.
+     *
+     * @return the config it was built with
+     */
     public Config config() {
         return config;
     }
 
     /**
+     * Class scores of a padded batch of sentences; the LSTM reads only each row's first {@code lengths[b]} tokens.
+     *
      * @param ids     [B, T] token ids, padded past each row's length (with any id; 0 by convention)
      * @param lengths real length of each row, in [1, T]
      * @return class logits [B, numClasses]
+     * @throws IllegalArgumentException if {@code ids} is not 2-d, there is not one length per row, or a length is
+     *                                  outside [1, T]
      */
     public Tensor forward(IntTensor ids, int[] lengths) {
         if (ids.dim() != 2 || lengths.length != ids.size(0)) {
@@ -136,6 +191,10 @@ public final class LSTMClassifier extends Module {
     /**
      * The predicted class of every example the batcher holds, in its order, evaluated in length-sorted batches
      * (so little padding) in evaluation mode and without a graph; the mode is restored after.
+     *
+     * @param data      the examples (their labels are not used)
+     * @param batchSize sentences per forward pass
+     * @return the argmax class of each example, in the batcher's order
      */
     public int[] predict(SequenceBatcher data, int batchSize) {
         int[] out = new int[data.size()];
@@ -152,7 +211,13 @@ public final class LSTMClassifier extends Module {
         return out;
     }
 
-    /** Class probabilities [B, numClasses], in evaluation mode and without a graph; the mode is restored after. */
+    /**
+     * Class probabilities [B, numClasses], in evaluation mode and without a graph; the mode is restored after.
+     *
+     * @param ids     [B, T] token ids, padded past each row's length
+     * @param lengths real length of each row, in [1, T]
+     * @return the softmax of {@link #forward}'s logits, of shape [B, numClasses], each row summing to 1
+     */
     public Tensor predictProba(IntTensor ids, int[] lengths) {
         boolean wasTraining = isTraining();
         eval();

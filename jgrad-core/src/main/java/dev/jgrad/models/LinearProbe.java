@@ -30,8 +30,22 @@ import java.util.function.IntConsumer;
  */
 public final class LinearProbe {
 
-    /** Training of the linear layer: optimiser steps, peak learning rate, L2 weight decay, mini-batch size, seed. */
+    /**
+     * Training of the linear layer: optimiser steps, peak learning rate, L2 weight decay, mini-batch size, seed.
+     *
+     * @param steps       Adam steps, at least 1; the cosine decay ends with them
+     * @param lr          the peak learning rate, positive
+     * @param weightDecay Adam's L2 weight decay, {@code >= 0}
+     * @param batchSize   examples per step, at least 1 (capped at the number of examples)
+     * @param seed        the seed of the head's initial weights and of the shuffling
+     */
     public record Options(int steps, double lr, double weightDecay, int batchSize, long seed) {
+        /**
+         * Checks the options.
+         *
+         * @throws IllegalArgumentException if steps, learning rate or batch size is not positive, or the weight
+         *                                  decay is negative
+         */
         public Options {
             if (steps < 1) throw new IllegalArgumentException("LinearProbe: steps must be positive, got " + steps);
             if (!(lr > 0)) throw new IllegalArgumentException("LinearProbe: learning rate must be positive, got " + lr);
@@ -39,26 +53,61 @@ public final class LinearProbe {
             if (batchSize < 1) throw new IllegalArgumentException("LinearProbe: batch size must be positive, got " + batchSize);
         }
 
+        /**
+         * 3000 steps at learning rate 0.01, weight decay 1e-4, 256 examples per step, seed 0.
+         *
+         * @return the default options
+         */
         public static Options defaults() {
             return new Options(3000, 1e-2, 1e-4, 256, 0);
         }
 
+        /**
+         * These options with another number of steps.
+         *
+         * @param s Adam steps, at least 1
+         * @return new options
+         */
         public Options withSteps(int s) {
             return new Options(s, lr, weightDecay, batchSize, seed);
         }
 
+        /**
+         * These options with another peak learning rate.
+         *
+         * @param v the learning rate, positive
+         * @return new options
+         */
         public Options withLr(double v) {
             return new Options(steps, v, weightDecay, batchSize, seed);
         }
 
+        /**
+         * These options with another weight decay.
+         *
+         * @param v the L2 weight decay, {@code >= 0}
+         * @return new options
+         */
         public Options withWeightDecay(double v) {
             return new Options(steps, lr, v, batchSize, seed);
         }
 
+        /**
+         * These options with another mini-batch size.
+         *
+         * @param b examples per step, at least 1
+         * @return new options
+         */
         public Options withBatchSize(int b) {
             return new Options(steps, lr, weightDecay, b, seed);
         }
 
+        /**
+         * These options with another seed.
+         *
+         * @param s the seed of the head's initial weights and of the shuffling
+         * @return new options
+         */
         public Options withSeed(long s) {
             return new Options(steps, lr, weightDecay, batchSize, s);
         }
@@ -75,12 +124,20 @@ public final class LinearProbe {
         this.trainLoss = trainLoss;
     }
 
-    /** The trained layer (on standardised features). */
+    /**
+     * The trained layer (on standardised features).
+     *
+     * @return the Linear(F, classes) that scores standardised features
+     */
     public Linear linear() {
         return linear;
     }
 
-    /** Mean cross-entropy over the last 10% of the training steps. */
+    /**
+     * Mean cross-entropy over the last 10% of the training steps.
+     *
+     * @return the training loss at the end of fitting, in nats
+     */
     public double trainLoss() {
         return trainLoss;
     }
@@ -89,6 +146,14 @@ public final class LinearProbe {
      * Features [N, F] of images [N, C, H, W] in batches, with the encoder in eval mode (batch norms use
      * their running statistics) and no autograd graph; the encoder's training flag is restored afterwards.
      * The listener, if any, hears the number of images done after each batch.
+     *
+     * @param encoder   a {@link Module} that maps images [B, C, H, W] to features [B, F] (an {@link ImageEncoder})
+     * @param images    the images, of shape [N, C, H, W]
+     * @param batchSize images per forward pass, at least 1
+     * @param progress  told the number of images done after each batch; may be null
+     * @return the features, of shape [N, F]
+     * @throws IllegalArgumentException if the images are not 4-d or there are none, the batch size is not positive, or
+     *                                  the encoder's output is not 2-d
      */
     public static Tensor extract(UnaryModule encoder, Tensor images, int batchSize, IntConsumer progress) {
         if (images.dim() != 4) throw new IllegalArgumentException("LinearProbe.extract: expected images [N, C, H, W], got shape " + Shape.str(images.shape()));
@@ -115,7 +180,17 @@ public final class LinearProbe {
         return parts.size() == 1 ? parts.getFirst() : Tensor.cat(parts, 0);
     }
 
-    /** Trains the probe on features [N, F] with labels in [0, numClasses). */
+    /**
+     * Trains the probe on features [N, F] with labels in [0, numClasses).
+     *
+     * @param features   the training features, of shape [N, F] (from {@link #extract})
+     * @param labels     one class per row, each in [0, numClasses)
+     * @param numClasses classes the probe scores
+     * @param options    steps, learning rate, weight decay, batch size and seed
+     * @return the trained probe, which standardises features with the training features' statistics
+     * @throws IllegalArgumentException if the features are not 2-d, there is not one label per row, there are no
+     *                                  examples, or a label is out of range
+     */
     public static LinearProbe fit(Tensor features, int[] labels, int numClasses, Options options) {
         checkData("fit", features, labels);
         for (int i = 0; i < labels.length; i++) {
@@ -173,7 +248,13 @@ public final class LinearProbe {
         return new LinearProbe(mean, std, linear, lossTail / tailCount);
     }
 
-    /** Predicted classes of features [N, F]. */
+    /**
+     * Predicted classes of features [N, F].
+     *
+     * @param features features of shape [N, F], F being the training features' width
+     * @return the argmax class of each row
+     * @throws IllegalArgumentException if the shape is not [N, F]
+     */
     public int[] predict(Tensor features) {
         if (features.dim() != 2 || features.size(1) != mean.length) {
             throw new IllegalArgumentException("LinearProbe: expected features [N, " + mean.length + "], got shape " + Shape.str(features.shape()));
@@ -186,7 +267,14 @@ public final class LinearProbe {
         }
     }
 
-    /** Fraction of correctly classified examples. */
+    /**
+     * Fraction of correctly classified examples.
+     *
+     * @param features features of shape [N, F]
+     * @param labels   the true class of each row
+     * @return the accuracy, in [0, 1]
+     * @throws IllegalArgumentException if the shapes do not fit or there are no examples
+     */
     public double accuracy(Tensor features, int[] labels) {
         checkData("accuracy", features, labels);
         int[] p = predict(features);
@@ -198,6 +286,13 @@ public final class LinearProbe {
     /**
      * Indices of a class-balanced random subset with round(fraction * count(c)) examples of each class c (at
      * least one, at most all), sorted; the same seed gives the same subset.
+     *
+     * @param labels     the class of every example, each in [0, numClasses)
+     * @param numClasses classes there are
+     * @param fraction   the share of each class to keep, in (0, 1] (0.01 for "1% of the labels")
+     * @param gen        the random generator that picks the examples
+     * @return the chosen examples' indices, ascending
+     * @throws IllegalArgumentException if the fraction is not in (0, 1] or a label is out of range
      */
     public static int[] balancedSubset(int[] labels, int numClasses, double fraction, Generator gen) {
         if (!(fraction > 0 && fraction <= 1)) {

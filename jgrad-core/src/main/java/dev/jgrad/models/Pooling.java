@@ -22,7 +22,13 @@ public enum Pooling {
      */
     LAST;
 
-    /** Parses "max", "mean" or "last" (any case), with an error listing the choices. */
+    /**
+     * Parses "max", "mean" or "last" (any case), with an error listing the choices.
+     *
+     * @param name the pooling's name, as {@link #id()} gives it; surrounding spaces are ignored
+     * @return the pooling
+     * @throws IllegalArgumentException if the name is none of max, mean, last
+     */
     public static Pooling parse(String name) {
         try {
             return valueOf(name.strip().toUpperCase(Locale.ROOT));
@@ -31,15 +37,25 @@ public enum Pooling {
         }
     }
 
+    /**
+     * The name {@link #parse} reads and checkpoints store.
+     *
+     * @return "max", "mean" or "last"
+     */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /**
+     * One vector per sequence from the encoder's outputs, looking only at each sequence's real tokens.
+     *
      * @param encoded    what RNNBase.forward returned for a time-first batch: output [T, B, F] (zero at padding),
      *                   state.h [layers * directions, B, H]
      * @param lengths    real length of each sequence, each in [1, T]
      * @param directions 1 or 2 (F = directions * H)
+     * @return the pooled features [B, F]
+     * @throws IllegalArgumentException if the output is not 3-d, there is not one length per sequence, or a length
+     *                                  is outside [1, T]
      */
     public Tensor apply(RecurrentOutput encoded, int[] lengths, int directions) {
         Tensor out = encoded.output();

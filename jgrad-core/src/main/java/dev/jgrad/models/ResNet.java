@@ -43,9 +43,12 @@ public final class ResNet extends Module implements UnaryModule, Staged {
 
     /** The residual block kind: BasicBlock (ResNet-18/34) or Bottleneck (ResNet-50 and deeper). */
     public enum Block {
-        BASIC(BasicBlock.EXPANSION), BOTTLENECK(Bottleneck.EXPANSION);
+        /** Two 3x3 convolutions, as many output channels as planes ({@link BasicBlock}). */
+        BASIC(BasicBlock.EXPANSION),
+        /** 1x1 down, 3x3, 1x1 up to four times the planes ({@link Bottleneck}). */
+        BOTTLENECK(Bottleneck.EXPANSION);
 
-        /** Output channels per "planes". */
+        /** Output channels per "planes": 1 for BASIC, 4 for BOTTLENECK. */
         public final int expansion;
 
         Block(int expansion) {
@@ -57,9 +60,25 @@ public final class ResNet extends Module implements UnaryModule, Staged {
      * What to build. {@code layers} gives the number of blocks per stage (usually four stages); stage i has
      * {@code width * 2^i} planes. {@code groups} and {@code widthPerGroup} are torchvision's ResNeXt / wide
      * ResNet knobs (1 and 64 for a plain ResNet; BasicBlock supports only those).
+     *
+     * @param block            the residual block kind
+     * @param layers           blocks per stage, each at least 1 (ResNet-18: 2, 2, 2, 2)
+     * @param numClasses       outputs of fc
+     * @param inChannels       channels of the input images (3 for RGB, 1 for grey)
+     * @param width            channels of the stem and of layer1's planes (64 in torchvision)
+     * @param groups           grouped-convolution groups of each bottleneck's 3x3 convolution (ResNeXt's cardinality)
+     * @param widthPerGroup    channels per group at width 64 (64 plain; 128 for wide_resnet50_2)
+     * @param smallInput       a 3x3 stride-1 stem without max-pool, for 28x28 or 32x32 images
+     * @param zeroInitResidual start each block's last batch norm at weight 0, so every block begins as the identity
      */
     public record Config(Block block, List<Integer> layers, int numClasses, int inChannels, int width, int groups,
                          int widthPerGroup, boolean smallInput, boolean zeroInitResidual) {
+        /**
+         * Checks the configuration and copies {@code layers}.
+         *
+         * @throws IllegalArgumentException if a count or size is not positive, a BasicBlock network has groups or a
+         *                                  width per group torchvision does not allow, or a bottleneck has no channels
+         */
         public Config {
             if (block == null) throw new IllegalArgumentException("ResNet: block must be BASIC or BOTTLENECK, got null");
             if (layers == null || layers.isEmpty()) throw new IllegalArgumentException("ResNet: layers must list the blocks of at least one stage");
@@ -83,64 +102,144 @@ public final class ResNet extends Module implements UnaryModule, Staged {
             }
         }
 
-        /** A plain ResNet with the ImageNet stem and 3 input channels. */
+        /**
+         * A plain ResNet with the ImageNet stem and 3 input channels.
+         *
+         * @param block      the residual block kind
+         * @param layers     blocks per stage
+         * @param numClasses outputs of fc
+         * @return the configuration: width 64, groups 1 x 64, no zero-initialised residuals
+         */
         public static Config of(Block block, List<Integer> layers, int numClasses) {
             return new Config(block, layers, numClasses, 3, 64, 1, 64, false, false);
         }
 
+        /**
+         * torchvision's resnet18: BASIC blocks, 2, 2, 2, 2 per stage.
+         *
+         * @param numClasses outputs of fc (1000 for ImageNet weights)
+         * @return the configuration, as {@link #of}
+         */
         public static Config resnet18(int numClasses) {
             return of(Block.BASIC, List.of(2, 2, 2, 2), numClasses);
         }
 
+        /**
+         * torchvision's resnet34: BASIC blocks, 3, 4, 6, 3 per stage.
+         *
+         * @param numClasses outputs of fc (1000 for ImageNet weights)
+         * @return the configuration, as {@link #of}
+         */
         public static Config resnet34(int numClasses) {
             return of(Block.BASIC, List.of(3, 4, 6, 3), numClasses);
         }
 
+        /**
+         * torchvision's resnet50: BOTTLENECK blocks, 3, 4, 6, 3 per stage.
+         *
+         * @param numClasses outputs of fc (1000 for ImageNet weights)
+         * @return the configuration, as {@link #of}
+         */
         public static Config resnet50(int numClasses) {
             return of(Block.BOTTLENECK, List.of(3, 4, 6, 3), numClasses);
         }
 
+        /**
+         * torchvision's resnet101: BOTTLENECK blocks, 3, 4, 23, 3 per stage.
+         *
+         * @param numClasses outputs of fc (1000 for ImageNet weights)
+         * @return the configuration, as {@link #of}
+         */
         public static Config resnet101(int numClasses) {
             return of(Block.BOTTLENECK, List.of(3, 4, 23, 3), numClasses);
         }
 
+        /**
+         * torchvision's resnet152: BOTTLENECK blocks, 3, 8, 36, 3 per stage.
+         *
+         * @param numClasses outputs of fc (1000 for ImageNet weights)
+         * @return the configuration, as {@link #of}
+         */
         public static Config resnet152(int numClasses) {
             return of(Block.BOTTLENECK, List.of(3, 8, 36, 3), numClasses);
         }
 
+        /**
+         * This configuration with another number of classes.
+         *
+         * @param n outputs of fc
+         * @return a new configuration
+         */
         public Config withNumClasses(int n) {
             return new Config(block, layers, n, inChannels, width, groups, widthPerGroup, smallInput, zeroInitResidual);
         }
 
-        /** 1 for grey-scale images such as MNIST. */
+        /**
+         * This configuration with another number of input channels: 1 for grey-scale images such as MNIST.
+         *
+         * @param n channels of the input images
+         * @return a new configuration
+         */
         public Config withInChannels(int n) {
             return new Config(block, layers, numClasses, n, width, groups, widthPerGroup, smallInput, zeroInitResidual);
         }
 
-        /** Channels of the stem and of layer1 (64 in torchvision); later stages double it. */
+        /**
+         * Channels of the stem and of layer1 (64 in torchvision); later stages double it.
+         *
+         * @param w the base width, e.g. 16 for a small network
+         * @return a new configuration
+         */
         public Config withWidth(int w) {
             return new Config(block, layers, numClasses, inChannels, w, groups, widthPerGroup, smallInput, zeroInitResidual);
         }
 
+        /**
+         * This configuration with grouped bottleneck convolutions (torchvision's ResNeXt and wide ResNets; resnext50_32x4d
+         * is groups 32, 4 per group).
+         *
+         * @param g        groups of each bottleneck's 3x3 convolution
+         * @param perGroup channels per group at width 64
+         * @return a new configuration
+         */
         public Config withGroups(int g, int perGroup) {
             return new Config(block, layers, numClasses, inChannels, width, g, perGroup, smallInput, zeroInitResidual);
         }
 
-        /** A 3x3 stride-1 stem without max-pool, for small images. */
+        /**
+         * A 3x3 stride-1 stem without max-pool, for small images.
+         *
+         * @param small true for the small-input stem, false for the ImageNet one
+         * @return a new configuration
+         */
         public Config withSmallInput(boolean small) {
             return new Config(block, layers, numClasses, inChannels, width, groups, widthPerGroup, small, zeroInitResidual);
         }
 
+        /**
+         * This configuration with or without zero-initialised residual branches (torchvision's zero_init_residual).
+         *
+         * @param zero true to start each block's last batch norm at weight 0
+         * @return a new configuration
+         */
         public Config withZeroInitResidual(boolean zero) {
             return new Config(block, layers, numClasses, inChannels, width, groups, widthPerGroup, smallInput, zero);
         }
 
-        /** Channels of the pooled features that fc sees. */
+        /**
+         * Channels of the pooled features that fc sees.
+         *
+         * @return the last stage's planes times the block's expansion (512 for ResNet-18, 2048 for ResNet-50)
+         */
         public int numFeatures() {
             return (width << (layers.size() - 1)) * block.expansion;
         }
 
-        /** E.g. "resnet18", or "resnet[1,1,1,1] basic width 16 small-input in=1" for a non-standard one. */
+        /**
+         * E.g. "resnet18", or "resnet[1,1,1,1] basic width 16 small-input in=1" for a non-standard one.
+         *
+         * @return a short description for logs and checkpoint metadata, ending with the number of classes
+         */
         public String describe() {
             String standard = standardName();
             StringBuilder sb = new StringBuilder(standard != null ? standard
@@ -160,7 +259,14 @@ public final class ResNet extends Module implements UnaryModule, Staged {
             return null;
         }
 
-        /** resnet18, resnet34, resnet50, resnet101 or resnet152. */
+        /**
+         * resnet18, resnet34, resnet50, resnet101 or resnet152.
+         *
+         * @param name       one of those names, in any case
+         * @param numClasses outputs of fc
+         * @return the configuration
+         * @throws IllegalArgumentException if the name is none of those
+         */
         public static Config named(String name, int numClasses) {
             return switch (name.toLowerCase(Locale.ROOT)) {
                 case "resnet18" -> resnet18(numClasses);
@@ -175,10 +281,21 @@ public final class ResNet extends Module implements UnaryModule, Staged {
 
     private Config config;
 
+    /**
+     * A network of shape {@code config}, initialised from the default generator.
+     *
+     * @param config what to build
+     */
     public ResNet(Config config) {
         this(config, Generator.defaultGenerator());
     }
 
+    /**
+     * A network of shape {@code config}, initialised as torchvision does (see the class comment).
+     *
+     * @param config what to build
+     * @param gen    the random generator of the initial weights
+     */
     public ResNet(Config config, Generator gen) {
         this.config = config;
         int width = config.width();
@@ -228,22 +345,52 @@ public final class ResNet extends Module implements UnaryModule, Staged {
 
     // ---------------------------------------------------------------- factories
 
+    /**
+     * A freshly initialised torchvision resnet18 ({@link Config#resnet18}), drawing from the default generator.
+     *
+     * @param numClasses outputs of fc (1000 for ImageNet weights)
+     * @return the network, in training mode
+     */
     public static ResNet resnet18(int numClasses) {
         return new ResNet(Config.resnet18(numClasses));
     }
 
+    /**
+     * A freshly initialised torchvision resnet34 ({@link Config#resnet34}), drawing from the default generator.
+     *
+     * @param numClasses outputs of fc (1000 for ImageNet weights)
+     * @return the network, in training mode
+     */
     public static ResNet resnet34(int numClasses) {
         return new ResNet(Config.resnet34(numClasses));
     }
 
+    /**
+     * A freshly initialised torchvision resnet50 ({@link Config#resnet50}), drawing from the default generator.
+     *
+     * @param numClasses outputs of fc (1000 for ImageNet weights)
+     * @return the network, in training mode
+     */
     public static ResNet resnet50(int numClasses) {
         return new ResNet(Config.resnet50(numClasses));
     }
 
+    /**
+     * A freshly initialised torchvision resnet101 ({@link Config#resnet101}), drawing from the default generator.
+     *
+     * @param numClasses outputs of fc (1000 for ImageNet weights)
+     * @return the network, in training mode
+     */
     public static ResNet resnet101(int numClasses) {
         return new ResNet(Config.resnet101(numClasses));
     }
 
+    /**
+     * A freshly initialised torchvision resnet152 ({@link Config#resnet152}), drawing from the default generator.
+     *
+     * @param numClasses outputs of fc (1000 for ImageNet weights)
+     * @return the network, in training mode
+     */
     public static ResNet resnet152(int numClasses) {
         return new ResNet(Config.resnet152(numClasses));
     }
@@ -258,18 +405,34 @@ public final class ResNet extends Module implements UnaryModule, Staged {
 
     // ---------------------------------------------------------------- use
 
-    /** The configuration, with numClasses following a replaced head. */
+    /**
+     * The configuration, with numClasses following a replaced head.
+     *
+     * @return the configuration as it is now
+     */
     public Config config() {
         return config;
     }
 
-    /** images [N, inChannels, H, W] -> logits [N, numClasses]. */
+    /**
+     * images [N, inChannels, H, W] -> logits [N, numClasses].
+     *
+     * @param x images of shape [N, inChannels, H, W], normalised as in training
+     * @return class logits of shape [N, numClasses]
+     * @throws IllegalArgumentException if {@code x} is not 4-d or has another number of channels
+     */
     @Override
     public Tensor forward(Tensor x) {
         return child("fc").forward(features(x));
     }
 
-    /** images [N, inChannels, H, W] -> pooled features [N, numFeatures] (what the head sees). */
+    /**
+     * images [N, inChannels, H, W] -> pooled features [N, numFeatures] (what the head sees).
+     *
+     * @param x images of shape [N, inChannels, H, W]
+     * @return the globally average-pooled features, of shape [N, numFeatures]
+     * @throws IllegalArgumentException if {@code x} is not 4-d or has another number of channels
+     */
     public Tensor features(Tensor x) {
         if (x.dim() != 4 || x.size(1) != config.inChannels()) {
             throw new IllegalArgumentException("ResNet: expected images [N, " + config.inChannels() + ", H, W], got shape " + Shape.str(x.shape())
@@ -282,7 +445,13 @@ public final class ResNet extends Module implements UnaryModule, Staged {
         return child("avgpool").forward(h).flatten(1, -1);
     }
 
-    /** Stage i (1-based), e.g. layer4 = stage(4). */
+    /**
+     * Stage i (1-based), e.g. layer4 = stage(4).
+     *
+     * @param i the stage's number, from 1 to the number of stages
+     * @return the stage's blocks, the child {@code layer<i>}
+     * @throws IllegalArgumentException if there is no such stage
+     */
     public Sequential stage(int i) {
         if (i < 1 || i > config.layers().size()) {
             throw new IllegalArgumentException("ResNet: stage " + i + " does not exist; stages are 1.." + config.layers().size());
@@ -293,6 +462,10 @@ public final class ResNet extends Module implements UnaryModule, Staged {
     /**
      * Replaces fc with a fresh Linear(numFeatures, numClasses) (PyTorch's {@code model.fc = nn.Linear(...)})
      * and returns it; it requires grad even when the rest of the network is frozen.
+     *
+     * @param numClasses outputs of the new head
+     * @param gen        the random generator of its initial weights
+     * @return the new head
      */
     public Linear replaceHead(int numClasses, Generator gen) {
         Linear fc = registerModule("fc", new Linear(config.numFeatures(), numClasses, true, gen));
@@ -339,6 +512,11 @@ public final class ResNet extends Module implements UnaryModule, Staged {
      * The configuration of the ResNet whose state_dict this is (torchvision's or jgrad's): block kind from
      * the presence of conv3, blocks per stage from the keys, width and input channels from conv1, the stem
      * from conv1's kernel size (3: small-input), groups from layer1.0.conv2, classes from fc.
+     *
+     * @param state a state dict by parameter name
+     * @return the configuration of the network it belongs to
+     * @throws IllegalArgumentException naming the key, if a key the inference needs is missing or of the wrong rank,
+     *                                  or the keys are not a ResNet's
      */
     public static Config inferConfig(Map<String, Tensor> state) {
         Tensor conv1 = require(state, "conv1.weight", 4);
@@ -381,7 +559,13 @@ public final class ResNet extends Module implements UnaryModule, Staged {
                 kernel == 3, false);
     }
 
-    /** A ResNet built from {@link #inferConfig} with the given weights loaded (strictly). */
+    /**
+     * A ResNet built from {@link #inferConfig} with the given weights loaded (strictly).
+     *
+     * @param state a torchvision or jgrad ResNet state dict
+     * @return the network with those weights, in training mode
+     * @throws IllegalArgumentException if the state dict is not a ResNet's or its tensors do not fit the inferred shape
+     */
     public static ResNet fromStateDict(Map<String, Tensor> state) {
         ResNet model = new ResNet(inferConfig(state), new Generator(0));
         model.loadStateDict(state);

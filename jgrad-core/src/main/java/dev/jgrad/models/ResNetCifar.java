@@ -33,6 +33,14 @@ public final class ResNetCifar extends Module implements UnaryModule, Staged {
         private final BatchNorm2d bn1, bn2;
         private final Sequential shortcut;
 
+        /**
+         * cin -> cout channels, with a 1x1 convolution shortcut when the shape changes.
+         *
+         * @param cin    the input's channels
+         * @param cout   the output's channels
+         * @param stride the first convolution's (and the shortcut's) stride
+         * @param gen    the random generator of the convolutions' initial weights
+         */
         public Block(int cin, int cout, int stride, Generator gen) {
             conv1 = registerModule("conv1", new Conv2d(cin, cout, 3, stride, 1, 1, 1, false, gen));
             bn1 = registerModule("bn1", new BatchNorm2d(cout));
@@ -57,11 +65,25 @@ public final class ResNetCifar extends Module implements UnaryModule, Staged {
     private final BatchNorm2d bn1;
     private final Sequential layers;
 
-    /** The peer's network: 3 input channels. */
+    /**
+     * The peer's network: 3 input channels.
+     *
+     * @param numClasses outputs of fc (10 for CIFAR-10)
+     * @param gen        the random generator of the initial weights
+     * @throws IllegalArgumentException if {@code numClasses} is not positive
+     */
     public ResNetCifar(int numClasses, Generator gen) {
         this(3, numClasses, gen);
     }
 
+    /**
+     * The peer's network for {@code inChannels}-channel images.
+     *
+     * @param inChannels channels of the input images (1 for grey)
+     * @param numClasses outputs of fc
+     * @param gen        the random generator of the initial weights
+     * @throws IllegalArgumentException if {@code inChannels} or {@code numClasses} is not positive
+     */
     public ResNetCifar(int inChannels, int numClasses, Generator gen) {
         if (inChannels < 1 || numClasses < 1) {
             throw new IllegalArgumentException("ResNetCifar: in_channels and num_classes must be positive, got " + inChannels + " and " + numClasses);

@@ -35,6 +35,9 @@ public final class Transfer {
      * components: "layer4" matches "layer4.0.conv1.weight", not "layer40..."), which are set trainable.
      * Returns the names of the trainable parameters.
      *
+     * @param model    the network whose parameters to freeze and unfreeze
+     * @param prefixes dotted prefixes of the parameters to train, e.g. {@code "layer4", "fc"}
+     * @return the trainable parameters' names, in the model's order
      * @throws IllegalArgumentException when a prefix matches no parameter (a typo would silently freeze everything)
      */
     public static List<String> freezeAllBut(Module model, String... prefixes) {
@@ -60,6 +63,12 @@ public final class Transfer {
      * Trains the head and the last {@code k} body stages and freezes the rest: 0 trains only the head
      * (linear probing / feature extraction), numStages() all stages but the stem, {@link #ALL} (or any k
      * above numStages()) everything. Returns the names of the trainable parameters.
+     *
+     * @param <M>   a network read as stages, such as a {@link ResNet}
+     * @param model the network whose parameters to freeze and unfreeze
+     * @param k     body stages to train from the top, {@code >= 0}
+     * @return the trainable parameters' names, in the model's order
+     * @throws IllegalArgumentException if {@code k} is negative
      */
     public static <M extends Module & Staged> List<String> trainableBlocks(M model, int k) {
         if (k < 0) throw new IllegalArgumentException("trainableBlocks: k must be >= 0 (0 = head only), got " + k);
@@ -78,6 +87,14 @@ public final class Transfer {
      * {@code options.lr()}, the last body stage lr * decay, the one before lr * decay^2, and so on to the
      * stem (discriminative fine-tuning, Howard and Ruder 2018). Frozen parameters are left out; other
      * hyperparameters come from {@code options}. A decay of 1 gives every stage the same rate.
+     *
+     * @param <M>     a network read as stages, such as a {@link ResNet}
+     * @param <O>     the optimizer's options type (SGD's, Adam's...)
+     * @param model   the network, its frozen parameters already marked
+     * @param options the head's options; the other groups copy them with a smaller learning rate
+     * @param decay   the factor between a stage's learning rate and the next stage's, in (0, 1]
+     * @return the parameter groups, head first, for the optimizer's constructor
+     * @throws IllegalArgumentException if the decay is not in (0, 1] or every parameter is frozen
      */
     public static <M extends Module & Staged, O extends Optimizer.Options<O>> List<ParamGroup<O>> layerwiseGroups(M model, O options,
                                                                                                            double decay) {
@@ -101,6 +118,10 @@ public final class Transfer {
      * go back to eval mode, so they normalise with their pretrained running statistics and do not update
      * them (what "frozen" usually means for a pretrained backbone). Call it instead of model.train() at the
      * start of each epoch.
+     *
+     * @param model                 the network to put in training mode
+     * @param frozenBatchNormInEval whether batch norms with only frozen parameters stay in eval mode
+     * @return {@code model}
      */
     public static Module train(Module model, boolean frozenBatchNormInEval) {
         model.train();
@@ -112,7 +133,12 @@ public final class Transfer {
         return model;
     }
 
-    /** True when the module has parameters and none of them requires grad. */
+    /**
+     * True when the module has parameters and none of them requires grad.
+     *
+     * @param m a module (its children's parameters count too)
+     * @return whether it is frozen; false for a module without parameters
+     */
     public static boolean isFrozen(Module m) {
         List<Parameter> ps = m.parameters();
         return !ps.isEmpty() && ps.stream().noneMatch(Parameter::requiresGrad);

@@ -72,12 +72,23 @@ public final class TranslationLSTM extends TranslationModel {
         /** Luong's h^T W s_j. */
         GENERAL;
 
-        /** "additive", "dot" or "general", as on the command line and in checkpoints. */
+        /**
+         * "additive", "dot" or "general", as on the command line and in checkpoints.
+         *
+         * @return the lowercase name
+         */
         public String label() {
             return name().toLowerCase(Locale.ROOT);
         }
 
-        /** The attention named by {@link #label()}, with an error listing the choices. */
+        /**
+         * The attention named by {@link #label()}, with an error listing the choices.
+         *
+         * @param label "additive", "dot" or "general" (lowercase)
+         * @param where what is being read, to start the error message with (a checkpoint's entry, an option)
+         * @return the attention
+         * @throws IllegalArgumentException if the label is none of those
+         */
         public static Attention parse(String label, String where) {
             for (Attention a : values()) if (a.label().equals(label)) return a;
             throw new IllegalArgumentException(where + ": unknown attention '" + label + "', expected additive, dot or general");
@@ -87,17 +98,28 @@ public final class TranslationLSTM extends TranslationModel {
     /**
      * The model's shape; {@link #toMetadata()} and {@link #fromMetadata} carry it in a checkpoint.
      *
+     * @param vocabSize       V, the joint source and target subword vocabulary, special tokens included
      * @param embeddingDim    E, the token embeddings
      * @param hiddenSize      H: the decoder's LSTMs, the encoder's outputs (H/2 per direction), the attentional vector
      * @param numLayers       LSTM layers of the encoder and of the decoder
+     * @param attention       the attention's score function
+     * @param dropout         the dropout probability on embeddings, between LSTM layers and on the attentional vector, in [0, 1)
      * @param maxLen          longest sequence, in tokens with BOS/EOS, taken and generated
      * @param shareEmbeddings one embedding for source and target
      * @param tieEmbeddings   the output projection reuses the target embedding (needs E == H)
      */
     public record Config(int vocabSize, int embeddingDim, int hiddenSize, int numLayers, Attention attention, double dropout, int maxLen,
                          boolean shareEmbeddings, boolean tieEmbeddings) implements TranslationModel.Config {
+        /** The metadata's "model" entry for this architecture. */
         public static final String MODEL = "TranslationLSTM";
 
+        /**
+         * Checks the shape.
+         *
+         * @throws IllegalArgumentException if the vocabulary has no room beyond the special tokens, a size is too
+         *                                  small, the hidden size is odd, the attention is null, dropout is not in
+         *                                  [0, 1), or tied embeddings have E != H
+         */
         public Config {
             if (vocabSize <= SubwordVocabulary.NUM_SPECIALS) {
                 throw new IllegalArgumentException("TranslationLSTM: vocabulary size " + vocabSize + " leaves no room after the "
@@ -135,7 +157,15 @@ public final class TranslationLSTM extends TranslationModel {
             return m;
         }
 
-        /** Reads what {@link #toMetadata()} wrote; {@code source} names the checkpoint in messages. */
+        /**
+         * Reads what {@link #toMetadata()} wrote; {@code source} names the checkpoint in messages.
+         *
+         * @param m      a checkpoint's metadata; other entries are ignored
+         * @param source the checkpoint's path or name, for error messages
+         * @return the config it records
+         * @throws IllegalArgumentException if {@code model} is not {@value #MODEL}, an entry is missing or malformed, or
+         *                                  the shape is not valid
+         */
         public static Config fromMetadata(Map<String, String> m, String source) {
             String model = m.get("model");
             if (!MODEL.equals(model)) {
@@ -165,6 +195,12 @@ public final class TranslationLSTM extends TranslationModel {
     private final GlobalAttention attention;
     private final Dropout dropout;
 
+    /**
+     * A model of shape {@code config}, initialised as PyTorch's defaults (see the class comment).
+     *
+     * @param config the model's sizes, attention and embedding sharing
+     * @param gen    the random generator of the initial weights
+     */
     public TranslationLSTM(Config config, Generator gen) {
         this.config = config;
         int V = config.vocabSize(), E = config.embeddingDim(), H = config.hiddenSize(), L = config.numLayers();

@@ -56,6 +56,12 @@ public final class TranslationTransformer extends TranslationModel {
      * The model's shape; {@link #toMetadata()} and {@link #fromMetadata} carry it in a checkpoint.
      *
      * @param vocabSize        source and target vocabulary (one joint BPE vocabulary)
+     * @param dModel           the model width d (torch.nn.Transformer's d_model), divisible by {@code nhead}
+     * @param nhead            attention heads per layer
+     * @param encoderLayers    encoder layers
+     * @param decoderLayers    decoder layers
+     * @param dimFeedforward   hidden size of each layer's feed-forward network
+     * @param dropout          the dropout probability of the inputs, attention and feed-forward networks, in [0, 1)
      * @param maxLen           longest sequence, in tokens with BOS/EOS, that the positional table covers
      * @param shareEmbeddings  one embedding for source and target
      * @param tieEmbeddings    the output projection reuses the target embedding
@@ -64,6 +70,13 @@ public final class TranslationTransformer extends TranslationModel {
     public record Config(int vocabSize, int dModel, int nhead, int encoderLayers, int decoderLayers, int dimFeedforward,
                          double dropout, int maxLen, boolean shareEmbeddings, boolean tieEmbeddings, boolean preNorm)
             implements TranslationModel.Config {
+        /**
+         * Checks the shape.
+         *
+         * @throws IllegalArgumentException if the vocabulary has no room beyond the special tokens, a size is not
+         *                                  positive, max length is below 2, {@code dModel} is not divisible by
+         *                                  {@code nhead}, or dropout is not in [0, 1)
+         */
         public Config {
             if (vocabSize <= SubwordVocabulary.NUM_SPECIALS) {
                 throw new IllegalArgumentException("TranslationTransformer: vocabulary size " + vocabSize + " leaves no room after the "
@@ -98,7 +111,15 @@ public final class TranslationTransformer extends TranslationModel {
             return m;
         }
 
-        /** Reads what {@link #toMetadata()} wrote; {@code source} names the checkpoint in messages. */
+        /**
+         * Reads what {@link #toMetadata()} wrote; {@code source} names the checkpoint in messages.
+         *
+         * @param m      a checkpoint's metadata; other entries are ignored
+         * @param source the checkpoint's path or name, for error messages
+         * @return the config it records
+         * @throws IllegalArgumentException if {@code model} is not {@code TranslationTransformer}, an entry is missing
+         *                                  or malformed, or the shape is not valid
+         */
         public static Config fromMetadata(Map<String, String> m, String source) {
             String model = m.get("model");
             if (!"TranslationTransformer".equals(model)) {
@@ -129,6 +150,13 @@ public final class TranslationTransformer extends TranslationModel {
     private final Linear generator;
     private final double embedScale;
 
+    /**
+     * A model of shape {@code config}: the Transformer's weight matrices Xavier-uniform (as torch.nn.Transformer's
+     * _reset_parameters), the embeddings N(0, d^-0.5) with a zero padding row.
+     *
+     * @param config the model's sizes and embedding sharing
+     * @param gen    the random generator of the initial weights
+     */
     public TranslationTransformer(Config config, Generator gen) {
         this.config = config;
         int d = config.dModel();
@@ -154,6 +182,11 @@ public final class TranslationTransformer extends TranslationModel {
         return config;
     }
 
+    /**
+     * The encoder-decoder stack (the child {@code transformer}).
+     *
+     * @return the nn.Transformer, batch first
+     */
     public Transformer transformer() {
         return transformer;
     }
@@ -174,7 +207,12 @@ public final class TranslationTransformer extends TranslationModel {
         return generator.forward(y);
     }
 
-    /** The source padding mask [B, S] that {@link #encode} and {@link #decodeStep} take. */
+    /**
+     * The source padding mask [B, S] that {@link #encode} and {@link #decodeStep} take.
+     *
+     * @param src source ids of shape [B, S], padded with {@link SubwordVocabulary#PAD_ID}
+     * @return the mask, true (hidden) at the padding
+     */
     public static AttentionMask sourcePadding(IntTensor src) {
         return AttentionMask.padding(src, SubwordVocabulary.PAD_ID);
     }
@@ -184,7 +222,14 @@ public final class TranslationTransformer extends TranslationModel {
         return AttentionArgs.builder().keyPaddingMask(srcPadding).build();
     }
 
-    /** The encoder's output [B, S, d] for source ids [B, S]. */
+    /**
+     * The encoder's output [B, S, d] for source ids [B, S].
+     *
+     * @param src        source ids of shape [B, S]
+     * @param srcPadding the source's padding, as {@link #sourcePadding} makes it
+     * @return the memory the decoder attends to, of shape [B, S, dModel]
+     * @throws IllegalArgumentException if an id is out of range or the ids are not 2-d
+     */
     public Tensor encode(IntTensor src, AttentionMask srcPadding) {
         checkIds("source", src);
         Tensor x = pos.forward(srcEmbed.forward(src).mul((float) embedScale));
@@ -196,6 +241,12 @@ public final class TranslationTransformer extends TranslationModel {
      * {@code cache.length()}, with keys and values of the earlier positions from the cache (which grows by one).
      * Returns the next token's logits [B, V]. {@code memory} is read at the first step only (the cache keeps its
      * projection); later steps may pass null.
+     *
+     * @param lastTokens the token each row chose last, one per row
+     * @param memory     the encoder's output [B, S, dModel] at the first step; null afterwards
+     * @param srcPadding the source's padding [B, S], for the cross-attention
+     * @param cache      the decoder's key/value cache from {@link #newCache()}, grown by one position
+     * @return the next token's logits, of shape [B, vocabSize]
      */
     public Tensor decodeStep(int[] lastTokens, Tensor memory, AttentionMask srcPadding, DecoderCache cache) {
         int b = lastTokens.length;
@@ -206,7 +257,11 @@ public final class TranslationTransformer extends TranslationModel {
         return generator.forward(y).reshape(b, config.vocabSize());
     }
 
-    /** An empty key/value cache for {@link #decodeStep}. */
+    /**
+     * An empty key/value cache for {@link #decodeStep}.
+     *
+     * @return an empty cache covering every decoder layer
+     */
     public DecoderCache newCache() {
         return transformer.decoder().newCache();
     }

@@ -42,6 +42,12 @@ public final class Translator {
     /**
      * One output: the tokens (without {@code <bos>} or {@code <eos>}), their summed log-probability (of the
      * {@code <eos>} too when it was generated), and the length-penalised score beam search ranked it by.
+     *
+     * @param tokens   the output's token ids, without {@code <bos>} and {@code <eos>}
+     * @param logProb  the summed log-probability of the generated tokens, {@code <eos>} included when generated, in nats
+     * @param score    {@code logProb / lengthPenalty(length, alpha)}, what beam search ranked by ({@code logProb} itself
+     *                 with greedy decoding)
+     * @param finished true if the model generated {@code <eos>}, false if the output was cut at the maximum length
      */
     public record Hypothesis(int[] tokens, double logProb, double score, boolean finished) {
         @Override
@@ -54,13 +60,25 @@ public final class Translator {
     /**
      * The longest output allowed for a source of n tokens: {@code min(a * n + b, model limit)} tokens including
      * {@code <eos>}.
+     *
+     * @param a the factor on the source's length in tokens, {@code >= 0}
+     * @param b the tokens added to it, at least 1
      */
     public record MaxLength(double a, int b) {
+        /**
+         * Checks the bounds.
+         *
+         * @throws IllegalArgumentException if {@code a} is negative or {@code b} is less than 1
+         */
         public MaxLength {
             if (!(a >= 0) || b < 1) throw new IllegalArgumentException("max length: a must be >= 0 and b >= 1, got a=" + a + ", b=" + b);
         }
 
-        /** 1.5 n + 10: Multi30k's German is at most about 1.4 times its English in subwords. */
+        /**
+         * 1.5 n + 10: Multi30k's German is at most about 1.4 times its English in subwords.
+         *
+         * @return a = 1.5, b = 10
+         */
         public static MaxLength defaults() {
             return new MaxLength(1.5, 10);
         }
@@ -74,16 +92,33 @@ public final class Translator {
     private final TranslationModel model;
     private final MaxLength maxLength;
 
+    /**
+     * A decoder of {@code model} with outputs of at most {@link MaxLength#defaults()} tokens.
+     *
+     * @param model the translation model (put in eval mode when decoding)
+     */
     public Translator(TranslationModel model) {
         this(model, MaxLength.defaults());
     }
 
+    /**
+     * A decoder of {@code model} with outputs of at most {@code maxLength} tokens.
+     *
+     * @param model     the translation model (put in eval mode when decoding)
+     * @param maxLength the longest output for a source of n tokens, further capped by the model's maximum length
+     */
     public Translator(TranslationModel model, MaxLength maxLength) {
         this.model = model;
         this.maxLength = maxLength;
     }
 
-    /** GNMT's length penalty ((5 + length) / 6)^alpha. */
+    /**
+     * GNMT's length penalty ((5 + length) / 6)^alpha.
+     *
+     * @param length the output's length in tokens, {@code <eos>} included
+     * @param alpha  the penalty's exponent, {@code >= 0} (0 gives 1: no penalty)
+     * @return the divisor of a hypothesis's log-probability
+     */
     public static double lengthPenalty(int length, double alpha) {
         return Math.pow((5.0 + length) / 6.0, alpha);
     }
@@ -91,6 +126,13 @@ public final class Translator {
     /**
      * Decodes many sources in batches of up to {@code batchSentences} of similar length (less padding), greedy for
      * beam 1 and beam search otherwise; the results are in the order of the sources.
+     *
+     * @param sources        token ids of each source, each ending in {@code <eos>}, not empty, without padding
+     * @param beam           hypotheses kept per sentence, at least 1 (1: greedy)
+     * @param alpha          the length penalty's exponent, {@code >= 0}
+     * @param batchSentences sentences decoded together, at least 1
+     * @return the best hypothesis of each source, in order
+     * @throws IllegalArgumentException if a source is empty, or the beam, alpha or batch size is out of range
      */
     public List<Hypothesis> translate(List<int[]> sources, int beam, double alpha, int batchSentences) {
         if (batchSentences < 1) throw new IllegalArgumentException("translation: sentences per batch must be positive, got " + batchSentences);
@@ -111,6 +153,10 @@ public final class Translator {
     /**
      * Greedy decoding of each source (token ids, usually ending in {@code <eos>}, no padding): the most probable
      * next token at every step, until {@code <eos>} or the maximum length. Puts the model in eval mode.
+     *
+     * @param sources token ids of each source, not empty, without padding
+     * @return one hypothesis per source, in order
+     * @throws IllegalArgumentException if a source is empty
      */
     public List<Hypothesis> greedy(List<int[]> sources) {
         int n = sources.size();
@@ -186,6 +232,12 @@ public final class Translator {
     /**
      * Beam search over each source with {@code beam} beams and length penalty {@code alpha} (see the class comment);
      * beam 1 is greedy decoding. Puts the model in eval mode.
+     *
+     * @param sources token ids of each source, not empty, without padding
+     * @param beam    hypotheses kept per sentence, at least 1
+     * @param alpha   the length penalty's exponent, finite and {@code >= 0}
+     * @return the best-scoring finished hypothesis of each source, in order
+     * @throws IllegalArgumentException if a source is empty, the beam is below 1 or alpha is negative or not finite
      */
     public List<Hypothesis> beamSearch(List<int[]> sources, int beam, double alpha) {
         if (beam < 1) throw new IllegalArgumentException("beam search: the beam size must be at least 1, got " + beam);

@@ -24,9 +24,21 @@ import java.util.List;
 @SuppressWarnings("this-escape")
 public final class UnrolledRNN extends Module {
 
-    public enum CellType { RNN, LSTM }
+    /** The recurrent cell. */
+    public enum CellType {
+        /** A vanilla tanh RNN cell (torch.nn.RNNCell). */
+        RNN,
+        /** An LSTM cell (torch.nn.LSTMCell). */
+        LSTM
+    }
 
-    /** The forward pass kept step by step: h.get(t) for t = 0..T (h_0 the initial state), c likewise or null. */
+    /**
+     * The forward pass kept step by step: h.get(t) for t = 0..T (h_0 the initial state), c likewise or null.
+     *
+     * @param outputs the readout of the last scored steps, [batch, scoredSteps, outputSize]
+     * @param h       the hidden states h_0..h_T, each [batch, hiddenSize]
+     * @param c       the LSTM's cell states c_0..c_T, each [batch, hiddenSize]; null for the RNN
+     */
     public record Unrolled(Tensor outputs, List<Tensor> h, List<Tensor> c) {}
 
     private final CellType type;
@@ -35,6 +47,16 @@ public final class UnrolledRNN extends Module {
     private final LSTMCell lstm;
     private final Linear head;
 
+    /**
+     * A cell and its readout, initialised as PyTorch initialises RNNCell / LSTMCell and Linear.
+     *
+     * @param type       RNN or LSTM
+     * @param inputSize  features per input step
+     * @param hiddenSize the hidden state's width H
+     * @param outputSize the readout's width
+     * @param gen        the random generator of the initial weights
+     * @throws IllegalArgumentException if the type is null or a size is not positive
+     */
     public UnrolledRNN(CellType type, int inputSize, int hiddenSize, int outputSize, Generator gen) {
         if (type == null) throw new IllegalArgumentException("UnrolledRNN: the cell type must be RNN or LSTM, got null");
         if (inputSize < 1 || hiddenSize < 1 || outputSize < 1) {
@@ -55,10 +77,25 @@ public final class UnrolledRNN extends Module {
         this.head = registerModule("head", new Linear(hiddenSize, outputSize, true, gen));
     }
 
+    /**
+     * The recurrent cell's kind.
+     *
+     * @return RNN or LSTM
+     */
     public CellType cellType() { return type; }
+
+    /**
+     * The hidden state's width.
+     *
+     * @return H
+     */
     public int hiddenSize() { return hiddenSize; }
 
-    /** The recurrent weight: [H, H] for the RNN, the LSTM's gates stacked as [4H, H] in the order i, f, g, o. */
+    /**
+     * The recurrent weight: [H, H] for the RNN, the LSTM's gates stacked as [4H, H] in the order i, f, g, o.
+     *
+     * @return the parameter {@code cell.weight_hh}, for measuring or setting its spectrum
+     */
     public Parameter weightHh() {
         return getParameter("cell.weight_hh");
     }
@@ -67,6 +104,9 @@ public final class UnrolledRNN extends Module {
      * Sets the LSTM's forget-gate bias to {@code value} (bias_ih's forget slice; bias_hh's is zeroed, so the sum
      * is exactly {@code value}). A forget gate near 1 (sigmoid(value)) is what keeps the cell state, and its
      * gradient, alive over many steps (Gers et al., 2000; Jozefowicz et al., 2015 recommend 1).
+     *
+     * @param value the forget gate's pre-activation bias, e.g. 1
+     * @throws IllegalStateException if the cell is not an LSTM
      */
     public void setForgetBias(double value) {
         if (type != CellType.LSTM) throw new IllegalStateException("UnrolledRNN.setForgetBias: only an LSTM has a forget gate, this is a " + type);
@@ -77,7 +117,14 @@ public final class UnrolledRNN extends Module {
         }
     }
 
-    /** Outputs [batch, scoredSteps, outputSize] from inputs [batch, length, inputSize], starting from zero states. */
+    /**
+     * Outputs [batch, scoredSteps, outputSize] from inputs [batch, length, inputSize], starting from zero states.
+     *
+     * @param inputs      the sequences, of shape [batch, length, inputSize]
+     * @param scoredSteps how many of the last steps to read out, in [1, length]
+     * @return the readout of the last {@code scoredSteps} hidden states, [batch, scoredSteps, outputSize]
+     * @throws IllegalArgumentException if the inputs' shape does not fit or scoredSteps is out of range
+     */
     public Tensor forward(Tensor inputs, int scoredSteps) {
         return unroll(inputs, scoredSteps, null, null).outputs();
     }
@@ -85,6 +132,13 @@ public final class UnrolledRNN extends Module {
     /**
      * The full unrolled pass from the given initial states (zeros when null; pass leaves that require grad to
      * get dL/dh_0 and dL/dc_0 too).
+     *
+     * @param inputs      the sequences, of shape [batch, length, inputSize]
+     * @param scoredSteps how many of the last steps to read out, in [1, length]
+     * @param h0          the initial hidden state [batch, hiddenSize], or null for zeros
+     * @param c0          the LSTM's initial cell state [batch, hiddenSize], or null for zeros; ignored for the RNN
+     * @return the readout and every hidden (and cell) state
+     * @throws IllegalArgumentException if the inputs' shape does not fit or scoredSteps is out of range
      */
     public Unrolled unroll(Tensor inputs, int scoredSteps, Tensor h0, Tensor c0) {
         if (inputs.dim() != 3 || inputs.size(2) != inputSize) {

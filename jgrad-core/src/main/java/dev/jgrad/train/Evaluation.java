@@ -14,11 +14,18 @@ import java.util.Map;
  * @param seconds how long the evaluation took (0 for evaluations restored from a checkpoint)
  */
 public record Evaluation(long step, double epochs, Map<String, Double> metrics, boolean best, double seconds) {
+    /** Copies {@code metrics} into an unmodifiable map that keeps the task's order. */
     public Evaluation {
         metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     }
 
-    /** The metric {@code name}; fails, naming the metrics there are, if it was not measured. */
+    /**
+     * The metric {@code name}; fails, naming the metrics there are, if it was not measured.
+     *
+     * @param name a metric name as the task's {@link TrainingTask#validate()} returned it, e.g. {@code "loss"}
+     * @return the metric's value
+     * @throws IllegalArgumentException if this evaluation has no metric of that name
+     */
     public double metric(String name) {
         Double v = metrics.get(name);
         if (v == null) throw new IllegalArgumentException("Evaluation: no metric '" + name + "' (there are " + metrics.keySet() + ")");

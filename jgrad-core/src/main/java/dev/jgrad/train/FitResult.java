@@ -12,7 +12,11 @@ package dev.jgrad.train;
  * @param losses    the training loss of every step of the run
  */
 public record FitResult(StopReason reason, long step, long stepsThisSession, double seconds, Evaluation last, Evaluation best, LossHistory losses) {
-    /** True if the run did not reach its end and can be resumed (stopAt, time limit). */
+    /**
+     * True if the run did not reach its end and can be resumed (stopAt, time limit).
+     *
+     * @return whether {@link #reason()} is {@link StopReason#STOP_AT} or {@link StopReason#TIME_LIMIT}
+     */
     public boolean interrupted() {
         return reason == StopReason.STOP_AT || reason == StopReason.TIME_LIMIT;
     }

@@ -15,7 +15,14 @@ public final class LossHistory {
     private int size;
     private double ema, weight;
 
-    /** Appends the loss of the next step. */
+    /** An empty history, for the losses of a new run. */
+    public LossHistory() {}
+
+    /**
+     * Appends the loss of the next step.
+     *
+     * @param loss the step's training loss (the scalar the step minimised)
+     */
     public void add(float loss) {
         if (size == losses.length) losses = Arrays.copyOf(losses, size * 2);
         losses[size++] = loss;
@@ -23,28 +30,50 @@ public final class LossHistory {
         weight = BETA * weight + (1 - BETA);
     }
 
-    /** Steps recorded. */
+    /**
+     * Steps recorded.
+     *
+     * @return how many losses were added
+     */
     public int size() {
         return size;
     }
 
-    /** The loss of step {@code i} (counting from 0). */
+    /**
+     * The loss of step {@code i} (counting from 0).
+     *
+     * @param i the step's index, in {@code [0, size())}
+     * @return that step's loss
+     * @throws IndexOutOfBoundsException if {@code i} is outside {@code [0, size())}
+     */
     public float get(int i) {
         if (i < 0 || i >= size) throw new IndexOutOfBoundsException("LossHistory: step " + i + " of " + size);
         return losses[i];
     }
 
-    /** All losses, one per step. */
+    /**
+     * All losses, one per step.
+     *
+     * @return a copy of the losses, oldest first, of length {@link #size()}
+     */
     public float[] toArray() {
         return Arrays.copyOf(losses, size);
     }
 
-    /** The smoothed loss after the last step; NaN before any. */
+    /**
+     * The smoothed loss after the last step; NaN before any.
+     *
+     * @return the bias-corrected moving average of all losses so far
+     */
     public double smoothed() {
         return size == 0 ? Double.NaN : ema / weight;
     }
 
-    /** The smoothed loss after every step, what a plot draws. */
+    /**
+     * The smoothed loss after every step, what a plot draws.
+     *
+     * @return a new array of length {@link #size()}: entry {@code i} is {@link #smoothed()} as it was after step {@code i}
+     */
     public double[] smoothedAll() {
         double[] out = new double[size];
         double e = 0, w = 0;
@@ -56,7 +85,12 @@ public final class LossHistory {
         return out;
     }
 
-    /** The mean of the last {@code k} losses (fewer if there are fewer); NaN when empty. */
+    /**
+     * The mean of the last {@code k} losses (fewer if there are fewer); NaN when empty.
+     *
+     * @param k how many of the most recent losses to average
+     * @return their plain (unsmoothed) mean
+     */
     public double tailMean(int k) {
         int n = Math.min(k, size);
         double s = 0;

@@ -9,7 +9,11 @@ import java.util.function.IntToDoubleFunction;
 public final class LrSchedules {
     private LrSchedules() {}
 
-    /** Always 1: the optimizer's own learning rate. */
+    /**
+     * Always 1: the optimizer's own learning rate.
+     *
+     * @return a factor function that ignores the steps done
+     */
     public static IntToDoubleFunction constant() {
         return done -> 1.0;
     }
@@ -17,6 +21,12 @@ public final class LrSchedules {
     /**
      * A linear warm-up over {@code warmupSteps} (the factor reaching 1 at the last warm-up step), then a cosine decay to
      * {@code minRatio} at {@code totalSteps} (nanoGPT's). The warm-up is shortened to leave at least one step of decay.
+     *
+     * @param warmupSteps steps of linear warm-up from {@code 1/warmupSteps} to 1; 0 for none
+     * @param totalSteps  the run's length in steps, where the decay ends
+     * @param minRatio    the final factor, in [0, 1] (0.1 decays to a tenth of the base learning rate)
+     * @return the factor as a function of the steps done, for {@link dev.jgrad.optim.LambdaLR}
+     * @throws IllegalArgumentException if {@code warmupSteps} is negative or {@code minRatio} is outside [0, 1]
      */
     public static IntToDoubleFunction warmupCosine(int warmupSteps, long totalSteps, double minRatio) {
         if (warmupSteps < 0) throw new IllegalArgumentException("warmupCosine: warmupSteps must be >= 0, got " + warmupSteps);

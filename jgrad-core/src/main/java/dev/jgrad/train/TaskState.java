@@ -27,32 +27,66 @@ public final class TaskState {
         this.source = source;
     }
 
-    /** Saves a tensor under {@code name}. */
+    /**
+     * Saves a tensor under {@code name}.
+     *
+     * @param name  the entry's name, not empty and not one of the trainer's own
+     * @param value the tensor to save (its values as they are now)
+     * @throws IllegalArgumentException if the name is empty or reserved by the trainer
+     */
     public void putTensor(String name, Tensor value) {
         tensors.put(checkName(name), value);
     }
 
-    /** The tensor saved under {@code name}, or null if there is none. */
+    /**
+     * The tensor saved under {@code name}, or null if there is none.
+     *
+     * @param name the name {@link #putTensor} used
+     * @return the restored tensor, or null
+     */
     public Tensor tensor(String name) {
         return tensors.get(name);
     }
 
-    /** Saves a string under {@code key}. */
+    /**
+     * Saves a string under {@code key}.
+     *
+     * @param key   the entry's name, not empty and not one of the trainer's own
+     * @param value the string to save (a data position, say)
+     * @throws IllegalArgumentException if the key is empty or reserved by the trainer
+     */
     public void put(String key, String value) {
         strings.put(checkName(key), value);
     }
 
-    /** The string saved under {@code key}, or null if there is none. */
+    /**
+     * The string saved under {@code key}, or null if there is none.
+     *
+     * @param key the name {@link #put} used
+     * @return the restored string, or null
+     */
     public String get(String key) {
         return strings.get(key);
     }
 
-    /** Saves a generator's state under {@code key}. */
+    /**
+     * Saves a generator's state under {@code key}.
+     *
+     * @param key       the entry's name, not empty and not one of the trainer's own
+     * @param generator the generator (a data shuffler, say) whose state to save
+     * @throws IllegalArgumentException if the key is empty or reserved by the trainer
+     */
     public void putGenerator(String key, Generator generator) {
         put(key, TrainingCheckpoint.generatorState(generator));
     }
 
-    /** Sets {@code generator} to the state saved under {@code key}; fails, naming the key, if there is none. */
+    /**
+     * Sets {@code generator} to the state saved under {@code key}; fails, naming the key, if there is none.
+     *
+     * @param key       the name {@link #putGenerator} used
+     * @param generator the generator to set, so that it continues exactly where the saved one was
+     * @throws IllegalStateException if called on a state being saved rather than restored
+     */
     public void restoreGenerator(String key, Generator generator) {
         if (source == null) throw new IllegalStateException("TaskState: restoreGenerator is for loadState, not saveState");
         source.restoreGenerator(key, generator);

@@ -52,27 +52,49 @@ public final class Trainer {
     private final TrainerOptions options;
     private final List<TrainingListener> listeners = new ArrayList<>();
 
-    /** A trainer that runs with {@code options}. */
+    /**
+     * A trainer that runs with {@code options}.
+     *
+     * @param options the run's length, checkpoints and evaluations
+     * @throws IllegalArgumentException if {@code options} is null
+     */
     public Trainer(TrainerOptions options) {
         if (options == null) throw new IllegalArgumentException("Trainer: options must not be null");
         this.options = options;
     }
 
-    /** Trains {@code task} with {@code options}, reporting to {@code listeners} in order. */
+    /**
+     * Trains {@code task} with {@code options}, reporting to {@code listeners} in order; see {@link #fit(TrainingTask)}.
+     *
+     * @param task      what to train
+     * @param options   how long, and where and when to checkpoint
+     * @param listeners callbacks, called in this order
+     * @return how the fit ended
+     * @throws IOException if reading or writing the run directory fails
+     */
     public static FitResult fit(TrainingTask task, TrainerOptions options, TrainingListener... listeners) throws IOException {
         Trainer t = new Trainer(options);
         for (TrainingListener l : listeners) t.addListener(l);
         return t.fit(task);
     }
 
-    /** Adds a listener, called after those added before it. */
+    /**
+     * Adds a listener, called after those added before it.
+     *
+     * @param listener the callback to add, not null
+     * @return this trainer, for chaining
+     */
     public Trainer addListener(TrainingListener listener) {
         if (listener == null) throw new IllegalArgumentException("Trainer: listener must not be null");
         listeners.add(listener);
         return this;
     }
 
-    /** The options this trainer runs with. */
+    /**
+     * The options this trainer runs with.
+     *
+     * @return the options given to the constructor
+     */
     public TrainerOptions options() {
         return options;
     }
@@ -80,6 +102,9 @@ public final class Trainer {
     /**
      * Trains {@code task} to the end of the run, to a stop the options ask for, or to early stopping.
      *
+     * @param task what to train: the model, its optimizer, its steps and validation
+     * @return how the fit ended: why, after how many steps, the last and best evaluations, the losses
+     * @throws IOException               if reading or writing the run directory fails
      * @throws TrainingDivergedException when a loss or gradient norm is not finite
      * @throws IllegalStateException     when the run directory is in use by another run
      * @throws IllegalArgumentException  when a checkpoint is missing, or there already is one, or it does not fit
@@ -289,7 +314,12 @@ public final class Trainer {
         }
     }
 
-    /** The name of epoch {@code epoch}'s (from 1) model file. */
+    /**
+     * The name of epoch {@code epoch}'s (from 1) model file.
+     *
+     * @param epoch the epoch, counting from 1
+     * @return the file name in the run directory, e.g. {@code epoch-003.safetensors}
+     */
     public static String epochFileName(long epoch) {
         return String.format(Locale.ROOT, "epoch-%03d.safetensors", epoch);
     }

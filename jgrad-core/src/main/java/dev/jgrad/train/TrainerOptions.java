@@ -38,8 +38,20 @@ public record TrainerOptions(Path runDirectory, boolean resume, boolean overwrit
                              Goal goal, boolean saveBest, boolean saveEpochModels, int keepLast, int patience) {
 
     /** Whether a monitored metric is better larger (accuracy, BLEU) or smaller (a loss). */
-    public enum Goal { MINIMIZE, MAXIMIZE }
+    public enum Goal {
+        /** Smaller is better (a loss, a perplexity). */
+        MINIMIZE,
+        /** Larger is better (an accuracy, a BLEU score). */
+        MAXIMIZE
+    }
 
+    /**
+     * Checks the options; a null {@code goal} means {@link Goal#MINIMIZE}.
+     *
+     * @throws IllegalArgumentException naming the option, if a count is negative, the clip or time limit is not valid,
+     *                                  resume and overwrite are both set, a setting needs a run directory there is not,
+     *                                  or best-model saving or early stopping has no monitored metric
+     */
     public TrainerOptions {
         if (epochs < 1) throw new IllegalArgumentException("TrainerOptions: epochs must be positive, got " + epochs);
         requireNonNegative("maxSteps", maxSteps);
@@ -69,12 +81,22 @@ public record TrainerOptions(Path runDirectory, boolean resume, boolean overwrit
         if (value < 0) throw new IllegalArgumentException("TrainerOptions: " + name + " must be >= 0, got " + value);
     }
 
-    /** Options with the defaults: one epoch, no run directory, evaluation at each epoch's end, no clipping. */
+    /**
+     * Options with the defaults: one epoch, no run directory, evaluation at each epoch's end, no clipping.
+     *
+     * @return a new builder holding the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** This run's length in steps for {@code stepsPerEpoch} steps per epoch. */
+    /**
+     * This run's length in steps for {@code stepsPerEpoch} steps per epoch.
+     *
+     * @param stepsPerEpoch steps in one pass over the training data ({@link TrainingTask#stepsPerEpoch()})
+     * @return {@code epochs * stepsPerEpoch}, capped at {@link #maxSteps()} when that is set
+     * @throws ArithmeticException if the product overflows a long
+     */
     public long totalSteps(long stepsPerEpoch) {
         long total = Math.multiplyExact(epochs, stepsPerEpoch);
         return maxSteps > 0 ? Math.min(total, maxSteps) : total;
@@ -93,38 +115,134 @@ public record TrainerOptions(Path runDirectory, boolean resume, boolean overwrit
 
         private Builder() {}
 
-        /** See {@link TrainerOptions#runDirectory()}. */
+        /**
+         * See {@link TrainerOptions#runDirectory()}.
+         *
+         * @param dir where checkpoints go; null (the default) writes nothing
+         * @return this builder
+         */
         public Builder runDirectory(Path dir) { this.runDirectory = dir; return this; }
-        /** See {@link TrainerOptions#resume()}. */
+
+        /**
+         * See {@link TrainerOptions#resume()}.
+         *
+         * @param resume continue the checkpoint in the run directory (default false)
+         * @return this builder
+         */
         public Builder resume(boolean resume) { this.resume = resume; return this; }
-        /** See {@link TrainerOptions#overwrite()}. */
+
+        /**
+         * See {@link TrainerOptions#overwrite()}.
+         *
+         * @param overwrite start afresh even over an existing checkpoint (default false)
+         * @return this builder
+         */
         public Builder overwrite(boolean overwrite) { this.overwrite = overwrite; return this; }
-        /** See {@link TrainerOptions#epochs()}. */
+
+        /**
+         * See {@link TrainerOptions#epochs()}.
+         *
+         * @param epochs passes over the training data, at least 1 (default 1)
+         * @return this builder
+         */
         public Builder epochs(int epochs) { this.epochs = epochs; return this; }
-        /** See {@link TrainerOptions#maxSteps()}. */
+
+        /**
+         * See {@link TrainerOptions#maxSteps()}.
+         *
+         * @param maxSteps the cap on the run's steps; 0 (the default) for none
+         * @return this builder
+         */
         public Builder maxSteps(long maxSteps) { this.maxSteps = maxSteps; return this; }
-        /** See {@link TrainerOptions#stopAt()}. */
+
+        /**
+         * See {@link TrainerOptions#stopAt()}.
+         *
+         * @param step the step after which to checkpoint and stop; 0 (the default) to run to the end
+         * @return this builder
+         */
         public Builder stopAt(long step) { this.stopAt = step; return this; }
-        /** See {@link TrainerOptions#timeLimit()}. */
+
+        /**
+         * See {@link TrainerOptions#timeLimit()}.
+         *
+         * @param limit the training wall time after which to checkpoint and stop; null (the default) for none
+         * @return this builder
+         */
         public Builder timeLimit(Duration limit) { this.timeLimit = limit; return this; }
-        /** See {@link TrainerOptions#gradientClip()}. */
+
+        /**
+         * See {@link TrainerOptions#gradientClip()}.
+         *
+         * @param maxNorm the bound on the gradients' global 2-norm (as torch.nn.utils.clip_grad_norm_); 0 (the
+         *                default) for no clipping
+         * @return this builder
+         */
         public Builder gradientClip(double maxNorm) { this.gradientClip = maxNorm; return this; }
-        /** See {@link TrainerOptions#evalEverySteps()}. */
+
+        /**
+         * See {@link TrainerOptions#evalEverySteps()}.
+         *
+         * @param steps evaluate every this many steps; 0 (the default) for not by steps
+         * @return this builder
+         */
         public Builder evalEverySteps(long steps) { this.evalEverySteps = steps; return this; }
-        /** See {@link TrainerOptions#evalEveryEpochs()}. */
+
+        /**
+         * See {@link TrainerOptions#evalEveryEpochs()}.
+         *
+         * @param epochs evaluate at the end of every this many epochs (default 1); 0 for not at epoch ends
+         * @return this builder
+         */
         public Builder evalEveryEpochs(int epochs) { this.evalEveryEpochs = epochs; return this; }
-        /** See {@link TrainerOptions#checkpointEverySteps()}. */
+
+        /**
+         * See {@link TrainerOptions#checkpointEverySteps()}.
+         *
+         * @param steps also checkpoint every this many steps; 0 (the default) for only the usual checkpoints
+         * @return this builder
+         */
         public Builder checkpointEverySteps(long steps) { this.checkpointEverySteps = steps; return this; }
-        /** The metric that decides the best model and early stopping, and whether it should grow or shrink. */
+
+        /**
+         * The metric that decides the best model and early stopping, and whether it should grow or shrink.
+         *
+         * @param metric the name of one of the task's validation metrics, e.g. {@code "accuracy"}; null for none
+         * @param goal   whether larger or smaller values of it are better
+         * @return this builder
+         */
         public Builder monitor(String metric, Goal goal) { this.monitor = metric; this.goal = goal; return this; }
-        /** See {@link TrainerOptions#saveBest()}. */
+
+        /**
+         * See {@link TrainerOptions#saveBest()}.
+         *
+         * @param save write best.safetensors at each improving evaluation (default false; needs a monitored metric)
+         * @return this builder
+         */
         public Builder saveBest(boolean save) { this.saveBest = save; return this; }
-        /** Write epoch-NNN.safetensors at each epoch's end, keeping the last {@code keepLast} (0: all). */
+
+        /**
+         * Write epoch-NNN.safetensors at each epoch's end, keeping the last {@code keepLast} (0: all).
+         *
+         * @param keepLast how many of the newest epoch models to keep; 0 keeps every one
+         * @return this builder
+         */
         public Builder saveEpochModels(int keepLast) { this.saveEpochModels = true; this.keepLast = keepLast; return this; }
-        /** See {@link TrainerOptions#patience()}. */
+
+        /**
+         * See {@link TrainerOptions#patience()}.
+         *
+         * @param evaluations stop after this many evaluations in a row without improvement; 0 (the default) never
+         * @return this builder
+         */
         public Builder patience(int evaluations) { this.patience = evaluations; return this; }
 
-        /** The options, checked. */
+        /**
+         * The options, checked.
+         *
+         * @return the options this builder describes
+         * @throws IllegalArgumentException if they are not valid (see the {@link TrainerOptions} constructor)
+         */
         public TrainerOptions build() {
             return new TrainerOptions(runDirectory, resume, overwrite, epochs, maxSteps, stopAt, timeLimit, gradientClip, evalEverySteps,
                     evalEveryEpochs, checkpointEverySteps, monitor, goal, saveBest, saveEpochModels, keepLast, patience);

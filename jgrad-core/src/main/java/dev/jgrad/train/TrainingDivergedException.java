@@ -5,6 +5,7 @@ package dev.jgrad.train;
  * without saving, so the last checkpoint (if any) is still the last good state.
  */
 public final class TrainingDivergedException extends IllegalStateException {
+    /** The step (counting from 1) whose loss or gradient norm was not finite; part of the serialized form. */
     private final long step;
 
     TrainingDivergedException(long step, String message) {
@@ -12,7 +13,11 @@ public final class TrainingDivergedException extends IllegalStateException {
         this.step = step;
     }
 
-    /** The step (counting from 1) whose loss or gradient norm was not finite. */
+    /**
+     * The step (counting from 1) whose loss or gradient norm was not finite.
+     *
+     * @return that step, the one that was not applied
+     */
     public long step() {
         return step;
     }

@@ -20,27 +20,43 @@ import java.util.Map;
  */
 public interface TrainingTask {
 
-    /** The model being trained: its parameters are clipped and measured, its state dict is checkpointed. */
+    /**
+     * The model being trained: its parameters are clipped and measured, its state dict is checkpointed.
+     *
+     * @return the same module on every call
+     */
     Module model();
 
     /**
      * The optimizer and its learning-rate schedule, built once the run's length is known (Lightning's
      * configure_optimizers). Called once per fit, after the model exists and before a checkpoint is restored.
+     *
+     * @param totalSteps the run's length in steps, for a schedule that ends with it (a cosine decay)
+     * @return the optimizer over {@link #model()}'s parameters and its schedule, if any
      */
     Optimization configureOptimizers(long totalSteps);
 
-    /** Steps in one pass over the training data (at least 1). */
+    /**
+     * Steps in one pass over the training data (at least 1).
+     *
+     * @return batches per epoch
+     */
     long stepsPerEpoch();
 
     /**
      * Step {@code step} (counting from 0 over the whole run): the batch's forward pass and its loss, a scalar. The
      * gradients were cleared just before; the trainer calls {@code backward()}.
+     *
+     * @param step the step's index over the whole run, from which the batch follows (so a resumed run sees the same batches)
+     * @return the step's scalar loss, still attached to its graph, and what it processed
      */
     StepOutput trainingStep(long step);
 
     /**
      * The validation metrics of the model as it is now, by name, in a fixed order; empty when the task has no
      * validation (then the trainer never evaluates). The trainer calls {@link #trainMode()} afterwards.
+     *
+     * @return the metrics by name, the same names in the same order every time (e.g. {@code loss}, {@code accuracy})
      */
     default Map<String, Double> validate() {
         return Map.of();
@@ -49,6 +65,8 @@ public interface TrainingTask {
     /**
      * Called before the first step of each epoch (epoch counting from 0), also when a run resumes at an epoch's start,
      * but not when it resumes inside an epoch (its state then comes from {@link #loadState}).
+     *
+     * @param epoch the epoch starting, counting from 0 (a task may reshuffle its data for it)
      */
     default void onEpochStart(long epoch) {}
 
@@ -57,24 +75,46 @@ public interface TrainingTask {
         model().train();
     }
 
-    /** The settings a resumed run must repeat (everything that changes the computation), by name. */
+    /**
+     * The settings a resumed run must repeat (everything that changes the computation), by name.
+     *
+     * @return the settings, written into each checkpoint and compared by {@link #checkCheckpoint}; empty by default
+     */
     default Map<String, String> config() {
         return Map.of();
     }
 
-    /** What rebuilds the model, for model.safetensors' metadata (the trainer adds {@code step}). */
+    /**
+     * What rebuilds the model, for model.safetensors' metadata (the trainer adds {@code step}).
+     *
+     * @return metadata entries (architecture, sizes, vocabulary...) a loader needs; empty by default
+     */
     default Map<String, String> modelMetadata() {
         return Map.of();
     }
 
-    /** Fails, with a message naming the difference, unless the checkpoint can be resumed by this task. */
+    /**
+     * Fails, with a message naming the difference, unless the checkpoint can be resumed by this task.
+     *
+     * @param checkpoint the run directory's checkpoint, about to be restored
+     * @throws IllegalArgumentException if its settings differ from {@link #config()}
+     */
     default void checkCheckpoint(TrainingCheckpoint checkpoint) {
         checkpoint.requireSameConfig(config());
     }
 
-    /** Adds the task's own resume state (data position, generators, carried recurrent state) to a checkpoint. */
+    /**
+     * Adds the task's own resume state (data position, generators, carried recurrent state) to a checkpoint.
+     *
+     * @param state the checkpoint's task entries, empty, to be filled
+     */
     default void saveState(TaskState state) {}
 
-    /** Restores what {@link #saveState} saved, the run being at {@code step}. */
+    /**
+     * Restores what {@link #saveState} saved, the run being at {@code step}.
+     *
+     * @param state the restored checkpoint's entries
+     * @param step  the steps the checkpoint had done; the next {@link #trainingStep} is this one
+     */
     default void loadState(TaskState state, long step) {}
 }
