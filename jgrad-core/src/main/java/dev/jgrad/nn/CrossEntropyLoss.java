@@ -36,7 +36,8 @@ public class CrossEntropyLoss extends Module {
      * @param logits unnormalised scores, classes along dim 1
      * @param targets class indices in [0, C), or the ignore index
      * @return the loss: a scalar, or one per target with {@link Reduction#NONE}
-     * @throws IllegalArgumentException when the shapes do not match or a target is out of range
+     * @throws IllegalArgumentException when the shapes do not match
+     * @throws IndexOutOfBoundsException when a target is neither a class index nor the ignore index
      */
     public Tensor forward(Tensor logits, IntTensor targets) {
         return Functional.crossEntropy(logits, targets, options);

@@ -288,7 +288,8 @@ public final class Functional {
      * @param logits unnormalised scores [N, C], [N, C, d1, ...] or [C]
      * @param targets class indices in [0, C), [N], [N, d1, ...] or 0-d
      * @return the mean loss, a scalar
-     * @throws IllegalArgumentException when the shapes do not match or a target is out of range
+     * @throws IllegalArgumentException when the shapes do not match
+     * @throws IndexOutOfBoundsException when a target is neither a class index nor the ignore index
      */
     public static Tensor crossEntropy(Tensor logits, IntTensor targets) {
         return crossEntropy(logits, targets, LossOptions.defaults());
@@ -304,7 +305,8 @@ public final class Functional {
      * @param targets class indices in [0, C) or the ignore index; [N], [N, d1, ...] or 0-d
      * @param options reduction, ignore index and label smoothing
      * @return the loss: a scalar, or one per target with {@link Reduction#NONE}
-     * @throws IllegalArgumentException when the shapes do not match or a target is out of range
+     * @throws IllegalArgumentException when the shapes do not match
+     * @throws IndexOutOfBoundsException when a target is neither a class index nor the ignore index
      */
     public static Tensor crossEntropy(Tensor logits, IntTensor targets, LossOptions options) {
         return ClassLossOps.crossEntropy(logits, targets, options);
@@ -317,7 +319,8 @@ public final class Functional {
      * @param targets class indices in [0, C); [N], [N, d1, ...] or 0-d
      * @param reduction how the per-target losses are combined
      * @return the loss: a scalar, or one per target with {@link Reduction#NONE}
-     * @throws IllegalArgumentException when the shapes do not match or a target is out of range
+     * @throws IllegalArgumentException when the shapes do not match
+     * @throws IndexOutOfBoundsException when a target is neither a class index nor the ignore index
      */
     public static Tensor crossEntropy(Tensor logits, IntTensor targets, Reduction reduction) {
         return crossEntropy(logits, targets, LossOptions.defaults().withReduction(reduction));

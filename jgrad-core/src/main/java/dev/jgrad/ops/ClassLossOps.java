@@ -113,7 +113,8 @@ public final class ClassLossOps {
      *        contribute neither loss nor gradient
      * @param o the reduction (mean over non-ignored positions, sum or none), ignore index and label smoothing
      * @return the loss: a scalar, or [N, *] per position with {@link Reduction#NONE}
-     * @throws IllegalArgumentException when the shapes do not match or a target is out of range
+     * @throws IllegalArgumentException when the shapes do not match
+     * @throws IndexOutOfBoundsException when a target is neither a class index nor the ignore index
      */
     public static Tensor crossEntropy(Tensor input, IntTensor target, LossOptions o) {
         Rows r = rows("crossEntropy", input, target, o.ignoreIndex());
@@ -176,7 +177,8 @@ public final class ClassLossOps {
      * @param ignoreIndex a target value that contributes neither loss nor gradient (PyTorch's default -100)
      * @param reduction mean over non-ignored positions, sum, or none (per position)
      * @return the loss: a scalar, or [N, *] with {@link Reduction#NONE}
-     * @throws IllegalArgumentException when the shapes do not match or a target is out of range
+     * @throws IllegalArgumentException when the shapes do not match
+     * @throws IndexOutOfBoundsException when a target is neither a class index nor the ignore index
      */
     public static Tensor nllLoss(Tensor input, IntTensor target, int ignoreIndex, Reduction reduction) {
         Rows r = rows("nllLoss", input, target, ignoreIndex);

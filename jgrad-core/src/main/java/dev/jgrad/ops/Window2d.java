@@ -13,7 +13,7 @@ import java.util.Arrays;
  * @param kw kernel width, at least 1
  * @param sh stride along the height, at least 1
  * @param sw stride along the width, at least 1
- * @param ph padding added to the top and to the bottom (zeros for convolution, ignored cells for pooling), non-negative
+ * @param ph padding added to the top and to the bottom (zeros for convolution, minus infinity for max pooling), non-negative
  * @param pw padding added to the left and to the right, non-negative
  * @param dh dilation along the height (1: a dense kernel), at least 1
  * @param dw dilation along the width, at least 1
