@@ -13,11 +13,23 @@ import dev.jgrad.tensor.Tensor;
 public class AdaptiveAvgPool2d extends Module implements UnaryModule {
     private final int outH, outW;
 
-    /** A square output size x size. */
+    /**
+     * A square output size x size.
+     *
+     * @param outputSize the output's height and width, at least 1
+     * @throws IllegalArgumentException when outputSize is below 1
+     */
     public AdaptiveAvgPool2d(int outputSize) {
         this(outputSize, outputSize);
     }
 
+    /**
+     * An output of outH x outW.
+     *
+     * @param outH the output height, at least 1
+     * @param outW the output width, at least 1
+     * @throws IllegalArgumentException when a size is below 1
+     */
     public AdaptiveAvgPool2d(int outH, int outW) {
         if (outH < 1 || outW < 1) {
             throw new IllegalArgumentException("AdaptiveAvgPool2d: output size must be positive, got (" + outH + ", " + outW + ")");
@@ -26,7 +38,11 @@ public class AdaptiveAvgPool2d extends Module implements UnaryModule {
         this.outW = outW;
     }
 
-    /** {outH, outW}. */
+    /**
+     * {outH, outW}.
+     *
+     * @return a new array
+     */
     public int[] outputSize() {
         return new int[] {outH, outW};
     }

@@ -18,7 +18,15 @@ public final class AdditiveAttention extends GlobalAttention {
     private final Linear queryProj, keyProj, v;
     private final int attnDim;
 
-    /** Query size Q, key size K, and A the width of the hidden layer of the score. */
+    /**
+     * Query size Q, key size K, and A the width of the hidden layer of the score.
+     *
+     * @param queryDim the query size Q, at least 1
+     * @param keyDim the key size K, at least 1
+     * @param attnDim the score's hidden width A, at least 1
+     * @param gen the random generator the initial weights are drawn from
+     * @throws IllegalArgumentException when a size is below 1
+     */
     public AdditiveAttention(int queryDim, int keyDim, int attnDim, Generator gen) {
         super(queryDim, keyDim);
         if (attnDim < 1) throw new IllegalArgumentException("AdditiveAttention: the attention size must be positive, got " + attnDim);
@@ -28,6 +36,14 @@ public final class AdditiveAttention extends GlobalAttention {
         v = registerModule("v", new Linear(attnDim, 1, false, gen));
     }
 
+    /**
+     * Additive attention initialised from the default generator.
+     *
+     * @param queryDim the query size Q, at least 1
+     * @param keyDim the key size K, at least 1
+     * @param attnDim the score's hidden width A, at least 1
+     * @throws IllegalArgumentException when a size is below 1
+     */
     public AdditiveAttention(int queryDim, int keyDim, int attnDim) {
         this(queryDim, keyDim, attnDim, Generator.defaultGenerator());
     }

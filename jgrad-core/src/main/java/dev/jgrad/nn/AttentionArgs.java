@@ -31,12 +31,20 @@ public record AttentionArgs(AttentionMask keyPaddingMask, AttentionMask attnMask
     /** No masks, not causal, no weights, no cache. */
     public static final AttentionArgs NONE = builder().build();
 
-    /** A builder with every argument at its default. */
+    /**
+     * A builder with every argument at its default.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding these arguments, to change some of them: {@code args.toBuilder().needWeights().build()}. */
+    /**
+     * A builder holding these arguments, to change some of them: {@code args.toBuilder().needWeights().build()}.
+     *
+     * @return a new builder
+     */
     public Builder toBuilder() {
         return new Builder().keyPaddingMask(keyPaddingMask).attnMask(attnMask).causal(causal).needWeights(needWeights)
                 .averageAttnWeights(averageAttnWeights).cache(cache);
@@ -69,52 +77,95 @@ public record AttentionArgs(AttentionMask keyPaddingMask, AttentionMask attnMask
 
         private Builder() {}
 
-        /** Keys to ignore per batch row, [B, S]. */
+        /**
+         * Keys to ignore per batch row, [B, S].
+         *
+         * @param keyPaddingMask the mask (bool: nonzero = padding), or null
+         * @return this builder
+         */
         public Builder keyPaddingMask(AttentionMask keyPaddingMask) {
             this.keyPaddingMask = keyPaddingMask;
             return this;
         }
 
-        /** A mask over (query, key) pairs, [L, S] or [B * numHeads, L, S]. */
+        /**
+         * A mask over (query, key) pairs, [L, S] or [B * numHeads, L, S].
+         *
+         * @param attnMask the mask (bool or additive), or null
+         * @return this builder
+         */
         public Builder attnMask(AttentionMask attnMask) {
             this.attnMask = attnMask;
             return this;
         }
 
-        /** Each query sees only the keys up to its own position. */
+        /**
+         * Each query sees only the keys up to its own position.
+         *
+         * @return this builder
+         */
         public Builder causal() {
             return causal(true);
         }
 
-        /** Each query sees only the keys up to its own position when true (default false). */
+        /**
+         * Each query sees only the keys up to its own position when true (default false).
+         *
+         * @param causal true for causal attention
+         * @return this builder
+         */
         public Builder causal(boolean causal) {
             this.causal = causal;
             return this;
         }
 
-        /** Return the attention weights too. */
+        /**
+         * Return the attention weights too.
+         *
+         * @return this builder
+         */
         public Builder needWeights() {
             return needWeights(true);
         }
 
-        /** Return the attention weights too when true (default false). */
+        /**
+         * Return the attention weights too when true (default false).
+         *
+         * @param needWeights true to return the weights
+         * @return this builder
+         */
         public Builder needWeights(boolean needWeights) {
             this.needWeights = needWeights;
             return this;
         }
 
-        /** Weights averaged over heads, [B, L, S], when true (the default); per head, [B, numHeads, L, S], when false. */
+        /**
+         * Weights averaged over heads, [B, L, S], when true (the default); per head, [B, numHeads, L, S], when false.
+         *
+         * @param averageAttnWeights true to average over heads
+         * @return this builder
+         */
         public Builder averageAttnWeights(boolean averageAttnWeights) {
             this.averageAttnWeights = averageAttnWeights;
             return this;
         }
 
-        /** Keys and values of the earlier calls (see {@link KVCache}), or null. */
+        /**
+         * Keys and values of the earlier calls (see {@link KVCache}), or null.
+         *
+         * @param cache the cache, or null
+         * @return this builder
+         */
         public Builder cache(KVCache cache) {
             this.cache = cache;
             return this;
         }
 
+        /**
+         * The arguments collected so far.
+         *
+         * @return the arguments
+         */
         public AttentionArgs build() {
             return new AttentionArgs(keyPaddingMask, attnMask, causal, needWeights, averageAttnWeights, cache);
         }

@@ -37,17 +37,35 @@ public final class AttentionMask {
         this.bool = bool;
     }
 
-    /** A boolean mask: where {@code notAllowed} is nonzero the key is masked out (PyTorch's True). */
+    /**
+     * A boolean mask: where {@code notAllowed} is nonzero the key is masked out (PyTorch's True).
+     *
+     * @param notAllowed 0/1 (or any zero/nonzero) values, broadcasting to the scores [..., L, S]
+     * @return the mask
+     * @throws IllegalArgumentException when the tensor is null
+     */
     public static AttentionMask bool(Tensor notAllowed) {
         return new AttentionMask(notAllowed, true);
     }
 
-    /** A float mask added to the attention scores (0 = unchanged, -inf = masked out). */
+    /**
+     * A float mask added to the attention scores (0 = unchanged, -inf = masked out).
+     *
+     * @param bias values added to the scores, broadcasting to [..., L, S]
+     * @return the mask
+     * @throws IllegalArgumentException when the tensor is null
+     */
     public static AttentionMask additive(Tensor bias) {
         return new AttentionMask(bias, false);
     }
 
-    /** The [size, size] causal mask: query i may attend to keys 0..i (a bool mask, true above the diagonal). */
+    /**
+     * The [size, size] causal mask: query i may attend to keys 0..i (a bool mask, true above the diagonal).
+     *
+     * @param size the sequence length, non-negative
+     * @return a bool mask [size, size]
+     * @throws IllegalArgumentException when size is negative
+     */
     public static AttentionMask causal(int size) {
         if (size < 0) throw new IllegalArgumentException("AttentionMask.causal: size must be non-negative, got " + size);
         float[] d = new float[size * size];
@@ -55,7 +73,14 @@ public final class AttentionMask {
         return bool(Tensor.of(d, size, size));
     }
 
-    /** A key padding mask [B, S] from token ids [B, S]: masked where the id is {@code padId}. */
+    /**
+     * A key padding mask [B, S] from token ids [B, S]: masked where the id is {@code padId}.
+     *
+     * @param ids token ids [B, S]
+     * @param padId the padding token's id
+     * @return a bool mask [B, S]
+     * @throws IllegalArgumentException when ids is not 2-D
+     */
     public static AttentionMask padding(IntTensor ids, int padId) {
         if (ids.dim() != 2) {
             throw new IllegalArgumentException("AttentionMask.padding: ids must be [batch, seq], got shape " + Shape.str(ids.shape()));
@@ -66,7 +91,14 @@ public final class AttentionMask {
         return bool(Tensor.of(d, ids.shape()));
     }
 
-    /** A key padding mask [B, maxLen]: sequence b is real up to lengths[b] and padding after. */
+    /**
+     * A key padding mask [B, maxLen]: sequence b is real up to lengths[b] and padding after.
+     *
+     * @param lengths the real length of each sequence, each in [0, maxLen]
+     * @param maxLen the padded length S
+     * @return a bool mask [lengths.length, maxLen]
+     * @throws IllegalArgumentException when a length is out of range
+     */
     public static AttentionMask keyPadding(int[] lengths, int maxLen) {
         float[] d = new float[lengths.length * maxLen];
         for (int b = 0; b < lengths.length; b++) {
@@ -79,25 +111,48 @@ public final class AttentionMask {
         return bool(Tensor.of(d, lengths.length, maxLen));
     }
 
-    /** True for a boolean mask, false for an additive one. */
+    /**
+     * True for a boolean mask, false for an additive one.
+     *
+     * @return whether this is a bool mask
+     */
     public boolean isBool() {
         return bool;
     }
 
-    /** The tensor as given (0/1 for a bool mask, the biases for an additive one). */
+    /**
+     * The tensor as given (0/1 for a bool mask, the biases for an additive one).
+     *
+     * @return the mask tensor
+     */
     public Tensor tensor() {
         return mask;
     }
 
+    /**
+     * The mask tensor's shape.
+     *
+     * @return a copy of the shape
+     */
     public int[] shape() {
         return mask.shape();
     }
 
+    /**
+     * The mask tensor's number of dims.
+     *
+     * @return the rank
+     */
     public int dim() {
         return mask.dim();
     }
 
-    /** The same kind of mask over a reshaped view of the tensor (e.g. [B, S] to [B, 1, 1, S]). */
+    /**
+     * The same kind of mask over a reshaped view of the tensor (e.g. [B, S] to [B, 1, 1, S]).
+     *
+     * @param shape the new shape, with the same number of elements (one -1 may be inferred)
+     * @return a mask of the same kind over the reshaped tensor
+     */
     public AttentionMask reshape(int... shape) {
         return new AttentionMask(mask.reshape(shape), bool);
     }
@@ -105,6 +160,8 @@ public final class AttentionMask {
     /**
      * The mask as the float tensor added to the scores: 0 where allowed and -inf where not for a bool mask,
      * the tensor itself (and its graph) for an additive one.
+     *
+     * @return the additive form, broadcasting as this mask does
      */
     public Tensor toAdditive() {
         if (!bool) return mask;
@@ -116,6 +173,10 @@ public final class AttentionMask {
     /**
      * Both masks at once, broadcast: a key is masked if either masks it, and additive biases add up
      * (PyTorch's logical_or of bool masks and masked_fill/add of float ones). Either may be null.
+     *
+     * @param a a mask, or null
+     * @param b a mask, or null
+     * @return the combined mask: bool when both are bool, otherwise additive; null when both are null
      */
     public static AttentionMask combine(AttentionMask a, AttentionMask b) {
         if (a == null) return b;

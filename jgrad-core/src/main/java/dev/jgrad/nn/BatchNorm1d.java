@@ -22,12 +22,27 @@ public class BatchNorm1d extends Module implements UnaryModule {
     private final Double momentum;
     private final boolean affine, trackRunningStats;
 
-    /** eps 1e-5, momentum 0.1, affine, tracking running statistics: PyTorch's defaults. */
+    /**
+     * eps 1e-5, momentum 0.1, affine, tracking running statistics: PyTorch's defaults.
+     *
+     * @param numFeatures the channel count C, at least 1
+     * @throws IllegalArgumentException when numFeatures is below 1
+     */
     public BatchNorm1d(int numFeatures) {
         this(numFeatures, 1e-5, 0.1, true, true);
     }
 
-    /** momentum may be null for a cumulative moving average. */
+    /**
+     * momentum may be null for a cumulative moving average.
+     * As {@code nn.BatchNorm1d(num_features, eps, momentum, affine, track_running_stats)}.
+     *
+     * @param numFeatures the channel count C, at least 1
+     * @param eps added to the variance before the square root, non-negative (PyTorch's default 1e-5)
+     * @param momentum the running statistics' update factor in [0, 1] (default 0.1), or null
+     * @param affine whether to learn a per-channel weight (ones) and bias (zeros)
+     * @param trackRunningStats whether to keep running statistics for evaluation
+     * @throws IllegalArgumentException when a value is out of range
+     */
     public BatchNorm1d(int numFeatures, double eps, Double momentum, boolean affine, boolean trackRunningStats) {
         if (numFeatures < 1) throw new IllegalArgumentException("BatchNorm1d: num_features must be positive, got " + numFeatures);
         if (!(eps >= 0)) throw new IllegalArgumentException("BatchNorm1d: eps must be non-negative, got " + eps);
@@ -46,31 +61,57 @@ public class BatchNorm1d extends Module implements UnaryModule {
         registerBuffer("num_batches_tracked", trackRunningStats ? Tensor.scalar(0f) : null);
     }
 
-    /** [C] scale, or null without affine. */
+    /**
+     * [C] scale, or null without affine.
+     *
+     * @return the weight parameter, or null
+     */
     public Parameter weight() {
         return ownParameter("weight");
     }
 
-    /** [C] shift, or null without affine. */
+    /**
+     * [C] shift, or null without affine.
+     *
+     * @return the bias parameter, or null
+     */
     public Parameter bias() {
         return ownParameter("bias");
     }
 
-    /** [C], or null without trackRunningStats. */
+    /**
+     * [C], or null without trackRunningStats.
+     *
+     * @return the running mean buffer, or null
+     */
     public Tensor runningMean() {
         return ownBuffer("running_mean");
     }
 
-    /** [C] (unbiased), or null without trackRunningStats. */
+    /**
+     * [C] (unbiased), or null without trackRunningStats.
+     *
+     * @return the running variance buffer, or null
+     */
     public Tensor runningVar() {
         return ownBuffer("running_var");
     }
 
+    /**
+     * How many training batches updated the running statistics (0 without trackRunningStats).
+     *
+     * @return the count
+     */
     public long numBatchesTracked() {
         Tensor t = ownBuffer("num_batches_tracked");
         return t == null ? 0 : (long) t.item();
     }
 
+    /**
+     * The channel count.
+     *
+     * @return num_features
+     */
     public int numFeatures() {
         return numFeatures;
     }

@@ -29,12 +29,27 @@ public class BatchNorm2d extends Module implements UnaryModule {
     private final Double momentum;
     private final boolean affine, trackRunningStats;
 
-    /** eps 1e-5, momentum 0.1, affine, tracking running statistics: PyTorch's defaults. */
+    /**
+     * eps 1e-5, momentum 0.1, affine, tracking running statistics: PyTorch's defaults.
+     *
+     * @param numFeatures the channel count C, at least 1
+     * @throws IllegalArgumentException when numFeatures is below 1
+     */
     public BatchNorm2d(int numFeatures) {
         this(numFeatures, 1e-5, 0.1, true, true);
     }
 
-    /** momentum may be null for a cumulative moving average. */
+    /**
+     * momentum may be null for a cumulative moving average.
+     * As {@code nn.BatchNorm2d(num_features, eps, momentum, affine, track_running_stats)}.
+     *
+     * @param numFeatures the channel count C, at least 1
+     * @param eps added to the variance before the square root, non-negative (PyTorch's default 1e-5)
+     * @param momentum the running statistics' update factor in [0, 1] (default 0.1), or null
+     * @param affine whether to learn a per-channel weight (ones) and bias (zeros)
+     * @param trackRunningStats whether to keep running statistics for evaluation
+     * @throws IllegalArgumentException when a value is out of range
+     */
     public BatchNorm2d(int numFeatures, double eps, Double momentum, boolean affine, boolean trackRunningStats) {
         if (numFeatures < 1) throw new IllegalArgumentException("BatchNorm2d: num_features must be positive, got " + numFeatures);
         if (!(eps >= 0)) throw new IllegalArgumentException("BatchNorm2d: eps must be non-negative, got " + eps);
@@ -64,41 +79,76 @@ public class BatchNorm2d extends Module implements UnaryModule {
         }
     }
 
-    /** [C] scale, or null without affine. */
+    /**
+     * [C] scale, or null without affine.
+     *
+     * @return the weight parameter, or null
+     */
     public Parameter weight() {
         return ownParameter("weight");
     }
 
-    /** [C] shift, or null without affine. */
+    /**
+     * [C] shift, or null without affine.
+     *
+     * @return the bias parameter, or null
+     */
     public Parameter bias() {
         return ownParameter("bias");
     }
 
-    /** [C], or null without trackRunningStats. */
+    /**
+     * [C], or null without trackRunningStats.
+     *
+     * @return the running mean buffer, or null
+     */
     public Tensor runningMean() {
         return ownBuffer("running_mean");
     }
 
-    /** [C] (unbiased), or null without trackRunningStats. */
+    /**
+     * [C] (unbiased), or null without trackRunningStats.
+     *
+     * @return the running variance buffer, or null
+     */
     public Tensor runningVar() {
         return ownBuffer("running_var");
     }
 
-    /** How many training batches updated the running statistics (0 without trackRunningStats). */
+    /**
+     * How many training batches updated the running statistics (0 without trackRunningStats).
+     *
+     * @return the count
+     */
     public long numBatchesTracked() {
         Tensor t = ownBuffer("num_batches_tracked");
         return t == null ? 0 : (long) t.item();
     }
 
+    /**
+     * The channel count.
+     *
+     * @return num_features
+     */
     public int numFeatures() {
         return numFeatures;
     }
 
+    /**
+     * The term added to the variance.
+     *
+     * @return eps
+     */
     public double eps() {
         return eps;
     }
 
-    /** null means a cumulative moving average. */
+    /**
+     * null means a cumulative moving average.
+     * The running statistics' update factor.
+     *
+     * @return momentum, or null
+     */
     public Double momentum() {
         return momentum;
     }
@@ -108,12 +158,25 @@ public class BatchNorm2d extends Module implements UnaryModule {
         return apply(x, false, null);
     }
 
-    /** relu(forward(x)) as one op ({@link BatchNormOp#batchNormRelu}): a residual network's conv-BN-ReLU. */
+    /**
+     * relu(forward(x)) as one op ({@link BatchNormOp#batchNormRelu}): a residual network's conv-BN-ReLU.
+     *
+     * @param x the input [N, C, H, W]
+     * @return the activated output, x's shape
+     * @throws IllegalArgumentException when x is not [N, C, H, W] with C = numFeatures, or has one value per channel in training
+     */
     public Tensor forwardRelu(Tensor x) {
         return apply(x, true, null);
     }
 
-    /** relu(forward(x) + residual) as one op, residual of x's shape: where a residual block meets its shortcut. */
+    /**
+     * relu(forward(x) + residual) as one op, residual of x's shape: where a residual block meets its shortcut.
+     *
+     * @param x the input [N, C, H, W]
+     * @param residual the shortcut, of x's shape, not null
+     * @return the activated output, x's shape
+     * @throws IllegalArgumentException when residual is null or a shape does not fit
+     */
     public Tensor forwardAddRelu(Tensor x, Tensor residual) {
         if (residual == null) throw new IllegalArgumentException("BatchNorm2d.forwardAddRelu: the residual is null");
         return apply(x, true, residual);

@@ -31,27 +31,83 @@ public class Conv2d extends Module implements UnaryModule {
     private final int inChannels, outChannels, groups;
     private final int[] kernelSize, stride, padding, dilation;
 
-    /** Stride 1, no padding, with bias. */
+    /**
+     * Stride 1, no padding, with bias.
+     *
+     * @param inChannels the input's channel count C, at least 1
+     * @param outChannels the number of filters, at least 1
+     * @param kernelSize the square kernel's side, at least 1
+     * @throws IllegalArgumentException when a size is out of range
+     */
     public Conv2d(int inChannels, int outChannels, int kernelSize) {
         this(inChannels, outChannels, kernelSize, 1, 0);
     }
 
-    /** Dilation 1, one group, with bias. */
+    /**
+     * Dilation 1, one group, with bias.
+     *
+     * @param inChannels the input's channel count C, at least 1
+     * @param outChannels the number of filters, at least 1
+     * @param kernelSize the square kernel's side, at least 1
+     * @param stride the step between windows on both axes, at least 1
+     * @param padding zeros added on each side of both axes, non-negative
+     * @throws IllegalArgumentException when a size is out of range
+     */
     public Conv2d(int inChannels, int outChannels, int kernelSize, int stride, int padding) {
         this(inChannels, outChannels, kernelSize, stride, padding, 1, 1, true);
     }
 
+    /**
+     * A layer initialised from the default generator.
+     *
+     * @param inChannels the input's channel count C, at least 1
+     * @param outChannels the number of filters, at least 1, divisible by groups
+     * @param kernelSize the square kernel's side, at least 1
+     * @param stride the step between windows on both axes, at least 1
+     * @param padding zeros added on each side of both axes, non-negative
+     * @param dilation the spacing between kernel taps, at least 1
+     * @param groups the number of channel groups (1: dense; inChannels: depthwise), dividing both channel counts
+     * @param bias whether to learn a per-channel bias
+     * @throws IllegalArgumentException when a size is out of range or groups does not divide the channels
+     */
     public Conv2d(int inChannels, int outChannels, int kernelSize, int stride, int padding, int dilation, int groups, boolean bias) {
         this(inChannels, outChannels, new int[] {kernelSize}, new int[] {stride}, new int[] {padding}, new int[] {dilation}, groups, bias,
                 Generator.defaultGenerator());
     }
 
+    /**
+     * A square kernel, with the same size, stride, padding and dilation on both axes.
+     *
+     * @param inChannels the input's channel count C, at least 1
+     * @param outChannels the number of filters, at least 1, divisible by groups
+     * @param kernelSize the square kernel's side, at least 1
+     * @param stride the step between windows on both axes, at least 1
+     * @param padding zeros added on each side of both axes, non-negative
+     * @param dilation the spacing between kernel taps, at least 1
+     * @param groups the number of channel groups, dividing both channel counts
+     * @param bias whether to learn a per-channel bias
+     * @param gen the random generator the initial weights are drawn from
+     * @throws IllegalArgumentException when a size is out of range or groups does not divide the channels
+     */
     public Conv2d(int inChannels, int outChannels, int kernelSize, int stride, int padding, int dilation, int groups, boolean bias,
                   Generator gen) {
         this(inChannels, outChannels, new int[] {kernelSize}, new int[] {stride}, new int[] {padding}, new int[] {dilation}, groups, bias, gen);
     }
 
-    /** Each size is one value for both axes or {height, width}; the generator draws the initial weights. */
+    /**
+     * Each size is one value for both axes or {height, width}; the generator draws the initial weights.
+     *
+     * @param inChannels the input's channel count C, at least 1
+     * @param outChannels the number of filters, at least 1, divisible by groups
+     * @param kernelSize the kernel size, {@code {k}} or {@code {kH, kW}}, each at least 1
+     * @param stride the step between windows, {@code {s}} or {@code {sH, sW}}, each at least 1
+     * @param padding zeros added on each side, {@code {p}} or {@code {pH, pW}}, non-negative
+     * @param dilation the spacing between kernel taps, {@code {d}} or {@code {dH, dW}}, each at least 1
+     * @param groups the number of channel groups, dividing both channel counts
+     * @param bias whether to learn a per-channel bias
+     * @param gen the random generator the initial weights are drawn from
+     * @throws IllegalArgumentException when a size is out of range or groups does not divide the channels
+     */
     public Conv2d(int inChannels, int outChannels, int[] kernelSize, int[] stride, int[] padding, int[] dilation, int groups, boolean bias,
                   Generator gen) {
         if (inChannels < 1 || outChannels < 1) {
@@ -77,41 +133,83 @@ public class Conv2d extends Module implements UnaryModule {
         }
     }
 
-    /** [outChannels, inChannels / groups, kH, kW]; looked up by name so that a replaced weight is the one used. */
+    /**
+     * [outChannels, inChannels / groups, kH, kW]; looked up by name so that a replaced weight is the one used.
+     *
+     * @return the weight parameter
+     */
     public Parameter weight() {
         return ownParameter("weight");
     }
 
-    /** [outChannels], or null without bias. */
+    /**
+     * [outChannels], or null without bias.
+     *
+     * @return the bias parameter, or null
+     */
     public Parameter bias() {
         return ownParameter("bias");
     }
 
+    /**
+     * The input's channel count.
+     *
+     * @return in_channels
+     */
     public int inChannels() {
         return inChannels;
     }
 
+    /**
+     * The number of filters.
+     *
+     * @return out_channels
+     */
     public int outChannels() {
         return outChannels;
     }
 
+    /**
+     * The number of channel groups.
+     *
+     * @return groups
+     */
     public int groups() {
         return groups;
     }
 
-    /** {kH, kW}. */
+    /**
+     * {kH, kW}.
+     *
+     * @return a new array {@code {kH, kW}}
+     */
     public int[] kernelSize() {
         return kernelSize.clone();
     }
 
+    /**
+     * The stride per axis.
+     *
+     * @return a new array {@code {sH, sW}}
+     */
     public int[] stride() {
         return stride.clone();
     }
 
+    /**
+     * The zero padding per axis.
+     *
+     * @return a new array {@code {pH, pW}}
+     */
     public int[] padding() {
         return padding.clone();
     }
 
+    /**
+     * The dilation per axis.
+     *
+     * @return a new array {@code {dH, dW}}
+     */
     public int[] dilation() {
         return dilation.clone();
     }

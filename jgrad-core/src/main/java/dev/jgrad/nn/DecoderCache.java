@@ -25,6 +25,12 @@ import java.util.List;
 public final class DecoderCache {
     private final List<KVCache> selfAttention = new ArrayList<>(), crossAttention = new ArrayList<>();
 
+    /**
+     * Empty caches for a decoder of numLayers layers (see {@link TransformerDecoder#newCache()}).
+     *
+     * @param numLayers the decoder's layer count, at least 1
+     * @throws IllegalArgumentException when numLayers is below 1
+     */
     public DecoderCache(int numLayers) {
         if (numLayers < 1) throw new IllegalArgumentException("DecoderCache: numLayers must be positive, got " + numLayers);
         for (int i = 0; i < numLayers; i++) {
@@ -33,29 +39,59 @@ public final class DecoderCache {
         }
     }
 
+    /**
+     * The number of layers cached.
+     *
+     * @return the layer count
+     */
     public int numLayers() {
         return selfAttention.size();
     }
 
+    /**
+     * The self-attention cache of one layer.
+     *
+     * @param layer the layer, in [0, numLayers)
+     * @return the cache
+     * @throws IndexOutOfBoundsException when layer is out of range
+     */
     public KVCache selfAttention(int layer) {
         return selfAttention.get(checkLayer(layer));
     }
 
+    /**
+     * The cross-attention cache of one layer.
+     *
+     * @param layer the layer, in [0, numLayers)
+     * @return the cache
+     * @throws IndexOutOfBoundsException when layer is out of range
+     */
     public KVCache crossAttention(int layer) {
         return crossAttention.get(checkLayer(layer));
     }
 
-    /** How many target positions have been decoded (the length of the self-attention caches). */
+    /**
+     * How many target positions have been decoded (the length of the self-attention caches).
+     *
+     * @return the decoded length
+     */
     public int length() {
         return selfAttention.getFirst().length();
     }
 
-    /** Reorders the batch rows of every cache (see {@link KVCache#reorder}). */
+    /**
+     * Reorders the batch rows of every cache (see {@link KVCache#reorder}).
+     *
+     * @param batchIndices 1-D indices into the current batch rows, repeats allowed
+     * @throws IllegalArgumentException when batchIndices is not 1-D
+     * @throws IndexOutOfBoundsException when an index is out of range
+     */
     public void reorder(IntTensor batchIndices) {
         for (KVCache c : selfAttention) c.reorder(batchIndices);
         for (KVCache c : crossAttention) c.reorder(batchIndices);
     }
 
+    /** Empties every cache (a new batch of sentences). */
     public void clear() {
         for (KVCache c : selfAttention) c.clear();
         for (KVCache c : crossAttention) c.clear();

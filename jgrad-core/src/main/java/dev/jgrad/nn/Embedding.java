@@ -19,19 +19,50 @@ public class Embedding extends Module {
     private final int numEmbeddings, embeddingDim;
     private final int paddingIdx; // in [0, num) or -1
 
+    /**
+     * A table without padding row, drawn from the default generator.
+     *
+     * @param numEmbeddings the vocabulary size, non-negative
+     * @param embeddingDim the size of each vector, non-negative
+     * @throws IllegalArgumentException when a size is negative
+     */
     public Embedding(int numEmbeddings, int embeddingDim) {
         this(numEmbeddings, embeddingDim, Generator.defaultGenerator());
     }
 
+    /**
+     * A table without padding row.
+     *
+     * @param numEmbeddings the vocabulary size, non-negative
+     * @param embeddingDim the size of each vector, non-negative
+     * @param gen the random generator the initial weights are drawn from
+     * @throws IllegalArgumentException when a size is negative
+     */
     public Embedding(int numEmbeddings, int embeddingDim, Generator gen) {
         this(numEmbeddings, embeddingDim, -1, false, gen);
     }
 
-    /** With a padding row; a negative paddingIdx counts from the end, as in PyTorch. */
+    /**
+     * With a padding row; a negative paddingIdx counts from the end, as in PyTorch.
+     *
+     * @param numEmbeddings the vocabulary size, non-negative
+     * @param embeddingDim the size of each vector, non-negative
+     * @param paddingIdx the padding token's id, in [-numEmbeddings, numEmbeddings)
+     * @throws IllegalArgumentException when a size is negative or paddingIdx is out of range
+     */
     public Embedding(int numEmbeddings, int embeddingDim, int paddingIdx) {
         this(numEmbeddings, embeddingDim, paddingIdx, Generator.defaultGenerator());
     }
 
+    /**
+     * A table with a padding row (zero, never updated).
+     *
+     * @param numEmbeddings the vocabulary size, non-negative
+     * @param embeddingDim the size of each vector, non-negative
+     * @param paddingIdx the padding token's id, in [-numEmbeddings, numEmbeddings); negative counts from the end
+     * @param gen the random generator the initial weights are drawn from
+     * @throws IllegalArgumentException when a size is negative or paddingIdx is out of range
+     */
     public Embedding(int numEmbeddings, int embeddingDim, int paddingIdx, Generator gen) {
         this(numEmbeddings, embeddingDim, paddingIdx, true, gen);
     }
@@ -53,24 +84,49 @@ public class Embedding extends Module {
         }
     }
 
-    /** [num_embeddings, embedding_dim]. */
+    /**
+     * [num_embeddings, embedding_dim].
+     *
+     * @return the weight parameter
+     */
     public Parameter weight() {
         return ownParameter("weight");
     }
 
+    /**
+     * The vocabulary size.
+     *
+     * @return num_embeddings
+     */
     public int numEmbeddings() {
         return numEmbeddings;
     }
 
+    /**
+     * The size of each vector.
+     *
+     * @return embedding_dim
+     */
     public int embeddingDim() {
         return embeddingDim;
     }
 
+    /**
+     * The padding row, normalised to [0, numEmbeddings).
+     *
+     * @return the padding index, or empty when there is none
+     */
     public OptionalInt paddingIdx() {
         return paddingIdx < 0 ? OptionalInt.empty() : OptionalInt.of(paddingIdx);
     }
 
-    /** ids of any shape, each in [0, num_embeddings), to ids.shape + [embedding_dim]. */
+    /**
+     * ids of any shape, each in [0, num_embeddings), to ids.shape + [embedding_dim].
+     *
+     * @param ids token ids
+     * @return the vectors, differentiable with respect to the weight
+     * @throws IndexOutOfBoundsException when an id is out of range
+     */
     public Tensor forward(IntTensor ids) {
         return EmbeddingOp.embedding(ids, weight(), paddingIdx);
     }

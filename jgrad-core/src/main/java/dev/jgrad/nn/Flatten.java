@@ -15,15 +15,31 @@ public class Flatten extends Module implements UnaryModule {
         this(1, -1);
     }
 
+    /**
+     * As {@code nn.Flatten(start_dim, end_dim)}.
+     *
+     * @param startDim the first dim to flatten, negative counting from the end
+     * @param endDim the last dim to flatten (inclusive), negative counting from the end
+     */
     public Flatten(int startDim, int endDim) {
         this.startDim = startDim;
         this.endDim = endDim;
     }
 
+    /**
+     * The first flattened dim.
+     *
+     * @return start_dim, as given
+     */
     public int startDim() {
         return startDim;
     }
 
+    /**
+     * The last flattened dim.
+     *
+     * @return end_dim, as given
+     */
     public int endDim() {
         return endDim;
     }

@@ -9,10 +9,17 @@ import dev.jgrad.tensor.Tensor;
 public class GELU extends Module implements UnaryModule {
     private final String approximate;
 
+    /** The exact GELU (approximate "none"). */
     public GELU() {
         this("none");
     }
 
+    /**
+     * A GELU of the given form.
+     *
+     * @param approximate {@code "none"} for the exact form or {@code "tanh"} for the tanh approximation
+     * @throws IllegalArgumentException when approximate is neither
+     */
     public GELU(String approximate) {
         if (!approximate.equals("none") && !approximate.equals("tanh")) {
             throw new IllegalArgumentException("GELU: approximate must be \"none\" or \"tanh\", got \"" + approximate + "\"");
@@ -20,6 +27,11 @@ public class GELU extends Module implements UnaryModule {
         this.approximate = approximate;
     }
 
+    /**
+     * The form computed.
+     *
+     * @return {@code "none"} or {@code "tanh"}
+     */
     public String approximate() {
         return approximate;
     }

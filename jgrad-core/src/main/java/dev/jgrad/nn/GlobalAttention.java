@@ -28,6 +28,13 @@ import dev.jgrad.tensor.Tensor;
 public abstract class GlobalAttention extends Module {
     private final int queryDim, keyDim;
 
+    /**
+     * Checks and keeps the sizes; subclasses register their parameters.
+     *
+     * @param queryDim the query (decoder state) size Q, at least 1
+     * @param keyDim the key (encoder output) size K, at least 1
+     * @throws IllegalArgumentException when a size is below 1
+     */
     protected GlobalAttention(int queryDim, int keyDim) {
         if (queryDim < 1 || keyDim < 1) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": query and key sizes must be positive, got " + queryDim + " and " + keyDim);
@@ -36,18 +43,38 @@ public abstract class GlobalAttention extends Module {
         this.keyDim = keyDim;
     }
 
+    /**
+     * The query size.
+     *
+     * @return Q
+     */
     public int queryDim() {
         return queryDim;
     }
 
+    /**
+     * The key size.
+     *
+     * @return K
+     */
     public int keyDim() {
         return keyDim;
     }
 
-    /** The width of {@link #prepareKeys}' result. */
+    /**
+     * The width of {@link #prepareKeys}' result.
+     *
+     * @return the prepared keys' last dim
+     */
     public abstract int preparedDim();
 
-    /** What the score needs from the keys [B, S, keyDim], once per source: [B, S, preparedDim()]. */
+    /**
+     * What the score needs from the keys [B, S, keyDim], once per source: [B, S, preparedDim()].
+     *
+     * @param keys the encoder outputs [B, S, keyDim]
+     * @return the prepared keys [B, S, preparedDim()], to pass to {@link #attend} at every step
+     * @throws IllegalArgumentException when keys is not [B, S, keyDim]
+     */
     public final Tensor prepareKeys(Tensor keys) {
         if (keys.dim() != 3 || keys.size(2) != keyDim) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": expected keys of shape [batch, source length, " + keyDim + "], got "
@@ -56,13 +83,33 @@ public abstract class GlobalAttention extends Module {
         return computePreparedKeys(keys);
     }
 
-    /** {@link #prepareKeys} without the shape check. */
+    /**
+     * {@link #prepareKeys} without the shape check.
+     *
+     * @param keys the keys [B, S, keyDim], already checked
+     * @return the prepared keys [B, S, preparedDim()]
+     */
     protected abstract Tensor computePreparedKeys(Tensor keys);
 
-    /** The scores [B, S] of query [B, queryDim] against prepared keys [B, S, preparedDim()] (shapes already checked). */
+    /**
+     * The scores [B, S] of query [B, queryDim] against prepared keys [B, S, preparedDim()] (shapes already checked).
+     *
+     * @param query the query [B, queryDim]
+     * @param preparedKeys the prepared keys [B, S, preparedDim()]
+     * @return the unnormalised scores [B, S]
+     */
     protected abstract Tensor scores(Tensor query, Tensor preparedKeys);
 
-    /** Attention of query [B, queryDim] over keys [B, S, keyDim] and values [B, S, V]; see {@link #attend}. */
+    /**
+     * Attention of query [B, queryDim] over keys [B, S, keyDim] and values [B, S, V]; see {@link #attend}.
+     *
+     * @param query the decoder state [B, queryDim]
+     * @param keys the encoder outputs [B, S, keyDim]
+     * @param values the vectors to average [B, S, V], often the keys themselves
+     * @param padding the padding mask [B, S], or null when every position is real
+     * @return the context [B, V] as output and the weights [B, S]
+     * @throws IllegalArgumentException when the shapes do not fit
+     */
     public AttentionOutput forward(Tensor query, Tensor keys, Tensor values, AttentionMask padding) {
         return attend(query, prepareKeys(keys), values, padding);
     }
@@ -72,6 +119,11 @@ public abstract class GlobalAttention extends Module {
      * values [B, S, V] and the padding mask [B, S] (or null: all positions real).
      *
      * @return the context [B, V] as output and the weights [B, S]
+     * @param query the decoder state [B, queryDim]
+     * @param preparedKeys the result of {@link #prepareKeys} [B, S, preparedDim()]
+     * @param values the vectors to average [B, S, V]
+     * @param padding the padding mask [B, S], or null when every position is real
+     * @throws IllegalArgumentException when the shapes do not fit
      */
     public AttentionOutput attend(Tensor query, Tensor preparedKeys, Tensor values, AttentionMask padding) {
         String name = getClass().getSimpleName();

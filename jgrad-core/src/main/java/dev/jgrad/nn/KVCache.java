@@ -30,39 +30,74 @@ public final class KVCache {
         this.selfAttention = selfAttention;
     }
 
-    /** A cache that grows by the new positions at every call (decoder self-attention). */
+    /**
+     * A cache that grows by the new positions at every call (decoder self-attention).
+     *
+     * @return an empty cache
+     */
     public static KVCache forSelfAttention() {
         return new KVCache(true);
     }
 
-    /** A cache filled once from the encoder memory and reused afterwards (decoder cross-attention). */
+    /**
+     * A cache filled once from the encoder memory and reused afterwards (decoder cross-attention).
+     *
+     * @return an empty cache
+     */
     public static KVCache forCrossAttention() {
         return new KVCache(false);
     }
 
+    /**
+     * Whether this cache grows at every call (self-attention) or is filled once (cross-attention).
+     *
+     * @return true for a self-attention cache
+     */
     public boolean isSelfAttention() {
         return selfAttention;
     }
 
+    /**
+     * Whether nothing is cached yet (or since {@link #clear()}).
+     *
+     * @return true when empty
+     */
     public boolean isEmpty() {
         return keys == null;
     }
 
-    /** The number of cached key positions S (0 when empty). */
+    /**
+     * The number of cached key positions S (0 when empty).
+     *
+     * @return the cached length
+     */
     public int length() {
         return keys == null ? 0 : keys.size(2);
     }
 
-    /** The batch size of the cached keys (-1 when empty). */
+    /**
+     * The batch size of the cached keys (-1 when empty).
+     *
+     * @return the batch size, or -1
+     */
     public int batchSize() {
         return keys == null ? -1 : keys.size(0);
     }
 
-    /** Cached keys [B, numHeads, S, headDim], or null when empty. */
+    /**
+     * Cached keys [B, numHeads, S, headDim], or null when empty.
+     *
+     * @return the keys, or null
+     */
     public Tensor keys() {
         return keys;
     }
 
+    /**
+     * Cached values [B, numHeads, S, headDim], or null when empty.
+     *
+     * @return the values, or null
+     */
     public Tensor values() {
         return values;
     }
@@ -76,6 +111,10 @@ public final class KVCache {
     /**
      * Keeps batch rows in the given order: row b becomes the old row batchIndices[b]. The batch size may
      * change (beam search expands each sentence to k beams, then follows the surviving hypotheses).
+     *
+     * @param batchIndices 1-D indices into the current batch rows, repeats allowed
+     * @throws IllegalArgumentException when batchIndices is not 1-D
+     * @throws IndexOutOfBoundsException when an index is out of range
      */
     public void reorder(IntTensor batchIndices) {
         if (keys == null) return;

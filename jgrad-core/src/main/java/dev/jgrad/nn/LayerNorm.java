@@ -17,11 +17,24 @@ public class LayerNorm extends Module implements UnaryModule {
     private final double eps;
     private final boolean elementwiseAffine;
 
-    /** eps 1e-5 and an affine transform, PyTorch's defaults. */
+    /**
+     * eps 1e-5 and an affine transform, PyTorch's defaults.
+     *
+     * @param normalizedShape the trailing dims to normalise over, e.g. {@code d_model} for [B, T, d_model] inputs
+     * @throws IllegalArgumentException when normalizedShape is empty or has a negative size
+     */
     public LayerNorm(int... normalizedShape) {
         this(normalizedShape, 1e-5, true);
     }
 
+    /**
+     * As {@code nn.LayerNorm(normalized_shape, eps, elementwise_affine)}.
+     *
+     * @param normalizedShape the trailing dims to normalise over, at least one
+     * @param eps added to the variance before the square root
+     * @param elementwiseAffine whether to learn a weight (initially ones) and a bias (initially zeros)
+     * @throws IllegalArgumentException when normalizedShape is empty or has a negative size
+     */
     public LayerNorm(int[] normalizedShape, double eps, boolean elementwiseAffine) {
         if (normalizedShape.length == 0) throw new IllegalArgumentException("LayerNorm: normalizedShape must have at least one dimension");
         Shape.numel(normalizedShape); // rejects negative sizes
@@ -37,19 +50,38 @@ public class LayerNorm extends Module implements UnaryModule {
         }
     }
 
-    /** The scale, or null without elementwiseAffine. */
+    /**
+     * The scale, or null without elementwiseAffine.
+     *
+     * @return the weight parameter, of shape normalizedShape, or null
+     */
     public Parameter weight() {
         return ownParameter("weight");
     }
 
+    /**
+     * The shift, or null without elementwiseAffine.
+     *
+     * @return the bias parameter, of shape normalizedShape, or null
+     */
     public Parameter bias() {
         return ownParameter("bias");
     }
 
+    /**
+     * The normalised trailing dims.
+     *
+     * @return a new array
+     */
     public int[] normalizedShape() {
         return normalizedShape.clone();
     }
 
+    /**
+     * The term added to the variance.
+     *
+     * @return eps
+     */
     public double eps() {
         return eps;
     }

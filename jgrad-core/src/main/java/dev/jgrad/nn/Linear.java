@@ -14,10 +14,25 @@ import java.util.Locale;
 public class Linear extends Module implements UnaryModule {
     private final int inFeatures, outFeatures;
 
+    /**
+     * A layer with bias, initialised from the default generator ({@code nn.Linear(in, out)}).
+     *
+     * @param inFeatures the size of each input's last dim, non-negative
+     * @param outFeatures the size of each output's last dim, non-negative
+     * @throws IllegalArgumentException when a size is negative
+     */
     public Linear(int inFeatures, int outFeatures) {
         this(inFeatures, outFeatures, true);
     }
 
+    /**
+     * A layer initialised from the default generator ({@code nn.Linear(in, out, bias=...)}).
+     *
+     * @param inFeatures the size of each input's last dim, non-negative
+     * @param outFeatures the size of each output's last dim, non-negative
+     * @param bias whether to learn an additive bias
+     * @throws IllegalArgumentException when a size is negative
+     */
     public Linear(int inFeatures, int outFeatures, boolean bias) {
         this(inFeatures, outFeatures, bias, Generator.defaultGenerator());
     }
@@ -25,6 +40,12 @@ public class Linear extends Module implements UnaryModule {
     /**
      * PyTorch's default initialisation: kaiming_uniform with a = sqrt(5) for the weight, which is
      * U(-1/sqrt(in), 1/sqrt(in)), and the same bound for the bias.
+     *
+     * @param inFeatures the size of each input's last dim, non-negative
+     * @param outFeatures the size of each output's last dim, non-negative
+     * @param bias whether to learn an additive bias
+     * @param gen the random generator the initial weights are drawn from
+     * @throws IllegalArgumentException when a size is negative
      */
     public Linear(int inFeatures, int outFeatures, boolean bias, Generator gen) {
         if (inFeatures < 0 || outFeatures < 0) {
@@ -42,20 +63,38 @@ public class Linear extends Module implements UnaryModule {
         }
     }
 
-    /** [out, in]; looked up by name so that a tied or replaced weight is the one used. */
+    /**
+     * [out, in]; looked up by name so that a tied or replaced weight is the one used.
+     *
+     * @return the weight parameter
+     */
     public Parameter weight() {
         return ownParameter("weight");
     }
 
-    /** [out], or null without bias. */
+    /**
+     * [out], or null without bias.
+     *
+     * @return the bias parameter, or null
+     */
     public Parameter bias() {
         return ownParameter("bias");
     }
 
+    /**
+     * The input size.
+     *
+     * @return in_features
+     */
     public int inFeatures() {
         return inFeatures;
     }
 
+    /**
+     * The output size.
+     *
+     * @return out_features
+     */
     public int outFeatures() {
         return outFeatures;
     }

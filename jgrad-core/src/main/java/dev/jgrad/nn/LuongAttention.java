@@ -19,9 +19,16 @@ public final class LuongAttention extends GlobalAttention {
 
     /** The score function. */
     public enum Score {
-        DOT, GENERAL;
+        /** q^T k_j: no parameters, queries and keys of one size. */
+        DOT,
+        /** q^T W k_j, with a learned W [Q, K]. */
+        GENERAL;
 
-        /** "dot" or "general", as on the command line and in checkpoints. */
+        /**
+         * "dot" or "general", as on the command line and in checkpoints.
+         *
+         * @return the lower-case name
+         */
         public String label() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -30,6 +37,15 @@ public final class LuongAttention extends GlobalAttention {
     private final Score score;
     private final Linear keyProj;
 
+    /**
+     * Luong attention with the given score; GENERAL's W starts as PyTorch's Linear default.
+     *
+     * @param score DOT or GENERAL
+     * @param queryDim the query size Q, at least 1
+     * @param keyDim the key size K, at least 1; equal to Q for DOT
+     * @param gen the random generator the initial weights are drawn from
+     * @throws IllegalArgumentException when score is null, a size is below 1, or DOT is given two sizes
+     */
     public LuongAttention(Score score, int queryDim, int keyDim, Generator gen) {
         super(queryDim, keyDim);
         if (score == null) throw new IllegalArgumentException("LuongAttention: the score must be DOT or GENERAL, got null");
@@ -41,10 +57,23 @@ public final class LuongAttention extends GlobalAttention {
         keyProj = score == Score.GENERAL ? registerModule("key_proj", new Linear(keyDim, queryDim, false, gen)) : null;
     }
 
+    /**
+     * Luong attention initialised from the default generator.
+     *
+     * @param score DOT or GENERAL
+     * @param queryDim the query size Q, at least 1
+     * @param keyDim the key size K, at least 1; equal to Q for DOT
+     * @throws IllegalArgumentException when score is null, a size is below 1, or DOT is given two sizes
+     */
     public LuongAttention(Score score, int queryDim, int keyDim) {
         this(score, queryDim, keyDim, Generator.defaultGenerator());
     }
 
+    /**
+     * The score function.
+     *
+     * @return DOT or GENERAL
+     */
     public Score score() {
         return score;
     }

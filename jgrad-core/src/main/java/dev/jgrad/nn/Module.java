@@ -38,7 +38,15 @@ public abstract class Module {
     private final LinkedHashMap<String, Module> modules = new LinkedHashMap<>();
     private boolean training = true;
 
-    /** What {@link #loadStateDict} found but tolerated (PyTorch's _IncompatibleKeys). */
+    /** A module with no parameters, buffers or children yet, in training mode; subclasses register theirs. */
+    protected Module() {}
+
+    /**
+     * What {@link #loadStateDict} found but tolerated (PyTorch's _IncompatibleKeys).
+     *
+     * @param missingKeys the module's keys that the state did not have (only tolerated with strict false)
+     * @param unexpectedKeys the state's keys that the module does not have (only tolerated with strict false)
+     */
     public record LoadResult(List<String> missingKeys, List<String> unexpectedKeys) {}
 
     // ---------------------------------------------------------------- registration
@@ -46,6 +54,12 @@ public abstract class Module {
     /**
      * Adds (or replaces) a parameter. Replacing is how weights are tied: give a head the embedding's
      * parameter and both names refer to one tensor, counted once by {@link #parameters()}.
+     *
+     * @param <P> the parameter's type, returned as is so that a field can be assigned in one line
+     * @param name the parameter's name within this module, non-empty and without '.'
+     * @param parameter the parameter, or null to reserve the name (PyTorch's register_parameter(name, None))
+     * @return {@code parameter}
+     * @throws IllegalArgumentException when the name is empty, contains '.' or is taken by a buffer or module
      */
     public final <P extends Parameter> P registerParameter(String name, P parameter) {
         checkName("parameter", name, parameters);
@@ -53,7 +67,15 @@ public abstract class Module {
         return parameter;
     }
 
-    /** Adds (or replaces) a child module; replacing one is how a pretrained model gets a new head. */
+    /**
+     * Adds (or replaces) a child module; replacing one is how a pretrained model gets a new head.
+     *
+     * @param <M> the module's type, returned as is so that a field can be assigned in one line
+     * @param name the child's name within this module, non-empty and without '.' (a ModuleList uses "0", "1", ...)
+     * @param module the child, or null to reserve the name
+     * @return {@code module}
+     * @throws IllegalArgumentException when the name is invalid or taken by a parameter or buffer, or the module is this one
+     */
     public final <M extends Module> M registerModule(String name, M module) {
         checkName("module", name, modules);
         if (module == this) throw new IllegalArgumentException("registerModule: a module cannot be its own child ('" + name + "')");
@@ -61,12 +83,27 @@ public abstract class Module {
         return module;
     }
 
-    /** Adds (or replaces) a persistent buffer: state that is saved in stateDict() but not trained (running statistics, masks). */
+    /**
+     * Adds (or replaces) a persistent buffer: state that is saved in stateDict() but not trained (running statistics, masks).
+     *
+     * @param name the buffer's name within this module, non-empty and without '.'
+     * @param buffer the tensor, or null to reserve the name
+     * @return {@code buffer}
+     * @throws IllegalArgumentException when the name is invalid or taken by a parameter or module
+     */
     public final Tensor registerBuffer(String name, Tensor buffer) {
         return registerBuffer(name, buffer, true);
     }
 
-    /** A non-persistent buffer is part of the module but not of its stateDict() (for example a causal mask that is cheap to rebuild). */
+    /**
+     * A non-persistent buffer is part of the module but not of its stateDict() (for example a causal mask that is cheap to rebuild).
+     *
+     * @param name the buffer's name within this module, non-empty and without '.'
+     * @param buffer the tensor, or null to reserve the name
+     * @param persistent whether stateDict() includes it
+     * @return {@code buffer}
+     * @throws IllegalArgumentException when the name is invalid or taken by a parameter or module
+     */
     public final Tensor registerBuffer(String name, Tensor buffer, boolean persistent) {
         checkName("buffer", name, buffers);
         buffers.put(name, buffer);
@@ -97,12 +134,20 @@ public abstract class Module {
 
     // ---------------------------------------------------------------- traversal
 
-    /** All parameters of this module and its descendants, each once even if tied (what an optimiser takes). */
+    /**
+     * All parameters of this module and its descendants, each once even if tied (what an optimiser takes).
+     *
+     * @return a new list, in the order of {@link #namedParameters()}
+     */
     public List<Parameter> parameters() {
         return new ArrayList<>(namedParameters().values());
     }
 
-    /** Parameters by dotted name, in registration order; a tied parameter appears once, under its first name. */
+    /**
+     * Parameters by dotted name, in registration order; a tied parameter appears once, under its first name.
+     *
+     * @return a new map from dotted name (e.g. "layers.0.weight") to parameter
+     */
     public LinkedHashMap<String, Parameter> namedParameters() {
         LinkedHashMap<String, Parameter> out = new LinkedHashMap<>();
         Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -112,11 +157,20 @@ public abstract class Module {
         return out;
     }
 
+    /**
+     * All buffers of this module and its descendants (persistent or not), each once.
+     *
+     * @return a new list, in the order of {@link #namedBuffers()}
+     */
     public List<Tensor> buffers() {
         return new ArrayList<>(namedBuffers().values());
     }
 
-    /** Buffers (persistent or not) by dotted name, each once. */
+    /**
+     * Buffers (persistent or not) by dotted name, each once.
+     *
+     * @return a new map from dotted name (e.g. "bn1.running_mean") to buffer
+     */
     public LinkedHashMap<String, Tensor> namedBuffers() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
         Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -126,11 +180,20 @@ public abstract class Module {
         return out;
     }
 
-    /** Direct children, each once. */
+    /**
+     * Direct children, each once.
+     *
+     * @return a new list, in registration order
+     */
     public List<Module> children() {
         return new ArrayList<>(namedChildren().values());
     }
 
+    /**
+     * Direct children by name, in registration order, each once (a child registered under two names keeps the first).
+     *
+     * @return a new map from name to child
+     */
     public LinkedHashMap<String, Module> namedChildren() {
         LinkedHashMap<String, Module> out = new LinkedHashMap<>();
         Set<Module> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -140,12 +203,20 @@ public abstract class Module {
         return out;
     }
 
-    /** This module and all descendants, depth-first pre-order, each once. */
+    /**
+     * This module and all descendants, depth-first pre-order, each once.
+     *
+     * @return a new list, starting with this module
+     */
     public List<Module> modules() {
         return new ArrayList<>(namedModules().values());
     }
 
-    /** This module (under "") and all descendants by dotted name, depth-first pre-order, each once. */
+    /**
+     * This module (under "") and all descendants by dotted name, depth-first pre-order, each once.
+     *
+     * @return a new map from dotted name to module
+     */
     public LinkedHashMap<String, Module> namedModules() {
         LinkedHashMap<String, Module> out = new LinkedHashMap<>();
         collectModules("", out, Collections.newSetFromMap(new IdentityHashMap<>()));
@@ -160,7 +231,13 @@ public abstract class Module {
         });
     }
 
-    /** The descendant at a dotted path such as "encoder.layers.0" ("" is this module). */
+    /**
+     * The descendant at a dotted path such as "encoder.layers.0" ("" is this module).
+     *
+     * @param target the dotted path of child names
+     * @return the module at that path
+     * @throws IllegalArgumentException when a part of the path names no child (the message lists the children)
+     */
     public Module getSubmodule(String target) {
         Module m = this;
         if (target.isEmpty()) return m;
@@ -175,7 +252,13 @@ public abstract class Module {
         return m;
     }
 
-    /** The parameter at a dotted path such as "encoder.layers.0.linear1.weight". */
+    /**
+     * The parameter at a dotted path such as "encoder.layers.0.linear1.weight".
+     *
+     * @param target the dotted path: submodule names, then the parameter's name
+     * @return the parameter
+     * @throws IllegalArgumentException when the path names no parameter (the message lists what there is)
+     */
     public Parameter getParameter(String target) {
         int dot = target.lastIndexOf('.');
         Module owner = dot < 0 ? this : getSubmodule(target.substring(0, dot));
@@ -188,7 +271,13 @@ public abstract class Module {
         return p;
     }
 
-    /** The buffer at a dotted path. */
+    /**
+     * The buffer at a dotted path.
+     *
+     * @param target the dotted path: submodule names, then the buffer's name
+     * @return the buffer
+     * @throws IllegalArgumentException when the path names no buffer (the message lists what there is)
+     */
     public Tensor getBuffer(String target) {
         int dot = target.lastIndexOf('.');
         Module owner = dot < 0 ? this : getSubmodule(target.substring(0, dot));
@@ -201,17 +290,32 @@ public abstract class Module {
         return b;
     }
 
-    /** This module's own parameter, or null when absent (registered as null, like a Linear without bias, or never registered). */
+    /**
+     * This module's own parameter, or null when absent (registered as null, like a Linear without bias, or never registered).
+     *
+     * @param name the parameter's name within this module
+     * @return the parameter, or null
+     */
     protected final Parameter ownParameter(String name) {
         return parameters.get(name);
     }
 
-    /** This module's own buffer, or null when absent. */
+    /**
+     * This module's own buffer, or null when absent.
+     *
+     * @param name the buffer's name within this module
+     * @return the buffer, or null
+     */
     protected final Tensor ownBuffer(String name) {
         return buffers.get(name);
     }
 
-    /** Calls fn on every descendant and then on this module, as PyTorch's Module.apply (custom initialisation). */
+    /**
+     * Calls fn on every descendant and then on this module, as PyTorch's Module.apply (custom initialisation).
+     *
+     * @param fn the function, called once per module, children first
+     * @return this module
+     */
     public Module apply(Consumer<Module> fn) {
         for (Module child : children()) child.apply(fn);
         fn.accept(this);
@@ -224,20 +328,41 @@ public abstract class Module {
 
     // ---------------------------------------------------------------- mode and gradients
 
-    /** Sets training mode on this module and every descendant (dropout is active only in training). */
+    /**
+     * Sets training mode on this module and every descendant (dropout is active only in training).
+     *
+     * @param mode true for training, false for evaluation
+     * @return this module
+     */
     public Module train(boolean mode) {
         for (Module m : modules()) m.training = mode;
         return this;
     }
 
+    /**
+     * Training mode for this module and every descendant ({@code model.train()}).
+     *
+     * @return this module
+     */
     public Module train() {
         return train(true);
     }
 
+    /**
+     * Evaluation mode for this module and every descendant: dropout off, batch norm on its running statistics
+     * ({@code model.eval()}).
+     *
+     * @return this module
+     */
     public Module eval() {
         return train(false);
     }
 
+    /**
+     * Whether this module is in training mode (PyTorch's {@code module.training}); new modules are.
+     *
+     * @return true in training mode
+     */
     public boolean isTraining() {
         return training;
     }
@@ -247,18 +372,32 @@ public abstract class Module {
         for (Parameter p : parameters()) p.zeroGrad();
     }
 
-    /** Sets requires-grad on every parameter; requiresGrad(false) freezes a pretrained backbone (requires_grad_). */
+    /**
+     * Sets requires-grad on every parameter; requiresGrad(false) freezes a pretrained backbone (requires_grad_).
+     *
+     * @param value true to train the parameters, false to freeze them
+     * @return this module
+     */
     public Module requiresGrad(boolean value) {
         for (Parameter p : parameters()) p.requiresGrad(value);
         return this;
     }
 
-    /** Number of scalar parameters, tied ones counted once. */
+    /**
+     * Number of scalar parameters, tied ones counted once.
+     *
+     * @return the total number of elements of all parameters
+     */
     public long numParameters() {
         return numParameters(false);
     }
 
-    /** With onlyTrainable, only parameters that require grad (what fine-tuning actually updates). */
+    /**
+     * With onlyTrainable, only parameters that require grad (what fine-tuning actually updates).
+     *
+     * @param onlyTrainable count only the parameters that require grad
+     * @return the number of scalar parameters
+     */
     public long numParameters(boolean onlyTrainable) {
         long n = 0;
         for (Parameter p : parameters()) if (!onlyTrainable || p.requiresGrad()) n += p.numel();
@@ -271,6 +410,9 @@ public abstract class Module {
      * Parameters and persistent buffers by dotted name in PyTorch's order, as tensors outside the graph that
      * share storage with the module (so they see later updates, as PyTorch's do). A tied parameter appears
      * under each of its names, as in PyTorch.
+     *
+     * @return a new map from dotted name to tensor
+     * @throws IllegalStateException when the module graph has a cycle
      */
     public LinkedHashMap<String, Tensor> stateDict() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
@@ -304,6 +446,11 @@ public abstract class Module {
      * Copies values from {@code state} into this module's parameters and buffers, in place (so optimisers
      * holding the parameters keep working). With strict, missing and unexpected keys are errors; a shape
      * mismatch always is. The message lists every problem, in PyTorch's wording; on error nothing is copied.
+     *
+     * @param state tensors by dotted name, e.g. from {@link #stateDict()} or a PyTorch checkpoint
+     * @param strict whether missing and unexpected keys are errors (PyTorch's default true)
+     * @return the missing and unexpected keys that were tolerated (both empty when strict)
+     * @throws IllegalArgumentException when a shape differs, a value is null, or (strict) keys are missing or unexpected
      */
     public LoadResult loadStateDict(Map<String, Tensor> state, boolean strict) {
         LinkedHashMap<String, Tensor> own = stateEntries();
@@ -337,7 +484,13 @@ public abstract class Module {
         return new LoadResult(List.copyOf(missing), List.copyOf(unexpected));
     }
 
-    /** loadStateDict(state, true). */
+    /**
+     * loadStateDict(state, true).
+     *
+     * @param state tensors by dotted name
+     * @return an empty result (every key matched)
+     * @throws IllegalArgumentException when a key is missing or unexpected, or a shape differs
+     */
     public LoadResult loadStateDict(Map<String, Tensor> state) {
         return loadStateDict(state, true);
     }
@@ -348,7 +501,11 @@ public abstract class Module {
 
     // ---------------------------------------------------------------- printing
 
-    /** The arguments shown between the parentheses of toString(), e.g. "in_features=4, out_features=2, bias=True". */
+    /**
+     * The arguments shown between the parentheses of toString(), e.g. "in_features=4, out_features=2, bias=True".
+     *
+     * @return the arguments, or "" for none
+     */
     protected String extraRepr() {
         return "";
     }

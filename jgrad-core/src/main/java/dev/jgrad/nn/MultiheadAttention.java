@@ -37,11 +37,23 @@ public class MultiheadAttention extends Module {
      * torch.nn.MultiheadAttention's constructor arguments (those jgrad supports). Make them with
      * {@link MultiheadAttention#options(int, int)}: {@code MultiheadAttention.options(512, 8).dropout(0.1).batchFirst().build()}.
      *
+     * @param embedDim   the model width E, at least 1, divisible by numHeads
+     * @param numHeads   the number of parallel heads, at least 1
      * @param dropout    probability of dropping an attention weight, in training only (default 0)
      * @param bias       whether the in- and out-projections have biases (default true)
      * @param batchFirst inputs and outputs [batch, seq, feature] instead of [seq, batch, feature] (default false)
      */
     public record Options(int embedDim, int numHeads, double dropout, boolean bias, boolean batchFirst) {
+        /**
+         * Checks the values.
+         *
+         * @param embedDim the model width E, at least 1, divisible by numHeads
+         * @param numHeads the number of parallel heads, at least 1
+         * @param dropout attention dropout, in [0, 1)
+         * @param bias whether the projections have biases
+         * @param batchFirst whether inputs and outputs are [batch, seq, feature]
+         * @throws IllegalArgumentException when a size is below 1, embedDim is not divisible by numHeads or dropout is outside [0, 1)
+         */
         public Options {
             if (embedDim < 1 || numHeads < 1) {
                 throw new IllegalArgumentException("MultiheadAttention: embed_dim and num_heads must be positive, got " + embedDim + " and " + numHeads);
@@ -63,29 +75,54 @@ public class MultiheadAttention extends Module {
                 this.numHeads = numHeads;
             }
 
-            /** Attention dropout, in training (default 0). */
+            /**
+             * Attention dropout, in training (default 0).
+             *
+             * @param dropout the probability, in [0, 1)
+             * @return this builder
+             */
             public Builder dropout(double dropout) {
                 this.dropout = dropout;
                 return this;
             }
 
-            /** Whether the projections have biases (default true). */
+            /**
+             * Whether the projections have biases (default true).
+             *
+             * @param bias true for biases
+             * @return this builder
+             */
             public Builder bias(boolean bias) {
                 this.bias = bias;
                 return this;
             }
 
-            /** Inputs and outputs [batch, seq, feature]. */
+            /**
+             * Inputs and outputs [batch, seq, feature].
+             *
+             * @return this builder
+             */
             public Builder batchFirst() {
                 return batchFirst(true);
             }
 
-            /** Inputs and outputs [batch, seq, feature] when true, [seq, batch, feature] when false (the default). */
+            /**
+             * Inputs and outputs [batch, seq, feature] when true, [seq, batch, feature] when false (the default).
+             *
+             * @param batchFirst true for batch-first inputs and outputs
+             * @return this builder
+             */
             public Builder batchFirst(boolean batchFirst) {
                 this.batchFirst = batchFirst;
                 return this;
             }
 
+            /**
+             * The options collected so far, checked.
+             *
+             * @return the options
+             * @throws IllegalArgumentException when a value is out of range (see {@link Options})
+             */
             public Options build() {
                 return new Options(embedDim, numHeads, dropout, bias, batchFirst);
             }
@@ -102,16 +139,31 @@ public class MultiheadAttention extends Module {
     /**
      * The options of an attention of this width and head count, with PyTorch's defaults for the rest (no dropout,
      * biases, sequence-first), to change by name.
+     *
+     * @param embedDim the model width E, at least 1, divisible by numHeads
+     * @param numHeads the number of parallel heads, at least 1
+     * @return a builder; {@code build()} checks the values
      */
     public static Options.Builder options(int embedDim, int numHeads) {
         return new Options.Builder(embedDim, numHeads);
     }
 
-    /** No dropout, biases, sequence-first: PyTorch's defaults. */
+    /**
+     * No dropout, biases, sequence-first: PyTorch's defaults.
+     *
+     * @param embedDim the model width E, at least 1, divisible by numHeads
+     * @param numHeads the number of parallel heads, at least 1
+     * @throws IllegalArgumentException when the sizes do not fit
+     */
     public MultiheadAttention(int embedDim, int numHeads) {
         this(options(embedDim, numHeads).build());
     }
 
+    /**
+     * An attention initialised from the default generator.
+     *
+     * @param options the configuration, from {@link #options(int, int)}
+     */
     public MultiheadAttention(Options options) {
         this(options, Generator.defaultGenerator());
     }
@@ -119,6 +171,9 @@ public class MultiheadAttention extends Module {
     /**
      * PyTorch's initialisation: in_proj_weight Xavier-uniform, in_proj_bias and out_proj.bias zero,
      * out_proj.weight as any Linear.
+     *
+     * @param options the configuration, from {@link #options(int, int)}
+     * @param gen the random generator the initial weights are drawn from
      */
     public MultiheadAttention(Options options, Generator gen) {
         this.options = options;
@@ -132,37 +187,78 @@ public class MultiheadAttention extends Module {
         if (options.bias()) Init.zeros(outProj.bias());
     }
 
+    /**
+     * The configuration.
+     *
+     * @return the options it was built with
+     */
     public Options options() {
         return options;
     }
 
+    /**
+     * The model width E.
+     *
+     * @return embed_dim
+     */
     public int embedDim() {
         return embedDim;
     }
 
+    /**
+     * The number of heads.
+     *
+     * @return num_heads
+     */
     public int numHeads() {
         return numHeads;
     }
 
+    /**
+     * The width of each head, embedDim / numHeads.
+     *
+     * @return head_dim
+     */
     public int headDim() {
         return headDim;
     }
 
-    /** [3E, E]: rows [0, E) project the query, [E, 2E) the key, [2E, 3E) the value. */
+    /**
+     * [3E, E]: rows [0, E) project the query, [E, 2E) the key, [2E, 3E) the value.
+     *
+     * @return the packed in-projection weight
+     */
     public Parameter inProjWeight() {
         return ownParameter("in_proj_weight");
     }
 
-    /** [3E], or null without bias. */
+    /**
+     * [3E], or null without bias.
+     *
+     * @return the packed in-projection bias, or null
+     */
     public Parameter inProjBias() {
         return ownParameter("in_proj_bias");
     }
 
+    /**
+     * The output projection (PyTorch's out_proj), [E, E] with bias [E].
+     *
+     * @return the child Linear
+     */
     public Linear outProj() {
         return outProj;
     }
 
-    /** No masks; returns the weights averaged over heads, as PyTorch's forward(query, key, value) does. */
+    /**
+     * No masks; returns the weights averaged over heads, as PyTorch's forward(query, key, value) does.
+     *
+     * @param query the queries [L, B, E] ([B, L, E] batch-first, [L, E] unbatched)
+     * @param key the keys [S, B, E]
+     * @param value the values [S, B, E]
+     * @return the output and the weights averaged over heads [B, L, S]
+     * @throws IllegalArgumentException when the shapes do not fit
+     */
     public AttentionOutput forward(Tensor query, Tensor key, Tensor value) {
         return forward(query, key, value, WEIGHTS_ONLY);
     }
@@ -172,6 +268,14 @@ public class MultiheadAttention extends Module {
      * cache, query/key/value hold only the new positions, S counts the cached ones too (masks are [L, S] and [B, S]
      * over all of them), and causal lets new query i see keys up to position {@code cache.length() + i}. A filled
      * cross-attention cache ignores key and value (they may be null then).
+     *
+     * @param query the new queries [L, B, E] ([B, L, E] batch-first, [L, E] unbatched)
+     * @param key the new keys [S, B, E], or null with a filled cross-attention cache
+     * @param value the new values [S, B, E], or null with a filled cross-attention cache
+     * @param args masks, causality, weights and cache; {@link AttentionArgs#NONE} for none
+     * @return the output [L, B, E] (or batch-first / unbatched), and the weights when {@code args.needWeights()}, else null
+     * @throws IllegalArgumentException when args is null, a shape does not fit the others or the cache, or key/value are
+     *         missing
      */
     public AttentionOutput forward(Tensor query, Tensor key, Tensor value, AttentionArgs args) {
         if (args == null) throw new IllegalArgumentException("MultiheadAttention: args must not be null (use AttentionArgs.NONE)");

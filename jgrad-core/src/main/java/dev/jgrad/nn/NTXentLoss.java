@@ -26,21 +26,45 @@ public class NTXentLoss extends Module {
 
     private final double temperature;
 
+    /**
+     * A loss at the given temperature.
+     *
+     * @param temperature the softmax temperature tau, positive and finite (SimCLR uses 0.1 to 0.5)
+     * @throws IllegalArgumentException when the temperature is not positive and finite
+     */
     public NTXentLoss(double temperature) {
         NTXentOp.checkTemperature(temperature);
         this.temperature = temperature;
     }
 
+    /**
+     * The softmax temperature.
+     *
+     * @return tau
+     */
     public double temperature() {
         return temperature;
     }
 
-    /** z [2N, d], partners N rows apart. */
+    /**
+     * z [2N, d], partners N rows apart.
+     *
+     * @param z the embeddings [2N, d]: the N first views, then the N second views
+     * @return the mean loss, a scalar
+     * @throws IllegalArgumentException when z is not 2-D with an even number (at least 2) of rows
+     */
     public Tensor forward(Tensor z) {
         return ntXent(z, temperature);
     }
 
-    /** The two views' embeddings z1, z2 [N, d], row i of one paired with row i of the other. */
+    /**
+     * The two views' embeddings z1, z2 [N, d], row i of one paired with row i of the other.
+     *
+     * @param z1 the first views' embeddings [N, d]
+     * @param z2 the second views' embeddings [N, d]
+     * @return the mean loss, a scalar
+     * @throws IllegalArgumentException when the shapes are not both [N, d]
+     */
     public Tensor forward(Tensor z1, Tensor z2) {
         return ntXent(z1, z2, temperature);
     }
@@ -50,7 +74,15 @@ public class NTXentLoss extends Module {
         return String.format(Locale.ROOT, "temperature=%s", temperature);
     }
 
-    /** ntXent(cat([z1, z2]), temperature). */
+    /**
+     * ntXent(cat([z1, z2]), temperature).
+     *
+     * @param z1 the first views' embeddings [N, d]
+     * @param z2 the second views' embeddings [N, d]
+     * @param temperature the softmax temperature, positive and finite
+     * @return the mean loss, a scalar, differentiable with respect to both views
+     * @throws IllegalArgumentException when the shapes are not both [N, d] or the temperature is invalid
+     */
     public static Tensor ntXent(Tensor z1, Tensor z2, double temperature) {
         if (z1.dim() != 2 || z2.dim() != 2 || z1.size(0) != z2.size(0) || z1.size(1) != z2.size(1)) {
             throw new IllegalArgumentException("NT-Xent: the two views must both be [N, d] with the same N and d, got "
@@ -59,7 +91,14 @@ public class NTXentLoss extends Module {
         return ntXent(Tensor.cat(List.of(z1, z2), 0), temperature);
     }
 
-    /** The mean NT-Xent loss (a scalar) of z [2N, d] whose rows i and i + N are positives (the op: {@link NTXentOp}). */
+    /**
+     * The mean NT-Xent loss (a scalar) of z [2N, d] whose rows i and i + N are positives (the op: {@link NTXentOp}).
+     *
+     * @param z the embeddings [2N, d]
+     * @param temperature the softmax temperature, positive and finite
+     * @return the mean loss, a scalar, differentiable with respect to z
+     * @throws IllegalArgumentException when z's shape or the temperature is invalid
+     */
     public static Tensor ntXent(Tensor z, double temperature) {
         return NTXentOp.apply(z, temperature);
     }

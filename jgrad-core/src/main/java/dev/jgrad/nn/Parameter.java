@@ -14,10 +14,23 @@ import dev.jgrad.tensor.Tensor;
  */
 public class Parameter extends Tensor {
 
+    /**
+     * A parameter that requires grad.
+     *
+     * @param data the initial values (shared when dense, else copied)
+     * @throws IllegalArgumentException when data is null
+     */
     public Parameter(Tensor data) {
         this(data, true);
     }
 
+    /**
+     * A parameter that requires grad or not (a frozen one).
+     *
+     * @param data the initial values (shared when dense, else copied)
+     * @param requiresGrad whether the parameter is trained (false: a frozen parameter)
+     * @throws IllegalArgumentException when data is null
+     */
     @SuppressWarnings("this-escape") // requiresGrad only sets a flag
     public Parameter(Tensor data, boolean requiresGrad) {
         super(dense(data));

@@ -21,11 +21,26 @@ public class PositionalEncoding extends Module implements UnaryModule {
     private final Dropout dropout;
     private final Tensor pe;
 
-    /** maxLen 5000, sequence-first, as the tutorial. */
+    /**
+     * maxLen 5000, sequence-first, as the tutorial.
+     *
+     * @param dModel the model width, at least 1
+     * @param dropout the dropout after the addition, in [0, 1)
+     * @throws IllegalArgumentException when dModel is below 1 or dropout is out of range
+     */
     public PositionalEncoding(int dModel, double dropout) {
         this(dModel, dropout, 5000, false);
     }
 
+    /**
+     * A positional encoding for up to maxLen positions.
+     *
+     * @param dModel the model width, at least 1
+     * @param dropout the dropout after the addition, in [0, 1)
+     * @param maxLen the longest sequence supported, at least 1
+     * @param batchFirst whether inputs are [B, T, dModel] rather than [T, B, dModel]
+     * @throws IllegalArgumentException when a size is below 1 or dropout is out of range
+     */
     public PositionalEncoding(int dModel, double dropout, int maxLen, boolean batchFirst) {
         if (dModel < 1 || maxLen < 1) {
             throw new IllegalArgumentException("PositionalEncoding: d_model and max_len must be positive, got " + dModel + " and " + maxLen);
@@ -37,7 +52,13 @@ public class PositionalEncoding extends Module implements UnaryModule {
         pe = registerBuffer("pe", table(maxLen, dModel), false);
     }
 
-    /** The [length, dModel] sinusoid table. */
+    /**
+     * The [length, dModel] sinusoid table.
+     *
+     * @param length the number of positions, non-negative
+     * @param dModel the model width
+     * @return a new tensor [length, dModel], even columns sines and odd ones cosines
+     */
     public static Tensor table(int length, int dModel) {
         float[] d = new float[length * dModel];
         for (int pos = 0; pos < length; pos++) {
@@ -50,10 +71,20 @@ public class PositionalEncoding extends Module implements UnaryModule {
         return Tensor.of(d, length, dModel);
     }
 
+    /**
+     * The model width.
+     *
+     * @return d_model
+     */
     public int dModel() {
         return dModel;
     }
 
+    /**
+     * The longest sequence supported.
+     *
+     * @return max_len
+     */
     public int maxLen() {
         return maxLen;
     }
@@ -63,7 +94,14 @@ public class PositionalEncoding extends Module implements UnaryModule {
         return forward(x, 0);
     }
 
-    /** Adds the encodings of positions start, start + 1, ... (start = tokens already decoded). */
+    /**
+     * Adds the encodings of positions start, start + 1, ... (start = tokens already decoded).
+     *
+     * @param x the embeddings [T, B, dModel] ([B, T, dModel] when batchFirst)
+     * @param start the position of x's first step, non-negative
+     * @return x plus the encodings, after dropout
+     * @throws IllegalArgumentException when x's shape does not fit or the positions exceed maxLen
+     */
     public Tensor forward(Tensor x, int start) {
         if (x.dim() != 3 || x.size(-1) != dModel) {
             throw new IllegalArgumentException("PositionalEncoding: expected input of shape " + (batchFirst ? "[batch, seq, " : "[seq, batch, ")

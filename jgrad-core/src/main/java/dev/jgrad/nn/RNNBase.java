@@ -27,6 +27,8 @@ public abstract class RNNBase extends Module {
      * takes the two required sizes and PyTorch's defaults for the rest:
      * {@code LSTM.options(7, 11).numLayers(3).bidirectional().batchFirst().dropout(0.2).build()}.
      *
+     * @param inputSize     the features of each input step, at least 1
+     * @param hiddenSize    the features of the hidden state H, at least 1
      * @param numLayers     stacked layers (default 1)
      * @param bias          whether the layers have the biases b_ih and b_hh (default true)
      * @param batchFirst    inputs and outputs [batch, seq, feature] instead of [seq, batch, feature] (default false)
@@ -35,6 +37,18 @@ public abstract class RNNBase extends Module {
      */
     public record Options(int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst,
                           double dropout, boolean bidirectional) {
+        /**
+         * Checks the sizes and the dropout.
+         *
+         * @param inputSize the features of each input step, at least 1
+         * @param hiddenSize the features of the hidden state H, at least 1
+         * @param numLayers stacked layers, at least 1
+         * @param bias whether the layers have biases
+         * @param batchFirst whether inputs and outputs are [batch, seq, feature]
+         * @param dropout dropout between layers, in [0, 1)
+         * @param bidirectional whether there is a second, backward direction
+         * @throws IllegalArgumentException when a size is below 1 or dropout is outside [0, 1)
+         */
         public Options {
             if (inputSize < 1 || hiddenSize < 1 || numLayers < 1) {
                 throw new IllegalArgumentException("recurrent layer: input_size, hidden_size and num_layers must be positive, got "
@@ -55,46 +69,85 @@ public abstract class RNNBase extends Module {
                 this.hiddenSize = hiddenSize;
             }
 
-            /** Stacked layers (default 1). */
+            /**
+             * Stacked layers (default 1).
+             *
+             * @param numLayers the number of stacked layers, at least 1
+             * @return this builder
+             */
             public Builder numLayers(int numLayers) {
                 this.numLayers = numLayers;
                 return this;
             }
 
-            /** Whether the layers have biases (default true). */
+            /**
+             * Whether the layers have biases (default true).
+             *
+             * @param bias true for biases b_ih and b_hh
+             * @return this builder
+             */
             public Builder bias(boolean bias) {
                 this.bias = bias;
                 return this;
             }
 
-            /** Inputs and outputs [batch, seq, feature]. */
+            /**
+             * Inputs and outputs [batch, seq, feature].
+             *
+             * @return this builder
+             */
             public Builder batchFirst() {
                 return batchFirst(true);
             }
 
-            /** Inputs and outputs [batch, seq, feature] when true, [seq, batch, feature] when false (the default). */
+            /**
+             * Inputs and outputs [batch, seq, feature] when true, [seq, batch, feature] when false (the default).
+             *
+             * @param batchFirst true for batch-first inputs and outputs
+             * @return this builder
+             */
             public Builder batchFirst(boolean batchFirst) {
                 this.batchFirst = batchFirst;
                 return this;
             }
 
-            /** Dropout between layers, in training (default 0). */
+            /**
+             * Dropout between layers, in training (default 0).
+             *
+             * @param dropout the probability, in [0, 1); no effect with one layer
+             * @return this builder
+             */
             public Builder dropout(double dropout) {
                 this.dropout = dropout;
                 return this;
             }
 
-            /** A second, backward direction. */
+            /**
+             * A second, backward direction.
+             *
+             * @return this builder
+             */
             public Builder bidirectional() {
                 return bidirectional(true);
             }
 
-            /** A second, backward direction when true (default false). */
+            /**
+             * A second, backward direction when true (default false).
+             *
+             * @param bidirectional true for two directions
+             * @return this builder
+             */
             public Builder bidirectional(boolean bidirectional) {
                 this.bidirectional = bidirectional;
                 return this;
             }
 
+            /**
+             * The options collected so far, checked.
+             *
+             * @return the options
+             * @throws IllegalArgumentException when a size is below 1 or dropout is outside [0, 1)
+             */
             public Options build() {
                 return new Options(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional);
             }
@@ -104,6 +157,10 @@ public abstract class RNNBase extends Module {
     /**
      * The options of a recurrent layer with these sizes and PyTorch's defaults for the rest (one layer, biases,
      * time-first, no dropout, one direction), to change by name: {@code LSTM.options(7, 11).numLayers(2).build()}.
+     *
+     * @param inputSize the features of each input step, at least 1
+     * @param hiddenSize the features of the hidden state H, at least 1
+     * @return a builder; {@code build()} checks the values
      */
     public static Options.Builder options(int inputSize, int hiddenSize) {
         return new Options.Builder(inputSize, hiddenSize);
@@ -133,28 +190,56 @@ public abstract class RNNBase extends Module {
         }
     }
 
+    /**
+     * The layer's configuration.
+     *
+     * @return the options it was built with
+     */
     public Options options() {
         return options;
     }
 
+    /**
+     * The number of directions (PyTorch's num_directions).
+     *
+     * @return 2 when bidirectional, else 1
+     */
     public int directions() {
         return options.bidirectional() ? 2 : 1;
     }
 
-    /** All sequences full length, zero initial state. */
+    /**
+     * All sequences full length, zero initial state.
+     *
+     * @param input [T, B, input] ([B, T, input] when batch-first), or unbatched [T, input]
+     * @return the top layer's outputs and the final state
+     * @throws IllegalArgumentException when the input's shape does not fit
+     */
     public RecurrentOutput forward(Tensor input) {
         return forward(input, null, null);
     }
 
+    /**
+     * All sequences full length, from the given initial state.
+     *
+     * @param input [T, B, input] ([B, T, input] when batch-first), or unbatched [T, input]
+     * @param state initial (h, c), each [layers * directions, B, H] (c only for the LSTM); zeros when null
+     * @return the top layer's outputs and the final state
+     * @throws IllegalArgumentException when a shape does not fit
+     */
     public RecurrentOutput forward(Tensor input, RecurrentState state) {
         return forward(input, null, state);
     }
 
     /**
+     * Runs every layer and direction over the whole sequence (PyTorch's forward with a packed sequence when
+     * lengths are given): after its end a sequence's state is carried unchanged and its outputs are zero.
+     *
      * @param input   [T, B, input] ([B, T, input] when batch-first), or unbatched [T, input]
      * @param lengths real length of each sequence (the rest is padding), or null
      * @param state   initial (h, c), each [layers * directions, B, H]; zeros when null
      * @return the top layer's outputs [T, B, directions * H] (batch-first: [B, T, ...]), zero at padding, and the final state
+     * @throws IllegalArgumentException when a shape does not fit, or lengths come with an unbatched input
      */
     public RecurrentOutput forward(Tensor input, int[] lengths, RecurrentState state) {
         String name = getClass().getSimpleName();

@@ -37,10 +37,20 @@ abstract class RecurrentCellBase extends Module {
         }
     }
 
+    /**
+     * The features of each input.
+     *
+     * @return input_size
+     */
     public int inputSize() {
         return inputSize;
     }
 
+    /**
+     * The features of the hidden state.
+     *
+     * @return hidden_size
+     */
     public int hiddenSize() {
         return hiddenSize;
     }

@@ -18,22 +18,48 @@ public class Sequential extends Module implements UnaryModule, Iterable<Module> 
     // assigning seq[2] = m does in PyTorch.
     private int size;
 
+    /**
+     * A chain of the given modules, named "0", "1", ...
+     *
+     * @param modules the layers in order; each must be a {@link Module}
+     * @throws IllegalArgumentException when an element is null or not a Module
+     */
     public Sequential(UnaryModule... modules) {
         for (UnaryModule m : modules) add(m);
     }
 
+    /**
+     * A chain of the given modules, named "0", "1", ...
+     *
+     * @param modules the layers in order; each must be a {@link Module}
+     * @throws IllegalArgumentException when an element is null or not a Module
+     */
     public Sequential(List<? extends UnaryModule> modules) {
         for (UnaryModule m : modules) add(m);
     }
 
-    /** Appends a module under the next index (torch's Sequential.append). */
+    /**
+     * Appends a module under the next index (torch's Sequential.append).
+     *
+     * @param module the layer to append; must be a {@link Module}
+     * @return this Sequential
+     * @throws IllegalArgumentException when module is null or not a Module
+     */
     public Sequential add(UnaryModule module) {
         registerModule(String.valueOf(size), asModule(size, module));
         size++;
         return this;
     }
 
-    /** Replaces the i-th module (torch's {@code seq[i] = module}); negative indices count from the end. */
+    /**
+     * Replaces the i-th module (torch's {@code seq[i] = module}); negative indices count from the end.
+     *
+     * @param index the position, in [-size, size)
+     * @param module the new layer; must be a {@link Module}
+     * @return this Sequential
+     * @throws IndexOutOfBoundsException when index is out of range
+     * @throws IllegalArgumentException when module is null or not a Module
+     */
     public Sequential set(int index, UnaryModule module) {
         int i = checkIndex(index);
         registerModule(String.valueOf(i), asModule(i, module));
@@ -46,11 +72,22 @@ public class Sequential extends Module implements UnaryModule, Iterable<Module> 
         return x;
     }
 
-    /** The i-th module; negative indices count from the end, as in Python. */
+    /**
+     * The i-th module; negative indices count from the end, as in Python.
+     *
+     * @param index the position, in [-size, size)
+     * @return the module
+     * @throws IndexOutOfBoundsException when index is out of range
+     */
     public Module get(int index) {
         return getSubmodule(String.valueOf(checkIndex(index)));
     }
 
+    /**
+     * The number of modules (Python's len(seq)).
+     *
+     * @return the count
+     */
     public int size() {
         return size;
     }

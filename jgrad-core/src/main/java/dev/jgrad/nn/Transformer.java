@@ -33,6 +33,10 @@ public class Transformer extends Module {
     /**
      * The options of every layer of a Transformer of this width and head count, with PyTorch's defaults for the rest
      * (see {@link TransformerLayerOptions}), to change by name.
+     *
+     * @param dModel the model width, at least 1
+     * @param nhead the number of attention heads, dividing dModel
+     * @return a builder; {@code build()} checks the values
      */
     public static TransformerLayerOptions.Builder options(int dModel, int nhead) {
         return new TransformerLayerOptions.Builder(dModel, nhead);
@@ -43,10 +47,28 @@ public class Transformer extends Module {
         this(options(512, 8).build(), 6, 6);
     }
 
+    /**
+     * A Transformer initialised from the default generator.
+     *
+     * @param options every layer's options, from {@link #options(int, int)}
+     * @param numEncoderLayers the encoder's layer count, at least 1
+     * @param numDecoderLayers the decoder's layer count, at least 1
+     * @throws IllegalArgumentException when a layer count is below 1
+     */
     public Transformer(TransformerLayerOptions options, int numEncoderLayers, int numDecoderLayers) {
         this(options, numEncoderLayers, numDecoderLayers, Generator.defaultGenerator());
     }
 
+    /**
+     * A Transformer: encoder and decoder stacks of independently initialised layers, each with a final LayerNorm,
+     * then every matrix re-initialised Xavier-uniform, as PyTorch.
+     *
+     * @param options every layer's options, from {@link #options(int, int)}
+     * @param numEncoderLayers the encoder's layer count, at least 1
+     * @param numDecoderLayers the decoder's layer count, at least 1
+     * @param gen the random generator the initial weights are drawn from
+     * @throws IllegalArgumentException when a layer count is below 1
+     */
     public Transformer(TransformerLayerOptions options, int numEncoderLayers, int numDecoderLayers, Generator gen) {
         this.options = options;
         int d = options.dModel();
@@ -59,19 +81,41 @@ public class Transformer extends Module {
         }
     }
 
+    /**
+     * The options every layer was built with.
+     *
+     * @return the options
+     */
     public TransformerLayerOptions options() {
         return options;
     }
 
+    /**
+     * The encoder stack (child "encoder").
+     *
+     * @return the encoder
+     */
     public TransformerEncoder encoder() {
         return encoder;
     }
 
+    /**
+     * The decoder stack (child "decoder").
+     *
+     * @return the decoder
+     */
     public TransformerDecoder decoder() {
         return decoder;
     }
 
-    /** No masks at all (note: the decoder is then not causal). */
+    /**
+     * No masks at all (note: the decoder is then not causal).
+     *
+     * @param src the source sequence [S, B, dModel] ([B, S, dModel] batch-first)
+     * @param tgt the target sequence [T, B, dModel] ([B, T, dModel] batch-first)
+     * @return the decoder's output, tgt's shape
+     * @throws IllegalArgumentException when the shapes do not fit
+     */
     public Tensor forward(Tensor src, Tensor tgt) {
         return forward(src, tgt, AttentionArgs.NONE, AttentionArgs.NONE, AttentionArgs.NONE);
     }
@@ -81,10 +125,14 @@ public class Transformer extends Module {
      * memory_key_padding_mask, src_is_causal, tgt_is_causal, memory_is_causal), with the masks and flags of each
      * attention in its {@link AttentionArgs}.
      *
+     * @param src                  the source sequence [S, B, dModel] ([B, S, dModel] batch-first, [S, dModel] unbatched)
+     * @param tgt                  the target sequence [T, B, dModel] ([B, T, dModel] batch-first, [T, dModel] unbatched)
      * @param encoderSelfAttention the encoder's self-attention: src_mask, src_key_padding_mask, src_is_causal
      * @param decoderSelfAttention the decoder's self-attention: tgt_mask, tgt_key_padding_mask, tgt_is_causal
      * @param crossAttention       the decoder's attention over the memory: memory_mask, memory_key_padding_mask,
      *                             memory_is_causal
+     * @return the decoder's output, tgt's shape
+     * @throws IllegalArgumentException when the batch or feature sizes of src and tgt do not fit, or an args is invalid
      */
     public Tensor forward(Tensor src, Tensor tgt, AttentionArgs encoderSelfAttention, AttentionArgs decoderSelfAttention,
                           AttentionArgs crossAttention) {
@@ -105,6 +153,10 @@ public class Transformer extends Module {
     /**
      * The [sz, sz] float mask with -inf above the diagonal and 0 elsewhere (PyTorch's static helper);
      * use it as {@code AttentionMask.additive(...)}, or use {@link AttentionMask#causal(int)}.
+     *
+     * @param sz the sequence length, non-negative
+     * @return a new tensor [sz, sz]
+     * @throws IllegalArgumentException when sz is negative
      */
     public static Tensor generateSquareSubsequentMask(int sz) {
         if (sz < 0) throw new IllegalArgumentException("generateSquareSubsequentMask: size must be non-negative, got " + sz);

@@ -18,10 +18,26 @@ public class TransformerDecoder extends Module {
     private final ModuleList<TransformerDecoderLayer> layers;
     private final LayerNorm norm;
 
+    /**
+     * numLayers copies of decoderLayer, then norm.
+     *
+     * @param decoderLayer the prototype layer, copied numLayers times (it is not itself a child)
+     * @param numLayers the number of layers, at least 1
+     * @param norm the final LayerNorm, or null
+     * @throws IllegalArgumentException when numLayers is below 1
+     */
     public TransformerDecoder(TransformerDecoderLayer decoderLayer, int numLayers, LayerNorm norm) {
         this(i -> decoderLayer.copy(), numLayers, norm);
     }
 
+    /**
+     * Layers made by factory.apply(0 .. numLayers - 1), then norm.
+     *
+     * @param factory makes layer i, given i
+     * @param numLayers the number of layers, at least 1
+     * @param norm the final LayerNorm, or null
+     * @throws IllegalArgumentException when numLayers is below 1
+     */
     public TransformerDecoder(IntFunction<TransformerDecoderLayer> factory, int numLayers, LayerNorm norm) {
         if (numLayers < 1) throw new IllegalArgumentException("TransformerDecoder: num_layers must be positive, got " + numLayers);
         layers = registerModule("layers", new ModuleList<>());
@@ -29,25 +45,54 @@ public class TransformerDecoder extends Module {
         this.norm = norm == null ? null : registerModule("norm", norm);
     }
 
+    /**
+     * The layers (child "layers").
+     *
+     * @return the list of layers
+     */
     public ModuleList<TransformerDecoderLayer> layers() {
         return layers;
     }
 
+    /**
+     * The final LayerNorm, or null.
+     *
+     * @return the norm, or null
+     */
     public LayerNorm norm() {
         return norm;
     }
 
-    /** An empty cache for this decoder's layers. */
+    /**
+     * An empty cache for this decoder's layers.
+     *
+     * @return a new, empty cache with one self- and one cross-attention cache per layer
+     */
     public DecoderCache newCache() {
         return new DecoderCache(layers.size());
     }
 
-    /** No masks (note: not even causal). */
+    /**
+     * No masks (note: not even causal).
+     *
+     * @param tgt the target sequence [T, B, dModel] ([B, T, dModel] batch-first)
+     * @param memory the encoder output [S, B, dModel] ([B, S, dModel] batch-first)
+     * @return the output, tgt's shape
+     */
     public Tensor forward(Tensor tgt, Tensor memory) {
         return forward(tgt, memory, AttentionArgs.NONE, AttentionArgs.NONE, null);
     }
 
-    /** Without a cache; see {@link #forward(Tensor, Tensor, AttentionArgs, AttentionArgs, DecoderCache)}. */
+    /**
+     * Without a cache; see {@link #forward(Tensor, Tensor, AttentionArgs, AttentionArgs, DecoderCache)}.
+     *
+     * @param tgt the target sequence [T, B, dModel] ([B, T, dModel] batch-first)
+     * @param memory the encoder output [S, B, dModel] ([B, S, dModel] batch-first)
+     * @param selfAttention the self-attention's masks and causality, for every layer
+     * @param crossAttention the cross-attention's masks and causality, for every layer
+     * @return the output, tgt's shape
+     * @throws IllegalArgumentException when the args hold a cache or ask for weights, or a shape does not fit
+     */
     public Tensor forward(Tensor tgt, Tensor memory, AttentionArgs selfAttention, AttentionArgs crossAttention) {
         return forward(tgt, memory, selfAttention, crossAttention, null);
     }
@@ -58,6 +103,15 @@ public class TransformerDecoder extends Module {
      * {@link TransformerDecoderLayer#forward(Tensor, Tensor, AttentionArgs, AttentionArgs)}), and each layer's caches
      * taken from {@code cache} (or none when it is null). The args themselves hold no cache and ask for no weights: for
      * the cross-attention weights of one layer, run the layers one by one.
+     *
+     * @param tgt the target positions [T, B, dModel] ([B, T, dModel] batch-first); with a cache only the new ones
+     * @param memory the encoder output [S, B, dModel]; may be null once the cross-attention caches are filled
+     * @param selfAttention the self-attention's masks and causality, for every layer, without cache or weights
+     * @param crossAttention the cross-attention's masks and causality, for every layer, without cache or weights
+     * @param cache the layers' key/value caches, from {@link #newCache()}, or null
+     * @return the output, tgt's shape
+     * @throws IllegalArgumentException when the args hold a cache or ask for weights, the cache has another layer count,
+     *         or a shape does not fit
      */
     public Tensor forward(Tensor tgt, Tensor memory, AttentionArgs selfAttention, AttentionArgs crossAttention, DecoderCache cache) {
         String who = "TransformerDecoder";

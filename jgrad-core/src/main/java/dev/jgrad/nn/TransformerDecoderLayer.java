@@ -45,20 +45,42 @@ public class TransformerDecoderLayer extends Module {
     /**
      * The options of a layer of this width and head count, with PyTorch's defaults for the rest (see
      * {@link TransformerLayerOptions}), to change by name.
+     *
+     * @param dModel the model width, at least 1
+     * @param nhead the number of attention heads, dividing dModel
+     * @return a builder; {@code build()} checks the values
      */
     public static TransformerLayerOptions.Builder options(int dModel, int nhead) {
         return new TransformerLayerOptions.Builder(dModel, nhead);
     }
 
-    /** PyTorch's defaults for everything else (see {@link TransformerLayerOptions}). */
+    /**
+     * PyTorch's defaults for everything else (see {@link TransformerLayerOptions}).
+     *
+     * @param dModel the model width, at least 1
+     * @param nhead the number of attention heads, dividing dModel
+     * @throws IllegalArgumentException when the sizes do not fit
+     */
     public TransformerDecoderLayer(int dModel, int nhead) {
         this(options(dModel, nhead).build());
     }
 
+    /**
+     * A layer initialised from the default generator.
+     *
+     * @param options the layer's options, from {@link #options(int, int)}
+     */
     public TransformerDecoderLayer(TransformerLayerOptions options) {
         this(options, Generator.defaultGenerator());
     }
 
+    /**
+     * A layer; each Linear starts as PyTorch's default, the attentions as in {@link MultiheadAttention}, the norms at
+     * ones and zeros.
+     *
+     * @param options the layer's options, from {@link #options(int, int)}
+     * @param gen the random generator the initial weights are drawn from
+     */
     public TransformerDecoderLayer(TransformerLayerOptions options, Generator gen) {
         this.options = options;
         int d = options.dModel();
@@ -75,19 +97,40 @@ public class TransformerDecoderLayer extends Module {
         dropout3 = registerModule("dropout3", new Dropout(options.dropout()));
     }
 
+    /**
+     * The options the layer was built with.
+     *
+     * @return the options
+     */
     public TransformerLayerOptions options() {
         return options;
     }
 
+    /**
+     * The masked self-attention (child "self_attn").
+     *
+     * @return the attention module
+     */
     public MultiheadAttention selfAttn() {
         return selfAttn;
     }
 
+    /**
+     * The attention over the memory (child "multihead_attn").
+     *
+     * @return the attention module
+     */
     public MultiheadAttention multiheadAttn() {
         return multiheadAttn;
     }
 
-    /** No masks (note: not even causal). */
+    /**
+     * No masks (note: not even causal).
+     *
+     * @param tgt the target sequence [T, B, dModel] ([B, T, dModel] batch-first)
+     * @param memory the encoder output [S, B, dModel] ([B, S, dModel] batch-first)
+     * @return the output, tgt's shape
+     */
     public Tensor forward(Tensor tgt, Tensor memory) {
         return forward(tgt, memory, AttentionArgs.NONE, AttentionArgs.NONE).output();
     }
@@ -95,6 +138,9 @@ public class TransformerDecoderLayer extends Module {
     /**
      * The full forward.
      *
+     * @param tgt            the target positions [T, B, dModel] ([B, T, dModel] batch-first); with a cache only the new ones
+     * @param memory         the encoder output [S, B, dModel] ([B, S, dModel] batch-first); may be null once the
+     *                       cross-attention cache is filled
      * @param selfAttention  the self-attention's masks, causality (with a cache: positions after the cached ones
      *                       plus the query's own) and {@link KVCache#forSelfAttention()} cache; no weights
      * @param crossAttention the cross-attention's masks, causality (hide memory position j from target position i
@@ -131,7 +177,11 @@ public class TransformerDecoderLayer extends Module {
         return dropout3.forward(linear2.forward(dropout.forward(options.activation().apply(linear1.forward(x)))));
     }
 
-    /** A new layer with the same options and a copy of this one's parameters and mode (copy.deepcopy). */
+    /**
+     * A new layer with the same options and a copy of this one's parameters and mode (copy.deepcopy).
+     *
+     * @return the copy
+     */
     public TransformerDecoderLayer copy() {
         TransformerDecoderLayer c = new TransformerDecoderLayer(options, new Generator(0)); // its initial values are overwritten: leave the default stream alone
         c.loadStateDict(stateDict());

@@ -18,12 +18,26 @@ public class TransformerEncoder extends Module implements UnaryModule {
     private final ModuleList<TransformerEncoderLayer> layers;
     private final LayerNorm norm;
 
-    /** numLayers copies of encoderLayer, then norm (may be null). */
+    /**
+     * numLayers copies of encoderLayer, then norm (may be null).
+     *
+     * @param encoderLayer the prototype layer, copied numLayers times (it is not itself a child)
+     * @param numLayers the number of layers, at least 1
+     * @param norm the final LayerNorm, or null
+     * @throws IllegalArgumentException when numLayers is below 1
+     */
     public TransformerEncoder(TransformerEncoderLayer encoderLayer, int numLayers, LayerNorm norm) {
         this(i -> encoderLayer.copy(), numLayers, norm);
     }
 
-    /** Layers made by factory.apply(0 .. numLayers - 1), then norm (may be null). */
+    /**
+     * Layers made by factory.apply(0 .. numLayers - 1), then norm (may be null).
+     *
+     * @param factory makes layer i, given i
+     * @param numLayers the number of layers, at least 1
+     * @param norm the final LayerNorm, or null
+     * @throws IllegalArgumentException when numLayers is below 1
+     */
     public TransformerEncoder(IntFunction<TransformerEncoderLayer> factory, int numLayers, LayerNorm norm) {
         if (numLayers < 1) throw new IllegalArgumentException("TransformerEncoder: num_layers must be positive, got " + numLayers);
         layers = registerModule("layers", new ModuleList<>());
@@ -31,11 +45,20 @@ public class TransformerEncoder extends Module implements UnaryModule {
         this.norm = norm == null ? null : registerModule("norm", norm);
     }
 
+    /**
+     * The layers (child "layers").
+     *
+     * @return the list of layers
+     */
     public ModuleList<TransformerEncoderLayer> layers() {
         return layers;
     }
 
-    /** The final LayerNorm, or null. */
+    /**
+     * The final LayerNorm, or null.
+     *
+     * @return the norm, or null
+     */
     public LayerNorm norm() {
         return norm;
     }
@@ -49,6 +72,11 @@ public class TransformerEncoder extends Module implements UnaryModule {
      * PyTorch's forward(src, mask, src_key_padding_mask, is_causal), with those given as every layer's
      * self-attention args (see {@link TransformerEncoderLayer#forward(Tensor, AttentionArgs)}). A cache belongs
      * to one layer, so these args hold none.
+     *
+     * @param src the input [S, B, dModel] ([B, S, dModel] batch-first, [S, dModel] unbatched)
+     * @param selfAttention the masks and causality, the same for every layer, without cache or weights
+     * @return the output, src's shape
+     * @throws IllegalArgumentException when the args hold a cache or ask for weights, or a shape does not fit
      */
     public Tensor forward(Tensor src, AttentionArgs selfAttention) {
         if (selfAttention != null && selfAttention.cache() != null) {

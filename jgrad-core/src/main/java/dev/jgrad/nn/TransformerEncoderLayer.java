@@ -36,20 +36,42 @@ public class TransformerEncoderLayer extends Module implements UnaryModule {
     /**
      * The options of a layer of this width and head count, with PyTorch's defaults for the rest (see
      * {@link TransformerLayerOptions}), to change by name.
+     *
+     * @param dModel the model width, at least 1
+     * @param nhead the number of attention heads, dividing dModel
+     * @return a builder; {@code build()} checks the values
      */
     public static TransformerLayerOptions.Builder options(int dModel, int nhead) {
         return new TransformerLayerOptions.Builder(dModel, nhead);
     }
 
-    /** PyTorch's defaults for everything else (see {@link TransformerLayerOptions}). */
+    /**
+     * PyTorch's defaults for everything else (see {@link TransformerLayerOptions}).
+     *
+     * @param dModel the model width, at least 1
+     * @param nhead the number of attention heads, dividing dModel
+     * @throws IllegalArgumentException when the sizes do not fit
+     */
     public TransformerEncoderLayer(int dModel, int nhead) {
         this(options(dModel, nhead).build());
     }
 
+    /**
+     * A layer initialised from the default generator.
+     *
+     * @param options the layer's options, from {@link #options(int, int)}
+     */
     public TransformerEncoderLayer(TransformerLayerOptions options) {
         this(options, Generator.defaultGenerator());
     }
 
+    /**
+     * A layer; each Linear starts as PyTorch's default, the attention as in {@link MultiheadAttention}, the norms at
+     * ones and zeros.
+     *
+     * @param options the layer's options, from {@link #options(int, int)}
+     * @param gen the random generator the initial weights are drawn from
+     */
     public TransformerEncoderLayer(TransformerLayerOptions options, Generator gen) {
         this.options = options;
         int d = options.dModel();
@@ -63,10 +85,20 @@ public class TransformerEncoderLayer extends Module implements UnaryModule {
         dropout2 = registerModule("dropout2", new Dropout(options.dropout()));
     }
 
+    /**
+     * The options the layer was built with.
+     *
+     * @return the options
+     */
     public TransformerLayerOptions options() {
         return options;
     }
 
+    /**
+     * The self-attention (child "self_attn").
+     *
+     * @return the attention module
+     */
     public MultiheadAttention selfAttn() {
         return selfAttn;
     }
@@ -78,9 +110,15 @@ public class TransformerEncoderLayer extends Module implements UnaryModule {
     }
 
     /**
+     * PyTorch's forward(src, src_mask, src_key_padding_mask, is_causal).
+     *
+     * @param src           the input [S, B, dModel] ([B, S, dModel] batch-first, [S, dModel] unbatched)
      * @param selfAttention the self-attention's masks, causality and cache; with a {@link KVCache#forSelfAttention()}
      *                      cache, src holds only the positions after the cached ones. The layer returns no attention
      *                      weights, so these args must not ask for them.
+     * @return the output, src's shape
+     * @throws IllegalArgumentException when the args are null, hold a cross-attention cache or ask for weights, or a
+     *                                  shape does not fit
      */
     public Tensor forward(Tensor src, AttentionArgs selfAttention) {
         AttentionArgs.checkForLayer(selfAttention, "TransformerEncoderLayer", "selfAttention", true, false);
@@ -103,7 +141,11 @@ public class TransformerEncoderLayer extends Module implements UnaryModule {
         return dropout2.forward(linear2.forward(dropout.forward(options.activation().apply(linear1.forward(x)))));
     }
 
-    /** A new layer with the same options and a copy of this one's parameters and mode (copy.deepcopy). */
+    /**
+     * A new layer with the same options and a copy of this one's parameters and mode (copy.deepcopy).
+     *
+     * @return the copy
+     */
     public TransformerEncoderLayer copy() {
         TransformerEncoderLayer c = new TransformerEncoderLayer(options, new Generator(0)); // its initial values are overwritten: leave the default stream alone
         c.loadStateDict(stateDict());

@@ -25,13 +25,28 @@ public record TransformerLayerOptions(int dModel, int nhead, int dimFeedforward,
 
     /** The feed-forward activation: PyTorch's "relu" or "gelu" (exact, erf form). */
     public enum Activation {
-        RELU, GELU;
+        /** max(x, 0), PyTorch's default. */
+        RELU,
+        /** The exact GELU, x * Phi(x) (BERT's and GPT's choice). */
+        GELU;
 
+        /**
+         * Applies the activation elementwise.
+         *
+         * @param x the feed-forward network's hidden values
+         * @return relu(x) or gelu(x)
+         */
         public Tensor apply(Tensor x) {
             return this == RELU ? x.relu() : x.gelu();
         }
 
-        /** From PyTorch's names "relu" and "gelu". */
+        /**
+         * From PyTorch's names "relu" and "gelu".
+         *
+         * @param name "relu" or "gelu", in any case
+         * @return the activation
+         * @throws IllegalArgumentException for any other name
+         */
         public static Activation of(String name) {
             return switch (name.toLowerCase(Locale.ROOT)) {
                 case "relu" -> RELU;
@@ -41,6 +56,19 @@ public record TransformerLayerOptions(int dModel, int nhead, int dimFeedforward,
         }
     }
 
+    /**
+     * Checks the values.
+     *
+     * @param dModel embedding size, at least 1
+     * @param nhead attention heads, at least 1, dividing dModel
+     * @param dimFeedforward feed-forward hidden size, at least 1
+     * @param dropout dropout, in [0, 1)
+     * @param activation the feed-forward activation, not null
+     * @param layerNormEps the LayerNorms' eps, positive
+     * @param batchFirst whether inputs are batch-first
+     * @param normFirst whether the layers are pre-norm
+     * @throws IllegalArgumentException when a value is out of range
+     */
     public TransformerLayerOptions {
         if (dModel < 1 || nhead < 1 || dimFeedforward < 1) {
             throw new IllegalArgumentException("Transformer layer: d_model, nhead and dim_feedforward must be positive, got "
@@ -54,7 +82,11 @@ public record TransformerLayerOptions(int dModel, int nhead, int dimFeedforward,
         if (!(layerNormEps > 0)) throw new IllegalArgumentException("Transformer layer: layer_norm_eps must be positive, got " + layerNormEps);
     }
 
-    /** The options of the layer's attentions: its width, heads, dropout and layout, with biases. */
+    /**
+     * The options of the layer's attentions: its width, heads, dropout and layout, with biases.
+     *
+     * @return the attention options
+     */
     public MultiheadAttention.Options attention() {
         return MultiheadAttention.options(dModel, nhead).dropout(dropout).batchFirst(batchFirst).build();
     }
@@ -75,57 +107,107 @@ public record TransformerLayerOptions(int dModel, int nhead, int dimFeedforward,
             this.nhead = nhead;
         }
 
-        /** Hidden size of the feed-forward network (default 2048). */
+        /**
+         * Hidden size of the feed-forward network (default 2048).
+         *
+         * @param dimFeedforward the hidden size, at least 1
+         * @return this builder
+         */
         public Builder dimFeedforward(int dimFeedforward) {
             this.dimFeedforward = dimFeedforward;
             return this;
         }
 
-        /** Residual, feed-forward and attention dropout (default 0.1). */
+        /**
+         * Residual, feed-forward and attention dropout (default 0.1).
+         *
+         * @param dropout the probability, in [0, 1)
+         * @return this builder
+         */
         public Builder dropout(double dropout) {
             this.dropout = dropout;
             return this;
         }
 
-        /** The feed-forward activation (default RELU). */
+        /**
+         * The feed-forward activation (default RELU).
+         *
+         * @param activation RELU or GELU
+         * @return this builder
+         */
         public Builder activation(Activation activation) {
             this.activation = activation;
             return this;
         }
 
-        /** The feed-forward activation by PyTorch's name, "relu" or "gelu". */
+        /**
+         * The feed-forward activation by PyTorch's name, "relu" or "gelu".
+         *
+         * @param activation "relu" or "gelu"
+         * @return this builder
+         * @throws IllegalArgumentException for any other name
+         */
         public Builder activation(String activation) {
             return activation(Activation.of(activation));
         }
 
-        /** eps of every LayerNorm (default 1e-5). */
+        /**
+         * eps of every LayerNorm (default 1e-5).
+         *
+         * @param layerNormEps the eps, positive
+         * @return this builder
+         */
         public Builder layerNormEps(double layerNormEps) {
             this.layerNormEps = layerNormEps;
             return this;
         }
 
-        /** Inputs and outputs [batch, seq, feature]. */
+        /**
+         * Inputs and outputs [batch, seq, feature].
+         *
+         * @return this builder
+         */
         public Builder batchFirst() {
             return batchFirst(true);
         }
 
-        /** Inputs and outputs [batch, seq, feature] when true, [seq, batch, feature] when false (the default). */
+        /**
+         * Inputs and outputs [batch, seq, feature] when true, [seq, batch, feature] when false (the default).
+         *
+         * @param batchFirst true for batch-first inputs and outputs
+         * @return this builder
+         */
         public Builder batchFirst(boolean batchFirst) {
             this.batchFirst = batchFirst;
             return this;
         }
 
-        /** Pre-norm: LayerNorm before each sub-layer, inside the residual branch. */
+        /**
+         * Pre-norm: LayerNorm before each sub-layer, inside the residual branch.
+         *
+         * @return this builder
+         */
         public Builder normFirst() {
             return normFirst(true);
         }
 
-        /** Pre-norm when true, the paper's post-norm when false (the default). */
+        /**
+         * Pre-norm when true, the paper's post-norm when false (the default).
+         *
+         * @param normFirst true for pre-norm
+         * @return this builder
+         */
         public Builder normFirst(boolean normFirst) {
             this.normFirst = normFirst;
             return this;
         }
 
+        /**
+         * The options collected so far, checked.
+         *
+         * @return the options
+         * @throws IllegalArgumentException when a value is out of range
+         */
         public TransformerLayerOptions build() {
             return new TransformerLayerOptions(dModel, nhead, dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst);
         }

@@ -7,5 +7,11 @@ import dev.jgrad.tensor.Tensor;
  * by modules (classes extending {@link Module}); Sequential rejects anything else.
  */
 public interface UnaryModule {
+    /**
+     * Applies the module.
+     *
+     * @param x the input
+     * @return the output
+     */
     Tensor forward(Tensor x);
 }

@@ -19,7 +19,15 @@ public final class AdaptiveAvgPool2dOp {
 
     private static final int GRAIN = 1 << 12;
 
-    /** Output [N, C, outH, outW] (or [C, outH, outW]); outH and outW must be positive. */
+    /**
+     * Output [N, C, outH, outW] (or [C, outH, outW]); outH and outW must be positive.
+     *
+     * @param x the input, [N, C, H, W] or unbatched [C, H, W]
+     * @param outH the output height, at least 1 (may exceed H: windows then repeat rows)
+     * @param outW the output width, at least 1
+     * @return the pooled tensor, differentiable with respect to {@code x}
+     * @throws IllegalArgumentException when {@code x} is not 3-D or 4-D or an output size is below 1
+     */
     public static Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) {
         if (x.dim() == 3) return adaptiveAvgPool2d(x.unsqueeze(0), outH, outW).squeeze(0);
         if (x.dim() != 4) {

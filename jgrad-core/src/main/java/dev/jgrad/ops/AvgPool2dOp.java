@@ -20,6 +20,15 @@ public final class AvgPool2dOp {
     /**
      * kernelSize, stride, padding: one value for both axes or {h, w}; a null or empty stride means the kernel
      * size (PyTorch's default). Padding may be at most half the kernel.
+     *
+     * @param x the input, [N, C, H, W] or unbatched [C, H, W]
+     * @param kernelSize the window size, one value or {@code {h, w}}, each at least 1
+     * @param stride the step between windows, one value or {@code {h, w}}; null or empty for the kernel size
+     * @param padding implicit padding on each side, one value or {@code {h, w}}, at most half the kernel
+     * @param ceilMode round the output size up (keeping a last, partial window) instead of down
+     * @param countIncludePad count padded cells in the divisor (PyTorch's default, true) rather than only real ones
+     * @return the pooled tensor [N, C, OH, OW] (or [C, OH, OW]), differentiable with respect to {@code x}
+     * @throws IllegalArgumentException when {@code x} is not 3-D or 4-D, a size is out of range or the output would be empty
      */
     public static Tensor avgPool2d(Tensor x, int[] kernelSize, int[] stride, int[] padding, boolean ceilMode, boolean countIncludePad) {
         if (x.dim() == 3) return avgPool2d(x.unsqueeze(0), kernelSize, stride, padding, ceilMode, countIncludePad).squeeze(0);

@@ -32,6 +32,16 @@ public final class BatchNormOp {
      * torch.nn.functional.batch_norm: x [N, C, *]; runningMean, runningVar [C] or null (then training must be
      * true); weight, bias [C] or null. With training, batch statistics are used and the running statistics,
      * if given, are updated in place (outside autograd); without, the running statistics are used.
+     *
+     * @param x the input [N, C, *], e.g. [N, C] after a linear layer or [N, C, H, W] after a convolution
+     * @param runningMean the running mean [C], updated in place when training; null to keep none
+     * @param runningVar the running (unbiased) variance [C], updated in place when training; null to keep none
+     * @param weight the per-channel scale gamma [C], or null for 1
+     * @param bias the per-channel shift beta [C], or null for 0
+     * @param training use (and record) batch statistics rather than the running ones
+     * @param momentum the running statistics' update factor, in [0, 1] (PyTorch's default 0.1)
+     * @param eps added to the variance before the square root, for stability (PyTorch's default 1e-5)
+     * @return the normalised tensor, x's shape, differentiable with respect to x, weight and bias
      */
     public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
                                    boolean training, double momentum, double eps) {
@@ -41,6 +51,17 @@ public final class BatchNormOp {
     /**
      * relu(batch_norm(x, ...) + residual) as one op (without the sum when residual is null); residual, if
      * given, has x's shape and receives the masked gradient. Arguments otherwise as {@link #batchNorm}.
+     *
+     * @param x the input [N, C, *]
+     * @param residual a tensor of x's shape added before the ReLU (a ResNet block's shortcut), or null
+     * @param runningMean the running mean [C], or null
+     * @param runningVar the running variance [C], or null
+     * @param weight the per-channel scale [C], or null
+     * @param bias the per-channel shift [C], or null
+     * @param training use (and record) batch statistics rather than the running ones
+     * @param momentum the running statistics' update factor, in [0, 1]
+     * @param eps added to the variance before the square root
+     * @return the activated tensor, x's shape, differentiable with respect to x, residual, weight and bias
      */
     public static Tensor batchNormRelu(Tensor x, Tensor residual, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
                                        boolean training, double momentum, double eps) {

@@ -103,7 +103,19 @@ public final class ClassLossOps {
         return out;
     }
 
-    /** Forward: the cross-entropy of logits input [N, C, *] (or [C]) against class indices target, with o's reduction, ignored index and label smoothing. */
+    /**
+     * Forward: the cross-entropy of logits input [N, C, *] (or [C]) against class indices target, with o's reduction, ignored index and label smoothing.
+     * As torch.nn.functional.cross_entropy with class-index targets: log_softmax and the negative log-likelihood
+     * fused, with a gradient of softmax minus the (smoothed) one-hot target.
+     *
+     * @param input unnormalised logits [N, C, *] (or [C] for one sample), C classes along dim 1
+     * @param target class indices in [0, C), [N, *] (or a scalar for [C] input); entries equal to the ignore index
+     *        contribute neither loss nor gradient
+     * @param o the reduction (mean over non-ignored positions, sum or none), ignore index and label smoothing
+     * @return the loss: a scalar, or [N, *] per position with {@link Reduction#NONE}
+     * @throws IllegalArgumentException when the shapes do not match
+     * @throws IndexOutOfBoundsException when a target is neither a class index nor the ignore index
+     */
     public static Tensor crossEntropy(Tensor input, IntTensor target, LossOptions o) {
         Rows r = rows("crossEntropy", input, target, o.ignoreIndex());
         Tensor x = r.x.contiguous();
@@ -156,7 +168,18 @@ public final class ClassLossOps {
         return out;
     }
 
-    /** Forward: the negative log-likelihood of log-probabilities input [N, C, *] (or [C]) at the target classes. */
+    /**
+     * Forward: the negative log-likelihood of log-probabilities input [N, C, *] (or [C]) at the target classes.
+     * As torch.nn.functional.nll_loss.
+     *
+     * @param input log-probabilities [N, C, *] (or [C]), e.g. the output of log_softmax over dim 1
+     * @param target class indices in [0, C), [N, *] (or a scalar for [C] input)
+     * @param ignoreIndex a target value that contributes neither loss nor gradient (PyTorch's default -100)
+     * @param reduction mean over non-ignored positions, sum, or none (per position)
+     * @return the loss: a scalar, or [N, *] with {@link Reduction#NONE}
+     * @throws IllegalArgumentException when the shapes do not match
+     * @throws IndexOutOfBoundsException when a target is neither a class index nor the ignore index
+     */
     public static Tensor nllLoss(Tensor input, IntTensor target, int ignoreIndex, Reduction reduction) {
         Rows r = rows("nllLoss", input, target, ignoreIndex);
         Tensor x = r.x;

@@ -77,7 +77,15 @@ public final class Conv2dOp {
         return holder[0];
     }
 
-    /** conv2d with stride 1, no padding, no dilation, one group. */
+    /**
+     * conv2d with stride 1, no padding, no dilation, one group.
+     *
+     * @param x the input [N, C, H, W] or [C, H, W]
+     * @param weight the filters [O, C, kh, kw]
+     * @param bias the per-output-channel bias [O], or null
+     * @return the output [N, O, H - kh + 1, W - kw + 1] (or without N)
+     * @throws IllegalArgumentException when the shapes do not fit (see the full overload)
+     */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias) {
         return conv2d(x, weight, bias, new int[] {1}, new int[] {0}, new int[] {1}, 1);
     }
@@ -86,6 +94,17 @@ public final class Conv2dOp {
      * torch.nn.functional.conv2d: x [N, C, H, W] or [C, H, W], weight [O, C/groups, kh, kw], bias [O] or null;
      * stride, padding and dilation are one value for both axes or {h, w}. Returns [N, O, OH, OW] with
      * OH = (H + 2*padH - dilH*(kh-1) - 1) / strideH + 1 (and likewise OW).
+     *
+     * @param x the input [N, C, H, W] or unbatched [C, H, W]
+     * @param weight the filters [O, C/groups, kh, kw]
+     * @param bias the per-output-channel bias [O], or null for none
+     * @param stride the step between windows, one value or {@code {h, w}}, each at least 1
+     * @param padding zeros added on each side, one value or {@code {h, w}}
+     * @param dilation the spacing between kernel taps, one value or {@code {h, w}}, each at least 1
+     * @param groups the number of channel groups (1: dense; C: depthwise); must divide C and O
+     * @return the output [N, O, OH, OW] (or [O, OH, OW] for unbatched input), differentiable with respect to x,
+     *         weight and bias
+     * @throws IllegalArgumentException when a rank, a channel count, a window size or groups does not fit
      */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
         if (weight.dim() != 4) {

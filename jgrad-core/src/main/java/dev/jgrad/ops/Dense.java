@@ -17,6 +17,9 @@ public final class Dense {
     /**
      * The values of t in row-major order, element i at index i: t's own storage when that is exactly them,
      * else a copy.
+     *
+     * @param t any tensor
+     * @return an array of exactly {@code t.numel()} values; may be t's storage, so treat it as read-only
      */
     public static float[] values(Tensor t) {
         float[] d = t.storage();
@@ -26,12 +29,20 @@ public final class Dense {
     /**
      * The values of t in row-major order from index {@link #offset offset(t)}: t's own storage when t is
      * contiguous, else a copy (then starting at 0).
+     *
+     * @param t any tensor
+     * @return t's storage (read from {@code offset(t)}) or a fresh row-major copy; treat it as read-only
      */
     public static float[] storage(Tensor t) {
         return t.isContiguous() ? t.storage() : t.toArray();
     }
 
-    /** Where t's first value is in {@link #storage storage(t)}. */
+    /**
+     * Where t's first value is in {@link #storage storage(t)}.
+     *
+     * @param t the tensor passed to {@link #storage}
+     * @return t's storage offset when t is contiguous, else 0 (the copy's start)
+     */
     public static int offset(Tensor t) {
         return t.isContiguous() ? t.offset() : 0;
     }

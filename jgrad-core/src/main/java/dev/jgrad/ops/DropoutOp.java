@@ -24,7 +24,15 @@ public final class DropoutOp {
 
     private DropoutOp() {}
 
-    /** Forward: x with each element zeroed with probability p (draws from gen) and the rest scaled by 1/(1-p). */
+    /**
+     * Forward: x with each element zeroed with probability p (draws from gen) and the rest scaled by 1/(1-p).
+     * As torch.nn.functional.dropout in training mode.
+     *
+     * @param x the input, any shape
+     * @param p the probability of zeroing an element, in [0, 1) (the callers check the range)
+     * @param gen the random generator the draws come from, one float per element in row-major order
+     * @return a new tensor of x's shape, differentiable with respect to x (the gradient is masked and scaled alike)
+     */
     public static Tensor apply(Tensor x, double p, Generator gen) {
         int n = x.numel();
         float keep = (float) (1 - p), scale = (float) (1 / (1 - p));

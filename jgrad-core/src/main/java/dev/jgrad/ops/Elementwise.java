@@ -15,14 +15,48 @@ public final class Elementwise {
     private static final ElementwiseKernels K = Kernels.get().elementwise();
 
     /** The binary element-wise ops, with numpy broadcasting; comparisons give 1 or 0 and no gradient. */
-    public enum Bin { ADD, SUB, MUL, DIV, POW, MAX, MIN, EQ, NE, LT, LE, GT, GE, /** copy the right operand */ RIGHT }
+    public enum Bin {
+        /** a + b (torch.add). */ ADD,
+        /** a - b (torch.sub). */ SUB,
+        /** a * b (torch.mul). */ MUL,
+        /** a / b (torch.div, true division). */ DIV,
+        /** a raised to the power b (torch.pow). */ POW,
+        /** the larger of a and b, NaN if either is (torch.maximum); ties share the gradient. */ MAX,
+        /** the smaller of a and b, NaN if either is (torch.minimum); ties share the gradient. */ MIN,
+        /** 1 where a == b, else 0 (torch.eq). */ EQ,
+        /** 1 where a != b, else 0 (torch.ne). */ NE,
+        /** 1 where a &lt; b, else 0 (torch.lt). */ LT,
+        /** 1 where a &lt;= b, else 0 (torch.le). */ LE,
+        /** 1 where a &gt; b, else 0 (torch.gt). */ GT,
+        /** 1 where a &gt;= b, else 0 (torch.ge). */ GE,
+        /** copy the right operand */ RIGHT
+    }
 
     /** The unary element-wise ops (POW with a constant exponent, CLAMP between two bounds). */
-    public enum Un { EXP, LOG, SQRT, ABS, TANH, SIGMOID, RELU, GELU, CLAMP, POW }
+    public enum Un {
+        /** e to the x (torch.exp). */ EXP,
+        /** the natural logarithm (torch.log). */ LOG,
+        /** the square root (torch.sqrt). */ SQRT,
+        /** the absolute value (torch.abs). */ ABS,
+        /** the hyperbolic tangent (torch.tanh). */ TANH,
+        /** 1 / (1 + exp(-x)) (torch.sigmoid). */ SIGMOID,
+        /** max(x, 0) (torch.relu). */ RELU,
+        /** x * Phi(x) with the exact error function (torch.nn.functional.gelu, approximate='none'). */ GELU,
+        /** x limited to [p1, p2] (torch.clamp). */ CLAMP,
+        /** x raised to the constant power p1 (torch.pow with a number exponent). */ POW
+    }
 
     // ---------------------------------------------------------------- binary
 
-    /** Forward: a op b broadcast to their common shape, with its backward recorded (none for the comparisons). */
+    /**
+     * Forward: a op b broadcast to their common shape, with its backward recorded (none for the comparisons).
+     *
+     * @param op the operation
+     * @param a the left operand, any shape broadcastable with b
+     * @param b the right operand
+     * @return a new tensor of the broadcast shape; comparisons give 1 or 0 and are not differentiable
+     * @throws IllegalArgumentException when the shapes do not broadcast
+     */
     public static Tensor binary(Bin op, Tensor a, Tensor b) {
         int[] shape = Shape.broadcast(op.name().toLowerCase(), a.shape(), b.shape());
         Tensor out = Tensor.zeros(shape);
@@ -71,7 +105,15 @@ public final class Elementwise {
         return new Tensor[] {ga, gb};
     }
 
-    /** out = a op b, with a and b broadcast to out's shape (out may be a or a view). */
+    /**
+     * out = a op b, with a and b broadcast to out's shape (out may be a or a view).
+     *
+     * @param op the operation
+     * @param a the left operand, broadcastable to out's shape
+     * @param b the right operand, broadcastable to out's shape
+     * @param out the destination, of exactly the broadcast shape of a and b; written in place, outside autograd
+     * @throws IllegalArgumentException when the shapes do not broadcast or the result does not fit out
+     */
     public static void binaryInto(Bin op, Tensor a, Tensor b, Tensor out) {
         int[] aShape = a.shape(), bShape = b.shape();
         int[] shape = Shape.broadcast(op.name().toLowerCase(), aShape, bShape);
@@ -146,7 +188,14 @@ public final class Elementwise {
 
     // ---------------------------------------------------------------- x * alpha + beta
 
-    /** Forward: x * alpha + beta, with its backward. */
+    /**
+     * Forward: x * alpha + beta, with its backward.
+     *
+     * @param x the input, any shape
+     * @param alpha the factor
+     * @param beta the offset
+     * @return a new tensor of x's shape, differentiable with respect to x
+     */
     public static Tensor scaleShift(Tensor x, float alpha, float beta) {
         Tensor out = Tensor.zeros(x.shape());
         scaleShiftInto(x, alpha, beta, out);
@@ -154,7 +203,14 @@ public final class Elementwise {
                 (g, s) -> new Tensor[] {alpha == 1f ? g : g.mul(alpha)});
     }
 
-    /** out = x * alpha + beta, in place into out (x's shape; it may be x itself), outside autograd. */
+    /**
+     * out = x * alpha + beta, in place into out (x's shape; it may be x itself), outside autograd.
+     *
+     * @param x the input, any shape
+     * @param alpha the factor
+     * @param beta the offset
+     * @param out the destination, of x's shape; may be x itself
+     */
     public static void scaleShiftInto(Tensor x, float alpha, float beta, Tensor out) {
         Strided plan = new Strided(x.shape(), new int[][] {out.strides(), x.strides()});
         int io = plan.inner[0], ix = plan.inner[1];
@@ -167,7 +223,15 @@ public final class Elementwise {
 
     // ---------------------------------------------------------------- unary
 
-    /** Forward: op(x) (p1 the exponent of POW or the lower bound of CLAMP, p2 CLAMP's upper bound), with its backward. */
+    /**
+     * Forward: op(x) (p1 the exponent of POW or the lower bound of CLAMP, p2 CLAMP's upper bound), with its backward.
+     *
+     * @param op the operation
+     * @param x the input, any shape
+     * @param p1 POW's exponent or CLAMP's lower bound; ignored by the other ops
+     * @param p2 CLAMP's upper bound; ignored by the other ops
+     * @return a new tensor of x's shape, differentiable with respect to x
+     */
     public static Tensor unary(Un op, Tensor x, float p1, float p2) {
         float[] xs = x.isContiguous() ? null : x.toArray();
         float[] in = xs != null ? xs : x.storage();
@@ -321,7 +385,16 @@ public final class Elementwise {
 
     // ---------------------------------------------------------------- where
 
-    /** Forward: a where cond is non-zero, else b, all broadcast together; the gradient flows to the chosen side. */
+    /**
+     * Forward: a where cond is non-zero, else b, all broadcast together; the gradient flows to the chosen side.
+     * As torch.where(cond, a, b).
+     *
+     * @param cond the condition, compared with 0 (no gradient flows to it)
+     * @param a the values taken where cond is non-zero
+     * @param b the values taken where cond is zero
+     * @return a new tensor of the broadcast shape of cond, a and b
+     * @throws IllegalArgumentException when the shapes do not broadcast
+     */
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
         int[] shape = Shape.broadcast("where", cond.shape(), Shape.broadcast("where", a.shape(), b.shape()));
         Tensor out = Tensor.zeros(shape);

@@ -15,7 +15,17 @@ public final class EmbeddingOp {
 
     private static final ElementwiseKernels K = Kernels.get().elementwise();
 
-    /** Forward: the rows of weight picked by ids. paddingIdx is already in [0, num), or -1 for none. */
+    /**
+     * Forward: the rows of weight picked by ids. paddingIdx is already in [0, num), or -1 for none.
+     * As torch.nn.functional.embedding(ids, weight, padding_idx).
+     *
+     * @param ids token ids of any shape, each in [0, num_embeddings)
+     * @param weight the table [num_embeddings, embedding_dim]
+     * @param paddingIdx the id whose row receives no gradient, already in [0, num_embeddings), or -1 for none
+     * @return the looked-up rows, of shape ids.shape + [embedding_dim], differentiable with respect to weight
+     * @throws IllegalArgumentException when weight is not 2-D
+     * @throws IndexOutOfBoundsException when an id is out of range (the message names its position)
+     */
     public static Tensor embedding(IntTensor ids, Tensor weight, int paddingIdx) {
         checkWeight(weight);
         Tensor w = weight.contiguous();
@@ -44,7 +54,12 @@ public final class EmbeddingOp {
         });
     }
 
-    /** Fails with a clear message unless weight is 2-D [num_embeddings, embedding_dim]. */
+    /**
+     * Fails with a clear message unless weight is 2-D [num_embeddings, embedding_dim].
+     *
+     * @param weight the embedding table to check
+     * @throws IllegalArgumentException when weight is not 2-D
+     */
     public static void checkWeight(Tensor weight) {
         if (weight.dim() != 2) {
             throw new IllegalArgumentException("embedding: weight must be 2-D [num_embeddings, embedding_dim], got shape " + Shape.str(weight.shape()));

@@ -17,7 +17,15 @@ public final class Indexing {
 
     private static final ElementwiseKernels K = Kernels.get().elementwise();
 
-    /** Forward: the tensors joined along dim. */
+    /**
+     * Forward: the tensors joined along dim.
+     * As torch.cat; the gradient is cut back into the pieces.
+     *
+     * @param tensors the tensors to join, non-empty, of one rank (at least 1) and equal sizes except along dim
+     * @param dim the dim to join along, negative counting from the end
+     * @return a new tensor whose size along dim is the sum of the inputs' sizes
+     * @throws IllegalArgumentException when the list is empty, a tensor is 0-d or the shapes do not match
+     */
     public static Tensor cat(List<Tensor> tensors, int dim) {
         if (tensors.isEmpty()) throw new IllegalArgumentException("cat: expected a non-empty list of tensors");
         Tensor first = tensors.get(0);
@@ -61,7 +69,15 @@ public final class Indexing {
         });
     }
 
-    /** Forward: the tensors (of one shape) stacked along a new dim. */
+    /**
+     * Forward: the tensors (of one shape) stacked along a new dim.
+     * As torch.stack.
+     *
+     * @param tensors the tensors to stack, non-empty, all of one shape
+     * @param dim where the new dim goes, in [-(rank+1), rank]
+     * @return a new tensor with one more dim, of size {@code tensors.size()} at dim
+     * @throws IllegalArgumentException when the list is empty or the shapes differ
+     */
     public static Tensor stack(List<Tensor> tensors, int dim) {
         if (tensors.isEmpty()) throw new IllegalArgumentException("stack: expected a non-empty list of tensors");
         int rank = tensors.get(0).dim();
@@ -78,7 +94,16 @@ public final class Indexing {
         return cat(expanded, d);
     }
 
-    /** Forward: x cut along dim into pieces of the given sizes. */
+    /**
+     * Forward: x cut along dim into pieces of the given sizes.
+     * As torch.split with a list of sizes; the pieces are views (narrow) of x.
+     *
+     * @param x the tensor to cut
+     * @param sizes the size of each piece along dim, non-negative, adding up to x's size there
+     * @param dim the dim to cut along, negative counting from the end
+     * @return the pieces, in order
+     * @throws IllegalArgumentException when a size is negative or the sizes do not add up
+     */
     public static List<Tensor> split(Tensor x, int[] sizes, int dim) {
         int d = Shape.dim("split", dim, x.dim());
         int sum = 0;
@@ -99,7 +124,16 @@ public final class Indexing {
         return out;
     }
 
-    /** Forward: x cut along dim into pieces of size (the last may be smaller). */
+    /**
+     * Forward: x cut along dim into pieces of size (the last may be smaller).
+     * As torch.split with one size; the pieces are views of x.
+     *
+     * @param x the tensor to cut
+     * @param size the size of each piece, at least 1
+     * @param dim the dim to cut along, negative counting from the end
+     * @return the pieces, in order (one empty piece when x is empty along dim)
+     * @throws IllegalArgumentException when size is not positive or dim is out of range
+     */
     public static List<Tensor> splitEvery(Tensor x, int size, int dim) {
         if (size <= 0) throw new IllegalArgumentException("split: size must be positive, got " + size);
         int d = Shape.dim("split", dim, x.dim());
@@ -111,7 +145,16 @@ public final class Indexing {
         return split(x, sizes, d);
     }
 
-    /** Forward: x cut along dim into at most chunks pieces of equal size (the last may be smaller). */
+    /**
+     * Forward: x cut along dim into at most chunks pieces of equal size (the last may be smaller).
+     * As torch.chunk; the pieces are views of x, of size ceil(n / chunks), so there may be fewer than chunks.
+     *
+     * @param x the tensor to cut
+     * @param chunks the largest number of pieces, at least 1
+     * @param dim the dim to cut along, negative counting from the end
+     * @return the pieces, in order
+     * @throws IllegalArgumentException when chunks is not positive or dim is out of range
+     */
     public static List<Tensor> chunk(Tensor x, int chunks, int dim) {
         if (chunks <= 0) throw new IllegalArgumentException("chunk: number of chunks must be positive, got " + chunks);
         int d = Shape.dim("chunk", dim, x.dim());
@@ -119,7 +162,17 @@ public final class Indexing {
         return splitEvery(x, Math.max(size, 1), d);
     }
 
-    /** Forward: the slices of x at the given indices along dim. */
+    /**
+     * Forward: the slices of x at the given indices along dim.
+     * As torch.index_select; the gradient is scatter-added back (repeated indices accumulate).
+     *
+     * @param x the input
+     * @param dim the dim to pick along, negative counting from the end
+     * @param index 1-D indices into dim, each in [0, x.size(dim)), repeats allowed
+     * @return a new tensor of x's shape with size {@code index.numel()} at dim
+     * @throws IllegalArgumentException when index is not 1-D
+     * @throws IndexOutOfBoundsException when an index is out of range
+     */
     public static Tensor indexSelect(Tensor x, int dim, IntTensor index) {
         int d = Shape.dim("indexSelect", dim, x.dim());
         if (index.dim() != 1) {
@@ -159,7 +212,17 @@ public final class Indexing {
         });
     }
 
-    /** Forward: torch.gather, x's values at the index along dim for every position of index. */
+    /**
+     * Forward: torch.gather, x's values at the index along dim for every position of index.
+     * out[i][j][k] = x[index[i][j][k]][j][k] for dim 0, and likewise for the other dims.
+     *
+     * @param x the input
+     * @param dim the dim the indices point along, negative counting from the end
+     * @param index indices of x's rank, each in [0, x.size(dim)), no larger than x in the other dims
+     * @return a new tensor of index's shape, differentiable with respect to x (scatter-add backward)
+     * @throws IllegalArgumentException when index's rank or shape does not fit x
+     * @throws IndexOutOfBoundsException when an index is out of range
+     */
     public static Tensor gather(Tensor x, int dim, IntTensor index) {
         int rank = x.dim();
         int d = Shape.dim("gather", dim, rank);

@@ -20,7 +20,18 @@ public final class LayerNormOp {
 
     private static final int GRAIN = 1 << 14;
 
-    /** Forward: x normalised over its trailing normalizedShape dimensions, then scaled by weight and shifted by bias (either may be null). */
+    /**
+     * Forward: x normalised over its trailing normalizedShape dimensions, then scaled by weight and shifted by bias (either may be null).
+     * As torch.nn.functional.layer_norm.
+     *
+     * @param x the input [*, normalizedShape...], e.g. [B, T, D] with normalizedShape {@code {D}}
+     * @param normalizedShape the trailing dims to normalise over
+     * @param weight the elementwise scale gamma, of shape normalizedShape, or null for 1
+     * @param bias the elementwise shift beta, of shape normalizedShape, or null for 0
+     * @param eps added to the variance before the square root (PyTorch's default 1e-5)
+     * @return the normalised tensor, x's shape, differentiable with respect to x, weight and bias
+     * @throws IllegalArgumentException when x's trailing dims, weight or bias do not match normalizedShape
+     */
     public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
         int[] xs = x.shape();
         checkArguments(xs, normalizedShape, weight, bias);

@@ -23,7 +23,14 @@ public final class LinearOp {
 
     private LinearOp() {}
 
-    /** Forward: y = x W^T + b. The caller has checked the shapes (see {@link dev.jgrad.nn.Functional#linear}). */
+    /**
+     * Forward: y = x W^T + b. The caller has checked the shapes (see {@link dev.jgrad.nn.Functional#linear}).
+     *
+     * @param x the input [..., in]
+     * @param weight the weight [out, in]
+     * @param bias the bias [out], or null for none
+     * @return y [..., out], differentiable with respect to x, weight and bias
+     */
     public static Tensor apply(Tensor x, Tensor weight, Tensor bias) {
         int in = weight.size(1), out = weight.size(0);
         int rows = rowsOf(x);

@@ -20,7 +20,16 @@ public final class MatMul {
     /** Below this many multiply-adds a product is too small to split inside SGEMM; batches of them are split across cores instead. */
     private static final long SMALL_GEMM_FLOPS = 1 << 17;
 
-    /** Forward: the matrix product with numpy's rules (1-D operands, broadcast batch dims), with its backward. */
+    /**
+     * Forward: the matrix product with numpy's rules (1-D operands, broadcast batch dims), with its backward.
+     * As torch.matmul: 1-D by 1-D is a dot product, a 1-D operand gets a dim of 1 added (and removed from the result), and
+     * the dims before the last two broadcast.
+     *
+     * @param a the left operand, [..., n, k] (or [k])
+     * @param b the right operand, [..., k, m] (or [k])
+     * @return the product [..., n, m], differentiable with respect to both operands
+     * @throws IllegalArgumentException when an operand is 0-d, the inner sizes differ or the batch dims do not broadcast
+     */
     public static Tensor matmul(Tensor a, Tensor b) {
         int ra = a.dim(), rb = b.dim();
         if (ra == 0 || rb == 0) {

@@ -10,8 +10,12 @@ public final class MaxOverTime {
     private MaxOverTime() {}
 
     /**
-     * Forward: the max over t < lengths[b], [B, F], as one op: the forward keeps the winning step of each (b, f) and the backward
+     * Forward: the max over {@code t < lengths[b]}, [B, F], as one op: the forward keeps the winning step of each (b, f) and the backward
      * sends the gradient there (ties to the first, as torch.max).
+     *
+     * @param x the padded outputs [T, B, F], time first
+     * @param lengths the real length of each sequence, B values in [1, T]
+     * @return the maxima [B, F], differentiable with respect to x
      */
     public static Tensor apply(Tensor x, int[] lengths) {
         int T = x.size(0), B = x.size(1), F = x.size(2);

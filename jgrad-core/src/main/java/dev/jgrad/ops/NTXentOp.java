@@ -25,14 +25,27 @@ public final class NTXentOp {
     /** F.normalize's floor on the norm, so that a zero embedding gives zeros, not NaN. */
     public static final double NORM_EPS = 1e-12;
 
-    /** Fails with a clear message unless the temperature is positive and finite. */
+    /**
+     * Fails with a clear message unless the temperature is positive and finite.
+     *
+     * @param temperature the softmax temperature tau (SimCLR uses 0.1 to 0.5)
+     * @throws IllegalArgumentException when the temperature is not positive and finite
+     */
     public static void checkTemperature(double temperature) {
         if (!(temperature > 0) || !Double.isFinite(temperature)) {
             throw new IllegalArgumentException("NT-Xent: temperature must be positive and finite, got " + temperature);
         }
     }
 
-    /** Forward: the mean NT-Xent loss (a scalar) of z [2N, d] whose rows i and i + N are positives. */
+    /**
+     * Forward: the mean NT-Xent loss (a scalar) of z [2N, d] whose rows i and i + N are positives.
+     *
+     * @param z the embeddings [2N, d]: the N first views, then the N second views in the same order
+     * @param temperature the softmax temperature tau, positive and finite
+     * @return the mean loss, a scalar, differentiable with respect to z
+     * @throws IllegalArgumentException when z is not 2-D with an even number (at least 2) of rows, or the
+     *         temperature is invalid
+     */
     public static Tensor apply(Tensor z, double temperature) {
         checkTemperature(temperature);
         if (z.dim() != 2) {

@@ -17,7 +17,7 @@ import java.util.Arrays;
  * pass is backprop through time written out: one GEMM per step for dL/dh_prev, and the gradients of the
  * shared W_hh and b_hh summed over all steps at the end, in one GEMM.
  *
- * <p>Variable lengths: a sequence b is active at step t while t < lengths[b]. After its end its state is
+ * <p>Variable lengths: a sequence b is active at step t while {@code t < lengths[b]}. After its end its state is
  * carried unchanged, so the final state is the one at its last real token, and its outputs are zero, as with
  * PyTorch's packed sequences. Padding never changes the result for the real tokens.
  */

@@ -15,7 +15,12 @@ public final class Reductions {
 
     private static final ElementwiseKernels K = Kernels.get().elementwise();
 
-    /** The maxima and where they are (indices along the reduced dim). */
+    /**
+     * The maxima and where they are (indices along the reduced dim).
+     *
+     * @param values the maxima; the input's shape without the reduced dim (size 1 with keepdim)
+     * @param indices the position of each maximum along the reduced dim, same shape as {@code values}
+     */
     public record MaxResult(Tensor values, IntTensor indices) {}
 
     /** Sorted, de-duplicated, non-negative dims; the reduced shape with keepdim, and without. */
@@ -44,7 +49,16 @@ public final class Reductions {
         return out;
     }
 
-    /** Forward: the sum over dims (keeping them as size 1 with keepdim), with its backward. */
+    /**
+     * Forward: the sum over dims (keeping them as size 1 with keepdim), with its backward.
+     * As torch.sum(x, dims, keepdim).
+     *
+     * @param x the input, any shape
+     * @param dimsIn the dims to reduce, negative counting from the end; each at most once
+     * @param keepdim keep the reduced dims as size 1 (so the result broadcasts against {@code x})
+     * @return the sums
+     * @throws IllegalArgumentException when a dim is out of range or repeated
+     */
     public static Tensor sum(Tensor x, int[] dimsIn, boolean keepdim) {
         int[] dims = normalizeDims("sum", dimsIn, x.dim());
         int[] kept = keptShape(x.shape(), dims);
@@ -79,7 +93,16 @@ public final class Reductions {
         });
     }
 
-    /** Forward: the mean over dims. */
+    /**
+     * Forward: the mean over dims.
+     * As torch.mean(x, dims, keepdim).
+     *
+     * @param x the input, any shape
+     * @param dimsIn the dims to reduce, negative counting from the end; each at most once
+     * @param keepdim keep the reduced dims as size 1
+     * @return the means (the sum times 1/count)
+     * @throws IllegalArgumentException when a dim is out of range or repeated
+     */
     public static Tensor mean(Tensor x, int[] dimsIn, boolean keepdim) {
         int[] dims = normalizeDims("mean", dimsIn, x.dim());
         int count = 1;
@@ -87,7 +110,18 @@ public final class Reductions {
         return sum(x, dims, keepdim).mul(1f / count);
     }
 
-    /** Forward: the variance over dims, dividing by count - correction (1: unbiased). */
+    /**
+     * Forward: the variance over dims, dividing by count - correction (1: unbiased).
+     * As torch.var(x, dims, correction=..., keepdim=...).
+     *
+     * @param x the input, any shape
+     * @param dimsIn the dims to reduce, negative counting from the end; each at most once
+     * @param correction subtracted from the element count in the divisor: 0 for the population variance, 1 for
+     *        Bessel's unbiased estimate
+     * @param keepdim keep the reduced dims as size 1
+     * @return the variances
+     * @throws IllegalArgumentException when a dim is out of range or repeated
+     */
     public static Tensor var(Tensor x, int[] dimsIn, int correction, boolean keepdim) {
         int[] dims = normalizeDims("var", dimsIn, x.dim());
         int count = 1;
@@ -96,7 +130,16 @@ public final class Reductions {
         return sum(centered.mul(centered), dims, keepdim).mul(1f / Math.max(count - correction, 0));
     }
 
-    /** Forward: log(sum(exp(x))) along dim, computed stably. */
+    /**
+     * Forward: log(sum(exp(x))) along dim, computed stably.
+     * As torch.logsumexp; a row that is all -inf gives -inf, not NaN.
+     *
+     * @param x the input, any shape
+     * @param dim the dim to reduce, negative counting from the end
+     * @param keepdim keep the reduced dim as size 1
+     * @return log(sum(exp(x))) along {@code dim}
+     * @throws IllegalArgumentException when {@code dim} is out of range
+     */
     public static Tensor logsumexp(Tensor x, int dim, boolean keepdim) {
         int d = Shape.dim("logsumexp", dim, x.dim());
         Tensor m = max(x.detach(), d, true, false).values();
@@ -106,7 +149,17 @@ public final class Reductions {
         return keepdim ? r : r.squeeze(d);
     }
 
-    /** Max along one dim (or over everything when {@code all}); ties and NaN resolve to the first such element. */
+    /**
+     * Max along one dim (or over everything when {@code all}); ties and NaN resolve to the first such element.
+     * As torch.max(x, dim, keepdim) (or torch.max(x) with {@code all}); the gradient flows to the winning element only.
+     *
+     * @param x the input, not empty
+     * @param dim the dim to reduce, negative counting from the end (ignored with {@code all})
+     * @param keepdim keep the reduced dim as size 1 (ignored with {@code all})
+     * @param all reduce over every element: the result is a scalar and the index is into the flattened tensor
+     * @return the maxima (differentiable) and their indices
+     * @throws IllegalArgumentException when {@code x} is empty or {@code dim} is out of range
+     */
     public static MaxResult max(Tensor x, int dim, boolean keepdim, boolean all) {
         if (x.numel() == 0) throw new IllegalArgumentException("max: the tensor is empty (shape " + Shape.str(x.shape()) + ")");
         if (all) {
@@ -160,7 +213,14 @@ public final class Reductions {
         return new MaxResult(values, indices);
     }
 
-    /** Forward: x summed down to the shape it was broadcast from (the gradient of a broadcast). */
+    /**
+     * Forward: x summed down to the shape it was broadcast from (the gradient of a broadcast).
+     *
+     * @param x the broadcast result, e.g. a gradient of shape [B, N, F] for a bias of shape [F]
+     * @param target the shape {@code x} was broadcast from
+     * @return {@code x} summed over the broadcast dims, of shape {@code target} ({@code x} itself when the shapes match)
+     * @throws IllegalArgumentException when {@code x}'s shape does not broadcast from {@code target}
+     */
     public static Tensor sumTo(Tensor x, int[] target) {
         if (Arrays.equals(x.shape(), target)) return x;
         int lead = x.dim() - target.length;

@@ -21,7 +21,12 @@ public final class ReluOps {
     /** Below this many elements a single thread is faster than handing work to another core. */
     private static final int GRAIN = 1 << 15;
 
-    /** Forward: max(x, 0); its backward passes the gradient where the output is positive. */
+    /**
+     * Forward: max(x, 0); its backward passes the gradient where the output is positive.
+     *
+     * @param x the input, any shape
+     * @return a new tensor of x's shape, differentiable with respect to x
+     */
     public static Tensor relu(Tensor x) {
         Tensor xc = x.contiguous();
         int n = xc.numel();
@@ -33,7 +38,13 @@ public final class ReluOps {
         return masked(Tensor.of(y, x.shape()), "relu", new Tensor[] {x});
     }
 
-    /** Forward: relu(a + b) for tensors of one shape (the residual join); other shapes take the generic ops. */
+    /**
+     * Forward: relu(a + b) for tensors of one shape (the residual join); other shapes take the generic ops.
+     *
+     * @param a the block's branch, any shape
+     * @param b the shortcut; of a's shape for the fused path, otherwise broadcast by the generic ops
+     * @return relu(a + b), differentiable with respect to both
+     */
     public static Tensor addRelu(Tensor a, Tensor b) {
         if (!Arrays.equals(a.shape(), b.shape())) return a.add(b).relu();
         Tensor ac = a.contiguous(), bc = b.contiguous();

@@ -10,7 +10,13 @@ import dev.jgrad.tensor.Tensor;
 public final class SequenceReverse {
     private SequenceReverse() {}
 
-    /** Forward (and, being its own inverse, backward): x [T, B, F] with sequence b's first lengths[b] steps reversed. */
+    /**
+     * Forward (and, being its own inverse, backward): x [T, B, F] with sequence b's first lengths[b] steps reversed.
+     *
+     * @param x the padded batch [T, B, F], time first
+     * @param lengths the real length of each sequence, B values in [0, T]; null when every sequence fills all T steps
+     * @return a new tensor [T, B, F], differentiable with respect to x
+     */
     public static Tensor apply(Tensor x, int[] lengths) {
         int T = x.size(0), B = x.size(1), F = x.size(2);
         float[] in = x.toArray();

@@ -13,7 +13,16 @@ public final class Softmax {
 
     private static final ElementwiseKernels K = Kernels.get().elementwise();
 
-    /** Forward: softmax (or with log, log_softmax) along dim, with its backward. */
+    /**
+     * Forward: softmax (or with log, log_softmax) along dim, with its backward.
+     * As torch.softmax(x, dim) and torch.log_softmax(x, dim).
+     *
+     * @param x the input, any shape (e.g. logits [batch, classes])
+     * @param dim the dim that sums to 1, negative counting from the end
+     * @param log return log_softmax instead, computed directly rather than as the log of the softmax
+     * @return a new tensor of x's shape, differentiable with respect to x
+     * @throws IllegalArgumentException when dim is out of range
+     */
     public static Tensor softmax(Tensor x, int dim, boolean log) {
         String op = log ? "logSoftmax" : "softmax";
         int rank = x.dim();

@@ -8,10 +8,28 @@ import java.util.Arrays;
  *
  * <p>Sizes arrive as PyTorch's int-or-pair arguments: an array of one value (used for both axes) or two
  * ({@code {h, w}}); {@link #pair} turns them into two and validates them.
+ *
+ * @param kh kernel height, at least 1
+ * @param kw kernel width, at least 1
+ * @param sh stride along the height, at least 1
+ * @param sw stride along the width, at least 1
+ * @param ph padding added to the top and to the bottom (zeros for convolution, minus infinity for max pooling), non-negative
+ * @param pw padding added to the left and to the right, non-negative
+ * @param dh dilation along the height (1: a dense kernel), at least 1
+ * @param dw dilation along the width, at least 1
  */
 public record Window2d(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
 
-    /** PyTorch's _pair: one value for both axes or {h, w}; every value at least {@code min}. */
+    /**
+     * PyTorch's _pair: one value for both axes or {h, w}; every value at least {@code min}.
+     *
+     * @param op the operation's name, for the error message (e.g. "conv2d")
+     * @param name the argument's name, for the error message (e.g. "stride")
+     * @param v one value (both axes) or two values {@code {h, w}}
+     * @param min the smallest allowed value (0 for padding, 1 otherwise)
+     * @return a new array {@code {h, w}}
+     * @throws IllegalArgumentException when {@code v} is null, has not 1 or 2 values, or a value is below {@code min}
+     */
     public static int[] pair(String op, String name, int[] v, int min) {
         if (v == null || v.length < 1 || v.length > 2) {
             throw new IllegalArgumentException(op + ": " + name + " must have 1 or 2 values (height, width), got "
@@ -25,7 +43,17 @@ public record Window2d(int kh, int kw, int sh, int sw, int ph, int pw, int dh, i
         return p;
     }
 
-    /** The window of a convolution or pooling from its int-or-pair arguments (stride defaults to the kernel size), validated. */
+    /**
+     * The window of a convolution or pooling from its int-or-pair arguments (stride defaults to the kernel size), validated.
+     *
+     * @param op the operation's name, for error messages
+     * @param kernel kernel size, one value or {@code {h, w}}
+     * @param stride stride, one value or {@code {h, w}}; null or empty means the kernel size (as PyTorch's pooling)
+     * @param padding padding, one value or {@code {h, w}}
+     * @param dilation dilation, one value or {@code {h, w}}
+     * @return the validated window
+     * @throws IllegalArgumentException when a size has the wrong arity or is out of range (see {@link #pair})
+     */
     public static Window2d of(String op, int[] kernel, int[] stride, int[] padding, int[] dilation) {
         int[] k = pair(op, "kernel_size", kernel, 1);
         int[] s = stride == null || stride.length == 0 ? k : pair(op, "stride", stride, 1);
@@ -85,7 +113,13 @@ public record Window2d(int kh, int kw, int sh, int sw, int ph, int pw, int dh, i
         return out;
     }
 
-    /** PyTorch's repr of a pair: "(3, 3)". */
+    /**
+     * PyTorch's repr of a pair: "(3, 3)".
+     *
+     * @param a the first value (height)
+     * @param b the second value (width)
+     * @return the text {@code "(a, b)"}
+     */
     public static String str(int a, int b) {
         return "(" + a + ", " + b + ")";
     }
