@@ -16,6 +16,7 @@ import dev.jgrad.nn.Reduction;
 import dev.jgrad.nn.TransformerEncoderLayer;
 import dev.jgrad.nn.TransformerLayerOptions;
 import dev.jgrad.tensor.Generator;
+import dev.jgrad.tensor.HeapBudget;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;
@@ -76,6 +77,18 @@ public final class CharGPT extends Module {
             if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("CharGPT: dropout must be in [0, 1), got " + dropout);
         }
 
+        /** The weights a CharGPT of this shape has (its {@code numParameters()}), counted without building it. */
+        public long numParameters() {
+            return ParameterCount.sum(ParameterCount.embedding(vocabSize, embedDim), ParameterCount.embedding(blockSize, embedDim),
+                    HeapBudget.times(numLayers, ParameterCount.encoderLayer(embedDim, feedforwardDim)), ParameterCount.layerNorm(embedDim));
+        }
+
+        /** One line for logs: "CharGPT(vocab=65, block=64, emb=128, heads=4, layers=4, ff=512, dropout=0.0)". */
+        public String summary() {
+            return String.format(Locale.ROOT, "CharGPT(vocab=%d, block=%d, emb=%d, heads=%d, layers=%d, ff=%d, dropout=%s)",
+                    vocabSize, blockSize, embedDim, numHeads, numLayers, feedforwardDim, dropout);
+        }
+
         /** String entries for a checkpoint's metadata (safetensors metadata holds strings only). */
         public Map<String, String> toMetadata() {
             Map<String, String> m = new LinkedHashMap<>();
@@ -130,7 +143,13 @@ public final class CharGPT extends Module {
     private final ModuleList<TransformerEncoderLayer> blocks;
     private final LayerNorm lnF;
 
+    /**
+     * A model of this shape, initialised from {@code gen} as GPT-2 is.
+     *
+     * @throws dev.jgrad.tensor.InsufficientHeapException before allocating, if its weights cannot fit in the heap
+     */
     public CharGPT(Config config, Generator gen) {
+        ParameterCount.requireHeap(config.numParameters(), 0, config::summary);
         this.config = config;
         int d = config.embedDim();
         tokEmb = registerModule("tok_emb", new Embedding(config.vocabSize(), d, gen));
@@ -224,6 +243,10 @@ public final class CharGPT extends Module {
     public int[] generate(int[] prompt, int length, CharLSTM.Sampling sampling, Generator gen, boolean useCache) {
         if (prompt.length == 0) throw new IllegalArgumentException("CharGPT.generate: the prompt must hold at least one character");
         if (length < 0) throw new IllegalArgumentException("CharGPT.generate: length must be >= 0, got " + length);
+        if (length > Integer.MAX_VALUE - 8 - prompt.length) {
+            throw new IllegalArgumentException("CharGPT.generate: a prompt of " + prompt.length + " and " + length + " more characters do not fit in one array");
+        }
+        HeapBudget.require(4L * (prompt.length + length), () -> "CharGPT.generate: " + (prompt.length + length) + " character ids");
         for (int i = 0; i < prompt.length; i++) {
             if (prompt[i] < 0 || prompt[i] >= config.vocabSize()) {
                 throw new IllegalArgumentException("CharGPT.generate: prompt id " + prompt[i] + " at position " + i
@@ -320,8 +343,6 @@ public final class CharGPT extends Module {
 
     /** One line for logs: "CharGPT(vocab=65, block=128, emb=128, heads=4, layers=4, ff=512, dropout=0.1)". */
     public String summary() {
-        return String.format(Locale.ROOT, "CharGPT(vocab=%d, block=%d, emb=%d, heads=%d, layers=%d, ff=%d, dropout=%s)",
-                config.vocabSize(), config.blockSize(), config.embedDim(), config.numHeads(), config.numLayers(), config.feedforwardDim(),
-                config.dropout());
+        return config.summary();
     }
 }

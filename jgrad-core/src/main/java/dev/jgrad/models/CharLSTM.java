@@ -10,6 +10,7 @@ import dev.jgrad.nn.RNNBase;
 import dev.jgrad.nn.RecurrentOutput;
 import dev.jgrad.nn.RecurrentState;
 import dev.jgrad.tensor.Generator;
+import dev.jgrad.tensor.HeapBudget;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;
@@ -43,6 +44,19 @@ public final class CharLSTM extends Module {
                         + embedDim + ", " + hiddenSize + ", " + numLayers);
             }
             if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("CharLSTM: dropout must be in [0, 1), got " + dropout);
+        }
+
+        /** The weights a CharLSTM of this shape has (its {@code numParameters()}), counted without building it. */
+        public long numParameters() {
+            return ParameterCount.sum(ParameterCount.embedding(vocabSize, embedDim),
+                    ParameterCount.recurrent(4, LSTM.options(embedDim, hiddenSize).numLayers(numLayers).build()),
+                    ParameterCount.linear(hiddenSize, vocabSize, true));
+        }
+
+        /** One line for logs: "CharLSTM(vocab=65, emb=64, hidden=256, layers=2, dropout=0.0)". */
+        public String summary() {
+            return String.format(Locale.ROOT, "CharLSTM(vocab=%d, emb=%d, hidden=%d, layers=%d, dropout=%s)", vocabSize, embedDim, hiddenSize,
+                    numLayers, dropout);
         }
 
         /** String entries for a checkpoint's metadata (safetensors metadata holds strings only). */
@@ -92,7 +106,13 @@ public final class CharLSTM extends Module {
     private final LSTM lstm;
     private final Linear out;
 
+    /**
+     * A model of this shape, initialised from {@code gen}.
+     *
+     * @throws dev.jgrad.tensor.InsufficientHeapException before allocating, if its weights cannot fit in the heap
+     */
     public CharLSTM(Config config, Generator gen) {
+        ParameterCount.requireHeap(config.numParameters(), 0, config::summary);
         this.config = config;
         this.emb = registerModule("emb", new Embedding(config.vocabSize(), config.embedDim(), gen));
         // torch.nn.LSTM warns that dropout with one layer does nothing; here it is simply not applied there.
@@ -152,6 +172,7 @@ public final class CharLSTM extends Module {
     public int[] generate(int[] prompt, int length, Sampling sampling, Generator gen) {
         if (prompt.length == 0) throw new IllegalArgumentException("CharLSTM.generate: the prompt must hold at least one character");
         if (length < 0) throw new IllegalArgumentException("CharLSTM.generate: length must be >= 0, got " + length);
+        HeapBudget.require(4L * length, () -> "CharLSTM.generate: " + length + " character ids");
         for (int i = 0; i < prompt.length; i++) {
             if (prompt[i] < 0 || prompt[i] >= config.vocabSize()) {
                 throw new IllegalArgumentException("CharLSTM.generate: prompt id " + prompt[i] + " at position " + i
@@ -213,7 +234,6 @@ public final class CharLSTM extends Module {
 
     /** One line for logs: "CharLSTM(vocab=65, emb=64, hidden=512, layers=2, dropout=0.0)". */
     public String summary() {
-        return String.format(Locale.ROOT, "CharLSTM(vocab=%d, emb=%d, hidden=%d, layers=%d, dropout=%s)",
-                config.vocabSize(), config.embedDim(), config.hiddenSize(), config.numLayers(), config.dropout());
+        return config.summary();
     }
 }

@@ -52,6 +52,13 @@ public final class LSTMClassifier extends Module {
             return directions() * hiddenSize;
         }
 
+        /** The weights an LSTMClassifier of this shape has (its {@code numParameters()}), counted without building it. */
+        public long numParameters() {
+            return ParameterCount.sum(ParameterCount.embedding(vocabSize, embedDim),
+                    ParameterCount.recurrent(4, LSTM.options(embedDim, hiddenSize).numLayers(numLayers).bidirectional(bidirectional).build()),
+                    ParameterCount.linear((long) directions() * hiddenSize, numClasses, true));
+        }
+
         public Map<String, String> toMetadata() {
             Map<String, String> m = new LinkedHashMap<>();
             m.put("vocab_size", Integer.toString(vocabSize));
@@ -92,7 +99,13 @@ public final class LSTMClassifier extends Module {
     private final Dropout dropout;
     private final Linear head;
 
+    /**
+     * A model of this shape, initialised from {@code gen}.
+     *
+     * @throws dev.jgrad.tensor.InsufficientHeapException before allocating, if its weights cannot fit in the heap
+     */
     public LSTMClassifier(Config config, Generator gen) {
+        ParameterCount.requireHeap(config.numParameters(), 0, () -> "LSTMClassifier" + config);
         this.config = config;
         this.embedding = registerModule("embedding", new Embedding(config.vocabSize(), config.embedDim(), 0, gen));
         RNNBase.Options lstmOptions = LSTM.options(config.embedDim(), config.hiddenSize())
