@@ -233,6 +233,14 @@ public final class SafeTensors {
      * keeps its old contents.
      */
     private static void writeAtomically(Path target, Body body) throws IOException {
+        try {
+            writeAtomicallyOrFail(target, body);
+        } catch (IOException e) {
+            throw AtomicFile.naming(target, e);
+        }
+    }
+
+    private static void writeAtomicallyOrFail(Path target, Body body) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Path tmp = createTemporary(dir, abs.getFileName().toString());
