@@ -2,8 +2,13 @@ package dev.jgrad.cli;
 
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.models.CharLSTM;
+import dev.jgrad.models.ClassifierCheckpoint;
+import dev.jgrad.models.LSTMClassifier;
+import dev.jgrad.models.Pooling;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
+import dev.jgrad.text.Vocabulary;
+import dev.jgrad.text.WordTokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,7 +109,11 @@ class BadInputCommandsTest {
         Files.writeString(tsv, "a good film\t1\na bad film\t0\nan odd film\t999999999\n");
         assertErr(jgrad("train", "classify", "--train", tsv.toString(), "--valid", tsv.toString(), "--out", tmp.resolve("c").toString()), 1,
                 tsv + ":3: label 999999999 is too large");
-        assertErr(jgrad("eval", "classify", "--data", tsv.toString(), "--checkpoint", tmp.resolve("none.safetensors").toString()), 1);
+        Vocabulary vocab = Vocabulary.build(List.of(List.of("a", "good", "film")), 1, 0);
+        LSTMClassifier model = new LSTMClassifier(new LSTMClassifier.Config(vocab.size(), 4, 4, 1, false, Pooling.MAX, 0, 2), new Generator(1));
+        Path checkpoint = tmp.resolve("classifier.safetensors");
+        new ClassifierCheckpoint(model, vocab, new WordTokenizer(true), Map.of()).save(checkpoint);
+        assertErr(jgrad("eval", "classify", "--data", tsv.toString(), "--checkpoint", checkpoint.toString()), 1, tsv + ":3: label 999999999 is too large");
     }
 
     /** sample on a checkpoint with NaN weights printed "zzzz..." and exited 0 without a word. */
