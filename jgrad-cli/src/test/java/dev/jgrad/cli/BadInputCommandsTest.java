@@ -17,8 +17,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.jgrad.cli.InProcess.jgrad;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,18 +38,7 @@ class BadInputCommandsTest {
     @TempDir
     Path tmp;
 
-    record Result(int exit, String out, String err) {}
-
-    private static Result jgrad(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        int exit = cmd.execute(args);
-        return new Result(exit, out.toString(), err.toString());
-    }
-
-    private static void assertErr(Result r, int exit, String... expected) {
+    private static void assertErr(InProcess.Result r, int exit, String... expected) {
         assertEquals(exit, r.exit(), "stdout: " + r.out() + "\nstderr: " + r.err());
         for (String e : expected) assertTrue(r.err().contains(e), "expected '" + e + "' in: " + r.err());
     }
@@ -81,7 +69,7 @@ class BadInputCommandsTest {
                 for (String value : new String[] {"0", "-3", "x", "99999999999"}) {
                     List<String> args = new ArrayList<>(e.getKey());
                     args.addAll(List.of(option, value));
-                    Result r = jgrad(args.toArray(String[]::new));
+                    InProcess.Result r = jgrad(args.toArray(String[]::new));
                     assertErr(r, 2, "Invalid value for option '" + option + "': '" + value + "' is not a positive integer");
                     assertFalse(r.err().contains("only once"), r.err());
                 }
@@ -95,7 +83,7 @@ class BadInputCommandsTest {
     void aModelTooLargeForTheHeapSaysHowMuchAndHowToGiveMore() throws IOException {
         Path text = tmp.resolve("t.txt");
         Files.writeString(text, "to be or not to be, that is the question\n".repeat(40));
-        Result r = jgrad("train", "charlm", "--text", text.toString(), "--out", tmp.resolve("run").toString(), "--hidden", "20000");
+        InProcess.Result r = jgrad("train", "charlm", "--text", text.toString(), "--out", tmp.resolve("run").toString(), "--hidden", "20000");
         assertErr(r, 1, "the weights of CharLSTM(vocab=", "hidden=20000", "would need about 17.9 GB of memory, more than the Java heap's maximum of",
                 "give Java more with -Xmx23g, or use smaller sizes (for jgrad: JGRAD_JAVA_OPTS=-Xmx23g ./jgrad ...)");
         assertFalse(Files.exists(tmp.resolve("run").resolve("model.safetensors")));
@@ -130,7 +118,7 @@ class BadInputCommandsTest {
         Path file = tmp.resolve("nan.safetensors");
         SafeTensors.save(file, state, meta);
 
-        Result warned = jgrad("sample", "--checkpoint", file.toString(), "--prompt", "a", "--length", "5", "--seed", "1");
+        InProcess.Result warned = jgrad("sample", "--checkpoint", file.toString(), "--prompt", "a", "--length", "5", "--seed", "1");
         assertEquals(0, warned.exit(), warned.err());
         assertEquals(List.of("warning: " + file + ": tensor 'out.weight': holds " + w.length + " NaN or infinite values (the first, NaN, at flat index 0): "
                 + "the weights are broken (a diverged run?) and what the model computes from them is meaningless (--strict refuses such a checkpoint)"),
