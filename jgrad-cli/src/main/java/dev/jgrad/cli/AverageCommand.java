@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
@@ -43,6 +44,13 @@ final class AverageCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /**
+     * Metadata that gives the ids their meaning (vocabularies, tokenizer, classes, input normalisation): equal tensor
+     * shapes are not enough, two char models of 65 characters may still have different ones.
+     */
+    static final List<String> MUST_AGREE = List.of("model", "format", "vocabulary", "classes", "tokenizer.lowercase", Bpe.METADATA_KEY,
+            "src_lang", "tgt_lang", "normalize.mean", "normalize.std");
 
     @Override
     public Integer call() throws Exception {
@@ -73,6 +81,13 @@ final class AverageCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("cannot average " + p + " with " + firstPath + ": they were trained with different tokenizers "
                         + "(sha256 " + fb.substring(0, 16) + "... and " + fa.substring(0, 16) + "...)");
             }
+            for (String key : MUST_AGREE) {
+                String a = first.metadata().get(key), b = files.get(i).metadata().get(key);
+                if (!Objects.equals(a, b)) {
+                    throw new IllegalArgumentException("cannot average " + p + " with " + firstPath + ": their metadata '" + key + "' differs ("
+                            + describe(b) + " and " + describe(a) + "), so the same ids mean different things in them");
+                }
+            }
         }
         // The mean in double, rounded once, so the result does not depend on the order of the inputs beyond that.
         Map<String, Tensor> mean = new LinkedHashMap<>();
@@ -93,6 +108,13 @@ final class AverageCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("averaged %d checkpoints (%d tensors) into %s%n", files.size(), mean.size(), output);
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** A metadata value in a message: absent, or its length and start. */
+    private static String describe(String value) {
+        if (value == null) return "absent";
+        String shown = value.length() <= 24 ? value : value.substring(0, 24) + "...";
+        return value.length() + " characters, '" + shown.replace("\n", "\\n") + "'";
     }
 
     private static String few(TreeSet<String> names) {

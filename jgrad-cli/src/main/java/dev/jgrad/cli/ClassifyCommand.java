@@ -9,6 +9,7 @@ import picocli.CommandLine.Parameters;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,10 +35,13 @@ final class ClassifyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SENTENCE", arity = "0..*", description = "Sentences to classify.")
     List<String> sentences = new ArrayList<>();
 
+    @Option(names = "--strict", description = WeightChecks.STRICT_HELP)
+    boolean strict;
+
     @Override
     public Integer call() throws Exception {
         PrintStream console = System.out;
-        TextClassifier classifier = TextClassifier.load(checkpoint);
+        TextClassifier classifier = TextClassifier.load(checkpoint, WeightChecks.loadOptions(strict, new PrintWriter(System.err, true)));
         List<String> inputs = sentences;
         if (inputs.isEmpty()) {
             inputs = new ArrayList<>();

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -30,15 +31,18 @@ final class EvalClassifyCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "FILE", description = "Labelled data (default: ../shared/data/sst2/dev.tsv beside the repository).")
     Path data;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "256", description = "Sentences per batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", converter = PositiveInt.class, paramLabel = "N", defaultValue = "256", description = "Sentences per batch (default: ${DEFAULT-VALUE}).")
     int batch;
+
+    @Option(names = "--strict", description = WeightChecks.STRICT_HELP)
+    boolean strict;
 
     @Override
     public Integer call() throws Exception {
         if (batch < 1) throw new IllegalArgumentException("--batch must be positive, got " + batch);
         PrintStream console = System.out;
         Path file = data != null ? data : ClassifyData.requireDefault(ClassifyData.defaultSst2("dev.tsv"), "--data");
-        TextClassifier classifier = TextClassifier.load(checkpoint);
+        TextClassifier classifier = TextClassifier.load(checkpoint, WeightChecks.loadOptions(strict, new PrintWriter(System.err, true)));
         LabeledTsv.Result r = ClassifyData.read(file, "data", console);
         List<LabeledText> examples = r.examples();
         ClassifyData.checkLabels(file, examples, classifier.numClasses());

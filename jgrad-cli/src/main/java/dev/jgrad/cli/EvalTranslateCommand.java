@@ -51,7 +51,7 @@ final class EvalTranslateCommand implements Callable<Integer> {
     @Option(names = "--length-penalty", defaultValue = "0.6", paramLabel = "ALPHA", description = "GNMT length penalty (default: ${DEFAULT-VALUE}).")
     double lengthPenalty;
 
-    @Option(names = "--batch-sentences", defaultValue = "32", paramLabel = "N", description = "Sentences decoded together (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-sentences", converter = PositiveInt.class, defaultValue = "32", paramLabel = "N", description = "Sentences decoded together (default: ${DEFAULT-VALUE}).")
     int batchSentences;
 
     @Option(names = "--output", paramLabel = "FILE", description = "Also write the translations here.")
@@ -60,7 +60,7 @@ final class EvalTranslateCommand implements Callable<Integer> {
     @Option(names = "--bpe", paramLabel = "FILE", description = "Check that this tokenizer is the model's.")
     Path bpeFile;
 
-    @Option(names = "--strict", description = "Empty lines, unknown characters and over-long sentences are errors.")
+    @Option(names = "--strict", description = "Empty lines, unknown characters and over-long sentences are errors; NaN or infinite weights refuse the checkpoint.")
     boolean strict;
 
     @Spec
@@ -72,7 +72,7 @@ final class EvalTranslateCommand implements Callable<Integer> {
         if (!(lengthPenalty >= 0)) throw new IllegalArgumentException("--length-penalty must be >= 0, got " + lengthPenalty);
         if (batchSentences < 1) throw new IllegalArgumentException("--batch-sentences must be positive, got " + batchSentences);
         if ((srcFile == null) != (refFile == null)) throw new IllegalArgumentException("give both --src-file and --ref-file, or neither");
-        Translator translator = Translator.load(checkpoint, bpeFile);
+        Translator translator = Translator.load(checkpoint, bpeFile, WeightChecks.loadOptions(strict, spec.commandLine().getErr()));
         Path dir = data != null ? data : TranslationData.defaultDataDir();
         Path s = srcFile != null ? srcFile : TranslationData.splitFile(dir, split, translator.sourceLanguage());
         Path r = refFile != null ? refFile : TranslationData.splitFile(dir, split, translator.targetLanguage());

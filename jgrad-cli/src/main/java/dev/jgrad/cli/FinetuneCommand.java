@@ -92,7 +92,7 @@ final class FinetuneCommand implements Callable<Integer> {
             description = "Training augmentation: none, flip, crop (random shifts of up to 2 pixels) or flip-crop (default: ${DEFAULT-VALUE}).")
     String augment;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Images per batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", converter = PositiveInt.class, paramLabel = "N", defaultValue = "64", description = "Images per batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1234", description = "Random seed (default: ${DEFAULT-VALUE}).")

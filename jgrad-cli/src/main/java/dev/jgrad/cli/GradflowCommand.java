@@ -70,7 +70,7 @@ final class GradflowCommand implements Callable<Integer> {
     @Option(names = "--hidden", paramLabel = "H", defaultValue = "64", description = "Hidden units H (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "32", description = "Sequences per batch, for probes and training (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", converter = PositiveInt.class, paramLabel = "N", defaultValue = "32", description = "Sequences per batch, for probes and training (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "100",

@@ -85,7 +85,7 @@ final class LinearProbeCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "1e-4", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "256", description = "Probe mini-batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", converter = PositiveInt.class, paramLabel = "N", defaultValue = "256", description = "Probe mini-batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--feature-batch", paramLabel = "N", defaultValue = "500", description = "Images per forward pass when computing features (default: ${DEFAULT-VALUE}).")

@@ -151,6 +151,10 @@ public final class Main implements Callable<Integer> {
         String message = t.getMessage();
         if (message == null || message.isBlank()) return t.getClass().getSimpleName();
         message = message.strip().replaceAll("\\s*\\R\\s*", "; ");
+        // The core says which -Xmx would do; the launcher takes JVM options from the environment.
+        if (t instanceof dev.jgrad.tensor.InsufficientHeapException heap && heap.suggestedXmx() != null) {
+            message += " (for jgrad: JGRAD_JAVA_OPTS=" + heap.suggestedXmx() + " ./jgrad ...)";
+        }
         // jgrad's own file errors name the file and the problem already; a class name would only be noise.
         boolean selfExplaining = t instanceof IllegalArgumentException
                 || t instanceof IllegalStateException

@@ -48,6 +48,9 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "Random seed, for a repeatable sample (default: a new one each run).")
     Long seed;
 
+    @Option(names = "--strict", description = WeightChecks.STRICT_HELP)
+    boolean strict;
+
     @Spec
     CommandSpec spec;
 
@@ -62,7 +65,7 @@ final class SampleCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--temperature/--top-k: " + e.getMessage());
         }
         if (prompt.isEmpty()) throw new IllegalArgumentException("--prompt must hold at least one character (the default is a newline)");
-        CharLanguageModel model = CharLanguageModel.load(checkpoint);
+        CharLanguageModel model = CharLanguageModel.load(checkpoint, WeightChecks.loadOptions(strict, spec.commandLine().getErr()));
         try {
             model.encode(prompt);
         } catch (IllegalArgumentException e) {

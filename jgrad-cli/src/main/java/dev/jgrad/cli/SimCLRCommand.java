@@ -80,7 +80,7 @@ final class SimCLRCommand implements Callable<Integer> {
     @Option(names = "--temperature", paramLabel = "T", defaultValue = "0.5", description = "NT-Xent temperature (default: ${DEFAULT-VALUE}).")
     double temperature;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Images per step; each gives two views (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", converter = PositiveInt.class, paramLabel = "N", defaultValue = "128", description = "Images per step; each gives two views (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Passes over the images (default: ${DEFAULT-VALUE}).")

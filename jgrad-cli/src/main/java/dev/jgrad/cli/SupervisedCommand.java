@@ -73,7 +73,7 @@ final class SupervisedCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "60", description = "Passes over the labelled images (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Images per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", converter = PositiveInt.class, paramLabel = "N", defaultValue = "64", description = "Images per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--lr", paramLabel = "LR", defaultValue = "2e-3", description = "Peak Adam learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).")

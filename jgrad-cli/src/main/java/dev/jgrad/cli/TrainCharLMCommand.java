@@ -84,7 +84,7 @@ final class TrainCharLMCommand implements Callable<Integer> {
     @Option(names = "--seq-len", paramLabel = "N", defaultValue = "64", description = "Characters per window of truncated backprop through time; transformer: per random window, its context length (default: ${DEFAULT-VALUE}).")
     int seqLen;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "32", description = "Parallel streams, one per batch row; transformer: random windows per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", converter = PositiveInt.class, paramLabel = "N", defaultValue = "32", description = "Parallel streams, one per batch row; transformer: random windows per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "2", description = "Passes over the training split (default: ${DEFAULT-VALUE}).")

@@ -105,7 +105,7 @@ final class TrainClassifyCommand implements Callable<Integer> {
     @Option(names = "--clip", paramLabel = "NORM", defaultValue = "5", description = "Clip the gradient's global L2 norm to this, 0 for no clipping (default: ${DEFAULT-VALUE}).")
     double clip;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Sentences per batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", converter = PositiveInt.class, paramLabel = "N", defaultValue = "64", description = "Sentences per batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")

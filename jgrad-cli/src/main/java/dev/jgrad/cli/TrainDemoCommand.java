@@ -46,7 +46,7 @@ final class TrainDemoCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "8000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--batch", defaultValue = "128", description = "Windows per batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", converter = PositiveInt.class, defaultValue = "128", description = "Windows per batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--context", defaultValue = "8", description = "Characters of context (default: ${DEFAULT-VALUE}).")

@@ -99,7 +99,7 @@ final class TrainTranslateCommand implements Callable<Integer> {
     @Mixin
     TranslateModelOptions model;
 
-    @Option(names = "--batch-tokens", defaultValue = "1500", paramLabel = "N", description = "Token budget per batch, padding included (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-tokens", converter = PositiveInt.class, defaultValue = "1500", paramLabel = "N", description = "Token budget per batch, padding included (default: ${DEFAULT-VALUE}).")
     int batchTokens;
 
     @Option(names = "--epochs", defaultValue = "10", paramLabel = "N", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")

@@ -65,7 +65,7 @@ final class TranslateCommand implements Callable<Integer> {
             description = "GNMT length penalty: hypotheses ranked by logP / ((5 + length) / 6)^ALPHA; 0 = none (default: ${DEFAULT-VALUE}).")
     double lengthPenalty;
 
-    @Option(names = "--batch-sentences", defaultValue = "32", paramLabel = "N", description = "Sentences decoded together (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-sentences", converter = PositiveInt.class, defaultValue = "32", paramLabel = "N", description = "Sentences decoded together (default: ${DEFAULT-VALUE}).")
     int batchSentences;
 
     @Option(names = "--attention-png", paramLabel = "FILE",
@@ -76,7 +76,7 @@ final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--bpe", paramLabel = "FILE", description = "Check that this tokenizer is the model's (the checkpoint carries its own).")
     Path bpeFile;
 
-    @Option(names = "--strict", description = "Unknown characters and over-long sentences are errors, not <unk> and cuts.")
+    @Option(names = "--strict", description = "Unknown characters and over-long sentences are errors, not <unk> and cuts; NaN or infinite weights refuse the checkpoint.")
     boolean strict;
 
     @Spec
@@ -94,7 +94,7 @@ final class TranslateCommand implements Callable<Integer> {
         if (attentionPng != null && lines.size() != 1) {
             throw new IllegalArgumentException("--attention-png draws one sentence, but " + where + " holds " + lines.size());
         }
-        Translator translator = Translator.load(checkpoint, bpeFile);
+        Translator translator = Translator.load(checkpoint, bpeFile, WeightChecks.loadOptions(strict, spec.commandLine().getErr()));
         PrintWriter err = spec.commandLine().getErr();
         List<String> warnings = new ArrayList<>();
         List<int[]> sources = encodeSources(lines, translator.tokenizer(), translator.model().maxLen(), strict, input, warnings);

@@ -1,5 +1,6 @@
 package dev.jgrad.cli;
 
+import dev.jgrad.io.AtomicFile;
 import dev.jgrad.plot.LinePlot;
 import dev.jgrad.train.Evaluation;
 import dev.jgrad.train.TrainingListener;
@@ -12,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,6 +28,23 @@ final class TranslationCurves implements TrainingListener {
     TranslationCurves(String title, String decoding) {
         this.title = title;
         this.decoding = decoding;
+    }
+
+    @Override
+    public void onFitStart(TrainingProgress p) {
+        // The temporaries of a process killed while it wrote the picture, and the part directories older versions left.
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(p.runDirectory(), "{." + FILE + "*.tmp,.plots*}")) {
+            for (Path f : files) {
+                if (Files.isDirectory(f)) {
+                    try (DirectoryStream<Path> parts = Files.newDirectoryStream(f)) {
+                        for (Path part : parts) Files.deleteIfExists(part);
+                    }
+                }
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
@@ -52,29 +69,19 @@ final class TranslationCurves implements TrainingListener {
             ex[i + 1] = evals.get(i).epochs();
             ey[i + 1] = evals.get(i).metric("bleu");
         }
-        Path dir = Files.createTempDirectory(png.toAbsolutePath().getParent(), ".plots");
-        try {
-            Path a = dir.resolve("loss.png"), b = dir.resolve("bleu.png");
-            LinePlot losses = new LinePlot(title, "step", "loss (nats/token)").add("train (label-smoothed, moving average)", x, y);
-            if (n > 0) losses.add("validation", vx, vy);
-            losses.size(900, 420).savePng(a);
-            new LinePlot("validation BLEU (" + decoding + ", sacreBLEU)", "epoch", "BLEU").add("validation BLEU", ex, ey).size(900, 360).savePng(b);
-            stackPng(List.of(a, b), png);
-        } finally {
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-                for (Path f : ds) Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
-        }
+        // Both charts are drawn in memory and written as one file, atomically: a run killed while plotting leaves at
+        // most AtomicFile's temporary (removed at the next start), never a directory of parts.
+        LinePlot losses = new LinePlot(title, "step", "loss (nats/token)").add("train (label-smoothed, moving average)", x, y);
+        if (n > 0) losses.add("validation", vx, vy);
+        BufferedImage bleu = new LinePlot("validation BLEU (" + decoding + ", sacreBLEU)", "epoch", "BLEU").add("validation BLEU", ex, ey)
+                .size(900, 360).toImage();
+        stackPng(List.of(losses.size(900, 420).toImage(), bleu), png);
     }
 
     /** The images one above the other in one PNG, written atomically. */
-    static void stackPng(List<Path> parts, Path target) throws IOException {
-        List<BufferedImage> images = new ArrayList<>();
+    static void stackPng(List<BufferedImage> images, Path target) throws IOException {
         int w = 0, h = 0;
-        for (Path p : parts) {
-            BufferedImage im = javax.imageio.ImageIO.read(p.toFile());
-            images.add(im);
+        for (BufferedImage im : images) {
             w = Math.max(w, im.getWidth());
             h += im.getHeight();
         }
@@ -88,13 +95,8 @@ final class TranslationCurves implements TrainingListener {
             y += im.getHeight();
         }
         g.dispose();
-        Path abs = target.toAbsolutePath();
-        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-        try {
-            javax.imageio.ImageIO.write(all, "png", tmp.toFile());
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.write(target, out -> {
+            if (!javax.imageio.ImageIO.write(all, "png", out)) throw new IOException("no PNG writer in this Java installation");
+        });
     }
 }

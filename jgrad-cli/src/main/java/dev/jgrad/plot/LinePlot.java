@@ -9,6 +9,7 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.Color;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,6 +56,20 @@ public final class LinePlot {
 
     /** Writes the chart as PNG: to a temporary file first, then renamed, so a reader never sees half a picture. */
     public void savePng(Path file) throws IOException {
+        XYChart chart = chart();
+        AtomicFile.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    /** The chart as an image in memory, to combine with others before one file is written. */
+    public BufferedImage toImage() {
+        return BitmapEncoder.getBufferedImage(chart());
+    }
+
+    /**
+     * The XChart chart. Points whose y is NaN or infinite (a diverged validation loss) are left out, as are
+     * non-positive ones on a logarithmic axis: XChart refuses such series whole.
+     */
+    private XYChart chart() {
         if (series.isEmpty()) throw new IllegalStateException("LinePlot '" + title + "': nothing to plot");
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
@@ -62,25 +77,29 @@ public final class LinePlot {
         chart.getStyler().setPlotGridLinesColor(new Color(230, 230, 230));
         chart.getStyler().setYAxisLogarithmic(logY);
         for (Series s : series) {
-            double[][] xy = logY ? positiveOnly(s.x(), s.y()) : new double[][] {s.x(), s.y()};
+            double[][] xy = plottable(s.x(), s.y());
             if (xy[0].length == 0) continue;
             XYSeries added = chart.addSeries(s.name(), xy[0], xy[1]);
             // A line needs two points: a series of one (the first evaluation of a run) is drawn as a dot.
             added.setMarker(xy[0].length == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         }
-        AtomicFile.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+        return chart;
     }
 
-    private static double[][] positiveOnly(double[] x, double[] y) {
+    private double[][] plottable(double[] x, double[] y) {
         int n = 0;
-        for (double v : y) if (v > 0 && Double.isFinite(v)) n++;
+        for (int i = 0; i < y.length; i++) if (plottable(x[i], y[i])) n++;
         double[] px = new double[n], py = new double[n];
         for (int i = 0, k = 0; i < y.length; i++) {
-            if (y[i] > 0 && Double.isFinite(y[i])) {
+            if (plottable(x[i], y[i])) {
                 px[k] = x[i];
                 py[k++] = y[i];
             }
         }
         return new double[][] {px, py};
+    }
+
+    private boolean plottable(double x, double y) {
+        return Double.isFinite(x) && Double.isFinite(y) && (!logY || y > 0);
     }
 }

@@ -277,7 +277,15 @@ class TranslateCommandsTest {
         KilledRun.killAfterCheckpoint(KilledRun.start(log, List.of("-Djgrad.kernels=scalar"), trainArgs(killed, "--eval-every", "1")), log, killed, 3);
         long at = TrainingCheckpoint.load(killed).progressLong("step");
         assertTrue(at >= 3 && at < a.progressLong("step"), "killed at step " + at);
+        // What a kill in the middle of plotting used to leave (a directory of parts), and may still leave (the temporary
+        // of the atomic write): the resumed run removes both, and writes no directory of its own.
+        Files.createDirectories(killed.resolve(".plots123")).resolve("loss.png").toFile().createNewFile();
+        Files.writeString(killed.resolve("." + TranslationCurves.FILE + "456.tmp"), "half a picture");
         assertTrue(ok(isolated(killed, "--resume", "--eval-every", "1")).out().contains("resuming at step " + at));
+        try (var left = Files.list(killed)) {
+            List<String> hidden = left.map(f -> f.getFileName().toString()).filter(f -> f.startsWith(".") && !f.equals(".lock")).toList();
+            assertEquals(List.of(), hidden, "nothing of the plots is left behind");
+        }
         TrainingCheckpoint c = TrainingCheckpoint.load(killed);
         assertArrayEquals(a.tensors().get("train_loss").toArray(), c.tensors().get("train_loss").toArray(), 0f, "identical losses after a kill");
         for (String k : a.model().keySet()) assertArrayEquals(a.model().get(k).toArray(), c.model().get(k).toArray(), 0f, k);

@@ -31,4 +31,15 @@ class LinePlotTest {
                 () -> new LinePlot("t", "x", "y").add("s", new double[2], new double[3]));
         assertTrue(e.getMessage().contains("'s'"), e.getMessage());
     }
+
+    /** A diverged validation loss used to crash the plot listener: "Series data ... cannot be equal to Double.POSITIVE_INFINITY". */
+    @Test
+    void nonFinitePointsAreLeftOutNotRefused(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("curve.png");
+        double[] x = {1, 2, 3, 4};
+        new LinePlot("loss", "step", "nats").size(300, 200).add("train", x, new double[] {3, 2, Double.POSITIVE_INFINITY, Double.NaN})
+                .add("validation", x, new double[] {Double.NEGATIVE_INFINITY, 2.5, 2, 1}).savePng(png);
+        assertEquals(300, ImageIO.read(png.toFile()).getWidth());
+        assertEquals(200, new LinePlot("t", "x", "y").size(300, 200).add("s", x, new double[] {1, Double.NaN, 2, 3}).toImage().getHeight());
+    }
 }

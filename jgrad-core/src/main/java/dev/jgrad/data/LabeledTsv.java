@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Text classification data as tab-separated lines {@code text<TAB>label}: GLUE's SST-2 ({@code train.tsv},
@@ -16,12 +17,26 @@ import java.util.List;
  *       present but not an integer; {@link Result#header()} reports it so the caller can say so.</li>
  *   <li>Blank lines are skipped. No quoting: a {@code "} is an ordinary character (a CSV reader would merge
  *       lines of the UCI IMDb file).</li>
+ *   <li>Labels are classes 0, 1, 2, ...: the classes a model gets are 0 to the largest label, and each has a row of
+ *       weights and a row in every per-class table. So a label of {@value #MAX_CLASSES} or more, or a largest label that
+ *       would make far more classes than the file has examples (more than {@value #CLASSES_PER_EXAMPLE} per example
+ *       and more than {@value #MIN_SPARSE_CLASSES} in all), is an error naming its line: such a column holds ids or
+ *       scores, not classes.</li>
  *   <li>Anything else (no tab, a label that is missing or not an integer, an empty text, a file with no
  *       examples) is a {@link DataFormatException} naming the file and the line.</li>
  * </ul>
  */
 public final class LabeledTsv {
     private LabeledTsv() {}
+
+    /** Labels must be below this: more classes than any text classification task has, and bounded tables per class. */
+    public static final int MAX_CLASSES = 100_000;
+
+    /** Classes (largest label + 1) per example above which labels are taken for ids, when there are over {@link #MIN_SPARSE_CLASSES}. */
+    public static final int CLASSES_PER_EXAMPLE = 10;
+
+    /** A small file may name a few classes it has no example of (an evaluation subset of a larger label set). */
+    public static final int MIN_SPARSE_CLASSES = 100;
 
     /**
      * The examples in file order, and the header line if the file had one (else null).
@@ -94,6 +109,10 @@ public final class LabeledTsv {
                 throw new DataFormatException(file, lineNo, "label '" + abbreviate(labelField) + "' is not an integer (expected a class such as 0 or 1)");
             }
             if (label < 0) throw new DataFormatException(file, lineNo, "label " + label + " is negative (classes are 0, 1, 2, ...)");
+            if (label >= MAX_CLASSES) {
+                throw new DataFormatException(file, lineNo, "label " + label + " is too large: labels are classes 0, 1, 2, ... below "
+                        + MAX_CLASSES + " (is this column an id or a score rather than a class?)");
+            }
             if (text.isEmpty()) throw new DataFormatException(file, lineNo, "the text before the tab is empty");
             examples.add(new LabeledText(text, label, lineNo));
         }
@@ -101,7 +120,20 @@ public final class LabeledTsv {
             throw new DataFormatException(file, 0, header == null ? "the file is empty (expected lines of 'text<TAB>label')"
                     : "the file has a header line but no examples");
         }
+        requireDenseLabels(file, examples);
         return new Result(file, examples, header);
+    }
+
+    /** The largest label must not imply far more classes than there are examples (see the class comment). */
+    private static void requireDenseLabels(Path file, List<LabeledText> examples) throws DataFormatException {
+        LabeledText largest = examples.getFirst();
+        for (LabeledText e : examples) if (e.label() > largest.label()) largest = e;
+        long classes = largest.label() + 1L;
+        if (classes > MIN_SPARSE_CLASSES && classes > (long) CLASSES_PER_EXAMPLE * examples.size()) {
+            throw new DataFormatException(file, largest.line(), String.format(Locale.ROOT,
+                    "label %d would make %,d classes for %,d examples: labels must be the classes 0, 1, 2, ... (sparse or huge labels: "
+                            + "is this column an id or a score rather than a class?)", largest.label(), classes, examples.size()));
+        }
     }
 
     private static Integer parseLabel(String s) {

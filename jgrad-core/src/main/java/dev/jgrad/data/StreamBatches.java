@@ -95,7 +95,8 @@ public final class StreamBatches {
      * @return streamLength / seqLen, rounded up
      */
     public int windows() {
-        return (streamLength + seqLen - 1) / seqLen;
+        // In long arithmetic: a window as long as Integer.MAX_VALUE must not wrap the rounding to 0 windows.
+        return (int) ((streamLength + (long) seqLen - 1) / seqLen);
     }
 
     /**

@@ -3,22 +3,27 @@ package dev.jgrad.inference;
 import dev.jgrad.autograd.GradMode;
 import dev.jgrad.data.CharVocabulary;
 import dev.jgrad.io.CheckpointException;
+import dev.jgrad.io.LoadOptions;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.io.TrainingCheckpoint;
 import dev.jgrad.models.CharGPT;
 import dev.jgrad.models.CharLSTM;
+import dev.jgrad.models.CheckpointFit;
 import dev.jgrad.nn.Functional;
 import dev.jgrad.nn.Module;
 import dev.jgrad.nn.RecurrentOutput;
 import dev.jgrad.nn.RecurrentState;
 import dev.jgrad.nn.Reduction;
 import dev.jgrad.tensor.Generator;
+import dev.jgrad.tensor.HeapBudget;
+import dev.jgrad.tensor.InsufficientHeapException;
 import dev.jgrad.tensor.IntTensor;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.ToDoubleFunction;
@@ -57,6 +62,9 @@ public final class CharLanguageModel {
 
     /** The metadata key of the vocabulary: the model's characters in id order, as one string. */
     public static final String VOCABULARY_KEY = "vocabulary";
+
+    /** What generating one character holds at most: its id (4 bytes) and its text (2 chars, 3 times over while the builder grows). */
+    private static final long BYTES_PER_SAMPLED_CHARACTER = 16;
 
     /** Characters the LSTM scores per forward pass; its state carries over, so the window only bounds memory. */
     private static final int LSTM_WINDOW = 1024;
@@ -103,9 +111,21 @@ public final class CharLanguageModel {
      * @throws IOException         if reading the file fails
      */
     public static CharLanguageModel load(Path checkpoint) throws IOException {
+        return load(checkpoint, LoadOptions.defaults());
+    }
+
+    /**
+     * As {@link #load(Path)}, with {@code options} deciding what NaN or infinite weights do (by default: a warning).
+     *
+     * @throws java.nio.file.NoSuchFileException if there is nothing at {@code checkpoint}
+     * @throws CheckpointException if it holds another kind of model, lacks the vocabulary, its metadata and weights do
+     *                             not fit together, or it is refused for non-finite weights
+     * @throws dev.jgrad.tensor.InsufficientHeapException if the model its metadata describes cannot fit in the heap
+     */
+    public static CharLanguageModel load(Path checkpoint, LoadOptions options) throws IOException {
         CheckpointKind kind = CheckpointKind.CHAR_LANGUAGE_MODEL;
         kind.requireExists(checkpoint);
-        SafeTensors.File file = TrainingCheckpoint.loadModel(checkpoint);
+        SafeTensors.File file = TrainingCheckpoint.loadModel(checkpoint, options);
         Map<String, String> meta = file.metadata();
         kind.require(meta, checkpoint, false);
         String chars = meta.get(VOCABULARY_KEY);
@@ -117,15 +137,21 @@ public final class CharLanguageModel {
         try {
             CharVocabulary vocab = CharVocabulary.fromChars(chars);
             if ("CharGPT".equals(meta.get("model"))) {
-                CharGPT gpt = new CharGPT(CharGPT.Config.fromMetadata(meta, source), new Generator(0));
+                CharGPT.Config config = CharGPT.Config.fromMetadata(meta, source);
+                CheckpointFit.requireWeights(checkpoint, file, config.numParameters(), config.summary());
+                CharGPT gpt = new CharGPT(config, new Generator(0));
                 gpt.loadStateDict(file.tensors());
                 return of(gpt, vocab, meta, source);
             }
-            CharLSTM lstm = new CharLSTM(CharLSTM.Config.fromMetadata(meta, source), new Generator(0));
+            CharLSTM.Config config = CharLSTM.Config.fromMetadata(meta, source);
+            CheckpointFit.requireWeights(checkpoint, file, config.numParameters(), config.summary());
+            CharLSTM lstm = new CharLSTM(config, new Generator(0));
             lstm.loadStateDict(file.tensors());
             return of(lstm, vocab, meta, source);
         } catch (IllegalArgumentException e) {
             throw CheckpointKind.invalid(checkpoint, e);
+        } catch (InsufficientHeapException e) {
+            throw e.in(checkpoint.toString());
         }
     }
 
@@ -257,6 +283,9 @@ public final class CharLanguageModel {
     public String sample(String prompt, SampleOptions options) {
         int[] ids = encode(prompt);
         if (ids.length == 0) throw new IllegalArgumentException("sample: the prompt must hold at least one character");
+        // The ids, then the text: up to two chars per character, in a builder that grows by doubling, then copied.
+        HeapBudget.require(HeapBudget.times(BYTES_PER_SAMPLED_CHARACTER, options.length()),
+                () -> String.format(Locale.ROOT, "sampling %,d characters", options.length()));
         long seed = options.seed() != null ? options.seed() : ThreadLocalRandom.current().nextLong();
         return vocabulary.decode(generation.generate(ids, options.length(), options.sampling(), new Generator(seed)));
     }

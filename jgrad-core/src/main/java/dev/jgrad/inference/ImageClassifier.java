@@ -1,6 +1,7 @@
 package dev.jgrad.inference;
 
 import dev.jgrad.autograd.GradMode;
+import dev.jgrad.io.LoadOptions;
 import dev.jgrad.models.ImageClassifierCheckpoint;
 import dev.jgrad.models.ResNet;
 import dev.jgrad.tensor.Shape;
@@ -68,9 +69,20 @@ public final class ImageClassifier {
      * @throws IOException                      if reading the file fails
      */
     public static ImageClassifier load(Path checkpoint) throws IOException {
+        return load(checkpoint, LoadOptions.defaults());
+    }
+
+    /**
+     * As {@link #load(Path)}, with {@code options} deciding what NaN or infinite weights do (by default: a warning).
+     *
+     * @throws java.nio.file.NoSuchFileException if there is no such file
+     * @throws dev.jgrad.io.CheckpointException if it holds another kind of model, its tensors are not a ResNet's, or
+     *                                          it is refused for non-finite weights
+     */
+    public static ImageClassifier load(Path checkpoint, LoadOptions options) throws IOException {
         // A bare state_dict has no metadata to go by: the tensors decide whether it is a ResNet.
         CheckpointKind.IMAGE_CLASSIFIER.requireFile(checkpoint, true);
-        return new ImageClassifier(ImageClassifierCheckpoint.load(checkpoint));
+        return new ImageClassifier(ImageClassifierCheckpoint.load(checkpoint, options));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.jgrad.inference;
 import dev.jgrad.autograd.GradMode;
 import dev.jgrad.data.SequenceBatch;
 import dev.jgrad.data.SequenceBatcher;
+import dev.jgrad.io.LoadOptions;
 import dev.jgrad.models.ClassifierCheckpoint;
 import dev.jgrad.models.LSTMClassifier;
 import dev.jgrad.text.TextEncoder;
@@ -76,8 +77,19 @@ public final class TextClassifier {
      * @throws IOException                      if reading the file fails
      */
     public static TextClassifier load(Path checkpoint) throws IOException {
+        return load(checkpoint, LoadOptions.defaults());
+    }
+
+    /**
+     * As {@link #load(Path)}, with {@code options} deciding what NaN or infinite weights do (by default: a warning).
+     *
+     * @throws java.nio.file.NoSuchFileException if there is no such file
+     * @throws dev.jgrad.io.CheckpointException if it holds another kind of model, lacks the vocabulary, its metadata
+     *                                          and weights do not fit together, or it is refused for non-finite weights
+     */
+    public static TextClassifier load(Path checkpoint, LoadOptions options) throws IOException {
         CheckpointKind.TEXT_CLASSIFIER.requireFile(checkpoint, false);
-        return new TextClassifier(ClassifierCheckpoint.load(checkpoint));
+        return new TextClassifier(ClassifierCheckpoint.load(checkpoint, options));
     }
 
     /**

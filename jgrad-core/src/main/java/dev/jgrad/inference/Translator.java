@@ -2,12 +2,15 @@ package dev.jgrad.inference;
 
 import dev.jgrad.data.TranslationExamples;
 import dev.jgrad.io.CheckpointException;
+import dev.jgrad.io.LoadOptions;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.io.TrainingCheckpoint;
+import dev.jgrad.models.CheckpointFit;
 import dev.jgrad.models.TranslationLSTM;
 import dev.jgrad.models.TranslationModel;
 import dev.jgrad.models.TranslationTransformer;
 import dev.jgrad.tensor.Generator;
+import dev.jgrad.tensor.InsufficientHeapException;
 import dev.jgrad.text.Bpe;
 
 import java.io.IOException;
@@ -126,9 +129,20 @@ public final class Translator {
      * @throws IOException              if reading a file fails
      */
     public static Translator load(Path checkpoint, Path tokenizerFile) throws IOException {
+        return load(checkpoint, tokenizerFile, LoadOptions.defaults());
+    }
+
+    /**
+     * As {@link #load(Path, Path)}, with {@code options} deciding what NaN or infinite weights do (by default: a warning).
+     *
+     * @throws CheckpointException if it holds another kind of model, lacks the tokenizer, its metadata and weights do
+     *                             not fit together, or it is refused for non-finite weights
+     * @throws dev.jgrad.tensor.InsufficientHeapException if the model its metadata describes cannot fit in the heap
+     */
+    public static Translator load(Path checkpoint, Path tokenizerFile, LoadOptions options) throws IOException {
         CheckpointKind kind = CheckpointKind.TRANSLATION;
         kind.requireExists(checkpoint);
-        SafeTensors.File file = TrainingCheckpoint.loadModel(checkpoint);
+        SafeTensors.File file = TrainingCheckpoint.loadModel(checkpoint, options);
         Map<String, String> meta = file.metadata();
         kind.require(meta, checkpoint, false);
         if (!meta.containsKey(Bpe.METADATA_KEY)) {
@@ -138,10 +152,12 @@ public final class Translator {
         TranslationModel model;
         Bpe bpe;
         try {
-            model = newModel(meta, checkpoint.toString());
+            model = newModel(meta, checkpoint, file);
             bpe = Bpe.fromMetadata(meta, checkpoint.toString());
         } catch (IllegalArgumentException e) {
             throw CheckpointKind.invalid(checkpoint, e);
+        } catch (InsufficientHeapException e) {
+            throw e.in(checkpoint.toString());
         }
         if (tokenizerFile != null) {
             Bpe given = Bpe.load(tokenizerFile);
@@ -178,16 +194,21 @@ public final class Translator {
      * encoder-decoder, TranslationTransformer (or, for checkpoints from before there was a choice, nothing) for the
      * Transformer.
      */
-    private static TranslationModel newModel(Map<String, String> metadata, String source) {
+    private static TranslationModel newModel(Map<String, String> metadata, Path checkpoint, SafeTensors.File file) throws CheckpointException {
+        String source = checkpoint.toString();
         if (TranslationLSTM.Config.MODEL.equals(metadata.get("model"))) {
-            return new TranslationLSTM(TranslationLSTM.Config.fromMetadata(metadata, source), new Generator(0));
+            TranslationLSTM.Config config = TranslationLSTM.Config.fromMetadata(metadata, source);
+            CheckpointFit.requireWeights(checkpoint, file, config.numParameters(), "TranslationLSTM(" + config.summary() + ")");
+            return new TranslationLSTM(config, new Generator(0));
         }
         Map<String, String> m = metadata;
         if (!metadata.containsKey("model")) {
             m = new LinkedHashMap<>(metadata);
             m.put("model", "TranslationTransformer");
         }
-        return new TranslationTransformer(TranslationTransformer.Config.fromMetadata(m, source), new Generator(0));
+        TranslationTransformer.Config config = TranslationTransformer.Config.fromMetadata(m, source);
+        CheckpointFit.requireWeights(checkpoint, file, config.numParameters(), "TranslationTransformer(" + config.summary() + ")");
+        return new TranslationTransformer(config, new Generator(0));
     }
 
     /**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -40,6 +41,14 @@ public final class AtomicFile {
      *                     rename fails; {@code file} then keeps its old content (or stays absent)
      */
     public static void write(Path file, Writer writer) throws IOException {
+        try {
+            writeOrFail(file, writer);
+        } catch (IOException e) {
+            throw naming(file, e);
+        }
+    }
+
+    private static void writeOrFail(Path file, Writer writer) throws IOException {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir != null) Files.createDirectories(dir);
@@ -68,6 +77,22 @@ public final class AtomicFile {
      */
     public static void writeString(Path file, String text) throws IOException {
         write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * A write failure whose message names the file being written: the operating system's "No space left on device"
+     * or "Input/output error" names none, and a user with several runs writing cannot tell which failed. Messages
+     * that already name it (a {@link FileSystemException} about the file or its temporary) are kept as they are.
+     *
+     * @param target the file being written
+     * @param e      the failure
+     * @return {@code e}, or an IOException "cannot write TARGET: message" caused by it
+     */
+    static IOException naming(Path target, IOException e) {
+        String message = e.getMessage();
+        Path name = target.getFileName();
+        if (message != null && name != null && message.contains(name.toString())) return e;
+        return new IOException("cannot write " + target + ": " + (message == null ? e.getClass().getSimpleName() : message), e);
     }
 
     /**

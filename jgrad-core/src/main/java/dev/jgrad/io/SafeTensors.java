@@ -1,5 +1,6 @@
 package dev.jgrad.io;
 
+import dev.jgrad.tensor.HeapBudget;
 import dev.jgrad.tensor.Tensor;
 
 import java.io.EOFException;
@@ -22,6 +23,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -231,6 +233,14 @@ public final class SafeTensors {
      * keeps its old contents.
      */
     private static void writeAtomically(Path target, Body body) throws IOException {
+        try {
+            writeAtomicallyOrFail(target, body);
+        } catch (IOException e) {
+            throw AtomicFile.naming(target, e);
+        }
+    }
+
+    private static void writeAtomicallyOrFail(Path target, Body body) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Path tmp = createTemporary(dir, abs.getFileName().toString());
@@ -334,15 +344,74 @@ public final class SafeTensors {
      * @throws IOException         if the file cannot be read
      */
     public static File read(Path path) throws IOException {
+        return read(path, LoadOptions.defaults().allowNonFinite());
+    }
+
+    /**
+     * Tensors and metadata together, with {@code options} deciding what NaN and infinite values do: loaded as they are,
+     * with a warning naming the file and the first tensor holding one, or refused.
+     *
+     * @param path    the safetensors file
+     * @param options what to do about non-finite values
+     * @return the tensors (float32, in file order) and the metadata
+     * @throws CheckpointException if the file is not valid safetensors, holds a dtype jgrad cannot read, or (with
+     *                             {@link LoadOptions.NonFinite#REFUSE}) holds a NaN or infinite value
+     * @throws dev.jgrad.tensor.InsufficientHeapException if its tensors, as float32, cannot fit in the Java heap
+     * @throws IOException         if the file cannot be read
+     */
+    public static File read(Path path, LoadOptions options) throws IOException {
         try (FileChannel ch = open(path)) {
             Header header = readHeader(path, ch);
+            long values = 0;
+            for (Entry e : header.entries()) values += (e.end() - e.begin()) / e.dtype().size;
+            long floats = values;
+            HeapBudget.require(4 * floats, () -> path + " (" + header.entries().size() + " tensors, " + floats + " values as float32)");
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             ByteBuffer buf = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             for (Entry e : header.entries()) {
                 tensors.put(e.name(), Tensor.of(readData(path, ch, header.dataStart(), e, buf), e.shape()));
             }
+            checkFinite(path, tensors, options);
             return new File(tensors, header.metadata());
         }
+    }
+
+    /**
+     * Applies {@link LoadOptions#nonFinite()}: the message names the first tensor (in file order) holding a NaN or an
+     * infinity, how many values of it do and where the first is, and how many other tensors have some too.
+     */
+    private static void checkFinite(Path path, Map<String, Tensor> tensors, LoadOptions options) throws CheckpointException {
+        if (options.nonFinite() == LoadOptions.NonFinite.ALLOW) return;
+        String first = null;
+        long bad = 0;
+        int firstIndex = -1, otherTensors = 0;
+        for (Map.Entry<String, Tensor> t : tensors.entrySet()) {
+            float[] v = t.getValue().storage(); // freshly read: contiguous, offset 0, exactly numel long
+            int count = 0, at = -1;
+            for (int i = 0; i < v.length; i++) {
+                if (!Float.isFinite(v[i])) {
+                    if (at < 0) at = i;
+                    count++;
+                }
+            }
+            if (count == 0) continue;
+            if (first == null) {
+                first = t.getKey();
+                bad = count;
+                firstIndex = at;
+            } else {
+                otherTensors++;
+            }
+        }
+        if (first == null) return;
+        float example = tensors.get(first).storage()[firstIndex];
+        String problem = String.format(Locale.ROOT, "holds %d NaN or infinite value%s (the first, %s, at flat index %d)%s: the weights are "
+                        + "broken (a diverged run?) and what the model computes from them is meaningless",
+                bad, bad == 1 ? "" : "s", example, firstIndex, otherTensors == 0 ? "" : ", and " + otherTensors + " other tensor"
+                        + (otherTensors == 1 ? " has" : "s have") + " some too");
+        CheckpointException e = new CheckpointException(path, first, problem);
+        if (options.nonFinite() == LoadOptions.NonFinite.REFUSE) throw e;
+        options.warnings().accept("warning: " + e.getMessage());
     }
 
     /**

@@ -245,6 +245,22 @@ public record TrainingCheckpoint(Map<String, Tensor> model, Map<String, String> 
      * @throws IOException                       if a file cannot be read
      */
     public static SafeTensors.File loadModel(Path dirOrFile) throws IOException {
+        return loadModel(dirOrFile, LoadOptions.defaults().allowNonFinite());
+    }
+
+    /**
+     * As {@link #loadModel(Path)}, with {@code options} deciding what NaN and infinite weights do (see
+     * {@link SafeTensors#read(Path, LoadOptions)}).
+     *
+     * @param dirOrFile a checkpoint directory, or a {@code .safetensors} model file
+     * @param options   what to do about non-finite values
+     * @return the model's tensors and metadata, without the checkpoint id
+     * @throws java.nio.file.NoSuchFileException if there is no such file, or no model in the directory
+     * @throws CheckpointException               if the file is corrupt, belongs to another save, or is refused for
+     *                                           its non-finite values
+     * @throws IOException                       if a file cannot be read
+     */
+    public static SafeTensors.File loadModel(Path dirOrFile, LoadOptions options) throws IOException {
         if (Files.isDirectory(dirOrFile)) {
             Path trainingFile = dirOrFile.resolve(TRAINING_FILE);
             Path modelFile = dirOrFile.resolve(MODEL_FILE);
@@ -255,10 +271,10 @@ public record TrainingCheckpoint(Map<String, Tensor> model, Map<String, String> 
             if (!Files.isRegularFile(modelFile)) {
                 throw new NoSuchFileException(modelFile.toString(), null, "no model in checkpoint directory " + dirOrFile);
             }
-            return stripId(SafeTensors.read(modelFile));
+            return stripId(SafeTensors.read(modelFile, options));
         }
         if (!Files.exists(dirOrFile)) throw new NoSuchFileException(dirOrFile.toString(), null, "no such checkpoint file or directory");
-        return stripId(SafeTensors.read(dirOrFile));
+        return stripId(SafeTensors.read(dirOrFile, options));
     }
 
     private static SafeTensors.File stripId(SafeTensors.File f) {

@@ -16,6 +16,7 @@ import dev.jgrad.nn.Reduction;
 import dev.jgrad.nn.TransformerEncoderLayer;
 import dev.jgrad.nn.TransformerLayerOptions;
 import dev.jgrad.tensor.Generator;
+import dev.jgrad.tensor.HeapBudget;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;
@@ -85,6 +86,26 @@ public final class CharGPT extends Module {
                 throw new IllegalArgumentException("CharGPT: the embedding size " + embedDim + " must be divisible by the number of heads " + numHeads);
             }
             if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("CharGPT: dropout must be in [0, 1), got " + dropout);
+        }
+
+        /**
+         * The weights a CharGPT of this shape has (its {@code numParameters()}), counted without building it.
+         *
+         * @return the number of weights
+         */
+        public long numParameters() {
+            return ParameterCount.sum(ParameterCount.embedding(vocabSize, embedDim), ParameterCount.embedding(blockSize, embedDim),
+                    HeapBudget.times(numLayers, ParameterCount.encoderLayer(embedDim, feedforwardDim)), ParameterCount.layerNorm(embedDim));
+        }
+
+        /**
+         * One line for logs: "CharGPT(vocab=65, block=64, emb=128, heads=4, layers=4, ff=512, dropout=0.0)".
+         *
+         * @return the model's kind and sizes
+         */
+        public String summary() {
+            return String.format(Locale.ROOT, "CharGPT(vocab=%d, block=%d, emb=%d, heads=%d, layers=%d, ff=%d, dropout=%s)",
+                    vocabSize, blockSize, embedDim, numHeads, numLayers, feedforwardDim, dropout);
         }
 
         /**
@@ -159,8 +180,10 @@ public final class CharGPT extends Module {
      *
      * @param config the model's sizes
      * @param gen    the random generator of the initial weights (the same seed gives the same model)
+     * @throws dev.jgrad.tensor.InsufficientHeapException before allocating, if its weights cannot fit in the heap
      */
     public CharGPT(Config config, Generator gen) {
+        ParameterCount.requireHeap(config.numParameters(), 0, config::summary);
         this.config = config;
         int d = config.embedDim();
         tokEmb = registerModule("tok_emb", new Embedding(config.vocabSize(), d, gen));
@@ -295,6 +318,10 @@ public final class CharGPT extends Module {
     public int[] generate(int[] prompt, int length, CharLSTM.Sampling sampling, Generator gen, boolean useCache) {
         if (prompt.length == 0) throw new IllegalArgumentException("CharGPT.generate: the prompt must hold at least one character");
         if (length < 0) throw new IllegalArgumentException("CharGPT.generate: length must be >= 0, got " + length);
+        if (length > Integer.MAX_VALUE - 8 - prompt.length) {
+            throw new IllegalArgumentException("CharGPT.generate: a prompt of " + prompt.length + " and " + length + " more characters do not fit in one array");
+        }
+        HeapBudget.require(4L * (prompt.length + length), () -> "CharGPT.generate: " + (prompt.length + length) + " character ids");
         for (int i = 0; i < prompt.length; i++) {
             if (prompt[i] < 0 || prompt[i] >= config.vocabSize()) {
                 throw new IllegalArgumentException("CharGPT.generate: prompt id " + prompt[i] + " at position " + i
@@ -400,8 +427,6 @@ public final class CharGPT extends Module {
      * @return the model's kind and sizes
      */
     public String summary() {
-        return String.format(Locale.ROOT, "CharGPT(vocab=%d, block=%d, emb=%d, heads=%d, layers=%d, ff=%d, dropout=%s)",
-                config.vocabSize(), config.blockSize(), config.embedDim(), config.numHeads(), config.numLayers(), config.feedforwardDim(),
-                config.dropout());
+        return config.summary();
     }
 }

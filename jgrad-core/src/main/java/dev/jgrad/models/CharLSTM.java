@@ -10,6 +10,7 @@ import dev.jgrad.nn.RNNBase;
 import dev.jgrad.nn.RecurrentOutput;
 import dev.jgrad.nn.RecurrentState;
 import dev.jgrad.tensor.Generator;
+import dev.jgrad.tensor.HeapBudget;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;
@@ -57,6 +58,27 @@ public final class CharLSTM extends Module {
                         + embedDim + ", " + hiddenSize + ", " + numLayers);
             }
             if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("CharLSTM: dropout must be in [0, 1), got " + dropout);
+        }
+
+        /**
+         * The weights a CharLSTM of this shape has (its {@code numParameters()}), counted without building it.
+         *
+         * @return the number of weights
+         */
+        public long numParameters() {
+            return ParameterCount.sum(ParameterCount.embedding(vocabSize, embedDim),
+                    ParameterCount.recurrent(4, LSTM.options(embedDim, hiddenSize).numLayers(numLayers).build()),
+                    ParameterCount.linear(hiddenSize, vocabSize, true));
+        }
+
+        /**
+         * One line for logs: "CharLSTM(vocab=65, emb=64, hidden=256, layers=2, dropout=0.0)".
+         *
+         * @return the model's kind and sizes
+         */
+        public String summary() {
+            return String.format(Locale.ROOT, "CharLSTM(vocab=%d, emb=%d, hidden=%d, layers=%d, dropout=%s)", vocabSize, embedDim, hiddenSize,
+                    numLayers, dropout);
         }
 
         /**
@@ -124,8 +146,10 @@ public final class CharLSTM extends Module {
      *
      * @param config the model's sizes
      * @param gen    the random generator of the initial weights (the same seed gives the same model)
+     * @throws dev.jgrad.tensor.InsufficientHeapException before allocating, if its weights cannot fit in the heap
      */
     public CharLSTM(Config config, Generator gen) {
+        ParameterCount.requireHeap(config.numParameters(), 0, config::summary);
         this.config = config;
         this.emb = registerModule("emb", new Embedding(config.vocabSize(), config.embedDim(), gen));
         // torch.nn.LSTM warns that dropout with one layer does nothing; here it is simply not applied there.
@@ -221,6 +245,7 @@ public final class CharLSTM extends Module {
     public int[] generate(int[] prompt, int length, Sampling sampling, Generator gen) {
         if (prompt.length == 0) throw new IllegalArgumentException("CharLSTM.generate: the prompt must hold at least one character");
         if (length < 0) throw new IllegalArgumentException("CharLSTM.generate: length must be >= 0, got " + length);
+        HeapBudget.require(4L * length, () -> "CharLSTM.generate: " + length + " character ids");
         for (int i = 0; i < prompt.length; i++) {
             if (prompt[i] < 0 || prompt[i] >= config.vocabSize()) {
                 throw new IllegalArgumentException("CharLSTM.generate: prompt id " + prompt[i] + " at position " + i
@@ -291,7 +316,6 @@ public final class CharLSTM extends Module {
      * @return the model's kind and sizes
      */
     public String summary() {
-        return String.format(Locale.ROOT, "CharLSTM(vocab=%d, emb=%d, hidden=%d, layers=%d, dropout=%s)",
-                config.vocabSize(), config.embedDim(), config.hiddenSize(), config.numLayers(), config.dropout());
+        return config.summary();
     }
 }

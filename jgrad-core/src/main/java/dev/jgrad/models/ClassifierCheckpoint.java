@@ -1,7 +1,9 @@
 package dev.jgrad.models;
 
 import dev.jgrad.io.CheckpointException;
+import dev.jgrad.io.LoadOptions;
 import dev.jgrad.io.SafeTensors;
+import dev.jgrad.tensor.InsufficientHeapException;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.text.Vocabulary;
 import dev.jgrad.text.WordTokenizer;
@@ -61,7 +63,8 @@ public record ClassifierCheckpoint(LSTMClassifier model, Vocabulary vocabulary, 
     }
 
     /**
-     * Reads what {@link #save} wrote; the model comes back in eval mode.
+     * Reads what {@link #save} wrote; the model comes back in eval mode. NaN or infinite weights load with a
+     * warning ({@link #load(Path, LoadOptions)} chooses).
      *
      * @param path a {@code .safetensors} file written by {@link #save}
      * @return the model with its vocabulary, tokenizer and training facts
@@ -70,7 +73,18 @@ public record ClassifierCheckpoint(LSTMClassifier model, Vocabulary vocabulary, 
      * @throws IOException         if reading the file fails
      */
     public static ClassifierCheckpoint load(Path path) throws IOException {
-        SafeTensors.File file = SafeTensors.read(path);
+        return load(path, LoadOptions.defaults());
+    }
+
+    /**
+     * The classifier in {@code path}, in eval mode; {@code options} decide what NaN or infinite weights do.
+     *
+     * @throws CheckpointException if the file is not a text classifier's, its metadata does not fit its tensors, or
+     *                             it is refused for non-finite weights
+     * @throws dev.jgrad.tensor.InsufficientHeapException if the model its metadata describes cannot fit in the heap
+     */
+    public static ClassifierCheckpoint load(Path path, LoadOptions options) throws IOException {
+        SafeTensors.File file = SafeTensors.read(path, options);
         Map<String, String> meta = file.metadata();
         String kind = meta.get("format");
         if (!KIND.equals(kind)) {
@@ -95,6 +109,7 @@ public record ClassifierCheckpoint(LSTMClassifier model, Vocabulary vocabulary, 
                         + "stores there)");
             }
             Vocabulary vocab = Vocabulary.deserialize(vocabText);
+            CheckpointFit.requireWeights(path, file, cfg.numParameters(), "LSTMClassifier" + cfg);
             LSTMClassifier model = new LSTMClassifier(cfg, new Generator(0));
             model.loadStateDict(file.tensors(), true);
             model.eval();
@@ -102,6 +117,8 @@ public record ClassifierCheckpoint(LSTMClassifier model, Vocabulary vocabulary, 
             return new ClassifierCheckpoint(model, vocab, tok, info);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(path, null, e.getMessage(), e);
+        } catch (InsufficientHeapException e) {
+            throw e.in(path.toString());
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.jgrad.models;
 
 import dev.jgrad.io.CheckpointException;
+import dev.jgrad.io.LoadOptions;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.vision.Normalize;
 
@@ -75,7 +76,8 @@ public record ImageClassifierCheckpoint(ResNet model, List<String> classes, Norm
     }
 
     /**
-     * Ours, or any ResNet state_dict (torchvision's names); the model comes back in eval mode.
+     * Ours, or any ResNet state_dict (torchvision's names); the model comes back in eval mode. NaN or infinite weights load with a
+     * warning ({@link #load(Path, LoadOptions)} chooses).
      *
      * @param path a {@code .safetensors} file written by {@link #save}, or a bare ResNet state_dict
      * @return the network with its class names, normalisation (null for a bare state_dict) and training facts
@@ -84,7 +86,16 @@ public record ImageClassifierCheckpoint(ResNet model, List<String> classes, Norm
      * @throws IOException         if reading the file fails
      */
     public static ImageClassifierCheckpoint load(Path path) throws IOException {
-        SafeTensors.File file = SafeTensors.read(path);
+        return load(path, LoadOptions.defaults());
+    }
+
+    /**
+     * As {@link #load(Path)}, with {@code options} deciding what NaN or infinite weights do.
+     *
+     * @throws CheckpointException if the tensors are not a ResNet's, or the file is refused for non-finite weights
+     */
+    public static ImageClassifierCheckpoint load(Path path, LoadOptions options) throws IOException {
+        SafeTensors.File file = SafeTensors.read(path, options);
         Map<String, String> meta = file.metadata();
         boolean ours = KIND.equals(meta.get("format"));
         if (ours && !Integer.toString(FORMAT_VERSION).equals(meta.get("format_version"))) {

@@ -79,6 +79,17 @@ public final class LSTMClassifier extends Module {
         }
 
         /**
+         * The weights an LSTMClassifier of this shape has (its {@code numParameters()}), counted without building it.
+         *
+         * @return the number of weights
+         */
+        public long numParameters() {
+            return ParameterCount.sum(ParameterCount.embedding(vocabSize, embedDim),
+                    ParameterCount.recurrent(4, LSTM.options(embedDim, hiddenSize).numLayers(numLayers).bidirectional(bidirectional).build()),
+                    ParameterCount.linear((long) directions() * hiddenSize, numClasses, true));
+        }
+
+        /**
          * String entries for a checkpoint's metadata ({@link ClassifierCheckpoint} prefixes them with {@code config.}).
          *
          * @return {@code vocab_size}, {@code embed_dim}, {@code hidden_size}, {@code num_layers}, {@code bidirectional},
@@ -137,8 +148,10 @@ public final class LSTMClassifier extends Module {
      *
      * @param config the architecture
      * @param gen    the random generator of the initial weights and of the {@code dropout} child's masks
+     * @throws dev.jgrad.tensor.InsufficientHeapException before allocating, if its weights cannot fit in the heap
      */
     public LSTMClassifier(Config config, Generator gen) {
+        ParameterCount.requireHeap(config.numParameters(), 0, () -> "LSTMClassifier" + config);
         this.config = config;
         this.embedding = registerModule("embedding", new Embedding(config.vocabSize(), config.embedDim(), 0, gen));
         RNNBase.Options lstmOptions = LSTM.options(config.embedDim(), config.hiddenSize())

@@ -15,6 +15,7 @@ import dev.jgrad.nn.RNNBase;
 import dev.jgrad.nn.RecurrentOutput;
 import dev.jgrad.nn.RecurrentState;
 import dev.jgrad.tensor.Generator;
+import dev.jgrad.tensor.HeapBudget;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;
@@ -180,6 +181,26 @@ public final class TranslationLSTM extends TranslationModel {
         }
 
         /** For logs: "LSTM 2 layers, hidden 512 (bidirectional encoder), embeddings 256, additive attention, ...". */
+        /** The weights a TranslationLSTM of this shape has (its {@code numParameters()}, tied ones once), counted without building it. */
+        public long numParameters() {
+            long embeddings = ParameterCount.embedding(vocabSize, embeddingDim);
+            long decoder = 0;
+            for (int l = 0; l < numLayers && decoder < Long.MAX_VALUE; l++) {
+                decoder = HeapBudget.plus(decoder, ParameterCount.cell(4, l == 0 ? (long) embeddingDim + hiddenSize : hiddenSize, hiddenSize, true));
+            }
+            long attentionWeights = switch (attention) {
+                case ADDITIVE -> ParameterCount.sum(ParameterCount.linear(hiddenSize, hiddenSize, false), ParameterCount.linear(hiddenSize, hiddenSize, true),
+                        ParameterCount.linear(hiddenSize, 1, false));
+                case DOT -> 0;
+                case GENERAL -> ParameterCount.linear(hiddenSize, hiddenSize, false);
+            };
+            return ParameterCount.sum(shareEmbeddings ? embeddings : HeapBudget.times(2, embeddings),
+                    ParameterCount.recurrent(4, LSTM.options(embeddingDim, hiddenSize / 2).numLayers(numLayers).bidirectional().build()),
+                    HeapBudget.times(2, ParameterCount.linear(hiddenSize, hiddenSize, true)), decoder, attentionWeights,
+                    ParameterCount.linear(2L * hiddenSize, hiddenSize, false), tieEmbeddings ? vocabSize : ParameterCount.linear(hiddenSize, vocabSize, true));
+        }
+
+        @Override
         public String summary() {
             return String.format(Locale.ROOT, "LSTM %d layers, hidden %d (bidirectional encoder), embeddings %d, %s attention, input feeding, dropout %s, %s embeddings, vocabulary %d",
                     numLayers, hiddenSize, embeddingDim, attention.label(), dropout, (shareEmbeddings ? "shared" : "separate") + (tieEmbeddings ? "+tied" : ""),
@@ -200,8 +221,12 @@ public final class TranslationLSTM extends TranslationModel {
      *
      * @param config the model's sizes, attention and embedding sharing
      * @param gen    the random generator of the initial weights
+     * @throws dev.jgrad.tensor.InsufficientHeapException before allocating, if its weights cannot fit in the heap
      */
     public TranslationLSTM(Config config, Generator gen) {
+        // Beside the weights: the output layer's own weight until it is tied.
+        long untied = config.tieEmbeddings() ? HeapBudget.times(config.hiddenSize(), config.vocabSize()) : 0;
+        ParameterCount.requireHeap(config.numParameters(), untied, () -> "TranslationLSTM(" + config.summary() + ")");
         this.config = config;
         int V = config.vocabSize(), E = config.embeddingDim(), H = config.hiddenSize(), L = config.numLayers();
         srcEmbed = registerModule("src_embed", new Embedding(V, E, SubwordVocabulary.PAD_ID, gen));

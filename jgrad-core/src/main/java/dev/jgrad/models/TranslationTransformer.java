@@ -10,6 +10,7 @@ import dev.jgrad.nn.PositionalEncoding;
 import dev.jgrad.nn.Transformer;
 import dev.jgrad.nn.TransformerLayerOptions;
 import dev.jgrad.tensor.Generator;
+import dev.jgrad.tensor.HeapBudget;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;
@@ -132,6 +133,15 @@ public final class TranslationTransformer extends TranslationModel {
                     boolEntry(m, "tie_embeddings", source), boolEntry(m, "norm_first", source));
         }
 
+        /** The weights a TranslationTransformer of this shape has (its {@code numParameters()}, tied ones once), counted without building it. */
+        public long numParameters() {
+            long embeddings = ParameterCount.embedding(vocabSize, dModel);
+            return ParameterCount.sum(shareEmbeddings ? embeddings : HeapBudget.times(2, embeddings),
+                    HeapBudget.times(encoderLayers, ParameterCount.encoderLayer(dModel, dimFeedforward)), ParameterCount.layerNorm(dModel),
+                    HeapBudget.times(decoderLayers, ParameterCount.decoderLayer(dModel, dimFeedforward)), ParameterCount.layerNorm(dModel),
+                    tieEmbeddings ? vocabSize : ParameterCount.linear(dModel, vocabSize, true));
+        }
+
         /** For logs: "d 256, 4 heads, 3+3 layers, ff 1024, post-norm, shared+tied embeddings". */
         public String summary() {
             return String.format(Locale.ROOT, "d %d, %d heads, %d+%d layers, ff %d, dropout %s, %s, %s embeddings, vocabulary %d",
@@ -156,8 +166,14 @@ public final class TranslationTransformer extends TranslationModel {
      *
      * @param config the model's sizes and embedding sharing
      * @param gen    the random generator of the initial weights
+     * @throws dev.jgrad.tensor.InsufficientHeapException before allocating, if its weights and positional table cannot
+     *                                                    fit in the heap
      */
     public TranslationTransformer(Config config, Generator gen) {
+        // Beside the weights: the sinusoid table of max_len x d_model, and the output layer's own weight until it is tied.
+        long extra = HeapBudget.plus(HeapBudget.times(config.maxLen(), config.dModel()),
+                config.tieEmbeddings() ? HeapBudget.times(config.dModel(), config.vocabSize()) : 0);
+        ParameterCount.requireHeap(config.numParameters(), extra, () -> "TranslationTransformer(" + config.summary() + ", max_len " + config.maxLen() + ")");
         this.config = config;
         int d = config.dModel();
         srcEmbed = registerModule("src_embed", new Embedding(config.vocabSize(), d, SubwordVocabulary.PAD_ID, gen));

@@ -1,6 +1,7 @@
 package dev.jgrad.nn;
 
 import dev.jgrad.tensor.Shape;
+import dev.jgrad.tensor.HeapBudget;
 import dev.jgrad.tensor.Tensor;
 
 /**
@@ -60,7 +61,13 @@ public class PositionalEncoding extends Module implements UnaryModule {
      * @return a new tensor [length, dModel], even columns sines and odd ones cosines
      */
     public static Tensor table(int length, int dModel) {
-        float[] d = new float[length * dModel];
+        long size = (long) length * dModel;
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("PositionalEncoding: a table of " + length + " positions x " + dModel + " = " + size
+                    + " values is more than one tensor can hold (2^31 - 9); use a smaller max_len");
+        }
+        HeapBudget.require(4 * size, () -> "PositionalEncoding(max_len " + length + ", d_model " + dModel + ")");
+        float[] d = new float[(int) size];
         for (int pos = 0; pos < length; pos++) {
             for (int i = 0; 2 * i < dModel; i++) {
                 double angle = pos / Math.pow(10000.0, 2.0 * i / dModel);

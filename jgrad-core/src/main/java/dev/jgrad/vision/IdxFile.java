@@ -46,6 +46,9 @@ public final class IdxFile {
         try (DataInputStream in = open(file)) {
             checkMagic(file, readInt(file, in, "magic number"), IMAGES_MAGIC, "images");
             int n = readSize(file, in, "image count"), rows = readSize(file, in, "row count"), cols = readSize(file, in, "column count");
+            if (rows == 0 || cols == 0) {
+                throw new DatasetFormatException(file, "the header says images of " + rows + "x" + cols + " pixels; an image needs at least 1x1");
+            }
             long total = (long) n * rows * cols;
             if (total > Integer.MAX_VALUE - 16) {
                 throw new DatasetFormatException(file, n + " images of " + rows + "x" + cols + " are too many for one tensor");

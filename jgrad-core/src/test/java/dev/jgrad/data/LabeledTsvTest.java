@@ -63,6 +63,28 @@ class LabeledTsvTest {
         for (String w : words) assertTrue(e.getMessage().contains(w), e.getMessage());
     }
 
+    /** A label of 999999999 used to allocate per-class tables up to it (6 GB, then OutOfMemoryError). */
+    @Test
+    void aHugeLabelIsAnErrorNamingItsLine() throws IOException {
+        assertMentions(fails("good film\t1\nbad film\t0\nodd film\t999999999\n"), 3, "label 999999999 is too large", "below 100000");
+        assertMentions(fails("good film\t1\nodd film\t" + LabeledTsv.MAX_CLASSES + "\n"), 2, "too large");
+    }
+
+    /** A label of 8000000 among a few examples used to train an 8-million-class model without a word. */
+    @Test
+    void sparseLabelsAreAnErrorNamingTheLargest() throws IOException {
+        StringBuilder tsv = new StringBuilder();
+        for (int i = 0; i < 20; i++) tsv.append("film ").append(i).append("\t").append(i % 2).append('\n');
+        tsv.append("odd film\t").append(80_000).append('\n');
+        assertMentions(fails(tsv.toString()), 21, "label 80000 would make 80,001 classes for 21 examples", "sparse or huge labels");
+        // A small evaluation file may lack some classes of a larger set: up to MIN_SPARSE_CLASSES classes are fine.
+        assertEquals(100, LabeledTsv.read(write("few.tsv", "good\t1\nrare class\t99\n")).numClasses());
+        // and any count up to CLASSES_PER_EXAMPLE per example.
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 30; i++) many.append("film\t").append(i == 29 ? 299 : i).append('\n');
+        assertEquals(300, LabeledTsv.read(write("many.tsv", many.toString())).numClasses());
+    }
+
     @Test
     void lineWithoutATabNamesFileAndLine() throws IOException {
         assertMentions(fails("sentence\tlabel\ngood film\t1\njust words here\n"), 3, "no tab", "just words here");

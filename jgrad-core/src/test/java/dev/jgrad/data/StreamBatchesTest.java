@@ -69,6 +69,14 @@ class StreamBatchesTest {
         assertArrayEquals(new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, b.targets().data());
     }
 
+    /** jgrad train charlm --seq-len 2147483647 used to count 0 windows (int overflow) and end "already complete". */
+    @Test
+    void theLongestPossibleWindowIsOneWindowNotNone() {
+        StreamBatches data = new StreamBatches(positions(11), 2, Integer.MAX_VALUE, "test split");
+        assertEquals(1, data.windows());
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, data.window(0).inputs().data());
+    }
+
     @Test
     void tooLittleDataForTheBatchIsAClearError() {
         var e = assertThrows(IllegalArgumentException.class, () -> new StreamBatches(positions(10), 32, 8, "validation split"));

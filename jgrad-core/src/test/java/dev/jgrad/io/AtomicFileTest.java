@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AtomicFileTest {
 
@@ -25,17 +26,29 @@ class AtomicFileTest {
     }
 
     @Test
-    void failedWriteLeavesTheOldFileAndNoTemporary(@TempDir Path dir) throws IOException {
+    void failedWriteLeavesTheOldFileAndNoTemporaryAndNamesTheFile(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("out.txt");
         AtomicFile.writeString(file, "old");
         IOException e = assertThrows(IOException.class, () -> AtomicFile.write(file, out -> {
             out.write("half of the new".getBytes());
-            throw new IOException("disk full");
+            throw new IOException("No space left on device");
         }));
-        assertEquals("disk full", e.getMessage());
+        // The system's message names no file; with several runs writing, the user must know which write failed.
+        assertEquals("cannot write " + file + ": No space left on device", e.getMessage());
+        assertEquals("No space left on device", e.getCause().getMessage());
         assertEquals("old", Files.readString(file));
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file left behind");
         }
+    }
+
+    @Test
+    void aFailureThatNamesTheFileAlreadyIsKept(@TempDir Path dir) throws IOException {
+        Path notADirectory = dir.resolve("plain");
+        Files.writeString(notADirectory, "x");
+        Path file = notADirectory.resolve("model.safetensors");
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.save(file, java.util.Map.of()));
+        assertTrue(e.getMessage().contains("plain"), e.getMessage());
+        assertEquals(1, e.getMessage().split("model.safetensors", -1).length - 1, "named once: " + e.getMessage());
     }
 }

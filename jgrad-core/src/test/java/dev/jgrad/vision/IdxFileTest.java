@@ -94,6 +94,17 @@ class IdxFileTest {
         assertTrue(missing.getMessage().contains("nope: no such file"), missing.getMessage());
     }
 
+    /** Images of 0 x 0 pixels used to pass the reader and fail later with "/ by zero" in Normalize. */
+    @Test
+    void imagesWithoutPixelsAreRefusedByTheReader() throws IOException {
+        for (int[] dims : new int[][] {{4, 0, 0}, {4, 28, 0}, {4, 0, 28}}) {
+            Path empty = write("empty", idx(0x803, dims, new byte[0]), false);
+            var e = assertThrows(DatasetFormatException.class, () -> IdxFile.readImages(empty));
+            assertTrue(e.getMessage().startsWith(empty.toString()) && e.getMessage().contains("images of " + dims[1] + "x" + dims[2] + " pixels")
+                    && e.getMessage().contains("at least 1x1"), e.getMessage());
+        }
+    }
+
     @Test
     void mnistChecksThatImagesAndLabelsAgree() throws IOException {
         write("t10k-images-idx3-ubyte.gz", idx(0x803, new int[] {3, 2, 2}, pixels(12)), true);
