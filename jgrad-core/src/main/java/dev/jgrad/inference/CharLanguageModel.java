@@ -117,6 +117,9 @@ public final class CharLanguageModel {
     /**
      * As {@link #load(Path)}, with {@code options} deciding what NaN or infinite weights do (by default: a warning).
      *
+     * @param checkpoint  a run directory or model file of {@code jgrad train charlm}
+     * @param options     what NaN or infinite weights do ({@link LoadOptions#defaults()}: a warning)
+     * @return the model with its vocabulary, in eval mode
      * @throws java.nio.file.NoSuchFileException if there is nothing at {@code checkpoint}
      * @throws CheckpointException if it holds another kind of model, lacks the vocabulary, its metadata and weights do
      *                             not fit together, or it is refused for non-finite weights

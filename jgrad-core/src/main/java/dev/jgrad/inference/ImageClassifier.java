@@ -75,6 +75,9 @@ public final class ImageClassifier {
     /**
      * As {@link #load(Path)}, with {@code options} deciding what NaN or infinite weights do (by default: a warning).
      *
+     * @param checkpoint a model file of {@code train images} or {@code finetune}, or a bare ResNet state_dict
+     * @param options    what NaN or infinite weights do
+     * @return the classifier, in eval mode
      * @throws java.nio.file.NoSuchFileException if there is no such file
      * @throws dev.jgrad.io.CheckpointException if it holds another kind of model, its tensors are not a ResNet's, or
      *                                          it is refused for non-finite weights

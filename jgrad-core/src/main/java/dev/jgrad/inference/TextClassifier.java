@@ -83,6 +83,9 @@ public final class TextClassifier {
     /**
      * As {@link #load(Path)}, with {@code options} deciding what NaN or infinite weights do (by default: a warning).
      *
+     * @param checkpoint a model file of {@code jgrad train classify}
+     * @param options    what NaN or infinite weights do
+     * @return the classifier, in eval mode
      * @throws java.nio.file.NoSuchFileException if there is no such file
      * @throws dev.jgrad.io.CheckpointException if it holds another kind of model, lacks the vocabulary, its metadata
      *                                          and weights do not fit together, or it is refused for non-finite weights

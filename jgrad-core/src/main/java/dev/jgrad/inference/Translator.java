@@ -135,6 +135,10 @@ public final class Translator {
     /**
      * As {@link #load(Path, Path)}, with {@code options} deciding what NaN or infinite weights do (by default: a warning).
      *
+     * @param checkpoint    a run directory or model file of {@code jgrad train translate}
+     * @param tokenizerFile a BPE file to check against the checkpoint's tokenizer, or null
+     * @param options       what NaN or infinite weights do
+     * @return the translator, its model in eval mode
      * @throws CheckpointException if it holds another kind of model, lacks the tokenizer, its metadata and weights do
      *                             not fit together, or it is refused for non-finite weights
      * @throws dev.jgrad.tensor.InsufficientHeapException if the model its metadata describes cannot fit in the heap

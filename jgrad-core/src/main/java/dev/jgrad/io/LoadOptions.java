@@ -29,28 +29,49 @@ public record LoadOptions(NonFinite nonFinite, Consumer<String> warnings) {
         Objects.requireNonNull(warnings, "warnings");
     }
 
-    /** Warn about non-finite values, through the platform logger ({@code System.getLogger("dev.jgrad.io")}, level WARNING). */
+    /**
+     * Warn about non-finite values, through the platform logger ({@code System.getLogger("dev.jgrad.io")}, level WARNING).
+     *
+     * @return the default options
+     */
     public static LoadOptions defaults() {
         System.Logger logger = System.getLogger("dev.jgrad.io");
         return new LoadOptions(NonFinite.WARN, message -> logger.log(System.Logger.Level.WARNING, message));
     }
 
-    /** These options, refusing a checkpoint that holds a NaN or infinite value. */
+    /**
+     * These options, refusing a checkpoint that holds a NaN or infinite value.
+     *
+     * @return new options
+     */
     public LoadOptions refuseNonFinite() {
         return new LoadOptions(NonFinite.REFUSE, warnings);
     }
 
-    /** These options, loading NaN and infinite values with a warning. */
+    /**
+     * These options, loading NaN and infinite values with a warning.
+     *
+     * @return new options
+     */
     public LoadOptions warnNonFinite() {
         return new LoadOptions(NonFinite.WARN, warnings);
     }
 
-    /** These options, loading NaN and infinite values without looking (the raw reader's behaviour). */
+    /**
+     * These options, loading NaN and infinite values without looking (the raw reader's behaviour).
+     *
+     * @return new options
+     */
     public LoadOptions allowNonFinite() {
         return new LoadOptions(NonFinite.ALLOW, warnings);
     }
 
-    /** These options, with warnings sent to {@code sink} (a command line prints them on its error stream). */
+    /**
+     * These options, with warnings sent to {@code sink} (a command line prints them on its error stream).
+     *
+     * @param sink receives each warning, one line
+     * @return new options
+     */
     public LoadOptions warningsTo(Consumer<String> sink) {
         return new LoadOptions(nonFinite, sink);
     }

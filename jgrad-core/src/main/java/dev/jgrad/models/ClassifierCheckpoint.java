@@ -79,6 +79,9 @@ public record ClassifierCheckpoint(LSTMClassifier model, Vocabulary vocabulary, 
     /**
      * The classifier in {@code path}, in eval mode; {@code options} decide what NaN or infinite weights do.
      *
+     * @param path    a {@code .safetensors} file written by {@link #save}
+     * @param options what NaN or infinite weights do
+     * @return the model with its vocabulary, tokenizer and training facts
      * @throws CheckpointException if the file is not a text classifier's, its metadata does not fit its tensors, or
      *                             it is refused for non-finite weights
      * @throws dev.jgrad.tensor.InsufficientHeapException if the model its metadata describes cannot fit in the heap

@@ -92,6 +92,9 @@ public record ImageClassifierCheckpoint(ResNet model, List<String> classes, Norm
     /**
      * As {@link #load(Path)}, with {@code options} deciding what NaN or infinite weights do.
      *
+     * @param path    a {@code .safetensors} file written by {@link #save}, or a bare ResNet state_dict
+     * @param options what NaN or infinite weights do
+     * @return the network with its class names, normalisation and training facts
      * @throws CheckpointException if the tensors are not a ResNet's, or the file is refused for non-finite weights
      */
     public static ImageClassifierCheckpoint load(Path path, LoadOptions options) throws IOException {

@@ -180,8 +180,11 @@ public final class TranslationLSTM extends TranslationModel {
                     intEntry(m, "max_len", source), boolEntry(m, "share_embeddings", source), boolEntry(m, "tie_embeddings", source));
         }
 
-        /** For logs: "LSTM 2 layers, hidden 512 (bidirectional encoder), embeddings 256, additive attention, ...". */
-        /** The weights a TranslationLSTM of this shape has (its {@code numParameters()}, tied ones once), counted without building it. */
+        /**
+         * The weights a TranslationLSTM of this shape has (its {@code numParameters()}, tied ones once), counted without building it.
+         *
+         * @return the number of weights
+         */
         public long numParameters() {
             long embeddings = ParameterCount.embedding(vocabSize, embeddingDim);
             long decoder = 0;

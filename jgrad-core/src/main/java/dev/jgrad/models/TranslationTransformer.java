@@ -133,7 +133,12 @@ public final class TranslationTransformer extends TranslationModel {
                     boolEntry(m, "tie_embeddings", source), boolEntry(m, "norm_first", source));
         }
 
-        /** The weights a TranslationTransformer of this shape has (its {@code numParameters()}, tied ones once), counted without building it. */
+        /**
+         * The weights a TranslationTransformer of this shape has (its {@code numParameters()}, tied ones once), counted
+         * without building it.
+         *
+         * @return the number of weights
+         */
         public long numParameters() {
             long embeddings = ParameterCount.embedding(vocabSize, dModel);
             return ParameterCount.sum(shareEmbeddings ? embeddings : HeapBudget.times(2, embeddings),

@@ -27,19 +27,36 @@ public final class HeapBudget {
         if (bytes > max) throw new InsufficientHeapException(what.get(), bytes, max);
     }
 
-    /** a * b, or {@link Long#MAX_VALUE} when it overflows (sizes from untrusted input may be anything). */
+    /**
+     * a * b, or {@link Long#MAX_VALUE} when it overflows (sizes from untrusted input may be anything).
+     *
+     * @param a a size or count
+     * @param b another
+     * @return the product, or {@link Long#MAX_VALUE} when it overflows
+     */
     public static long times(long a, long b) {
         long high = Math.multiplyHigh(a, b), low = a * b;
         return high == 0 && low >= 0 || a == 0 || b == 0 ? low : Long.MAX_VALUE;
     }
 
-    /** a + b, or {@link Long#MAX_VALUE} when it overflows. */
+    /**
+     * a + b, or {@link Long#MAX_VALUE} when it overflows.
+     *
+     * @param a a size or count
+     * @param b another
+     * @return the sum, or {@link Long#MAX_VALUE} when it overflows
+     */
     public static long plus(long a, long b) {
         long sum = a + b;
         return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
-    /** A byte count for people: "512 bytes", "3.4 MB", "6.2 GB", "4.0 TB" (powers of 1024). */
+    /**
+     * A byte count for people: "512 bytes", "3.4 MB", "6.2 GB", "4.0 TB" (powers of 1024).
+     *
+     * @param bytes a byte count, {@link Long#MAX_VALUE} standing for an overflowed one
+     * @return the count in the largest unit that keeps it at least 1
+     */
     public static String format(long bytes) {
         if (bytes == Long.MAX_VALUE) return "more than 8 EB";
         if (bytes < 1024) return bytes + " bytes";

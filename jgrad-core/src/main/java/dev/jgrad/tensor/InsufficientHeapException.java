@@ -11,8 +11,12 @@ public final class InsufficientHeapException extends IllegalStateException {
     /** Beyond this no -Xmx is worth suggesting: the sizes themselves are wrong. */
     private static final long IMPLAUSIBLE_BYTES = 1L << 44;
 
+    /** What needed the memory, e.g. "the weights of CharLSTM(...)". */
     private final String what;
-    private final long requiredBytes, maxHeapBytes;
+    /** The estimate that was refused, in bytes. */
+    private final long requiredBytes;
+    /** The heap's maximum when it was refused, in bytes. */
+    private final long maxHeapBytes;
 
     /**
      * A refusal.
@@ -42,17 +46,29 @@ public final class InsufficientHeapException extends IllegalStateException {
         return e;
     }
 
-    /** The estimate that was refused, in bytes. */
+    /**
+     * The estimate that was refused, in bytes.
+     *
+     * @return bytes
+     */
     public long requiredBytes() {
         return requiredBytes;
     }
 
-    /** The heap's maximum when it was refused, in bytes. */
+    /**
+     * The heap's maximum when it was refused, in bytes.
+     *
+     * @return bytes
+     */
     public long maxHeapBytes() {
         return maxHeapBytes;
     }
 
-    /** The {@code -Xmx} option that would hold the request with room to spare, e.g. "-Xmx16g"; null when no plausible heap would. */
+    /**
+     * The {@code -Xmx} option that would hold the request with room to spare, e.g. "-Xmx16g"; null when no plausible heap would.
+     *
+     * @return the option, or null
+     */
     public String suggestedXmx() {
         return requiredBytes > IMPLAUSIBLE_BYTES ? null : xmx(requiredBytes);
     }
