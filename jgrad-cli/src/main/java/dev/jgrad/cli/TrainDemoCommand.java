@@ -135,11 +135,13 @@ final class TrainDemoCommand implements Callable<Integer> {
                 "hidden", Integer.toString(hidden)));
         console.println("checkpoint: " + checkpoint);
 
-        int[] prompt = vocab.encode("ROMEO:\n");
+        // Shakespeare's cue when the text has its letters, else the text's first character.
+        String cue = "ROMEO:\n".chars().allMatch(c -> vocab.chars().indexOf(c) >= 0) ? "ROMEO:\n" : vocab.chars().substring(0, vocab.chars().offsetByCodePoints(0, 1));
+        int[] prompt = vocab.encode(cue);
         String sample = vocab.decode(model.generate(prompt, sampleLength, 0.8f, new Generator(seed + 2)));
         console.println("sample (temperature 0.8):");
         console.println("----");
-        console.println("ROMEO:\n" + sample);
+        console.println(cue + sample);
         console.println("----");
         return 0;
     }
