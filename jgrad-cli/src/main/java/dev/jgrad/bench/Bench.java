@@ -5,7 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
-/** Timing and output in exactly the form of ../shared/peers/torch_bench.py, so the two can be diffed. */
+/** Timing and output in exactly the form of the PyTorch peer script torch_bench.py, so the two can be diffed. */
 public final class Bench {
     private Bench() {}
 

@@ -13,7 +13,7 @@ import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Tensor;
 
 /**
- * The peer's Seq2SeqTransformer (../shared/peers/torch_bench.py), module for module and name for name:
+ * The peer's Seq2SeqTransformer (the PyTorch peer script torch_bench.py), module for module and name for name:
  * {@code emb} (Embedding(vocab, d), shared by source and target), {@code pos} (learned positions,
  * Embedding(maxLen, d)), {@code transformer} (nn.Transformer, batch first, post-norm, ReLU),
  * {@code proj} (untied Linear(d, vocab)) and {@code drop}. Tokens are embedded as

@@ -1,7 +1,7 @@
 package dev.jgrad.bench;
 
 /**
- * One benchmark workload, matching a workload of ../shared/peers/torch_bench.py by name and shapes.
+ * One benchmark workload, matching a workload of the PyTorch peer script torch_bench.py by name and shapes.
  * It prints lines through {@link Bench#emit} in the peer's form: {@code workload=<name> metric=<value> unit=<unit>}.
  */
 public interface Workload {

@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 /**
  * The benchmark workloads that {@code jgrad bench} knows, by the peer's sub-command names.
  *
- * <p>Entries are kept in the order of ../shared/peers/torch_bench.py (sgemm, lstm_lm_train,
+ * <p>Entries are kept in the order of the PyTorch peer script torch_bench.py (sgemm, lstm_lm_train,
  * transformer_train, resnet18_cifar_train, lstm_infer, transformer_decode) so that
  * {@code jgrad bench} and the peer print their lines in the same order and can be diffed.
  * Suppliers, not instances: a workload allocates its tensors when constructed, and only the

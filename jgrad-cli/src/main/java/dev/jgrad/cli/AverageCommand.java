@@ -33,13 +33,13 @@ import java.util.concurrent.Callable;
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = {"Averages model checkpoints parameter by parameter (checkpoint averaging).",
-                "Example: jgrad average runs/translate/epoch-006.safetensors ... runs/translate/epoch-010.safetensors -o avg.safetensors"})
+                "Example: jgrad average runs/translate/epoch-006.safetensors ... runs/translate/epoch-010.safetensors --out avg.safetensors"})
 final class AverageCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "CHECKPOINT", arity = "1..*", description = "Model .safetensors files (or run directories) to average.")
     List<Path> inputs = new ArrayList<>();
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The averaged model (.safetensors).")
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The averaged model (.safetensors).")
     Path output;
 
     @Spec

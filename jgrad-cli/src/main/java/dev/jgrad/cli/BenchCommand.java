@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code jgrad bench}: the workloads of ../shared/peers/torch_bench.py, printed line for line in
+ * {@code jgrad bench}: the workloads of the PyTorch peer script torch_bench.py, printed line for line in
  * the peer's form so that the two outputs can be put side by side.
  */
 @Command(name = "bench",
@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
             "",
             "Prints one line per metric:",
             "  workload=<name> metric=<value> unit=<unit>",
-            "in the form of the PyTorch peer (../shared/peers/torch_bench.py), so the two can be compared.",
+            "This is the form of the PyTorch peer script torch_bench.py, so the two can be compared.",
             "Information lines start with '#'. Each timing is the median of timed iterations after warm-up."
         })
 final class BenchCommand implements Callable<Integer> {

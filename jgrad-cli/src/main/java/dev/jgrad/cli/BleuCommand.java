@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Scores translations with corpus BLEU, computed exactly as sacreBLEU's default.",
             "",
-            "Files are UTF-8 with one detokenized sentence a line (trailing whitespace is ignored);",
-            "every reference file must have as many lines as the hypothesis file.",
+            "Files are UTF-8 with one detokenized sentence a line (trailing whitespace is ignored); "
+                    + "every reference file must have as many lines as the hypothesis file.",
             "Prints sacreBLEU's score line and the signature of the settings, e.g.:",
             "  BLEU = 48.53 82.4/50.0/45.5/37.5 (BP = 0.943 ratio = 0.944 hyp_len = 17 ref_len = 18)",
             "  nrefs:2|case:mixed|eff:no|tok:13a|smooth:exp|version:jgrad"

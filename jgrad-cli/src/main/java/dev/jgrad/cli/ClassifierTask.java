@@ -12,6 +12,7 @@ import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
 import dev.jgrad.train.Optimization;
 import dev.jgrad.train.StepOutput;
+import dev.jgrad.train.TaskState;
 import dev.jgrad.train.TrainingTask;
 
 import java.util.ArrayList;
@@ -33,12 +34,18 @@ final class ClassifierTask implements TrainingTask {
     private final int[] validLabels;
     private final int batch, examples;
     private final Generator gen;
+    // The generator before this epoch's shuffle, so that a run resumed inside the epoch draws the same batches.
+    private final Generator epochStart = new Generator(0);
+    private final Map<String, String> config;
     private List<SequenceBatch> epoch;
     private Accuracy trainAcc, validAcc;
 
-    /** @param gen the generator that initialised the model, which goes on to shuffle the batches */
+    /**
+     * @param gen    the generator that initialised the model, which goes on to shuffle the batches and draw dropout masks
+     * @param config the settings a resumed run must repeat
+     */
     ClassifierTask(LSTMClassifier model, Optimizer<?, ?> optimizer, SequenceBatcher trainBatches, int examples, int batch, SequenceBatcher validBatches,
-                   int[] validLabels, Generator gen) {
+                   int[] validLabels, Generator gen, Map<String, String> config) {
         this.model = model;
         this.optimizer = optimizer;
         this.trainBatches = trainBatches;
@@ -47,10 +54,12 @@ final class ClassifierTask implements TrainingTask {
         this.validBatches = validBatches;
         this.validLabels = validLabels;
         this.gen = gen;
+        this.config = config;
     }
 
     @Override public Module model() { return model; }
     @Override public Optimization configureOptimizers(long totalSteps) { return Optimization.of(optimizer); }
+    @Override public Map<String, String> config() { return config; }
 
     /** The batches of one epoch: each pool of sorted sentences cut into batches, the last of each pool maybe smaller. */
     @Override
@@ -62,8 +71,25 @@ final class ClassifierTask implements TrainingTask {
 
     @Override
     public void onEpochStart(long e) {
+        epochStart.setState(gen.state());
         epoch = trainBatches.shuffled(batch, POOL_BATCHES, gen);
         trainAcc = new Accuracy();
+    }
+
+    @Override
+    public void saveState(TaskState state) {
+        state.putGenerator("rng", gen);
+        state.putGenerator("rng.epoch_start", epochStart);
+    }
+
+    /** Inside an epoch, its batches are drawn again from the generator as it was at the epoch's start. */
+    @Override
+    public void loadState(TaskState state, long step) {
+        if (step % stepsPerEpoch() != 0) {
+            state.restoreGenerator("rng.epoch_start", gen);
+            onEpochStart(step / stepsPerEpoch());
+        }
+        state.restoreGenerator("rng", gen);
     }
 
     @Override

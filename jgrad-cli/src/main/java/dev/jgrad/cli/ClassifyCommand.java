@@ -22,14 +22,13 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         sortOptions = false,
-        description = {"Classifies sentences with a model from 'jgrad train classify'. Prints",
-                "one line per sentence: the predicted label, its probability and the",
-                "sentence, tab-separated. Without SENTENCE arguments, reads one sentence",
-                "per line from stdin."})
+        description = {"Classifies sentences with a model from 'jgrad train classify'.",
+                "Prints one line per sentence: the predicted label, its probability and the sentence, tab-separated. "
+                        + "Without SENTENCE arguments, reads one sentence per line from stdin."})
 final class ClassifyCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", defaultValue = "runs/classify/model.safetensors", paramLabel = "FILE",
-            description = "Written by 'jgrad train classify' (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--checkpoint", defaultValue = "runs/classify", paramLabel = "DIR|FILE",
+            description = "Written by 'jgrad train classify': its run directory or model.safetensors (default: ${DEFAULT-VALUE}).")
     Path checkpoint;
 
     @Parameters(paramLabel = "SENTENCE", arity = "0..*", description = "Sentences to classify.")
@@ -41,7 +40,7 @@ final class ClassifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream console = System.out;
-        TextClassifier classifier = TextClassifier.load(checkpoint, WeightChecks.loadOptions(strict, new PrintWriter(System.err, true)));
+        TextClassifier classifier = TextClassifier.load(RunDirectory.modelFile(checkpoint), WeightChecks.loadOptions(strict, new PrintWriter(System.err, true)));
         List<String> inputs = sentences;
         if (inputs.isEmpty()) {
             inputs = new ArrayList<>();

@@ -4,6 +4,7 @@ import dev.jgrad.data.DataFormatException;
 import dev.jgrad.data.LabeledText;
 import dev.jgrad.data.LabeledTsv;
 import dev.jgrad.data.SequenceBatcher;
+import dev.jgrad.tensor.Generator;
 import dev.jgrad.text.TextEncoder;
 import dev.jgrad.text.Vocabulary;
 
@@ -15,27 +16,43 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** What the classify commands share: where SST-2 lives by default, reading a TSV with a report, encoding it. */
+/** What the classify commands share: reading a TSV with a report, encoding it. */
 final class ClassifyData {
     private ClassifyData() {}
 
-    /** The shared data directory: {@code ../shared/data} beside the repository (jgrad.home), else beside the working directory. */
-    static Path sharedData() {
-        String home = System.getProperty("jgrad.home");
-        Path rel = Path.of("..", "shared", "data");
-        return (home != null ? Path.of(home).resolve(rel) : rel).normalize();
-    }
+    /** The training and validation examples, the name of the validation set, and the number of classes. */
+    record Sets(List<LabeledText> train, List<LabeledText> valid, String validName, int numClasses) {}
 
-    static Path defaultSst2(String file) {
-        return sharedData().resolve("sst2").resolve(file);
-    }
-
-    /** Fails with a message saying where the file was expected, where to get it and which flag to pass instead. */
-    static Path requireDefault(Path path, String flag) {
-        if (Files.isRegularFile(path)) return path;
-        throw new IllegalArgumentException("no " + flag + " given and the default SST-2 file " + path + " does not exist: pass "
-                + flag + " FILE (lines of 'text<TAB>label', label an integer class), or put GLUE's SST-2 train.tsv and dev.tsv "
-                + "(SST-2.zip from https://gluebenchmark.com/tasks) in " + path.getParent());
+    /**
+     * Reads the training data (its first {@code limit} examples, 0 for all) and the validation data, or holds out
+     * {@code validFraction} of the training data (drawn from {@code holdOutGen}) when there is no validation file.
+     */
+    static Sets sets(Path trainFile, Path validFile, int limit, double validFraction, Generator holdOutGen, PrintStream console) throws IOException {
+        List<LabeledText> trainSet = read(trainFile, "train", console).examples();
+        if (limit > 0 && limit < trainSet.size()) {
+            trainSet = trainSet.subList(0, limit);
+            console.printf(Locale.ROOT, "train: using the first %,d examples (--limit)%n", limit);
+        }
+        List<LabeledText> validSet;
+        String validName;
+        if (validFile != null) {
+            validSet = read(validFile, "valid", console).examples();
+            validName = validFile.toString();
+        } else {
+            List<List<LabeledText>> split = ClassifierTask.holdOut(trainSet, validFraction, holdOutGen);
+            trainSet = split.get(0);
+            validSet = split.get(1);
+            validName = String.format(Locale.ROOT, "%.0f%% of %s", 100 * validFraction, trainFile);
+            console.printf(Locale.ROOT, "valid: %,d examples held out from the training data (--valid-fraction %s), %,d left to train on%n",
+                    validSet.size(), validFraction, trainSet.size());
+        }
+        int numClasses = 0;
+        for (LabeledText e : trainSet) numClasses = Math.max(numClasses, e.label() + 1);
+        if (numClasses < 2) {
+            throw new IllegalArgumentException(trainFile + ": every training example has label 0; a classifier needs at least two classes");
+        }
+        checkLabels(validFile != null ? validFile : trainFile, validSet, numClasses);
+        return new Sets(trainSet, validSet, validName, numClasses);
     }
 
     /** Reads a labelled TSV and says what it found, including a skipped header. */

@@ -2,10 +2,7 @@ package dev.jgrad.cli;
 
 import dev.jgrad.datasets.Dataset;
 import dev.jgrad.datasets.Datasets;
-import dev.jgrad.datasets.DownloadListener;
-import dev.jgrad.datasets.RemoteFile;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -75,42 +72,11 @@ final class DataCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             for (Dataset d : wanted) {
                 boolean had = Datasets.isComplete(d);
-                Datasets.get(d, new BarPerFile(d));
+                Datasets.get(d, new DownloadBar(d));
                 out.println(d.name() + ": " + (had ? "already in " : "verified in ") + Datasets.folder(d));
                 out.flush();
             }
             return 0;
-        }
-    }
-
-    /** A progress bar of bytes for each file that is fetched. */
-    private static final class BarPerFile implements DownloadListener {
-        private final Dataset dataset;
-        private ProgressBar bar;
-
-        BarPerFile(Dataset dataset) {
-            this.dataset = dataset;
-        }
-
-        @Override
-        public void started(RemoteFile file, URI from, long alreadyHave) {
-            if (bar != null) bar.close();
-            bar = new ProgressBar(dataset.name() + "/" + file.name(), file.bytes(), "B");
-            if (alreadyHave > 0) {
-                bar.message("resuming " + file.name() + " after " + alreadyHave + " bytes from " + from);
-                bar.set(alreadyHave);
-            }
-        }
-
-        @Override
-        public void progressed(long bytes) {
-            bar.stepMany(bytes);
-        }
-
-        @Override
-        public void finished(RemoteFile file) {
-            if (bar != null) bar.close();
-            bar = null;
         }
     }
 

@@ -20,15 +20,15 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         sortOptions = false,
-        description = {"Prints the accuracy of a model from 'jgrad train classify' on lines of",
-                "'text<TAB>label' (SST-2's dev.tsv by default)."})
+        description = {"Prints the accuracy of a model from 'jgrad train classify' on labelled sentences.",
+                "The data are lines of 'text<TAB>label', by default SST-2's dev.tsv."})
 final class EvalClassifyCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", defaultValue = "runs/classify/model.safetensors", paramLabel = "FILE",
-            description = "Written by 'jgrad train classify' (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--checkpoint", defaultValue = "runs/classify", paramLabel = "DIR|FILE",
+            description = "Written by 'jgrad train classify': its run directory or model.safetensors (default: ${DEFAULT-VALUE}).")
     Path checkpoint;
 
-    @Option(names = "--data", paramLabel = "FILE", description = "Labelled data (default: ../shared/data/sst2/dev.tsv beside the repository).")
+    @Option(names = "--data", paramLabel = "FILE", description = "Labelled data (default: dev.tsv of the data set sst2, " + DefaultData.CACHE + ").")
     Path data;
 
     @Option(names = "--batch", converter = PositiveInt.class, paramLabel = "N", defaultValue = "256", description = "Sentences per batch (default: ${DEFAULT-VALUE}).")
@@ -41,8 +41,8 @@ final class EvalClassifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (batch < 1) throw new IllegalArgumentException("--batch must be positive, got " + batch);
         PrintStream console = System.out;
-        Path file = data != null ? data : ClassifyData.requireDefault(ClassifyData.defaultSst2("dev.tsv"), "--data");
-        TextClassifier classifier = TextClassifier.load(checkpoint, WeightChecks.loadOptions(strict, new PrintWriter(System.err, true)));
+        Path file = data != null ? data : DefaultData.file("sst2", "dev.tsv", "--data FILE");
+        TextClassifier classifier = TextClassifier.load(RunDirectory.modelFile(checkpoint), WeightChecks.loadOptions(strict, new PrintWriter(System.err, true)));
         LabeledTsv.Result r = ClassifyData.read(file, "data", console);
         List<LabeledText> examples = r.examples();
         ClassifyData.checkLabels(file, examples, classifier.numClasses());

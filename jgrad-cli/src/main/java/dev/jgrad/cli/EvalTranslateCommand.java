@@ -30,14 +30,14 @@ import java.util.concurrent.Callable;
                 "Example: jgrad eval translate --checkpoint runs/translate/avg.safetensors --split test_2016_flickr"})
 final class EvalTranslateCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "PATH", description = "A run directory or a model .safetensors.")
+    @Option(names = "--checkpoint", required = true, paramLabel = "DIR|FILE", description = "A run directory or a model .safetensors.")
     Path checkpoint;
 
     @Option(names = "--split", defaultValue = "test_2016_flickr", paramLabel = "NAME", description = "Split in --data: <split>.<lang>[.gz] (default: ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Directory of the splits (default: ../shared/data/multi30k).")
-    Path data;
+    @Option(names = "--data", paramLabel = "NAME|DIR", description = TranslationData.DATA_HELP)
+    String data;
 
     @Option(names = "--src-file", paramLabel = "FILE", description = "Source sentences, instead of --split.")
     Path srcFile;
@@ -54,7 +54,7 @@ final class EvalTranslateCommand implements Callable<Integer> {
     @Option(names = "--batch-sentences", converter = PositiveInt.class, defaultValue = "32", paramLabel = "N", description = "Sentences decoded together (default: ${DEFAULT-VALUE}).")
     int batchSentences;
 
-    @Option(names = "--output", paramLabel = "FILE", description = "Also write the translations here.")
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the translations here.")
     Path output;
 
     @Option(names = "--bpe", paramLabel = "FILE", description = "Check that this tokenizer is the model's.")
@@ -73,7 +73,7 @@ final class EvalTranslateCommand implements Callable<Integer> {
         if (batchSentences < 1) throw new IllegalArgumentException("--batch-sentences must be positive, got " + batchSentences);
         if ((srcFile == null) != (refFile == null)) throw new IllegalArgumentException("give both --src-file and --ref-file, or neither");
         Translator translator = Translator.load(checkpoint, bpeFile, WeightChecks.loadOptions(strict, spec.commandLine().getErr()));
-        Path dir = data != null ? data : TranslationData.defaultDataDir();
+        Path dir = srcFile != null ? null : TranslationData.dataDir(data);
         Path s = srcFile != null ? srcFile : TranslationData.splitFile(dir, split, translator.sourceLanguage());
         Path r = refFile != null ? refFile : TranslationData.splitFile(dir, split, translator.targetLanguage());
         ParallelText text = ParallelText.read(s, r, strict ? ParallelText.EmptyLines.ERROR : ParallelText.EmptyLines.KEEP);

@@ -12,7 +12,9 @@ import dev.jgrad.vision.LabeledImages;
 import dev.jgrad.vision.Normalize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -30,13 +32,14 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         sortOptions = false,
-        description = {"Fine-tunes a pretrained ResNet (a checkpoint of 'jgrad train images' or",
-                "'jgrad finetune', or a torchvision ResNet state_dict saved as safetensors)",
-                "on new labelled images: a new head for the new classes, the last",
-                "--train-blocks stages trained, the rest frozen."})
+        description = {"Fine-tunes a pretrained ResNet on new labelled images.",
+                "The network comes from 'jgrad train images' or 'jgrad finetune', or is a torchvision ResNet state_dict "
+                        + "saved as safetensors; it gets a new head for the new classes, its last --train-blocks stages are trained, "
+                        + "the rest frozen. Continue a stopped run with --resume."})
 final class FinetuneCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "The pretrained network (safetensors).")
+    @Option(names = "--checkpoint", required = true, paramLabel = "DIR|FILE",
+            description = "The pretrained network: a run directory of 'jgrad train images' or 'jgrad finetune', or a .safetensors file.")
     Path checkpoint;
 
     @Mixin
@@ -60,8 +63,8 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.01", description = "Learning rate of the head (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--lr-decay", paramLabel = "D", defaultValue = "1",
-            description = "Each stage further from the head gets D times the learning rate of the next one, in (0, 1] (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr-decay", paramLabel = "F", defaultValue = "1",
+            description = "Each stage further from the head gets F times the learning rate of the next one, in (0, 1] (default: ${DEFAULT-VALUE}).")
     double lrDecay;
 
     @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
@@ -70,7 +73,7 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "5e-4", description = "Weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--schedule", paramLabel = "KIND", defaultValue = "cosine", description = "cosine or constant (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--schedule", paramLabel = "NAME", defaultValue = "cosine", description = "cosine or constant (default: ${DEFAULT-VALUE}).")
     String schedule;
 
     @Option(names = "--train-frozen-bn", description = "Let frozen stages' batch norms use and update batch statistics (default: they stay in eval mode).")
@@ -84,7 +87,7 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Passes over the training images (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--eval-every", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--eval-every-epochs", paramLabel = "N", defaultValue = "1",
             description = "Test after every N epochs, 0 only after the last (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
@@ -98,9 +101,16 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1234", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--out", paramLabel = "FILE", defaultValue = "runs/finetune/model.safetensors",
-            description = "Where the fine-tuned model goes, written atomically (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/finetune",
+            description = "Run directory: the fine-tuned model.safetensors at the end (written atomically), and checkpoint/ to --resume from "
+                    + "(default: ${DEFAULT-VALUE}).")
     Path out;
+
+    @Mixin
+    ResumeOptions run;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -109,9 +119,11 @@ final class FinetuneCommand implements Callable<Integer> {
         TrainImagesCommand.checkPositive("--batch", batch);
         boolean cosine = TrainImagesCommand.parseSchedule(schedule);
         int blocks = parseBlocks(trainBlocks);
+        TrainImagesCommand.checkEvalEvery(evalEvery);
         PrintStream console = System.out;
+        RunDirectory.ModelRun files = RunDirectory.ModelRun.of(out, spec.commandLine());
 
-        ImageClassifierCheckpoint pre = ImageClassifierCheckpoint.load(checkpoint);
+        ImageClassifierCheckpoint pre = ImageClassifierCheckpoint.load(RunDirectory.modelFile(checkpoint));
         ResNet net = pre.model();
         console.printf(Locale.ROOT, "checkpoint: %s, %s, %,d parameters%s%n", checkpoint, net.config().describe(), net.numParameters(),
                 pre.info().containsKey("test_accuracy") ? ", test accuracy " + pre.info().get("test_accuracy") + " on " + pre.info().get("data") : "");
@@ -149,7 +161,16 @@ final class FinetuneCommand implements Callable<Integer> {
                 net.numParameters(true), net.numParameters(), optimizer, lrs, cosine ? "cosine" : "constant", batch, epochs, norm,
                 Double.isNaN(zeroShot) ? "" : String.format(Locale.ROOT, "; test accuracy before: %.4f", zeroShot));
 
-        ImageTraining.Result r = ImageTraining.fit(net, opt, cosine, !trainFrozenBn, train, test, epochs, evalEvery, batch, augmentation, seed, console);
+        Map<String, String> settings = data.settings(loaded, train.size(), seed);
+        for (Object[] kv : new Object[][] {{"train-blocks", trainBlocks}, {"keep-head", keepHead}, {"optimizer", optimizer}, {"lr", lr},
+                {"lr-decay", lrDecay}, {"momentum", momentum}, {"weight-decay", weightDecay}, {"schedule", schedule}, {"train-frozen-bn", trainFrozenBn},
+                {"normalize", norm}, {"epochs", epochs}, {"augment", augment}, {"batch", batch}}) {
+            settings.put((String) kv[0], String.valueOf(kv[1]));
+        }
+        files.checkStart(run); // before the first step, but after everything that can be wrong with the data
+        ImageTraining.Result r = ImageTraining.fit(net, opt, cosine, !trainFrozenBn, train, test,
+                files.trainerOptions(run).epochs(epochs).evalEveryEpochs(evalEvery).build(), settings, batch, augmentation, seed, console);
+        if (files.stopped(r.fit(), console)) return 0;
 
         net.requiresGrad(true); // the saved model is an ordinary network again
         Map<String, String> info = new LinkedHashMap<>();
@@ -164,9 +185,9 @@ final class FinetuneCommand implements Callable<Integer> {
         info.put("augment", augment);
         info.put("test_accuracy", Double.toString(r.testAccuracy()));
         info.put("seed", Long.toString(seed));
-        TrainImagesCommand.save(new ImageClassifierCheckpoint(net, loaded.train().classes(), norm, info), out);
+        TrainImagesCommand.save(new ImageClassifierCheckpoint(net, loaded.train().classes(), norm, info), files.model());
         console.printf(Locale.ROOT, "test accuracy %.4f (%,d images); %s wall time, %.0f training images/s; saved %s%n", r.testAccuracy(), test.size(),
-                ProgressBar.formatDuration(r.seconds()), r.imagesPerSecond(), out);
+                ProgressBar.formatDuration(r.seconds()), r.imagesPerSecond(), files.model());
         return 0;
     }
 

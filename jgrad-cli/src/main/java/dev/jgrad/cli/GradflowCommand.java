@@ -53,10 +53,10 @@ import java.util.concurrent.Callable;
         sortOptions = false,
         description = {"Shows vanishing and exploding gradients in a tanh RNN and an LSTM.",
                 "",
-                "Runs both on a long-range task (loss at the end only) and plots ||dL/dh_t||",
-                "against t on a log axis, scales W_hh to chosen spectral radii, and trains an",
-                "exploding RNN with and without gradient clipping. Writes the plots to --out",
-                "as PNG and prints a summary."})
+                "Runs both on a long-range task (loss at the end only) and plots ||dL/dh_t|| "
+                        + "against t on a log axis, scales W_hh to chosen spectral radii, and trains an "
+                        + "exploding RNN with and without gradient clipping. Writes the plots to --out "
+                        + "as PNG and prints a summary."})
 final class GradflowCommand implements Callable<Integer> {
 
     enum TaskName { adding, copy }
@@ -64,23 +64,23 @@ final class GradflowCommand implements Callable<Integer> {
     @Option(names = "--task", paramLabel = "TASK", defaultValue = "adding", description = "Long-range task: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     TaskName task;
 
-    @Option(names = "--length", paramLabel = "T", defaultValue = "100", description = "Sequence length T (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--length", paramLabel = "N", defaultValue = "100", description = "Sequence length T (default: ${DEFAULT-VALUE}).")
     int length;
 
-    @Option(names = "--hidden", paramLabel = "H", defaultValue = "64", description = "Hidden units H (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hidden", paramLabel = "N", defaultValue = "64", description = "Hidden units H (default: ${DEFAULT-VALUE}).")
     int hidden;
 
     @Option(names = "--batch", converter = PositiveInt.class, paramLabel = "N", defaultValue = "32", description = "Sequences per batch, for probes and training (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "100",
+    @Option(names = "--max-steps", paramLabel = "N", defaultValue = "100",
             description = "Training steps between the probe at initialisation and the second probe, and of the clipping experiment (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--lr", paramLabel = "LR", defaultValue = "1e-3", description = "Adam learning rate for the training between probes (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--clip", defaultValue = "1.0", paramLabel = "MAX_NORM",
+    @Option(names = "--clip", defaultValue = "1.0", paramLabel = "NORM",
             description = "Gradient clipping max norm, for training and for the clipped run (default: ${DEFAULT-VALUE}).")
     double clip;
 
@@ -123,7 +123,7 @@ final class GradflowCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--length must be at least 21 for the copy task (10 symbols, a delimiter, 10 answers), got " + length);
         }
         if (hidden < 1 || batch < 1) throw new IllegalArgumentException("--hidden and --batch must be positive, got " + hidden + " and " + batch);
-        if (steps < 0) throw new IllegalArgumentException("--steps must be >= 0, got " + steps);
+        if (steps < 0) throw new IllegalArgumentException("--max-steps must be >= 0, got " + steps);
         if (!(lr > 0) || !(sgdLr > 0)) throw new IllegalArgumentException("--lr and --sgd-lr must be positive, got " + lr + " and " + sgdLr);
         if (!(clip > 0) || Double.isInfinite(clip)) throw new IllegalArgumentException("--clip must be a positive max norm, got " + clip);
         if (radii.length == 0) throw new IllegalArgumentException("--spectral-radius needs at least one value");

@@ -15,18 +15,20 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
  * The labelled image data of {@code jgrad train images} and {@code jgrad finetune} (a picocli mixin):
- * MNIST or Fashion-MNIST from the shared data directory, a directory of IDX files, a folder of images per
+ * MNIST or Fashion-MNIST from the data-set cache, a directory of IDX files, a folder of images per
  * class, and a seeded class-balanced subset of the training labels.
  */
 final class ImageDataOptions {
 
     @Option(names = "--data", paramLabel = "NAME|DIR", defaultValue = "mnist",
-            description = "mnist, fashion-mnist (from ../shared/data), a directory with MNIST-style IDX files "
+            description = "mnist, fashion-mnist (" + DefaultData.CACHE + "), a directory with MNIST-style IDX files "
                     + "(train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-...), or a directory with train/ and test/ "
                     + "folders of one sub-folder of images per class (default: ${DEFAULT-VALUE}).")
     String data;
@@ -68,7 +70,7 @@ final class ImageDataOptions {
             testSet = test == null ? null : read(test);
             name = train.toString();
         } else {
-            Path dir = dataDir(data);
+            Path dir = DefaultData.imageData(data);
             name = data;
             if (isIdxDir(dir)) {
                 trainSet = idx(dir, "train");
@@ -104,6 +106,16 @@ final class ImageDataOptions {
         return new Loaded(trainSet, testSet, name);
     }
 
+    /** The data settings a resumed run must repeat: what was read, how much of it, and the subset's seed. */
+    Map<String, String> settings(Loaded loaded, int trainImages, long seed) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("data", loaded.name());
+        c.put("train_images", Integer.toString(trainImages));
+        c.put("labels", Integer.toString(labels));
+        c.put("seed", Long.toString(seed));
+        return c;
+    }
+
     private ImageFolder.Options folderOptions() {
         ImageFolder.Options o = ImageFolder.Options.sameSize();
         if (imageSize != null) {
@@ -127,14 +139,6 @@ final class ImageDataOptions {
         }
         Path labelFile = p.resolveSibling(file.replace("images-idx3-ubyte", "labels-idx1-ubyte"));
         return idxPair(p, labelFile);
-    }
-
-    static Path dataDir(String data) {
-        return switch (data.toLowerCase(Locale.ROOT)) {
-            case "mnist" -> ClassifyData.sharedData().resolve("mnist");
-            case "fashion-mnist", "fashion_mnist", "fashionmnist" -> ClassifyData.sharedData().resolve("fashion-mnist");
-            default -> Path.of(data);
-        };
     }
 
     private static boolean isIdxDir(Path dir) {

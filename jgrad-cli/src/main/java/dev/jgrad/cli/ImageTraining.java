@@ -13,6 +13,7 @@ import dev.jgrad.tensor.Tensor;
 import dev.jgrad.train.FitResult;
 import dev.jgrad.train.Optimization;
 import dev.jgrad.train.StepOutput;
+import dev.jgrad.train.TaskState;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainerOptions;
 import dev.jgrad.train.TrainingTask;
@@ -37,8 +38,17 @@ final class ImageTraining {
 
     static final int EVAL_BATCH = 500;
 
-    /** What a run achieved. */
-    record Result(double testAccuracy, double trainLoss, double seconds, double imagesPerSecond) {}
+    /** What a run achieved: the trainer's result, and this session's mean training loss and speed. */
+    record Result(FitResult fit, double trainLoss, double imagesPerSecond) {
+        /** The accuracy of the last evaluation, which is at the run's last step. */
+        double testAccuracy() {
+            return fit.last().metric("accuracy");
+        }
+
+        double seconds() {
+            return fit.seconds();
+        }
+    }
 
     /**
      * Images as the network wants them: grey images repeated to 3 channels for an RGB network, then
@@ -83,20 +93,20 @@ final class ImageTraining {
     }
 
     /**
-     * Trains for {@code epochs} with a cosine-annealed (or constant) learning rate stepped every batch,
-     * reporting train loss and accuracy on a progress bar, and test accuracy every {@code evalEvery} epochs
-     * (0: only after the last; the test set is often much larger than a small training set).
+     * Trains as {@code options} say (epochs, test every so many epochs, run directory) with a cosine-annealed (or
+     * constant) learning rate stepped every batch, reporting train loss and accuracy on a progress bar.
+     *
+     * @param config the settings a resumed run must repeat
      */
     static Result fit(ResNet model, Optimizer<?, ?> opt, boolean cosine, boolean frozenBatchNormInEval, LabeledImages train,
-                      LabeledImages test, int epochs, int evalEvery, int batch, Augment augment, long seed, PrintStream console) throws IOException {
-        if (evalEvery < 0) throw new IllegalArgumentException("--eval-every must be >= 0 (0 = only after the last epoch), got " + evalEvery);
-        Task task = new Task(model, opt, cosine, frozenBatchNormInEval, new ImageBatcher(train, batch, true, false, seed), test, augment, seed);
+                      LabeledImages test, TrainerOptions options, Map<String, String> config, int batch, Augment augment, long seed,
+                      PrintStream console) throws IOException {
+        Task task = new Task(model, opt, cosine, frozenBatchNormInEval, new ImageBatcher(train, batch, true, false, seed), test, augment, seed, config);
         EpochLines lines = new EpochLines(console, (epoch, e) -> String.format(Locale.ROOT, "epoch %d: train loss %.4f, train accuracy %.4f%s; %.0f s, %.0f images/s",
                 epoch, e.meanLoss(), e.metric("acc"), e.evaluation() != null ? String.format(Locale.ROOT, ", test accuracy %.4f", e.evaluation().metric("accuracy")) : "",
                 e.seconds(), e.perSecond()));
-        FitResult r = Trainer.fit(task, TrainerOptions.builder().epochs(epochs).evalEveryEpochs(evalEvery).build(),
-                new TrainingConsole("", "img", new PrintWriter(console, true)).perEpoch().lossOnly(), lines);
-        return new Result(r.last().metric("accuracy"), lines.meanLoss(), r.seconds(), lines.overallPerSecond());
+        FitResult r = Trainer.fit(task, options, new TrainingConsole("", "img", new PrintWriter(console, true)).perEpoch().lossOnly(), lines);
+        return new Result(r, lines.meanLoss(), lines.overallPerSecond());
     }
 
     /** A ResNet classifier trained by cross-entropy on (augmented) shuffled batches, validated by test accuracy. */
@@ -109,11 +119,14 @@ final class ImageTraining {
         private final Augment augment;
         // A generator of its own, so switching augmentation on or off leaves the batch order as it was.
         private final Generator augmentGen;
+        // The batch order's generator before this epoch's shuffle, so that a run resumed inside the epoch draws the same order.
+        private final Generator epochStart = new Generator(0);
+        private final Map<String, String> config;
         private Iterator<ImageBatch> epoch;
         private Accuracy trainAcc;
 
         Task(ResNet model, Optimizer<?, ?> opt, boolean cosine, boolean frozenBatchNormInEval, ImageBatcher batches, LabeledImages test,
-             Augment augment, long seed) {
+             Augment augment, long seed, Map<String, String> config) {
             this.model = model;
             this.opt = opt;
             this.cosine = cosine;
@@ -122,7 +135,10 @@ final class ImageTraining {
             this.test = test;
             this.augment = augment;
             augmentGen = new Generator(seed ^ 0x5DEECE66DL);
+            this.config = config;
         }
+
+        @Override public Map<String, String> config() { return config; }
 
         @Override public Module model() { return model; }
         @Override public long stepsPerEpoch() { return batches.numBatches(); }
@@ -139,8 +155,29 @@ final class ImageTraining {
 
         @Override
         public void onEpochStart(long e) {
+            epochStart.setState(batches.generator().state());
             epoch = batches.iterator();
             trainAcc = new Accuracy();
+        }
+
+        @Override
+        public void saveState(TaskState state) {
+            state.putGenerator("rng.batches", batches.generator());
+            state.putGenerator("rng.batches.epoch_start", epochStart);
+            state.putGenerator("rng.augment", augmentGen);
+        }
+
+        /** Inside an epoch, its order is drawn again from the generator as it was at the epoch's start, and the batches done are skipped. */
+        @Override
+        public void loadState(TaskState state, long step) {
+            long done = step % stepsPerEpoch();
+            if (done != 0) {
+                state.restoreGenerator("rng.batches.epoch_start", batches.generator());
+                onEpochStart(step / stepsPerEpoch());
+                for (long i = 0; i < done; i++) epoch.next();
+            }
+            state.restoreGenerator("rng.batches", batches.generator());
+            state.restoreGenerator("rng.augment", augmentGen);
         }
 
         @Override

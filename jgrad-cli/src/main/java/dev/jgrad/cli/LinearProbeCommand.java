@@ -35,15 +35,15 @@ import java.util.function.IntConsumer;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         sortOptions = false,
-        description = {"Trains a linear classifier on frozen features and reports test accuracy:",
-                "the features of a 'jgrad simclr' or 'jgrad supervised' encoder (--encoder),",
-                "raw pixels (--pixels) or an untrained encoder (--random).",
-                "--label-fraction 1,0.01 trains one probe on all labels and one on 1%."})
+        description = {"Trains a linear classifier on frozen features and reports test accuracy.",
+                "The features are those of a 'jgrad simclr' or 'jgrad supervised' encoder (--checkpoint), "
+                        + "raw pixels (--pixels) or an untrained encoder (--random).",
+                "--label-fraction 1,0.01 trains one probe on all labels and one on 1%%."})
 final class LinearProbeCommand implements Callable<Integer> {
 
     static final class Source {
-        @Option(names = "--encoder", paramLabel = "DIR|FILE", description = "A checkpoint of 'jgrad simclr' or 'jgrad supervised' (run directory or model.safetensors).")
-        Path encoder;
+        @Option(names = "--checkpoint", paramLabel = "DIR|FILE", description = "A checkpoint of 'jgrad simclr' or 'jgrad supervised' (run directory or model.safetensors).")
+        Path checkpoint;
 
         @Option(names = "--pixels", description = "Raw pixels as features (the baseline).")
         boolean pixels;
@@ -58,7 +58,7 @@ final class LinearProbeCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "NAME|DIR", defaultValue = "fashion-mnist", description = RepresentationData.DATA_HELP)
     String data;
 
-    @Option(names = "--label-fraction", paramLabel = "F[,F...]", split = ",", defaultValue = "1",
+    @Option(names = "--label-fraction", paramLabel = "F", split = ",", defaultValue = "1",
             description = "Share(s) of the training labels to train on, class-balanced (default: ${DEFAULT-VALUE}).")
     List<Double> labelFractions;
 
@@ -76,7 +76,7 @@ final class LinearProbeCommand implements Callable<Integer> {
                     "(every body stage's output averaged over positions and concatenated) (default: ${DEFAULT-VALUE})."})
     String readout;
 
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "3000", description = "Optimiser steps of each probe (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-steps", paramLabel = "N", defaultValue = "3000", description = "Optimiser steps of each probe (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--lr", paramLabel = "LR", defaultValue = "1e-2", description = "Peak Adam learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).")
@@ -118,16 +118,16 @@ final class LinearProbeCommand implements Callable<Integer> {
             encoder = new ImageEncoder(spec, new Generator(seed));
             what = "untrained " + spec.describe();
         } else {
-            ImageEncoder e = RepresentationData.loadEncoder(source.encoder);
-            Map<String, String> meta = TrainingCheckpoint.loadModel(source.encoder).metadata();
+            ImageEncoder e = RepresentationData.loadEncoder(source.checkpoint);
+            Map<String, String> meta = TrainingCheckpoint.loadModel(source.checkpoint).metadata();
             if (meta.containsKey("normalize.mean") && meta.containsKey("normalize.std")) {
                 normalize = new Normalize(floats(meta.get("normalize.mean")), floats(meta.get("normalize.std")));
             }
             encoder = e;
-            what = e.spec().describe() + " from " + source.encoder;
+            what = e.spec().describe() + " from " + source.checkpoint;
         }
         if (readout.equals("multiscale")) {
-            if (!(encoder instanceof ImageEncoder e)) throw new IllegalArgumentException("--readout multiscale needs an encoder (--encoder or --random), not --pixels");
+            if (!(encoder instanceof ImageEncoder e)) throw new IllegalArgumentException("--readout multiscale needs an encoder (--checkpoint or --random), not --pixels");
             encoder = new MultiScale(e);
             what += ", multiscale readout of " + e.bodyStages();
         }
@@ -206,7 +206,7 @@ final class LinearProbeCommand implements Callable<Integer> {
         for (double f : labelFractions) {
             if (!(f > 0 && f <= 1)) throw new IllegalArgumentException("--label-fraction must be in (0, 1], got " + f);
         }
-        if (steps < 1) throw new IllegalArgumentException("--steps must be positive, got " + steps);
+        if (steps < 1) throw new IllegalArgumentException("--max-steps must be positive, got " + steps);
         if (batch < 1) throw new IllegalArgumentException("--batch must be positive, got " + batch);
         if (featureBatch < 1) throw new IllegalArgumentException("--feature-batch must be positive, got " + featureBatch);
         if (!(lr > 0)) throw new IllegalArgumentException("--lr must be positive, got " + lr);

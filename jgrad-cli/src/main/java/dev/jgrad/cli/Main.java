@@ -85,11 +85,14 @@ public final class Main implements Callable<Integer> {
         return withErrorHandlers(new CommandLine(new Main()));
     }
 
-    /** One-line errors for any command tree, so commands tested on their own behave as under {@code jgrad}. */
+    /**
+     * One-line errors and the deprecated option spellings for any command tree, so commands tested on their own
+     * behave as under {@code jgrad}.
+     */
     static CommandLine withErrorHandlers(CommandLine cmd) {
         cmd.setExecutionExceptionHandler(Main::reportError);
         cmd.setParameterExceptionHandler(Main::reportUsageError);
-        return cmd;
+        return DeprecatedOptions.install(cmd);
     }
 
     /** A bare {@code jgrad} did nothing the user asked for, so it is a usage error, not a success. */

@@ -16,22 +16,14 @@ import java.util.Map;
 
 /**
  * What the representation-learning commands (simclr, linear-probe, supervised, visualize) share: the image
- * data (Fashion-MNIST by default, from ../shared/data beside the repository), its normalisation, and
+ * data (Fashion-MNIST by default, from the data-set cache), its normalisation, and
  * loading an encoder from a checkpoint of any of them.
  */
 final class RepresentationData {
     private RepresentationData() {}
 
-    static final String DATA_HELP = "fashion-mnist, mnist (from ../shared/data beside the repository) or a directory with the four "
+    static final String DATA_HELP = "fashion-mnist, mnist (" + DefaultData.CACHE + ") or a directory with the four "
             + "MNIST-style IDX files (default: ${DEFAULT-VALUE}).";
-
-    static Path dataDir(String data) {
-        return switch (data.toLowerCase(Locale.ROOT)) {
-            case "fashion-mnist", "fashion_mnist", "fashionmnist" -> ClassifyData.sharedData().resolve("fashion-mnist");
-            case "mnist" -> ClassifyData.sharedData().resolve("mnist");
-            default -> Path.of(data);
-        };
-    }
 
     static boolean isFashion(String data) {
         return data.toLowerCase(Locale.ROOT).contains("fashion");
@@ -39,15 +31,15 @@ final class RepresentationData {
 
     /** The training or test split, with Fashion-MNIST's class names when that is the data. */
     static LabeledImages load(String data, Mnist.Split split) throws IOException {
-        Path dir = dataDir(data);
+        Path dir = DefaultData.imageData(data);
         return isFashion(data) || dir.toString().toLowerCase(Locale.ROOT).contains("fashion")
                 ? Mnist.loadFashion(dir, split) : Mnist.load(dir, split);
     }
 
     /** The usual constants for MNIST and Fashion-MNIST, else the statistics of the given training images. */
-    static Normalize normalizer(String data, Tensor trainImages) {
+    static Normalize normalizer(String data, Tensor trainImages) throws IOException {
         String d = data.toLowerCase(Locale.ROOT);
-        if (isFashion(d) || dataDir(data).toString().toLowerCase(Locale.ROOT).contains("fashion")) return Normalize.FASHION_MNIST;
+        if (isFashion(d) || DefaultData.imageData(data).toString().toLowerCase(Locale.ROOT).contains("fashion")) return Normalize.FASHION_MNIST;
         if (d.equals("mnist")) return Normalize.MNIST;
         return Normalize.fit(trainImages);
     }

@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
                 "Prints the prompt followed by the generated characters."})
 final class SampleCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", defaultValue = "runs/charlm", paramLabel = "DIR_OR_FILE",
+    @Option(names = "--checkpoint", defaultValue = "runs/charlm", paramLabel = "DIR|FILE",
             description = "Checkpoint directory, or a model .safetensors file (default: ${DEFAULT-VALUE}).")
     Path checkpoint;
 
@@ -34,7 +34,7 @@ final class SampleCommand implements Callable<Integer> {
             description = "Text to continue; every character must be in the model's vocabulary (default: a newline).")
     String prompt;
 
-    @Option(names = "--temperature", defaultValue = "0.8",
+    @Option(names = "--temperature", defaultValue = "0.8", paramLabel = "T",
             description = "Below 1 sharper, above 1 more random; 0 always takes the most likely character (default: ${DEFAULT-VALUE}).")
     double temperature;
 
@@ -45,7 +45,7 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--length", defaultValue = "500", paramLabel = "N", description = "Characters to generate (default: ${DEFAULT-VALUE}).")
     int length;
 
-    @Option(names = "--seed", paramLabel = "S", description = "Random seed, for a repeatable sample (default: a new one each run).")
+    @Option(names = "--seed", paramLabel = "SEED", description = "Random seed, for a repeatable sample (default: a new one each run).")
     Long seed;
 
     @Option(names = "--strict", description = WeightChecks.STRICT_HELP)

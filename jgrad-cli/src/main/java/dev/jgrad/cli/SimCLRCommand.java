@@ -46,10 +46,10 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         sortOptions = false,
-        description = {"Pretrains an image encoder with SimCLR on unlabelled images",
-                "(Fashion-MNIST's training set by default; labels are ignored).",
-                "Evaluate it with 'jgrad linear-probe --encoder DIR', look at it with",
-                "'jgrad visualize --encoder DIR'. Continue a stopped run with --resume."})
+        description = {"Pretrains an image encoder with SimCLR on unlabelled images.",
+                "The images are Fashion-MNIST's training set by default (labels are ignored).",
+                "Evaluate it with 'jgrad linear-probe --checkpoint DIR', look at it with "
+                        + "'jgrad visualize --checkpoint DIR'. Continue a stopped run with --resume."})
 final class SimCLRCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "NAME|DIR", defaultValue = "fashion-mnist", description = RepresentationData.DATA_HELP)
@@ -178,7 +178,7 @@ final class SimCLRCommand implements Callable<Integer> {
                         Math.min(r.losses().size(), 20), Math.log(2.0 * b - 1));
             }
             console.println("checkpoint: " + out.resolve(TrainingCheckpoint.MODEL_FILE) + ", loss curve: " + out.resolve(LossPlot.FILE));
-            console.println("next: jgrad linear-probe --encoder " + out);
+            console.println("next: jgrad linear-probe --checkpoint " + out);
         }
         console.flush();
         return 0;

@@ -16,6 +16,7 @@ import dev.jgrad.vision.Augment;
 import dev.jgrad.vision.LabeledImages;
 import dev.jgrad.vision.Normalize;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,7 +118,9 @@ final class SimCLRTask implements TrainingTask {
     /** The settings a resumed run must repeat (everything that changes the computation). */
     private Map<String, String> config(int n) {
         Map<String, String> c = new LinkedHashMap<>(spec.toMetadata());
-        c.put("data", RepresentationData.dataDir(o.data).toAbsolutePath().normalize().toString());
+        // A data set by its name, wherever the cache is; a directory of the user's by its place.
+        String dataset = DefaultData.imageDataset(o.data);
+        c.put("data", dataset != null ? dataset : Path.of(o.data).toAbsolutePath().normalize().toString());
         c.put("images", Integer.toString(n));
         c.put("proj_hidden", Integer.toString(o.projHidden));
         c.put("proj_dim", Integer.toString(o.projDim));

@@ -1,7 +1,6 @@
 package dev.jgrad.cli;
 
 import dev.jgrad.io.SafeTensors;
-import dev.jgrad.io.TrainingCheckpoint;
 import dev.jgrad.models.EncoderClassifier;
 import dev.jgrad.models.ImageEncoder;
 import dev.jgrad.models.LinearProbe;
@@ -16,7 +15,7 @@ import dev.jgrad.train.FitResult;
 import dev.jgrad.train.Optimization;
 import dev.jgrad.train.StepOutput;
 import dev.jgrad.train.Trainer;
-import dev.jgrad.train.TrainerOptions;
+import dev.jgrad.train.TaskState;
 import dev.jgrad.train.TrainingTask;
 import dev.jgrad.vision.Augment;
 import dev.jgrad.vision.LabeledImages;
@@ -25,7 +24,10 @@ import dev.jgrad.vision.Normalize;
 import dev.jgrad.vision.RandomHorizontalFlip;
 import dev.jgrad.vision.RandomResizedCrop;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -46,9 +48,9 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         sortOptions = false,
-        description = {"Trains an encoder and a linear head from scratch on (a fraction of) the",
-                "labels and reports test accuracy: the baseline for 'jgrad simclr' + 'jgrad",
-                "linear-probe'. --like DIR copies the encoder architecture of a simclr run."})
+        description = {"Trains an encoder and a linear head from scratch on (a fraction of) the labels and reports test accuracy.",
+                "It is the baseline for 'jgrad simclr' + 'jgrad linear-probe'; --checkpoint DIR copies the encoder "
+                        + "architecture of a simclr run. Continue a stopped run with --resume."})
 final class SupervisedCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "NAME|DIR", defaultValue = "fashion-mnist", description = RepresentationData.DATA_HELP)
@@ -58,16 +60,17 @@ final class SupervisedCommand implements Callable<Integer> {
             description = "Share of the training labels, class-balanced and seeded as in linear-probe (default: ${DEFAULT-VALUE}).")
     double labelFraction;
 
-    @Option(names = "--like", paramLabel = "DIR|FILE", description = "Use the encoder architecture of this checkpoint (not its weights).")
-    Path like;
+    @Option(names = "--checkpoint", paramLabel = "DIR|FILE",
+            description = "Use the encoder architecture of this checkpoint of 'jgrad simclr' or 'jgrad supervised' (not its weights).")
+    Path checkpoint;
 
-    @Option(names = "--arch", paramLabel = "NAME", defaultValue = "resnet", description = "resnet or cnn, without --like (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--arch", paramLabel = "NAME", defaultValue = "resnet", description = "resnet or cnn, without --checkpoint (default: ${DEFAULT-VALUE}).")
     String arch;
 
-    @Option(names = "--width", paramLabel = "N", defaultValue = "16", description = "First stage's channels, without --like (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--width", paramLabel = "N", defaultValue = "16", description = "First stage's channels, without --checkpoint (default: ${DEFAULT-VALUE}).")
     int width;
 
-    @Option(names = "--layers", paramLabel = "N,N,..", defaultValue = "1,1,1,1", description = "Blocks per stage, without --like (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", paramLabel = "N,N,..", defaultValue = "1,1,1,1", description = "Blocks per stage, without --checkpoint (default: ${DEFAULT-VALUE}).")
     String layers;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "60", description = "Passes over the labelled images (default: ${DEFAULT-VALUE}).")
@@ -92,14 +95,22 @@ final class SupervisedCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of the label subset, initialisation and order (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/supervised", description = "Where model.safetensors goes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/supervised",
+            description = "Run directory: model.safetensors at the end, and checkpoint/ to --resume from (default: ${DEFAULT-VALUE}).")
     Path out;
+
+    @Mixin
+    ResumeOptions run;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         checkOptions();
         PrintStream console = System.out;
         long started = System.nanoTime();
+        RunDirectory.ModelRun files = RunDirectory.ModelRun.of(out, spec.commandLine());
         LabeledImages train = RepresentationData.load(data, Mnist.Split.TRAIN);
         LabeledImages test = RepresentationData.limit(RepresentationData.load(data, Mnist.Split.TEST), limitTest);
         Normalize normalize = RepresentationData.normalizer(data, train.images());
@@ -107,9 +118,9 @@ final class SupervisedCommand implements Callable<Integer> {
         Tensor images = train.images().indexSelect(0, IntTensor.of(subset, subset.length)).contiguous();
         int[] labels = new int[subset.length];
         for (int i = 0; i < subset.length; i++) labels[i] = train.labels().data()[subset[i]];
-        ImageEncoder.Spec spec = like != null ? RepresentationData.loadEncoder(like).spec()
+        ImageEncoder.Spec encoder = checkpoint != null ? RepresentationData.loadEncoder(checkpoint).spec()
                 : new ImageEncoder.Spec(arch, train.imageShape()[0], width, ImageEncoder.Spec.parseLayers(layers));
-        EncoderClassifier model = new EncoderClassifier(new ImageEncoder(spec, new Generator(seed + 1)), train.numClasses(), new Generator(seed + 2));
+        EncoderClassifier model = new EncoderClassifier(new ImageEncoder(encoder, new Generator(seed + 1)), train.numClasses(), new Generator(seed + 2));
         int n = subset.length, b = Math.min(batch, n);
         int perEpoch = (n + b - 1) / b, total = perEpoch * epochs;
         Adam opt = new Adam(model.parameters(), Adam.options(lr).withWeightDecay(weightDecay));
@@ -119,7 +130,7 @@ final class SupervisedCommand implements Callable<Integer> {
         console.printf(Locale.ROOT, "data: %s, %,d labelled training images (%s of %,d, class-balanced, seed %d), %,d test images%n", data, n,
                 labelFraction, train.size(), seed, test.size());
         console.printf(Locale.ROOT, "model: encoder %s + linear head, %,d parameters; %d epochs of %d steps (batch %d), Adam lr %s cosine, weight decay %s, %s%n",
-                spec.describe(), model.numParameters(), epochs, perEpoch, b, lr, weightDecay, augment ? "crop+flip augmentation" : "no augmentation");
+                encoder.describe(), model.numParameters(), epochs, perEpoch, b, lr, weightDecay, augment ? "crop+flip augmentation" : "no augmentation");
         Generator gen = new Generator(seed + 3);
         int[] order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
@@ -128,6 +139,23 @@ final class SupervisedCommand implements Callable<Integer> {
             @Override public Optimization configureOptimizers(long totalSteps) { return new Optimization(opt, schedule); }
             // Batch norm needs two images: a last batch of one is skipped.
             @Override public long stepsPerEpoch() { return n / b + (n % b >= 2 ? 1 : 0); }
+            @Override public Map<String, String> config() { return settings(encoder, n); }
+
+            // The order is shuffled in place from epoch to epoch, and the generator also draws the augmentations.
+            @Override
+            public void saveState(TaskState state) {
+                float[] saved = new float[n];
+                for (int i = 0; i < n; i++) saved[i] = order[i];
+                state.putTensor("order", Tensor.of(saved, n));
+                state.putGenerator("rng", gen);
+            }
+
+            @Override
+            public void loadState(TaskState state, long step) {
+                float[] saved = state.tensor("order").toArray();
+                for (int i = 0; i < n; i++) order[i] = (int) saved[i];
+                state.restoreGenerator("rng", gen);
+            }
 
             @Override
             public void onEpochStart(long epoch) {
@@ -150,15 +178,16 @@ final class SupervisedCommand implements Callable<Integer> {
                 return StepOutput.of(Functional.crossEntropy(model.forward(normalize.apply(x)), IntTensor.of(y, len)), len);
             }
         };
-        FitResult r = Trainer.fit(task, TrainerOptions.builder().epochs(epochs).build(),
+        files.checkStart(run); // before the first step, but after everything that can be wrong with the data
+        FitResult r = Trainer.fit(task, files.trainerOptions(run).epochs(epochs).build(),
                 new TrainingConsole("supervised", "img", new PrintWriter(console, true)).lossOnly());
+        if (files.stopped(r, console)) return 0;
         Tensor logits = LinearProbe.extract(model, normalize.apply(test.images()), 500, null);
         int[] pred = logits.argmax(1, false).data(), testY = test.labels().data();
         int correct = 0;
         for (int i = 0; i < pred.length; i++) if (pred[i] == testY[i]) correct++;
         double acc = (double) correct / pred.length;
-        Files.createDirectories(out);
-        Map<String, String> meta = new LinkedHashMap<>(spec.toMetadata());
+        Map<String, String> meta = new LinkedHashMap<>(encoder.toMetadata());
         meta.put("model", "supervised");
         meta.put("num_classes", Integer.toString(train.numClasses()));
         meta.put("label_fraction", Double.toString(labelFraction));
@@ -167,12 +196,26 @@ final class SupervisedCommand implements Callable<Integer> {
         meta.put("test_accuracy", Double.toString(acc));
         meta.put("normalize.mean", LinearProbeCommand.join(normalize.mean()));
         meta.put("normalize.std", LinearProbeCommand.join(normalize.std()));
-        Path file = out.resolve(TrainingCheckpoint.MODEL_FILE);
+        Path file = files.model();
+        Files.createDirectories(file.toAbsolutePath().getParent());
         SafeTensors.save(file, model.stateDict(), meta);
         console.printf(Locale.ROOT, "supervised from scratch on %,d labels: final train loss %.4f, test accuracy %.4f (%d/%d); %s; model: %s%n",
                 n, r.losses().size() == 0 ? 0 : r.losses().tailMean(r.losses().size()), acc, correct, pred.length, ProgressBar.formatDuration((System.nanoTime() - started) / 1e9), file);
         console.flush();
         return 0;
+    }
+
+    /** The settings a resumed run must repeat. */
+    private Map<String, String> settings(ImageEncoder.Spec encoder, int labelled) {
+        Map<String, String> c = new LinkedHashMap<>(encoder.toMetadata());
+        String dataset = DefaultData.imageDataset(data);
+        c.put("data", dataset != null ? dataset : Path.of(data).toAbsolutePath().normalize().toString());
+        c.put("labels", Integer.toString(labelled));
+        for (Object[] kv : new Object[][] {{"label-fraction", labelFraction}, {"epochs", epochs}, {"batch", batch}, {"lr", lr},
+                {"weight-decay", weightDecay}, {"augment", augment}, {"seed", seed}}) {
+            c.put((String) kv[0], String.valueOf(kv[1]));
+        }
+        return c;
     }
 
     private void checkOptions() {

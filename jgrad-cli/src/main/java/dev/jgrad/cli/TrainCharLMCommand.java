@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
  * <p>{@code --model transformer} trains a decoder-only Transformer ({@link CharGPT}) instead, nanoGPT style:
  * each step takes {@code --batch} windows of {@code --seq-len} characters at random places of the training split
  * ({@link RandomWindows}; the window length is also the model's context, its block size), as nothing is carried
- * between windows; an epoch is then as many steps as cover the split's length once. --emb is the model width,
+ * between windows; an epoch is then as many steps as cover the split's length once. --embed-dim is the model width,
  * --hidden the feed-forward size, --layers the number of blocks. Its validation loss counts every character once,
  * predicted from at least half a block of context ({@link CharGPT#meanLoss}).
  */
@@ -44,9 +44,10 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         sortOptions = false,
-        description = {"Trains a character-level LSTM language model (Embedding -> LSTM -> Linear) on a UTF-8 text "
-                + "(default: the shipped tiny-shakespeare) with truncated backpropagation through time. Writes a checkpoint and a "
-                + "loss curve to --out at each evaluation, and prints generated text at the end.",
+        description = {"Trains a character-level language model (an LSTM, or a GPT-style Transformer) on a UTF-8 text.",
+                "The LSTM (Embedding -> LSTM -> Linear) learns with truncated backpropagation through time on the text "
+                + "(default: the shipped tiny-shakespeare). Writes a checkpoint and a loss curve to --out at each evaluation, "
+                + "and prints generated text at the end.",
                 "With --model transformer: a GPT-style decoder-only Transformer trained on random windows of --seq-len characters.",
                 "Continue a stopped run with --resume; generate more text with 'jgrad sample'."})
 final class TrainCharLMCommand implements Callable<Integer> {
@@ -66,7 +67,7 @@ final class TrainCharLMCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME", defaultValue = "lstm", description = "lstm (CharLSTM) or transformer (CharGPT, decoder-only) (default: ${DEFAULT-VALUE}).")
     String modelName;
 
-    @Option(names = "--emb", paramLabel = "N", defaultValue = "64", description = "Character embedding size; transformer: the model width (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--embed-dim", paramLabel = "N", defaultValue = "64", description = "Character embedding size; transformer: the model width (default: ${DEFAULT-VALUE}).")
     int emb;
 
     @Option(names = "--hidden", paramLabel = "N", defaultValue = "256", description = "LSTM hidden size; transformer: the feed-forward size (default: ${DEFAULT-VALUE}).")
@@ -75,7 +76,7 @@ final class TrainCharLMCommand implements Callable<Integer> {
     @Option(names = "--layers", paramLabel = "N", defaultValue = "2", description = "LSTM layers or Transformer blocks (default: ${DEFAULT-VALUE}).")
     int layers;
 
-    @Option(names = "--heads", paramLabel = "N", defaultValue = "4", description = "Transformer only: attention heads, dividing --emb (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--heads", paramLabel = "N", defaultValue = "4", description = "Transformer only: attention heads, dividing --embed-dim (default: ${DEFAULT-VALUE}).")
     int heads;
 
     @Option(names = "--dropout", paramLabel = "P", defaultValue = "0", description = "Dropout between LSTM layers and before the output layer (default: ${DEFAULT-VALUE}).")
@@ -114,7 +115,7 @@ final class TrainCharLMCommand implements Callable<Integer> {
     @Option(names = "--clip", paramLabel = "NORM", defaultValue = "1.0", description = "Maximum global gradient norm; 0 disables clipping (default: ${DEFAULT-VALUE}).")
     double clip;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1337", description = "Random seed: initial weights and dropout masks (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1337", description = "Random seed: initial weights and dropout masks (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--eval-every", defaultValue = "200", paramLabel = "STEPS", description = "Also evaluate and checkpoint every this many steps (0: only at the end of each epoch, which always is) (default: ${DEFAULT-VALUE}).")
@@ -134,7 +135,7 @@ final class TrainCharLMCommand implements Callable<Integer> {
         PrintWriter console = spec.commandLine().getOut();
         checkOptions();
         // Everything that can be wrong with the input is found before anything is written.
-        Path textFile = text != null ? text : TrainDemoCommand.defaultText();
+        Path textFile = text != null ? text : DefaultData.tinyShakespeare();
         CharCorpus corpus = CharCorpus.load(textFile, 1);
         CharVocabulary vocab = corpus.vocabulary();
         CharLMTask task = new CharLMTask(this, textFile, corpus);
@@ -196,7 +197,7 @@ final class TrainCharLMCommand implements Callable<Integer> {
     }
 
     private void checkOptions() {
-        requirePositive("--emb", emb);
+        requirePositive("--embed-dim", emb);
         requirePositive("--hidden", hidden);
         requirePositive("--layers", layers);
         requirePositive("--heads", heads);
@@ -204,7 +205,7 @@ final class TrainCharLMCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--model must be lstm or transformer, got '" + modelName + "'");
         }
         if (isTransformer() && emb % heads != 0) {
-            throw new IllegalArgumentException("--emb " + emb + " must be divisible by --heads " + heads + " (each head gets emb / heads dimensions)");
+            throw new IllegalArgumentException("--embed-dim " + emb + " must be divisible by --heads " + heads + " (each head gets emb / heads dimensions)");
         }
         requirePositive("--seq-len", seqLen);
         requirePositive("--batch", batch);

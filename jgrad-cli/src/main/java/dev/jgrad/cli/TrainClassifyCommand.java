@@ -21,7 +21,10 @@ import dev.jgrad.train.TrainerOptions;
 import dev.jgrad.train.TrainingListener;
 import dev.jgrad.train.TrainingProgress;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,16 +48,16 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         sortOptions = false,
-        description = {"Trains a sentence classifier on lines of 'text<TAB>label' (by default",
-                "GLUE SST-2): word embeddings, a (bidirectional) LSTM, pooling over time",
-                "and a linear layer. Keeps the checkpoint with the best validation",
-                "accuracy; score it with 'jgrad eval classify', use it with 'jgrad classify'.",
-                "Tokens: lower-cased; a word is a run of letters, digits and apostrophes;",
-                "any other non-space character is a token of its own."})
+        description = {"Trains a sentence classifier on lines of 'text<TAB>label' (by default GLUE SST-2).",
+                "The model: word embeddings, a (bidirectional) LSTM, pooling over time and a linear layer. Keeps the model "
+                        + "with the best validation accuracy as model.safetensors in --out; score it with 'jgrad eval classify', "
+                        + "use it with 'jgrad classify'. Continue a stopped run with --resume.",
+                "Tokens: lower-cased; a word is a run of letters, digits and apostrophes; "
+                        + "any other non-space character is a token of its own."})
 final class TrainClassifyCommand implements Callable<Integer> {
 
     @Option(names = "--train", paramLabel = "FILE",
-            description = "Training data, lines of text<TAB>label (default: ../shared/data/sst2/train.tsv beside the repository).")
+            description = "Training data, lines of text<TAB>label (default: train.tsv of the data set sst2, " + DefaultData.CACHE + ").")
     Path train;
 
     @Option(names = "--valid", paramLabel = "FILE",
@@ -74,7 +77,7 @@ final class TrainClassifyCommand implements Callable<Integer> {
     @Option(names = "--case-sensitive", description = "Keep upper case (default: lower-case everything).")
     boolean caseSensitive;
 
-    @Option(names = "--embed", paramLabel = "N", defaultValue = "128", description = "Embedding size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--embed-dim", paramLabel = "N", defaultValue = "128", description = "Embedding size (default: ${DEFAULT-VALUE}).")
     int embed;
 
     @Option(names = "--hidden", paramLabel = "N", defaultValue = "128", description = "LSTM hidden size per direction (default: ${DEFAULT-VALUE}).")
@@ -122,9 +125,14 @@ final class TrainClassifyCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--out", defaultValue = "runs/classify", paramLabel = "DIR",
-            description = "Where the best checkpoint goes, as model.safetensors (default: ${DEFAULT-VALUE}).")
+            description = "Run directory: the best model as model.safetensors, and checkpoint/ to --resume from (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Mixin
+    ResumeOptions run;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -133,36 +141,12 @@ final class TrainClassifyCommand implements Callable<Integer> {
         long started = System.nanoTime();
 
         boolean defaultData = train == null;
-        Path trainFile = defaultData ? ClassifyData.requireDefault(ClassifyData.defaultSst2("train.tsv"), "--train") : train;
-        Path validFile = valid;
-        if (validFile == null && defaultData && Files.isRegularFile(ClassifyData.defaultSst2("dev.tsv"))) {
-            validFile = ClassifyData.defaultSst2("dev.tsv");
-        }
-        LabeledTsv.Result trainData = ClassifyData.read(trainFile, "train", console);
-        List<LabeledText> trainSet = trainData.examples();
-        if (limit > 0 && limit < trainSet.size()) {
-            trainSet = trainSet.subList(0, limit);
-            console.printf(Locale.ROOT, "train: using the first %,d examples (--limit)%n", limit);
-        }
-        List<LabeledText> validSet;
-        String validName;
-        if (validFile != null) {
-            validSet = ClassifyData.read(validFile, "valid", console).examples();
-            validName = validFile.toString();
-        } else {
-            List<List<LabeledText>> split = ClassifierTask.holdOut(trainSet, validFraction, new Generator(seed ^ 0x5DEECE66DL));
-            trainSet = split.get(0);
-            validSet = split.get(1);
-            validName = String.format(Locale.ROOT, "%.0f%% of %s", 100 * validFraction, trainFile);
-            console.printf(Locale.ROOT, "valid: %,d examples held out from the training data (--valid-fraction %s), %,d left to train on%n",
-                    validSet.size(), validFraction, trainSet.size());
-        }
-        int numClasses = 0;
-        for (LabeledText e : trainSet) numClasses = Math.max(numClasses, e.label() + 1);
-        if (numClasses < 2) {
-            throw new IllegalArgumentException(trainFile + ": every training example has label 0; a classifier needs at least two classes");
-        }
-        ClassifyData.checkLabels(validFile != null ? validFile : trainFile, validSet, numClasses);
+        Path trainFile = defaultData ? DefaultData.file("sst2", "train.tsv", "--train FILE") : train;
+        Path validFile = valid == null && defaultData ? DefaultData.file("sst2", "dev.tsv", "--valid FILE") : valid;
+        ClassifyData.Sets sets = ClassifyData.sets(trainFile, validFile, limit, validFraction, new Generator(seed ^ 0x5DEECE66DL), console);
+        List<LabeledText> trainSet = sets.train(), validSet = sets.valid();
+        String validName = sets.validName();
+        int numClasses = sets.numClasses();
 
         WordTokenizer tokenizer = new WordTokenizer(!caseSensitive);
         List<List<String>> tokenised = new ArrayList<>(trainSet.size());
@@ -192,9 +176,11 @@ final class TrainClassifyCommand implements Callable<Integer> {
                 embed, bidirectional ? "bidirectional " : "", hidden, layers, layers == 1 ? "" : "s", config.pooling().id(), dropout,
                 numClasses, model.numParameters(), embedParams, adamw ? "AdamW" : "Adam", lr, batch, epochs);
 
-        Files.createDirectories(out);
-        Path checkpoint = out.resolve("model.safetensors");
-        ClassifierTask task = new ClassifierTask(model, opt, trainBatches, trainSet.size(), batch, validBatches, validLabels, gen);
+        RunDirectory.ModelRun files = RunDirectory.ModelRun.of(out, spec.commandLine());
+        files.checkStart(run);
+        Path checkpoint = files.model();
+        ClassifierTask task = new ClassifierTask(model, opt, trainBatches, trainSet.size(), batch, validBatches, validLabels, gen,
+                settings(trainSet.size(), vocab.size()));
         String validName0 = validName;
         List<LabeledText> trained = trainSet;
         TrainingListener keepBest = new TrainingListener() {
@@ -209,6 +195,7 @@ final class TrainClassifyCommand implements Callable<Integer> {
                 info.put("train_examples", Integer.toString(trained.size()));
                 info.put("seed", Long.toString(seed));
                 try {
+                    Files.createDirectories(checkpoint.toAbsolutePath().getParent());
                     new ClassifierCheckpoint(model, vocab, tokenizer, info).save(checkpoint);
                 } catch (IOException ex) {
                     throw new UncheckedIOException(ex);
@@ -222,8 +209,9 @@ final class TrainClassifyCommand implements Callable<Integer> {
                     epoch, e.meanLoss(), e.metric("acc"), valid.value(), valid.correct(), valid.total(), best == null ? ", best so far, saved"
                             : String.format(Locale.ROOT, ", best %.4f at epoch %d", best.metric("accuracy"), best.step() / task.stepsPerEpoch()), e.seconds(), e.perSecond());
         });
-        FitResult r = Trainer.fit(task, TrainerOptions.builder().epochs(epochs).gradientClip(clip).monitor("accuracy", TrainerOptions.Goal.MAXIMIZE)
+        FitResult r = Trainer.fit(task, files.trainerOptions(run).epochs(epochs).gradientClip(clip).monitor("accuracy", TrainerOptions.Goal.MAXIMIZE)
                 .patience(patience).build(), new TrainingConsole("", "sentences", new PrintWriter(console, true)).perEpoch().lossOnly(), keepBest, lines);
+        if (files.stopped(r, console)) return 0;
         if (r.reason() == StopReason.EARLY_STOPPING) {
             console.printf(Locale.ROOT, "stopping early: no better validation accuracy for %d epoch%s%n", patience, patience == 1 ? "" : "s");
         }
@@ -233,9 +221,22 @@ final class TrainClassifyCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The settings a resumed run must repeat, by option name. */
+    private Map<String, String> settings(int trainExamples, int vocabSize) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("train_examples", Integer.toString(trainExamples));
+        c.put("vocabulary", Integer.toString(vocabSize));
+        for (Object[] kv : new Object[][] {{"case-sensitive", caseSensitive}, {"embed-dim", embed}, {"hidden", hidden}, {"layers", layers},
+                {"bidirectional", bidirectional}, {"pooling", pooling}, {"dropout", dropout}, {"optimizer", optimizer}, {"lr", lr},
+                {"weight-decay", weightDecay}, {"clip", clip}, {"batch", batch}, {"epochs", epochs}, {"patience", patience}, {"seed", seed}}) {
+            c.put((String) kv[0], String.valueOf(kv[1]));
+        }
+        return c;
+    }
+
     private void checkOptions() {
         List<String> bad = new ArrayList<>();
-        if (embed < 1) bad.add("--embed " + embed);
+        if (embed < 1) bad.add("--embed-dim " + embed);
         if (hidden < 1) bad.add("--hidden " + hidden);
         if (layers < 1) bad.add("--layers " + layers);
         if (batch < 1) bad.add("--batch " + batch);

@@ -12,18 +12,24 @@ import dev.jgrad.optim.CosineAnnealingLR;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Tensor;
+import dev.jgrad.train.FitResult;
 import dev.jgrad.train.Optimization;
 import dev.jgrad.train.StepOutput;
+import dev.jgrad.train.TaskState;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainerOptions;
 import dev.jgrad.train.TrainingTask;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,46 +42,55 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         sortOptions = false,
-        description = {"Trains a small character-level language model (an MLP over the previous characters) on",
-                "tiny-shakespeare, reports the validation loss and prints generated text."})
+        description = {"Trains a small character-level language model (an MLP over the previous characters) on tiny-shakespeare.",
+                "Reports the validation loss and prints generated text; continue a stopped run with --resume."})
 final class TrainDemoCommand implements Callable<Integer> {
 
     @Option(names = "--text", paramLabel = "FILE", description = "UTF-8 training text (default: the shipped tiny-shakespeare).")
     Path text;
 
-    @Option(names = "--steps", defaultValue = "8000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-steps", paramLabel = "N", defaultValue = "8000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--batch", converter = PositiveInt.class, defaultValue = "128", description = "Windows per batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", converter = PositiveInt.class, defaultValue = "128", description = "Windows per batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--context", defaultValue = "8", description = "Characters of context (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--context", paramLabel = "N", defaultValue = "8", description = "Characters of context (default: ${DEFAULT-VALUE}).")
     int context;
 
-    @Option(names = "--hidden", defaultValue = "512", description = "Hidden units (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hidden", paramLabel = "N", defaultValue = "512", description = "Hidden units (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--lr", defaultValue = "3e-3", description = "Peak learning rate of AdamW, cosine-decayed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "3e-3", description = "Peak learning rate of AdamW, cosine-decayed (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--seed", defaultValue = "1337", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1337", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--out", defaultValue = "runs/demo", paramLabel = "DIR", description = "Where the checkpoint goes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "runs/demo", paramLabel = "DIR",
+            description = "Run directory: model.safetensors, and checkpoint/ to --resume from (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--sample-length", defaultValue = "400", description = "Characters to generate at the end (default: ${DEFAULT-VALUE}).")
+    @Mixin
+    ResumeOptions run;
+
+    @Option(names = "--sample-length", paramLabel = "N", defaultValue = "400", description = "Characters to generate at the end (default: ${DEFAULT-VALUE}).")
     int sampleLength;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         if (steps < 1 || batch < 1 || context < 1 || hidden < 1) {
-            throw new IllegalArgumentException("--steps, --batch, --context and --hidden must be positive");
+            throw new IllegalArgumentException("--max-steps, --batch, --context and --hidden must be positive");
         }
         PrintStream console = System.out;
-        Path textFile = text != null ? text : defaultText();
+        Path textFile = text != null ? text : DefaultData.tinyShakespeare();
         CharCorpus corpus = CharCorpus.load(textFile, context + 1);
         CharVocabulary vocab = corpus.vocabulary();
+        RunDirectory.ModelRun files = RunDirectory.ModelRun.of(out, spec.commandLine());
+        files.checkStart(run);
         console.printf(Locale.ROOT, "data: %s, %,d training and %,d validation characters, vocabulary of %d%n",
                 textFile, corpus.trainLength(), corpus.validationLength(), vocab.size());
 
@@ -92,20 +107,26 @@ final class TrainDemoCommand implements Callable<Integer> {
             @Override public Module model() { return model; }
             @Override public long stepsPerEpoch() { return steps; }
             @Override public Optimization configureOptimizers(long totalSteps) { return new Optimization(opt, schedule); }
+            @Override public Map<String, String> config() { return settings(); }
+            // The windows come from the generator that initialised the model: its state is the data position.
+            @Override public void saveState(TaskState state) { state.putGenerator("rng.data", gen); }
+            @Override public void loadState(TaskState state, long step) { state.restoreGenerator("rng.data", gen); }
 
             @Override
             public StepOutput trainingStep(long step) {
                 return StepOutput.of(lossOn(model, corpus.windows(true, gen, batch, context + 1)), batch);
             }
         };
-        double seconds = Trainer.fit(task, TrainerOptions.builder().gradientClip(1.0).build(),
-                new TrainingConsole("train", "chars", new PrintWriter(console, true)).lossOnly()).seconds();
+        FitResult r = Trainer.fit(task, files.trainerOptions(run).gradientClip(1.0).build(),
+                new TrainingConsole("train", "chars", new PrintWriter(console, true)).lossOnly());
+        if (files.stopped(r, console)) return 0;
         double after = evaluate(model, corpus, new Generator(seed + 1));
         console.printf(Locale.ROOT, "validation loss: %.3f nats/char after %.0f s (%.3f before training; a uniform guess scores %.3f)%n",
-                after, seconds, before, uniform);
+                after, r.seconds(), before, uniform);
 
-        Files.createDirectories(out);
-        Path checkpoint = out.resolve("model.safetensors");
+        Path checkpoint = files.model();
+        Path parent = checkpoint.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
         SafeTensors.save(checkpoint, model.stateDict(), Map.of(
                 "model", "CharMLP",
                 "vocabulary", vocab.chars(),
@@ -114,11 +135,13 @@ final class TrainDemoCommand implements Callable<Integer> {
                 "hidden", Integer.toString(hidden)));
         console.println("checkpoint: " + checkpoint);
 
-        int[] prompt = vocab.encode("ROMEO:\n");
+        // Shakespeare's cue when the text has its letters, else the text's first character.
+        String cue = "ROMEO:\n".chars().allMatch(c -> vocab.chars().indexOf(c) >= 0) ? "ROMEO:\n" : vocab.chars().substring(0, vocab.chars().offsetByCodePoints(0, 1));
+        int[] prompt = vocab.encode(cue);
         String sample = vocab.decode(model.generate(prompt, sampleLength, 0.8f, new Generator(seed + 2)));
         console.println("sample (temperature 0.8):");
         console.println("----");
-        console.println("ROMEO:\n" + sample);
+        console.println(cue + sample);
         console.println("----");
         return 0;
     }
@@ -147,10 +170,15 @@ final class TrainDemoCommand implements Callable<Integer> {
         return sum / batches;
     }
 
-    /** The shipped tiny-shakespeare, found from the launcher's jgrad.home or the working directory. */
-    static Path defaultText() {
-        String home = System.getProperty("jgrad.home");
-        Path rel = Path.of("data", "tinyshakespeare", "input.txt");
-        return home != null ? Path.of(home).resolve(rel) : rel;
+    /** The settings a resumed run must repeat. */
+    private Map<String, String> settings() {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("max-steps", Integer.toString(steps));
+        c.put("batch", Integer.toString(batch));
+        c.put("context", Integer.toString(context));
+        c.put("hidden", Integer.toString(hidden));
+        c.put("lr", Double.toString(lr));
+        c.put("seed", Long.toString(seed));
+        return c;
     }
 }

@@ -11,7 +11,9 @@ import dev.jgrad.vision.LabeledImages;
 import dev.jgrad.vision.Normalize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -30,9 +32,9 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         sortOptions = false,
-        description = {"Trains a ResNet image classifier from scratch (by default a small",
-                "ResNet on MNIST) and saves it with its class names and input",
-                "normalisation; 'jgrad finetune' starts from such a checkpoint."})
+        description = {"Trains a ResNet image classifier from scratch (by default a small ResNet on MNIST).",
+                "Saves it with its class names and input normalisation as model.safetensors in --out; "
+                        + "'jgrad finetune' starts from such a model. Continue a stopped run with --resume."})
 final class TrainImagesCommand implements Callable<Integer> {
 
     @Mixin
@@ -66,14 +68,14 @@ final class TrainImagesCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "5e-4", description = "Weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--schedule", paramLabel = "KIND", defaultValue = "cosine",
+    @Option(names = "--schedule", paramLabel = "NAME", defaultValue = "cosine",
             description = "cosine (annealed to 0 over the run, per batch) or constant (default: ${DEFAULT-VALUE}).")
     String schedule;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "2", description = "Passes over the training images (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--eval-every", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--eval-every-epochs", paramLabel = "N", defaultValue = "1",
             description = "Test after every N epochs, 0 only after the last (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
@@ -87,9 +89,16 @@ final class TrainImagesCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1234", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--out", paramLabel = "FILE", defaultValue = "runs/images/model.safetensors",
-            description = "Where the model goes, written atomically (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/images",
+            description = "Run directory: model.safetensors at the end (written atomically), and checkpoint/ to --resume from "
+                    + "(default: ${DEFAULT-VALUE}).")
     Path out;
+
+    @Mixin
+    ResumeOptions run;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -97,7 +106,9 @@ final class TrainImagesCommand implements Callable<Integer> {
         checkPositive("--epochs", epochs);
         checkPositive("--batch", batch);
         boolean cosine = parseSchedule(schedule);
+        checkEvalEvery(evalEvery);
         PrintStream console = System.out;
+        RunDirectory.ModelRun files = RunDirectory.ModelRun.of(out, spec.commandLine());
         ImageDataOptions.Loaded loaded = data.load(seed, console);
         int[] shape = loaded.train().imageShape();
         boolean small = smallInput != null ? smallInput : Math.max(shape[1], shape[2]) <= 64;
@@ -115,7 +126,16 @@ final class TrainImagesCommand implements Callable<Integer> {
                 config.describe(), net.numParameters(), optimizer, lr, optimizer.equals("sgd") ? " momentum " + momentum : "", weightDecay,
                 cosine ? "cosine" : "constant", batch, epochs, norm);
 
-        ImageTraining.Result r = ImageTraining.fit(net, opt, cosine, false, train, test, epochs, evalEvery, batch, augmentation, seed, console);
+        Map<String, String> settings = data.settings(loaded, train.size(), seed);
+        settings.put("model", config.describe());
+        for (Object[] kv : new Object[][] {{"optimizer", optimizer}, {"lr", lr}, {"momentum", momentum}, {"weight-decay", weightDecay},
+                {"schedule", schedule}, {"epochs", epochs}, {"augment", augment}, {"batch", batch}}) {
+            settings.put((String) kv[0], String.valueOf(kv[1]));
+        }
+        files.checkStart(run); // before the first step, but after everything that can be wrong with the data
+        ImageTraining.Result r = ImageTraining.fit(net, opt, cosine, false, train, test,
+                files.trainerOptions(run).epochs(epochs).evalEveryEpochs(evalEvery).build(), settings, batch, augmentation, seed, console);
+        if (files.stopped(r.fit(), console)) return 0;
 
         Map<String, String> info = new LinkedHashMap<>();
         info.put("command", "train images");
@@ -125,9 +145,9 @@ final class TrainImagesCommand implements Callable<Integer> {
         info.put("augment", augment);
         info.put("test_accuracy", Double.toString(r.testAccuracy()));
         info.put("seed", Long.toString(seed));
-        save(new ImageClassifierCheckpoint(net, loaded.train().classes(), norm, info), out);
+        save(new ImageClassifierCheckpoint(net, loaded.train().classes(), norm, info), files.model());
         console.printf(Locale.ROOT, "test accuracy %.4f (%,d images); %s wall time, %.0f training images/s; saved %s%n", r.testAccuracy(), test.size(),
-                ProgressBar.formatDuration(r.seconds()), r.imagesPerSecond(), out);
+                ProgressBar.formatDuration(r.seconds()), r.imagesPerSecond(), files.model());
         return 0;
     }
 
@@ -156,6 +176,10 @@ final class TrainImagesCommand implements Callable<Integer> {
             case "constant" -> false;
             default -> throw new IllegalArgumentException("--schedule must be cosine or constant, got '" + s + "'");
         };
+    }
+
+    static void checkEvalEvery(int epochs) {
+        if (epochs < 0) throw new IllegalArgumentException("--eval-every-epochs must be >= 0 (0 = only after the last epoch), got " + epochs);
     }
 
     static void checkPositive(String option, int value) {

@@ -44,8 +44,8 @@ import java.util.concurrent.Callable;
         versionProvider = Main.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        description = {"Trains a translation model, a Transformer or (--model lstm) an LSTM encoder-decoder with attention "
-                + "(default data: Multi30k English to German, in ../shared/data/multi30k).",
+        description = {"Trains a translation model: a Transformer or (--model lstm) an LSTM encoder-decoder with attention.",
+                "The default data is Multi30k English to German, " + DefaultData.CACHE + ".",
                 "Learns a joint BPE tokenizer, then trains with label smoothing: the Transformer with the paper's Adam and warm-up schedule, "
                         + "the LSTM with Adam at --lr and gradient clipping. Each epoch writes to --out: a checkpoint (model.safetensors, training.safetensors), epoch-NNN.safetensors, "
                         + "best.safetensors (by validation BLEU) and curves.png. Continue a stopped run with --resume."})
@@ -57,8 +57,8 @@ final class TrainTranslateCommand implements Callable<Integer> {
     @Option(names = "--tgt", defaultValue = "de", paramLabel = "LANG", description = "Target language suffix (default: ${DEFAULT-VALUE}).")
     String tgt;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Directory of <split>.<lang>[.gz] files (default: ../shared/data/multi30k).")
-    Path data;
+    @Option(names = "--data", paramLabel = "NAME|DIR", description = TranslationData.DATA_HELP)
+    String data;
 
     @Option(names = "--train-split", defaultValue = "train", paramLabel = "NAME", description = "Training split name (default: ${DEFAULT-VALUE}).")
     String trainSplit;
@@ -133,7 +133,7 @@ final class TrainTranslateCommand implements Callable<Integer> {
     Double clipOption;
     double clip;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed: weights, batch order, dropout (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED", description = "Random seed: weights, batch order, dropout (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--keep-last", defaultValue = "5", paramLabel = "K", description = "Keep the last K epoch-NNN.safetensors for averaging; 0 keeps all (default: ${DEFAULT-VALUE}).")
@@ -163,7 +163,7 @@ final class TrainTranslateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
         checkOptions();
-        Path dataDir = data != null ? data : TranslationData.defaultDataDir();
+        Path dataDir = trainSrc != null && trainTgt != null && validSrc != null && validTgt != null ? null : TranslationData.dataDir(data);
         Path trainS = trainSrc != null ? trainSrc : TranslationData.splitFile(dataDir, trainSplit, src);
         Path trainT = trainTgt != null ? trainTgt : TranslationData.splitFile(dataDir, trainSplit, tgt);
         Path validS = validSrc != null ? validSrc : TranslationData.splitFile(dataDir, validSplit, src);

@@ -46,7 +46,7 @@ import java.util.concurrent.Callable;
                 "Example: jgrad translate --checkpoint runs/translate \"A man is riding a bike.\""})
 final class TranslateCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "PATH", description = "A run directory, or a model .safetensors (epoch-NNN, best, an average).")
+    @Option(names = "--checkpoint", required = true, paramLabel = "DIR|FILE", description = "A run directory, or a model .safetensors (epoch-NNN, best, an average).")
     Path checkpoint;
 
     @Parameters(paramLabel = "SENTENCE", arity = "0..*", description = "Sentences to translate (or use --input).")
@@ -55,7 +55,7 @@ final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "FILE", description = "Translate this file (UTF-8, plain or .gz), one sentence per line.")
     Path input;
 
-    @Option(names = "--output", paramLabel = "FILE", description = "Write the translations here (default: standard output).")
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the translations here (default: standard output).")
     Path output;
 
     @Option(names = "--beam", defaultValue = "5", paramLabel = "N", description = "Beam size; 1 = greedy (default: ${DEFAULT-VALUE}).")

@@ -18,7 +18,7 @@ final class TranslateModelOptions {
     static final String TRANSFORMER = "transformer", LSTM = "lstm";
     static final double TRANSFORMER_DROPOUT = 0.1, LSTM_DROPOUT = 0.3;
 
-    @Option(names = "--model", defaultValue = "transformer", paramLabel = "KIND", description = "transformer or lstm (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = "transformer", paramLabel = "NAME", description = "transformer or lstm (default: ${DEFAULT-VALUE}).")
     String kind;
 
     @Option(names = "--d-model", defaultValue = "256", paramLabel = "N", description = "Transformer: model width (default: ${DEFAULT-VALUE}).")
@@ -40,7 +40,7 @@ final class TranslateModelOptions {
             description = "LSTM: attention score, additive (Bahdanau), dot or general (Luong) (default: ${DEFAULT-VALUE}).")
     String attention;
 
-    @Option(names = "--emb", defaultValue = "384", paramLabel = "N", description = "LSTM: embedding size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--embed-dim", defaultValue = "384", paramLabel = "N", description = "LSTM: embedding size (default: ${DEFAULT-VALUE}).")
     int emb;
 
     @Option(names = "--hidden", defaultValue = "384", paramLabel = "N",
@@ -76,7 +76,7 @@ final class TranslateModelOptions {
     /** Options that shape only one kind of model (training options of the command included), refused with the other. */
     static final List<String> TRANSFORMER_ONLY = List.of("--d-model", "--heads", "--encoder-layers", "--decoder-layers", "--ff", "--pre-norm", "--warmup",
             "--lr-factor");
-    static final List<String> LSTM_ONLY = List.of("--attention", "--emb", "--hidden", "--layers", "--lr", "--lr-decay", "--decay-after");
+    static final List<String> LSTM_ONLY = List.of("--attention", "--embed-dim", "--hidden", "--layers", "--lr", "--lr-decay", "--decay-after");
 
     /** Resolves the defaults that depend on the kind, and checks every value and that no option of the other kind was given. */
     void check(ParseResult parsed) {
@@ -88,13 +88,13 @@ final class TranslateModelOptions {
         }
         dropout = dropoutOption != null ? dropoutOption : isLstm() ? LSTM_DROPOUT : TRANSFORMER_DROPOUT;
         if (isLstm()) {
-            for (Object[] o : new Object[][] {{"--emb", emb}, {"--hidden", hidden}, {"--layers", layers}}) {
+            for (Object[] o : new Object[][] {{"--embed-dim", emb}, {"--hidden", hidden}, {"--layers", layers}}) {
                 if ((Integer) o[1] < 1) throw new IllegalArgumentException(o[0] + " must be positive, got " + o[1]);
             }
             if (hidden % 2 != 0) throw new IllegalArgumentException("--hidden must be even (the bidirectional encoder gives each direction half), got " + hidden);
             if (tieEmbeddings && emb != hidden) {
-                throw new IllegalArgumentException("--tie-embeddings needs --emb equal to --hidden (the output layer reads the " + hidden
-                        + "-wide attentional vector), got --emb " + emb);
+                throw new IllegalArgumentException("--tie-embeddings needs --embed-dim equal to --hidden (the output layer reads the " + hidden
+                        + "-wide attentional vector), got --embed-dim " + emb);
             }
             TranslationLSTM.Attention.parse(attention, "--attention");
         }

@@ -2,6 +2,7 @@ package dev.jgrad.cli;
 
 import dev.jgrad.inference.Translator;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -12,11 +13,12 @@ final class TranslationData {
     /** Metadata keys of a translation checkpoint besides the model's config and the tokenizer ({@link Translator} reads them). */
     static final String SRC_LANG = Translator.SOURCE_LANGUAGE_KEY, TGT_LANG = Translator.TARGET_LANGUAGE_KEY;
 
-    /** Multi30k beside the repository: {@code <jgrad.home>/../shared/data/multi30k}. */
-    static Path defaultDataDir() {
-        String home = System.getProperty("jgrad.home");
-        Path base = home != null ? Path.of(home) : Path.of(".");
-        return base.resolve("..").resolve("shared").resolve("data").resolve("multi30k").normalize();
+    /** The help of --data. */
+    static final String DATA_HELP = "multi30k (" + DefaultData.CACHE + ") or a directory of <split>.<lang>[.gz] files (default: multi30k).";
+
+    /** The directory of --data: Multi30k from the data-set cache (fetched if need be) when it is not given or names it. */
+    static Path dataDir(String data) throws IOException {
+        return data == null || data.equalsIgnoreCase("multi30k") ? DefaultData.folder("multi30k", "--data DIR") : Path.of(data);
     }
 
     /**

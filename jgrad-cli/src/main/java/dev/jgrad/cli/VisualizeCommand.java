@@ -40,14 +40,14 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         sortOptions = false,
-        description = {"Draws what an encoder has learnt, as PNGs in --out: the first layer's",
-                "filters, the image patches that most activate channels of a stage",
-                "(Zeiler & Fergus), and a PCA projection of the features by class."})
+        description = {"Draws what an encoder has learnt, as PNGs in --out.",
+                "The pictures: the first layer's filters, the image patches that most activate channels of a stage "
+                        + "(Zeiler & Fergus), and a PCA projection of the features by class."})
 final class VisualizeCommand implements Callable<Integer> {
 
     static final class Source {
-        @Option(names = "--encoder", paramLabel = "DIR|FILE", description = "A checkpoint of 'jgrad simclr' or 'jgrad supervised'.")
-        Path encoder;
+        @Option(names = "--checkpoint", paramLabel = "DIR|FILE", description = "A checkpoint of 'jgrad simclr' or 'jgrad supervised'.")
+        Path checkpoint;
 
         @Option(names = "--random", description = "An untrained encoder of --arch/--width/--layers, for comparison.")
         boolean random;
@@ -71,7 +71,7 @@ final class VisualizeCommand implements Callable<Integer> {
     @Option(names = "--stage", paramLabel = "NAME", description = "Stage whose channels to show (default: layer2, or block2 for a cnn).")
     String stage;
 
-    @Option(names = "--channels", paramLabel = "C[,C...]", split = ",",
+    @Option(names = "--channels", paramLabel = "C", split = ",",
             description = "Channels to show (default: the --num-channels with the strongest top activations).")
     List<Integer> channels;
 
@@ -112,8 +112,8 @@ final class VisualizeCommand implements Callable<Integer> {
             encoder.eval();
             name = "untrained " + encoder.spec().describe();
         } else {
-            encoder = RepresentationData.loadEncoder(source.encoder);
-            Map<String, String> meta = TrainingCheckpoint.loadModel(source.encoder).metadata();
+            encoder = RepresentationData.loadEncoder(source.checkpoint);
+            Map<String, String> meta = TrainingCheckpoint.loadModel(source.checkpoint).metadata();
             if (meta.containsKey("normalize.mean") && meta.containsKey("normalize.std")) {
                 normalize = new Normalize(LinearProbeCommand.floats(meta.get("normalize.mean")), LinearProbeCommand.floats(meta.get("normalize.std")));
             }

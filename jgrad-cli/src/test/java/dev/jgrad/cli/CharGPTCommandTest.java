@@ -32,7 +32,7 @@ class CharGPTCommandTest {
     static Path text;
 
     /** Every part of a run: two blocks, dropout (so the random state matters), clipping, cosine schedule, random windows. */
-    static final String[] MODEL = {"--model", "transformer", "--emb", "8", "--heads", "2", "--hidden", "16", "--layers", "2",
+    static final String[] MODEL = {"--model", "transformer", "--embed-dim", "8", "--heads", "2", "--hidden", "16", "--layers", "2",
             "--dropout", "0.1", "--batch", "4", "--seq-len", "16", "--epochs", "2", "--lr", "1e-2", "--warmup", "3", "--sample-length", "0"};
 
     @BeforeAll
@@ -138,14 +138,14 @@ class CharGPTCommandTest {
 
     @Test
     void badTransformerOptionsAndMixedUpRunsAreNamed() {
-        fails(jgrad(train(tmp.resolve("h"), "--heads", "3")), "--emb 8 must be divisible by --heads 3");
+        fails(jgrad(train(tmp.resolve("h"), "--heads", "3")), "--embed-dim 8 must be divisible by --heads 3");
         fails(jgrad(train(tmp.resolve("m"), "--model", "gru")), "--model must be lstm or transformer, got 'gru'");
         fails(jgrad(train(tmp.resolve("w"), "--seq-len", "2000")), "too few for windows of 2000");
         assertTrue(!Files.exists(tmp.resolve("h")) && !Files.exists(tmp.resolve("w")), "nothing is written for bad options");
 
         // An LSTM run cannot be resumed as a transformer run.
         Path lstm = tmp.resolve("lstm");
-        ok(jgrad("train", "charlm", "--text", text.toString(), "--out", lstm.toString(), "--emb", "6", "--hidden", "12", "--layers", "1",
+        ok(jgrad("train", "charlm", "--text", text.toString(), "--out", lstm.toString(), "--embed-dim", "6", "--hidden", "12", "--layers", "1",
                 "--batch", "4", "--seq-len", "16", "--stop-at", "2", "--sample-length", "0"));
         fails(jgrad(train(lstm, "--resume")), "different settings", "model: not in the checkpoint, transformer now");
     }

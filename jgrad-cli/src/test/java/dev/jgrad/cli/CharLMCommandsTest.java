@@ -34,7 +34,7 @@ class CharLMCommandsTest {
     static Path text;
 
     /** A small model that still has every part: two layers, dropout (so the random state matters), clipping, cosine schedule. */
-    static final String[] MODEL = {"--emb", "6", "--hidden", "12", "--layers", "2", "--dropout", "0.1", "--batch", "4", "--seq-len", "16",
+    static final String[] MODEL = {"--embed-dim", "6", "--hidden", "12", "--layers", "2", "--dropout", "0.1", "--batch", "4", "--seq-len", "16",
             "--epochs", "2", "--lr", "1e-2", "--warmup", "3", "--sample-length", "0"};
 
     @BeforeAll
@@ -106,6 +106,21 @@ class CharLMCommandsTest {
             throw new AssertionError("jgrad " + args + " did not finish in 120 s");
         }
         return new Result(p.exitValue(), Files.readString(log), "");
+    }
+
+    @Test
+    void aStoppedAndResumedDemoEqualsAnUninterruptedOneBitForBit() throws Exception {
+        String[] demo = {"train", "demo", "--text", text.toString(), "--max-steps", "6", "--batch", "8", "--context", "4", "--hidden", "16",
+            "--sample-length", "5"};
+        Path straight = tmp.resolve("demo-straight"), resumed = tmp.resolve("demo-resumed");
+        ok(jgrad(Args.of(demo, "--out", straight.toString())));
+        ok(jgrad(Args.of(demo, "--out", resumed.toString(), "--stop-at", "4")));
+        assertFalse(Files.exists(resumed.resolve("model.safetensors")), "no model before the run's end");
+        ok(jgrad(Args.of(demo, "--out", resumed.toString(), "--resume")));
+        SameModel.assertBitIdentical(straight.resolve("model.safetensors"), resumed.resolve("model.safetensors"));
+        fails(jgrad(Args.of(demo, "--out", resumed.toString())), "already holds a checkpoint");
+        ok(jgrad(Args.of(demo, "--out", resumed.toString(), "--overwrite")));
+        SameModel.assertBitIdentical(straight.resolve("model.safetensors"), resumed.resolve("model.safetensors"));
     }
 
     @Test

@@ -82,7 +82,7 @@ class ClassifyCommandsTest {
 
     private String[] trainArgs(Path train, Path valid, Path out) {
         return new String[] {"train", "classify", "--train", train.toString(), "--valid", valid.toString(), "--out", out.toString(),
-                "--embed", "12", "--hidden", "10", "--epochs", "12", "--patience", "0", "--batch", "8", "--lr", "0.02", "--dropout", "0.1"};
+                "--embed-dim", "12", "--hidden", "10", "--epochs", "12", "--patience", "0", "--batch", "8", "--lr", "0.02", "--dropout", "0.1"};
     }
 
     @Test
@@ -115,7 +115,7 @@ class ClassifyCommandsTest {
     void holdsOutPartOfTheTrainingDataWithoutValid() throws IOException {
         Path train = dataset("train.tsv", 60, 3, false);
         assertEquals(0, jgrad("train", "classify", "--train", train.toString(), "--out", dir.resolve("r").toString(), "--epochs", "1",
-                "--embed", "4", "--hidden", "4", "--valid-fraction", "0.25"), err.toString());
+                "--embed-dim", "4", "--hidden", "4", "--valid-fraction", "0.25"), err.toString());
         assertTrue(out().contains("15 examples held out from the training data"), out());
         assertTrue(!out().contains("header"), out());
     }
@@ -125,7 +125,7 @@ class ClassifyCommandsTest {
         Path train = dataset("train.tsv", 40, 4, true), valid = dataset("dev.tsv", 20, 5, true);
         Path out = dir.resolve("run");
         assertEquals(0, jgrad("train", "classify", "--train", train.toString(), "--valid", valid.toString(), "--out", out.toString(),
-                "--epochs", "1", "--embed", "4", "--hidden", "4"), err.toString());
+                "--epochs", "1", "--embed-dim", "4", "--hidden", "4"), err.toString());
         Path ckpt = out.resolve("model.safetensors");
         byte[] before = Files.readAllBytes(ckpt);
 
@@ -150,17 +150,45 @@ class ClassifyCommandsTest {
     }
 
     @Test
+    void aStoppedAndResumedRunEqualsAnUninterruptedOneBitForBit() throws IOException {
+        Path train = dataset("train.tsv", 80, 6, false), valid = dataset("dev.tsv", 20, 7, false);
+        // 5 batches an epoch; dropout draws from the generator that shuffles, so both must carry over
+        String[] common = {"train", "classify", "--train", train.toString(), "--valid", valid.toString(), "--embed-dim", "6", "--hidden", "5",
+            "--epochs", "3", "--batch", "16", "--dropout", "0.3", "--patience", "0"};
+        Path straight = dir.resolve("straight"), resumed = dir.resolve("resumed");
+        assertEquals(0, jgrad(Args.of(common, "--out", straight.toString())), err.toString());
+        assertEquals(0, jgrad(Args.of(common, "--out", resumed.toString(), "--stop-at", "7")), err.toString());
+        assertTrue(out().contains("stopped at step 7 as asked"), out());
+        assertEquals(0, jgrad(Args.of(common, "--out", resumed.toString(), "--resume")), err.toString());
+        SameModel.assertBitIdentical(straight.resolve("model.safetensors"), resumed.resolve("model.safetensors"));
+        SameModel.assertBitIdentical(straight.resolve("checkpoint/model.safetensors"), resumed.resolve("checkpoint/model.safetensors"));
+        assertEquals(ClassifierCheckpoint.load(straight.resolve("model.safetensors")).info(),
+                ClassifierCheckpoint.load(resumed.resolve("model.safetensors")).info());
+        // the run directory serves as --checkpoint too
+        assertEquals(0, jgrad("eval", "classify", "--checkpoint", resumed.toString(), "--data", valid.toString()), err.toString());
+        assertTrue(out().contains("accuracy: "), out());
+    }
+
+    @Test
     void missingDefaultDataSaysWhereToGetIt() {
-        String saved = System.getProperty("jgrad.home");
-        System.setProperty("jgrad.home", dir.resolve("nowhere").resolve("repo").toString());
+        // An empty cache, and a mirror without the files: the default data cannot be fetched.
+        String savedCache = System.getProperty("jgrad.data"), savedMirror = System.getProperty("jgrad.data.mirror");
+        System.setProperty("jgrad.data", dir.resolve("cache").toString());
+        System.setProperty("jgrad.data.mirror", dir.resolve("empty-mirror").toString());
         try {
             assertEquals(1, jgrad("train", "classify", "--out", dir.resolve("r").toString()));
             String e = err.toString();
-            assertTrue(e.contains("--train FILE") && e.contains("sst2") && e.contains("gluebenchmark"), e);
+            assertTrue(e.contains("the default data set sst2 could not be fetched") && e.contains("--train FILE")
+                    && e.contains(dir.resolve("cache").resolve("sst2").toString()), e);
         } finally {
-            if (saved == null) System.clearProperty("jgrad.home");
-            else System.setProperty("jgrad.home", saved);
+            restoreProperty("jgrad.data", savedCache);
+            restoreProperty("jgrad.data.mirror", savedMirror);
         }
+    }
+
+    private static void restoreProperty(String key, String saved) {
+        if (saved == null) System.clearProperty(key);
+        else System.setProperty(key, saved);
     }
 
     @Test

@@ -24,7 +24,7 @@ class GradflowCommandTest {
 
     @Test
     void tinyRunWritesThePlotsAndTheSummary(@TempDir Path dir) throws Exception {
-        int code = run("--length", "12", "--hidden", "6", "--batch", "3", "--steps", "3", "--out", dir.toString());
+        int code = run("--length", "12", "--hidden", "6", "--batch", "3", "--max-steps", "3", "--out", dir.toString());
         assertEquals(0, code, err.toString());
         for (String name : new String[] {"gradflow_rnn_vs_lstm.png", "gradflow_spectral_radius.png", "gradflow_trained.png", "gradflow_clipping.png"}) {
             Path png = dir.resolve(name);
@@ -42,7 +42,7 @@ class GradflowCommandTest {
 
     @Test
     void copyTaskWithoutTrainingWritesTheProbes(@TempDir Path dir) throws Exception {
-        int code = run("--task", "copy", "--length", "25", "--hidden", "6", "--batch", "2", "--steps", "0",
+        int code = run("--task", "copy", "--length", "25", "--hidden", "6", "--batch", "2", "--max-steps", "0",
                 "--spectral-radius", "0.5,1.5", "--out", dir.toString());
         assertEquals(0, code, err.toString());
         assertTrue(Files.exists(dir.resolve("gradflow_rnn_vs_lstm.png")));

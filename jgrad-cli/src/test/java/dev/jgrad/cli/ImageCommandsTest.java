@@ -119,9 +119,10 @@ class ImageCommandsTest {
     void pretrainThenFinetuneTheLastStageLeavesTheFrozenStagesBitForBit() throws IOException {
         folder("a/train", 3, 8, 8, 1);
         folder("a/test", 3, 4, 8, 2);
-        Path pre = dir.resolve("pre.safetensors");
+        Path preRun = dir.resolve("pre"), pre = preRun.resolve("model.safetensors");
         assertEquals(0, jgrad("train", "images", "--data", dir.resolve("a").toString(), "--grayscale", "--width", "4", "--epochs", "2",
-                "--batch", "8", "--out", pre.toString()), err.toString());
+                "--batch", "8", "--out", preRun.toString()), err.toString());
+        assertEquals("", err.toString(), "no warning for the directory form of --out");
         assertTrue(out().contains("3 classes, images 1x8x8; 24 training images"), out());
         assertTrue(out().contains("small-input in=1 classes=3"), out());
         assertTrue(out().contains("test accuracy"), out());
@@ -132,10 +133,10 @@ class ImageCommandsTest {
 
         folder("b/train", 2, 10, 8, 3);
         folder("b/test", 2, 3, 8, 4);
-        Path ft = dir.resolve("out/ft.safetensors");
-        assertEquals(0, jgrad("finetune", "--checkpoint", pre.toString(), "--train", dir.resolve("b/train").toString(),
+        Path ft = dir.resolve("out/ft").resolve("model.safetensors");
+        assertEquals(0, jgrad("finetune", "--checkpoint", preRun.toString(), "--train", dir.resolve("b/train").toString(),
                 "--test", dir.resolve("b/test").toString(), "--grayscale", "--num-classes", "2", "--train-blocks", "1",
-                "--lr", "0.1", "--lr-decay", "0.5", "--epochs", "2", "--batch", "8", "--out", ft.toString()), err.toString());
+                "--lr", "0.1", "--lr-decay", "0.5", "--epochs", "2", "--batch", "8", "--out", ft.getParent().toString()), err.toString());
         String log = out();
         assertTrue(log.contains("head and the last 1 stage"), log);
         assertTrue(log.contains("learning rates from the head down: 0.100, 0.0500;"), log);
@@ -163,12 +164,49 @@ class ImageCommandsTest {
         Path export = Path.of(getClass().getResource("/resnet/resnet_small_input_w4.safetensors").toURI());
         Path ft = dir.resolve("ft.safetensors");
         assertEquals(0, jgrad("finetune", "--checkpoint", export.toString(), "--data", data.toString(), "--labels", "8",
-                "--train-blocks", "0", "--epochs", "1", "--batch", "4", "--eval-every", "0", "--out", ft.toString()), err.toString());
+                "--train-blocks", "0", "--epochs", "1", "--batch", "4", "--eval-every-epochs", "0", "--out", ft.toString()), err.toString());
         String log = out();
         assertTrue(log.contains("8 training images (a class-balanced subset of 40, seed 1234), 12 test images"), log);
         assertTrue(log.contains("head only, 132 of"), log);
         assertTrue(log.contains("Normalize(mean="), log); // fitted on the data: a bare export records none
         assertEquals(List.of("0", "1", "2", "3"), ImageClassifierCheckpoint.load(ft).classes());
+        // --out FILE, the older form, still writes that file, with one warning.
+        assertEquals("jgrad: warning: --out FILE is deprecated; use --out DIR (the model goes to DIR/model.safetensors)",
+                err.toString().strip(), err.toString());
+    }
+
+    @Test
+    void stoppedAndResumedImageRunsEqualUninterruptedOnesBitForBit() throws IOException {
+        folder("r/train", 3, 8, 8, 11);
+        folder("r/test", 3, 2, 8, 12);
+        String[] common = {"--data", dir.resolve("r").toString(), "--grayscale", "--width", "2", "--epochs", "2", "--batch", "8",
+                "--augment", "flip-crop"}; // 3 steps an epoch; the augmentation's generator must carry over too
+        Path straight = dir.resolve("straight"), resumed = dir.resolve("resumed");
+        assertEquals(0, jgrad(Args.of("train", "images", "--out", straight.toString(), common)), err.toString());
+        assertEquals(0, jgrad(Args.of("train", "images", "--out", resumed.toString(), "--stop-at", "2", common)), err.toString());
+        assertTrue(out().contains("stopped at step 2 as asked (--stop-at)"), out());
+        assertFalse(Files.exists(resumed.resolve("model.safetensors")), "no model before the run's end");
+        assertEquals(0, jgrad(Args.of("train", "images", "--out", resumed.toString(), "--resume", "--stop-at", "4", common)), err.toString());
+        assertEquals(0, jgrad(Args.of("train", "images", "--out", resumed.toString(), "--resume", common)), err.toString());
+        SameModel.assertBitIdentical(straight.resolve("model.safetensors"), resumed.resolve("model.safetensors"));
+
+        // A finished run is refused before its first step, and left as it was.
+        byte[] model = Files.readAllBytes(straight.resolve("model.safetensors"));
+        assertEquals(1, jgrad(Args.of("train", "images", "--out", straight.toString(), common)));
+        assertTrue(err.toString().contains("already holds a checkpoint; continue it with --resume, replace it with --overwrite"), err.toString());
+        assertFalse(out().contains("epoch 1:"), out());
+        assertArrayEquals(model, Files.readAllBytes(straight.resolve("model.safetensors")));
+        assertEquals(1, jgrad(Args.of("train", "images", "--out", dir.resolve("r/train/c0/0.png").toString(), common)));
+        assertTrue(err.toString().contains("is a file; give a directory"), err.toString());
+
+        // finetune from that model, stopped inside its first epoch
+        String[] tune = {"--checkpoint", straight.toString(), "--data", dir.resolve("r").toString(), "--grayscale",
+                "--train-blocks", "1", "--epochs", "2", "--batch", "8", "--augment", "flip"};
+        assertEquals(0, jgrad(Args.of("finetune", "--out", dir.resolve("ft1").toString(), tune)), err.toString());
+        assertEquals(0, jgrad(Args.of("finetune", "--out", dir.resolve("ft2").toString(), "--stop-at", "1", tune)), err.toString());
+        assertEquals(0, jgrad(Args.of("finetune", "--out", dir.resolve("ft2").toString(), "--resume", tune)), err.toString());
+        assertTrue(out().contains("test accuracy"), out());
+        SameModel.assertBitIdentical(dir.resolve("ft1/model.safetensors"), dir.resolve("ft2/model.safetensors"));
     }
 
     @Test

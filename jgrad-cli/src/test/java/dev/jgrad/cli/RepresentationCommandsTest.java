@@ -142,48 +142,48 @@ class RepresentationCommandsTest {
         assertEquals(1, jgrad(simclr(a)));
         assertTrue(err.toString().contains("already holds a checkpoint"), err.toString());
 
-        assertEquals(0, jgrad("linear-probe", "--encoder", a.toString(), "--data", data.toString(), "--label-fraction", "1,0.25", "--steps", "100"),
+        assertEquals(0, jgrad("linear-probe", "--checkpoint", a.toString(), "--data", data.toString(), "--label-fraction", "1,0.25", "--max-steps", "100"),
                 err.toString());
         assertTrue(out().contains("features: 8 per image"), out());
         accuracy(out(), "label fraction 1.0");
         assertTrue(out().contains("label fraction 0.25 (16 labels, class-balanced, seed 0)"), out());
 
-        assertEquals(0, jgrad("linear-probe", "--encoder", a.toString(), "--data", data.toString(), "--readout", "multiscale", "--steps", "50"),
+        assertEquals(0, jgrad("linear-probe", "--checkpoint", a.toString(), "--data", data.toString(), "--readout", "multiscale", "--max-steps", "50"),
                 err.toString());
         assertTrue(out().contains("features: 12 per image"), out());
 
-        assertEquals(0, jgrad("linear-probe", "--pixels", "--data", data.toString(), "--steps", "200"), err.toString());
+        assertEquals(0, jgrad("linear-probe", "--pixels", "--data", data.toString(), "--max-steps", "200"), err.toString());
         assertTrue(accuracy(out(), "label fraction 1.0") > 0.9, out());
 
-        assertEquals(0, jgrad("linear-probe", "--random", "--arch", "cnn", "--width", "4", "--layers", "1", "--data", data.toString(), "--steps", "50"),
+        assertEquals(0, jgrad("linear-probe", "--random", "--arch", "cnn", "--width", "4", "--layers", "1", "--data", data.toString(), "--max-steps", "50"),
                 err.toString());
         assertTrue(out().contains("untrained cnn [1] width 4"), out());
 
         Path sup = dir.resolve("sup");
-        assertEquals(0, jgrad("supervised", "--like", a.toString(), "--data", data.toString(), "--label-fraction", "0.5", "--epochs", "2",
+        assertEquals(0, jgrad("supervised", "--checkpoint", a.toString(), "--data", data.toString(), "--label-fraction", "0.5", "--epochs", "2",
                 "--batch", "8", "--out", sup.toString()), err.toString());
         assertTrue(out().contains("32 labelled training images"), out());
         assertTrue(out().contains("encoder cnn [1,1] width 4"), out());
         accuracy(out(), "supervised from scratch on 32 labels");
-        assertEquals(0, jgrad("linear-probe", "--encoder", sup.resolve("model.safetensors").toString(), "--data", data.toString(), "--steps", "20"),
+        assertEquals(0, jgrad("linear-probe", "--checkpoint", sup.resolve("model.safetensors").toString(), "--data", data.toString(), "--max-steps", "20"),
                 err.toString());
 
         Path vis = dir.resolve("vis");
-        assertEquals(0, jgrad("visualize", "--encoder", a.toString(), "--data", data.toString(), "--stage", "block1", "--top-k", "3",
+        assertEquals(0, jgrad("visualize", "--checkpoint", a.toString(), "--data", data.toString(), "--stage", "block1", "--top-k", "3",
                 "--num-channels", "2", "--images", "20", "--points", "20", "--tsne", "--tsne-points", "20", "--out", vis.toString()), err.toString());
         for (String png : new String[] {"filters.png", "patches-block1.png", "pca.png", "tsne.png"}) {
             assertNotNull(ImageIO.read(vis.resolve(png).toFile()), png);
         }
         assertTrue(out().contains("receptive field 4x4, stride 2"), out());
 
-        assertEquals(1, jgrad("visualize", "--encoder", a.toString(), "--data", data.toString(), "--stage", "layer7", "--out", vis.toString()));
+        assertEquals(1, jgrad("visualize", "--checkpoint", a.toString(), "--data", data.toString(), "--stage", "layer7", "--out", vis.toString()));
         assertTrue(err.toString().contains("[block1, block2]"), err.toString());
     }
 
     @Test
     void clearErrors() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        assertEquals(1, jgrad("linear-probe", "--encoder", empty.toString(), "--data", data.toString()));
+        assertEquals(1, jgrad("linear-probe", "--checkpoint", empty.toString(), "--data", data.toString()));
         assertTrue(err.toString().contains("no model in checkpoint directory"), err.toString());
         assertEquals(2, jgrad("linear-probe", "--pixels", "--random", "--data", data.toString()));
         assertEquals(1, jgrad("linear-probe", "--pixels", "--data", data.toString(), "--label-fraction", "1.5"));
@@ -194,6 +194,20 @@ class RepresentationCommandsTest {
         assertTrue(err.toString().contains("--resume: no checkpoint"), err.toString());
         assertEquals(1, jgrad(simclr(dir.resolve("t"), "--temperature", "0")));
         assertTrue(err.toString().contains("--temperature must be positive"), err.toString());
+    }
+
+    @Test
+    void aStoppedAndResumedSupervisedRunEqualsAnUninterruptedOneBitForBit() throws Exception {
+        // 32 labelled images in batches of 8: 4 steps an epoch; stopped inside the first epoch and at the second's start.
+        String[] common = {"--data", data.toString(), "--arch", "cnn", "--width", "4", "--layers", "1,1", "--label-fraction", "0.5",
+            "--epochs", "3", "--batch", "8"};
+        Path straight = dir.resolve("straight"), resumed = dir.resolve("resumed");
+        assertEquals(0, jgrad(Args.of("supervised", common, "--out", straight.toString())), err.toString());
+        assertEquals(0, jgrad(Args.of("supervised", common, "--out", resumed.toString(), "--stop-at", "3")), err.toString());
+        assertTrue(out().contains("stopped at step 3 as asked"), out());
+        assertEquals(0, jgrad(Args.of("supervised", common, "--out", resumed.toString(), "--resume", "--stop-at", "8")), err.toString());
+        assertEquals(0, jgrad(Args.of("supervised", common, "--out", resumed.toString(), "--resume")), err.toString());
+        SameModel.assertBitIdentical(straight.resolve("model.safetensors"), resumed.resolve("model.safetensors"));
     }
 
     /** simclr in a JVM of its own with the plain-Java kernels (bit-reproducible from one process to the next). */

@@ -141,7 +141,7 @@ class TranslateCommandsTest {
 
         Path in = tmp.resolve("in.en"), out = tmp.resolve("out.de");
         Files.writeString(in, "a man runs.\n\nthe red dog sleeps.\n", StandardCharsets.UTF_8);
-        ok(jgrad("translate", "--checkpoint", run.resolve("epoch-002.safetensors").toString(), "--input", in.toString(), "--output", out.toString(),
+        ok(jgrad("translate", "--checkpoint", run.resolve("epoch-002.safetensors").toString(), "--input", in.toString(), "--out", out.toString(),
                 "--beam", "1"));
         List<String> lines = Files.readAllLines(out);
         assertEquals(3, lines.size());
@@ -173,7 +173,7 @@ class TranslateCommandsTest {
         Path a = tmp.resolve("a.safetensors"), b = tmp.resolve("b.safetensors"), avg = tmp.resolve("avg.safetensors");
         SafeTensors.save(a, Map.of("w", Tensor.of(new float[] {1, 2, 3, 4}, 2, 2), "b", Tensor.of(new float[] {0.5f}, 1)), Map.of("note", "first"));
         SafeTensors.save(b, Map.of("w", Tensor.of(new float[] {3, 2, 1, 0}, 2, 2), "b", Tensor.of(new float[] {1.5f}, 1)), Map.of("note", "second"));
-        Result r = ok(jgrad("average", a.toString(), b.toString(), "-o", avg.toString()));
+        Result r = ok(jgrad("average", a.toString(), b.toString(), "--out", avg.toString()));
         assertTrue(r.out().contains("averaged 2 checkpoints (2 tensors)"), r.out());
         SafeTensors.File f = SafeTensors.read(avg);
         assertArrayEquals(new float[] {2, 2, 2, 2}, f.tensors().get("w").toArray());
@@ -183,15 +183,15 @@ class TranslateCommandsTest {
 
         Path c = tmp.resolve("c.safetensors"), d = tmp.resolve("d.safetensors");
         SafeTensors.save(c, Map.of("w", Tensor.zeros(2, 2), "bias", Tensor.zeros(1)));
-        fails(jgrad("average", a.toString(), c.toString(), "-o", tmp.resolve("x.safetensors").toString()),
+        fails(jgrad("average", a.toString(), c.toString(), "--out", tmp.resolve("x.safetensors").toString()),
                 "the tensor names differ", "missing from " + c + ": b", "only in " + c + ": bias");
         SafeTensors.save(d, Map.of("w", Tensor.zeros(4), "b", Tensor.zeros(1)));
-        fails(jgrad("average", a.toString(), d.toString(), "-o", tmp.resolve("x.safetensors").toString()), "tensor 'w' has shape [4]");
+        fails(jgrad("average", a.toString(), d.toString(), "--out", tmp.resolve("x.safetensors").toString()), "tensor 'w' has shape [4]");
         assertFalse(Files.exists(tmp.resolve("x.safetensors")));
 
         // Real checkpoints average into a model that loads and translates.
         Path avgModel = tmp.resolve("avg-model.safetensors");
-        ok(jgrad("average", run.resolve("epoch-001.safetensors").toString(), run.resolve("epoch-002.safetensors").toString(), "-o", avgModel.toString()));
+        ok(jgrad("average", run.resolve("epoch-001.safetensors").toString(), run.resolve("epoch-002.safetensors").toString(), "--out", avgModel.toString()));
         SafeTensors.File e1 = SafeTensors.read(run.resolve("epoch-001.safetensors")), e2 = SafeTensors.read(run.resolve("epoch-002.safetensors"));
         float[] w1 = e1.tensors().get("generator.bias").toArray(), w2 = e2.tensors().get("generator.bias").toArray();
         float[] m = SafeTensors.read(avgModel).tensors().get("generator.bias").toArray();

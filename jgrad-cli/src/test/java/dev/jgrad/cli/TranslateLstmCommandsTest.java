@@ -29,7 +29,7 @@ class TranslateLstmCommandsTest {
     static Path tmp;
     static Path trainSrc, trainTgt, validSrc, validTgt, run;
 
-    static final List<String> MODEL = List.of("--model", "lstm", "--attention", "dot", "--emb", "16", "--hidden", "16", "--layers", "2",
+    static final List<String> MODEL = List.of("--model", "lstm", "--attention", "dot", "--embed-dim", "16", "--hidden", "16", "--layers", "2",
             "--vocab-size", "40", "--max-len", "24", "--batch-tokens", "120", "--epochs", "2", "--lr", "0.01", "--lr-decay", "0.5",
             "--decay-after", "1", "--tie-embeddings");
 
@@ -117,8 +117,8 @@ class TranslateLstmCommandsTest {
         fails(jgrad("train", "translate", "--train-src", trainSrc.toString(), "--train-tgt", trainTgt.toString(), "--valid-src", validSrc.toString(),
                 "--valid-tgt", validTgt.toString(), "--out", tmp.resolve("x2").toString(), "--hidden", "64"), "--hidden applies to the LSTM (--model lstm)");
         fails(train(tmp.resolve("x3"), "--attention", "cosine"), "--attention: unknown attention 'cosine', expected additive, dot or general");
-        fails(train(tmp.resolve("x4"), "--hidden", "17", "--emb", "17"), "--hidden must be even");
-        fails(train(tmp.resolve("x5"), "--emb", "8"), "--tie-embeddings needs --emb equal to --hidden");
+        fails(train(tmp.resolve("x4"), "--hidden", "17", "--embed-dim", "17"), "--hidden must be even");
+        fails(train(tmp.resolve("x5"), "--embed-dim", "8"), "--tie-embeddings needs --embed-dim equal to --hidden");
         fails(train(tmp.resolve("x6"), "--model", "gru"), "--model must be transformer or lstm, got 'gru'");
     }
 }
