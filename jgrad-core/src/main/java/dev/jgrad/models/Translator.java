@@ -55,7 +55,7 @@ public final class Translator {
      * The longest output allowed for a source of n tokens: {@code min(a * n + b, model limit)} tokens including
      * {@code <eos>}.
      */
-    public record MaxLength(double a, int b) {
+    public record MaxLength(double a, int b) implements java.io.Serializable {
         public MaxLength {
             if (!(a >= 0) || b < 1) throw new IllegalArgumentException("max length: a must be >= 0 and b >= 1, got a=" + a + ", b=" + b);
         }
