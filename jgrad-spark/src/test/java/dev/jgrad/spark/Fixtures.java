@@ -34,6 +34,13 @@ final class Fixtures {
         return new Result(exit, out.toString(), err.toString());
     }
 
+    /** {@code base} followed by {@code more}, as an argument array. */
+    static String[] concat(List<String> base, String... more) {
+        List<String> all = new ArrayList<>(base);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
     static Result ok(Result r) {
         assertEquals(0, r.exit(), "stdout: " + r.out() + "\nstderr: " + r.err());
         return r;
