@@ -1,5 +1,7 @@
 package dev.jgrad.spark;
 
+import dev.jgrad.tensor.Tensor;
+
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,12 +16,14 @@ import java.util.Map;
 final class Aggregate implements Serializable {
     private final LinkedHashMap<String, double[]> sums = new LinkedHashMap<>();
     private final LinkedHashMap<String, float[]> agreed = new LinkedHashMap<>(); // null value: workers disagree
+    private final LinkedHashMap<String, int[]> shapes = new LinkedHashMap<>();
     private double weight;
 
-    /** Adds one worker's arrays with weight {@code w}. */
-    Aggregate add(Map<String, float[]> values, double w) {
+    /** Adds one worker's tensors with weight {@code w}. */
+    Aggregate add(StateBlob blob, double w) {
         Aggregate one = new Aggregate();
-        for (Map.Entry<String, float[]> e : values.entrySet()) {
+        one.shapes.putAll(blob.shapes());
+        for (Map.Entry<String, float[]> e : blob.values().entrySet()) {
             float[] v = e.getValue();
             double[] s = new double[v.length];
             for (int i = 0; i < v.length; i++) s[i] = w * v[i];
@@ -36,6 +40,7 @@ final class Aggregate implements Serializable {
         if (weight == 0 && sums.isEmpty()) {
             sums.putAll(other.sums);
             agreed.putAll(other.agreed);
+            shapes.putAll(other.shapes);
             weight = other.weight;
             return this;
         }
@@ -77,10 +82,12 @@ final class Aggregate implements Serializable {
         return out;
     }
 
-    /** The weighted mean of each entry; entries all workers agree on exactly are those values. */
-    Map<String, float[]> mean() {
-        Map<String, float[]> out = sum(weight);
-        for (Map.Entry<String, float[]> e : agreed.entrySet()) if (e.getValue() != null) out.put(e.getKey(), e.getValue());
+    /** The weighted mean of each entry, as tensors; entries all workers agree on exactly are those values. */
+    Map<String, Tensor> mean() {
+        Map<String, float[]> values = sum(weight);
+        for (Map.Entry<String, float[]> e : agreed.entrySet()) if (e.getValue() != null) values.put(e.getKey(), e.getValue());
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, float[]> e : values.entrySet()) out.put(e.getKey(), Tensor.of(e.getValue(), shapes.get(e.getKey())));
         return out;
     }
 }

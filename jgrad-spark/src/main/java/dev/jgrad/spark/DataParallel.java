@@ -183,24 +183,20 @@ public final class DataParallel implements TrainingStrategy {
 
         List<StepOutcome> out = new ArrayList<>(count);
         if (localSgd) {
-            model.loadStateDict(tensors(r.model.mean(), plan.model()));
-            optimization.optimizer().loadStateDict(tensors(r.optimizer.mean(), plan.optimizer()));
+            model.loadStateDict(r.model.mean());
+            optimization.optimizer().loadStateDict(r.optimizer.mean());
             for (int i = 0; i < count; i++) {
                 if (scheduler != null) scheduler.step();
                 out.add(new StepOutcome((float) (r.lossSum[i] / r.units[i]), r.normSum[i] / workers, r.lr[i],
                         r.units[i], metrics(r, i)));
             }
         } else {
-            Map<String, float[]> grads = r.model.mean();
-            for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
-                Parameter p = e.getValue();
-                p.setGrad(Tensor.of(grads.get(e.getKey()), p.shape()));
-            }
-            Map<String, Tensor> buffers = Replicas.buffers(model);
+            Map<String, Tensor> grads = r.model.mean();
+            for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) e.getValue().setGrad(grads.get(e.getKey()));
+            Map<String, Tensor> buffers = r.buffers.mean();
             if (!buffers.isEmpty()) {
                 Map<String, Tensor> state = new LinkedHashMap<>(model.stateDict());
-                Map<String, float[]> mean = r.buffers.mean();
-                for (String name : buffers.keySet()) state.put(name, Tensor.of(mean.get(name), buffers.get(name).shape()));
+                state.putAll(buffers);
                 model.loadStateDict(state);
             }
             out.add(TrainingStep.apply(model, optimization, gradientClip, firstStep, (float) (r.lossSum[0] / r.units[0]), r.units[0], metrics(r, 0)));
@@ -215,13 +211,6 @@ public final class DataParallel implements TrainingStrategy {
     private static Map<String, Double> metrics(Round.Result r, int step) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (Map.Entry<String, double[]> e : r.metricSums.entrySet()) out.put(e.getKey(), e.getValue()[step] / r.units[step]);
-        return out;
-    }
-
-    /** Averaged arrays as tensors of the shapes in {@code like}. */
-    private static Map<String, Tensor> tensors(Map<String, float[]> values, StateBlob like) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, float[]> e : values.entrySet()) out.put(e.getKey(), Tensor.of(e.getValue(), like.shapes().get(e.getKey())));
         return out;
     }
 

@@ -80,13 +80,13 @@ final class Replicas {
             }
         }
         if (plan.localSgd()) {
-            out.model.add(StateBlob.of(model.stateDict(), Map.of()).values(), totalUnits);
-            out.optimizer.add(StateBlob.of(r.optimization().optimizer().stateDict(), Map.of()).values(), totalUnits);
+            out.model.add(StateBlob.of(model.stateDict(), Map.of()), totalUnits);
+            out.optimizer.add(StateBlob.of(r.optimization().optimizer().stateDict(), Map.of()), totalUnits);
             LRScheduler scheduler = r.optimization().scheduler();
             out.scheduler = StateBlob.of(scheduler == null ? Map.of() : scheduler.stateDict(), Map.of());
         } else {
-            out.model.add(gradients(model), totalUnits);
-            out.buffers.add(StateBlob.of(buffers(model), Map.of()).values(), totalUnits);
+            out.model.add(StateBlob.of(gradients(model), Map.of()), totalUnits);
+            out.buffers.add(StateBlob.of(buffers(model), Map.of()), totalUnits);
         }
         TaskState state = TaskState.of(Map.of(), Map.of());
         task.saveState(state);
@@ -110,11 +110,11 @@ final class Replicas {
     }
 
     /** Each parameter's gradient, by name (zeros for a parameter the step did not reach). */
-    static Map<String, float[]> gradients(Module model) {
-        Map<String, float[]> out = new LinkedHashMap<>();
+    static Map<String, Tensor> gradients(Module model) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
             Tensor g = e.getValue().grad();
-            out.put(e.getKey(), g == null ? new float[e.getValue().numel()] : g.contiguous().toArray().clone());
+            out.put(e.getKey(), g == null ? Tensor.zeros(e.getValue().shape()) : g);
         }
         return out;
     }
