@@ -24,6 +24,11 @@ final class DataParallelOptions {
                     + "0: synchronous, the workers' gradients summed at every step (default: ${DEFAULT-VALUE}).")
     int syncEvery;
 
+    /** Steps between checkpoints the options ask for besides the evaluations': every local SGD round's; 0: none. */
+    long checkpointEvery() {
+        return spark.enabled() ? syncEvery : 0;
+    }
+
     /** The strategy the options ask for: this process alone without --spark. */
     TrainingStrategy strategy(TaskFactory replicas) {
         if (workers < 0) throw new IllegalArgumentException("--workers must be >= 0 (0: one per executor core), got " + workers);

@@ -145,7 +145,7 @@ final class TrainCharLMCommand implements Callable<Integer> {
         RunDirectory.checkStart(out, resume, overwrite, stopAt);
         task.createModel();
         TrainerOptions options = TrainerOptions.builder().runDirectory(out).resume(resume).overwrite(overwrite).epochs(epochs).maxSteps(maxSteps)
-                .stopAt(stopAt).gradientClip(clip).evalEverySteps(evalEvery).build();
+                .stopAt(stopAt).gradientClip(clip).evalEverySteps(evalEvery).checkpointEverySteps(parallel.checkpointEvery()).build();
         long perEpoch = task.stepsPerEpoch(), totalSteps = options.totalSteps(perEpoch);
 
         console.printf(Locale.ROOT, "data: %s, %,d training and %,d validation characters, vocabulary of %d%n",

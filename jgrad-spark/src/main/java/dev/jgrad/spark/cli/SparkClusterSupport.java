@@ -28,6 +28,11 @@ public final class SparkClusterSupport implements ClusterSupport {
     /** What executors need besides jgrad-core and jgrad-spark: the command line's tasks and picocli, which rebuilds them. */
     private static final List<Class<?>> CLI_CODE = List.of(ClusterSupport.class, CommandLine.class);
 
+    static {
+        // Before Spark's first log line: the command line shows Spark's warnings and errors only.
+        if (System.getProperty("log4j2.configurationFile") == null) System.setProperty("log4j2.configurationFile", "jgrad-spark-log4j2.properties");
+    }
+
     @Override
     public List<String> translate(String master, Path checkpoint, Path input, TranslateOptions options) throws IOException {
         if (!Files.exists(checkpoint)) throw new NoSuchFileException(checkpoint.toString(), null, "no such checkpoint file or directory");
