@@ -111,6 +111,7 @@ public final class DataParallel implements TrainingStrategy {
     private StateBlob[] states;
     private long rounds, bytesPerRound;
     private double seconds, computeSeconds;
+    private java.util.function.Consumer<Timings> report = t -> {};
 
     /** Trains on {@code session}'s executors (the session stays open after the fit). */
     public DataParallel(SparkSession session, Options options, TaskFactory replicas) {
@@ -134,6 +135,12 @@ public final class DataParallel implements TrainingStrategy {
     @Override
     public int stepsPerRound() {
         return Math.max(1, options.syncEvery());
+    }
+
+    /** Hands the fit's {@link Timings} to {@code report} when the fit ends (the command line prints them). */
+    public DataParallel onClose(java.util.function.Consumer<Timings> report) {
+        this.report = report == null ? t -> {} : report;
+        return this;
     }
 
     /** Where the time went, so far. */
@@ -249,6 +256,7 @@ public final class DataParallel implements TrainingStrategy {
 
     @Override
     public void close() {
+        if (rounds > 0) report.accept(timings());
         if (runId != null) {
             Replicas.forget(runId); // executors in this JVM (local[N]); a cluster's go with the application
             if (factory != null) factory.destroy();

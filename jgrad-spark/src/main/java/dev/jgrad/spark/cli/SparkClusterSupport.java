@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The command line's {@code --spark}: translation of a file by the cluster's executors, and data-parallel training,
@@ -48,6 +49,9 @@ public final class SparkClusterSupport implements ClusterSupport {
     public TrainingStrategy dataParallel(String master, int workers, int syncEvery, TaskFactory replicas) {
         DataParallel.Options options = DataParallel.Options.builder().workers(workers).syncEvery(syncEvery).build();
         SparkConnector.Connection c = SparkConnector.open(master, "jgrad train", SparkConnector.DEFAULT_TIMEOUT, CLI_CODE);
-        return new DataParallel(c.session(), c.owned(), options, replicas);
+        return new DataParallel(c.session(), c.owned(), options, replicas).onClose(t -> System.err.printf(Locale.ROOT,
+                "data-parallel: %d rounds of %d workers in %.1f s, %.1f s (%.0f%%) of it communication; %.2f MB sent per round, %.1f ms per round%n",
+                t.rounds(), SparkConnector.workers(c.session().sparkContext(), workers), t.seconds(), t.communicationSeconds(),
+                100 * t.communicationSeconds() / Math.max(1e-9, t.seconds()), t.bytesPerRound() / 1e6, 1000 * t.seconds() / t.rounds()));
     }
 }
