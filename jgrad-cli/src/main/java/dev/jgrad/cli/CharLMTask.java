@@ -17,9 +17,11 @@ import dev.jgrad.optim.AdamW;
 import dev.jgrad.optim.LambdaLR;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.tensor.Generator;
+import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Tensor;
 import dev.jgrad.train.LrSchedules;
 import dev.jgrad.train.Optimization;
+import dev.jgrad.train.Shard;
 import dev.jgrad.train.StepOutput;
 import dev.jgrad.train.TaskState;
 import dev.jgrad.train.TrainingTask;
@@ -35,6 +37,7 @@ import java.util.zip.CRC32;
  * What {@code jgrad train charlm} trains: a {@link CharLSTM} by truncated backpropagation through time over
  * {@code --batch} contiguous streams, its state carried (detached) from window to window and reset at each epoch, or
  * a {@link CharGPT} on random windows. The carried LSTM state and the windows' generator are its resume state.
+ * A data-parallel worker's replica trains on its {@link Shard} of the batch rows: its own streams, or its windows.
  */
 final class CharLMTask implements TrainingTask {
     /** Validation runs over this many parallel streams (fewer for a tiny text), whatever --batch is, so runs compare. */
@@ -48,6 +51,7 @@ final class CharLMTask implements TrainingTask {
     private final RandomWindows windows; // the transformer's
     private final long perEpoch;
     private final Map<String, String> config;
+    private final Shard shard;
     private Module model;
     private CharLSTM lstm;
     private CharGPT gpt;
@@ -55,6 +59,13 @@ final class CharLMTask implements TrainingTask {
 
     /** Cuts the corpus into the training and validation batches; fails on a text too short for the options. */
     CharLMTask(TrainCharLMCommand options, Path textFile, CharCorpus corpus) {
+        this(options, textFile, corpus, Shard.WHOLE);
+    }
+
+    /** As above, for a data-parallel worker that trains on {@code shard} of every batch. */
+    CharLMTask(TrainCharLMCommand options, Path textFile, CharCorpus corpus, Shard shard) {
+        shard.requireRows(options.batch, "--batch");
+        this.shard = shard;
         this.o = options;
         this.vocab = corpus.vocabulary();
         int[] trainIds = split(corpus, true);
@@ -108,16 +119,17 @@ final class CharLMTask implements TrainingTask {
     @Override
     public StepOutput trainingStep(long step) {
         StreamBatches.Batch b = gpt != null ? windows.next() : trainData.window((int) (step % perEpoch));
+        IntTensor inputs = shard.rows(b.inputs()), targets = shard.rows(b.targets());
         Tensor logits;
         if (gpt != null) {
-            logits = gpt.forward(b.inputs());
+            logits = gpt.forward(inputs);
         } else {
-            RecurrentOutput r = lstm.forward(b.inputs(), carried);
+            RecurrentOutput r = lstm.forward(inputs, carried);
             carried = r.state().detach();
             logits = r.output();
         }
-        int n = b.inputs().numel();
-        return StepOutput.of(Functional.crossEntropy(logits.reshape(n, vocab.size()), b.targets().reshape(n)), n);
+        int n = inputs.numel();
+        return StepOutput.of(Functional.crossEntropy(logits.reshape(n, vocab.size()), targets.reshape(n)), n);
     }
 
     @Override

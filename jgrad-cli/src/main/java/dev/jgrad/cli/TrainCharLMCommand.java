@@ -12,6 +12,7 @@ import dev.jgrad.train.StopReason;
 import dev.jgrad.train.Trainer;
 import dev.jgrad.train.TrainerOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -127,6 +128,9 @@ final class TrainCharLMCommand implements Callable<Integer> {
     @Option(names = "--sample-length", paramLabel = "N", defaultValue = "500", description = "Characters to generate at the end; 0 for none (default: ${DEFAULT-VALUE}).")
     int sampleLength;
 
+    @Mixin
+    DataParallelOptions parallel;
+
     @Spec
     CommandSpec spec;
 
@@ -142,7 +146,7 @@ final class TrainCharLMCommand implements Callable<Integer> {
         RunDirectory.checkStart(out, resume, overwrite, stopAt);
         task.createModel();
         TrainerOptions options = TrainerOptions.builder().runDirectory(out).resume(resume).overwrite(overwrite).epochs(epochs).maxSteps(maxSteps)
-                .stopAt(stopAt).gradientClip(clip).evalEverySteps(evalEvery).build();
+                .stopAt(stopAt).gradientClip(clip).evalEverySteps(evalEvery).checkpointEverySteps(parallel.checkpointEvery()).build();
         long perEpoch = task.stepsPerEpoch(), totalSteps = options.totalSteps(perEpoch);
 
         console.printf(Locale.ROOT, "data: %s, %,d training and %,d validation characters, vocabulary of %d%n",
@@ -158,7 +162,8 @@ final class TrainCharLMCommand implements Callable<Integer> {
                 .onEvaluation((p, e) -> String.format(Locale.ROOT, "step %d/%d (epoch %d, %s): validation %.4f nats/char, train %.4f; evaluated in %.1f s",
                         e.step(), totalSteps, (e.step() - 1) / perEpoch + 1, e.step() % perEpoch == 0 ? "end" : "window " + (e.step() % perEpoch) + "/" + perEpoch,
                         e.metric("loss"), p.losses().smoothed(), e.seconds()));
-        FitResult r = Trainer.fit(task, options, progress, new LossPlot(plotTitle(task), "loss (nats/char)", "loss"));
+        Trainer trainer = new Trainer(options).strategy(parallel.strategy(new CharLMReplicas(CharLMReplicas.argsOf(spec), textFile.toAbsolutePath().toString())));
+        FitResult r = trainer.addListener(progress).addListener(new LossPlot(plotTitle(task), "loss (nats/char)", "loss")).fit(task);
 
         if (r.interrupted()) {
             console.printf(Locale.ROOT, "stopped at step %d of %d as asked (--stop-at); checkpoint in %s, continue with --resume%n", r.step(), totalSteps, out);

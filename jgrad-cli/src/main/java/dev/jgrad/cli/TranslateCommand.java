@@ -14,6 +14,7 @@ import dev.jgrad.text.Bpe;
 import dev.jgrad.text.SubwordVocabulary;
 import dev.jgrad.text.UnknownCharacterException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -79,6 +80,9 @@ final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Unknown characters and over-long sentences are errors, not <unk> and cuts; NaN or infinite weights refuse the checkpoint.")
     boolean strict;
 
+    @Mixin
+    SparkOptions spark;
+
     @Spec
     CommandSpec spec;
 
@@ -89,6 +93,13 @@ final class TranslateCommand implements Callable<Integer> {
         if (batchSentences < 1) throw new IllegalArgumentException("--batch-sentences must be positive, got " + batchSentences);
         if (input != null && !sentences.isEmpty()) throw new IllegalArgumentException("give sentences or --input FILE, not both");
         if (input == null && sentences.isEmpty()) throw new IllegalArgumentException("nothing to translate: give a sentence, or --input FILE");
+        if (spark.enabled()) {
+            if (input == null || attentionPng != null || bpeFile != null || strict) {
+                throw new IllegalArgumentException("--spark translates an --input file, without --attention-png, --bpe or --strict");
+            }
+            emit(spark.cluster().translate(spark.master, checkpoint, input, options(beam, lengthPenalty, batchSentences)));
+            return 0;
+        }
         List<String> lines = input != null ? ParallelText.readLines(input) : sentences;
         String where = input != null ? input.toString() : "the command line";
         if (attentionPng != null && lines.size() != 1) {
@@ -102,14 +113,7 @@ final class TranslateCommand implements Callable<Integer> {
         err.flush();
 
         TranslateOptions options = options(beam, lengthPenalty, batchSentences);
-        List<String> out = texts(translator.translateEncoded(sources, options));
-        if (output != null) {
-            writeLines(output, out);
-        } else {
-            PrintWriter o = spec.commandLine().getOut();
-            for (String s : out) o.println(s);
-            o.flush();
-        }
+        emit(texts(translator.translateEncoded(sources, options)));
         if (attentionPng != null) {
             if (sources.getFirst().length == 0) throw new IllegalArgumentException("--attention-png: the sentence is empty, there is nothing to draw");
             Translator.Translation t = translator.translateEncoded(sources, options.withBatchSentences(1)).getFirst();
@@ -118,6 +122,17 @@ final class TranslateCommand implements Callable<Integer> {
             err.flush();
         }
         return 0;
+    }
+
+    /** The translations to --output, or to standard output. */
+    private void emit(List<String> out) throws IOException {
+        if (output != null) {
+            writeLines(output, out);
+        } else {
+            PrintWriter o = spec.commandLine().getOut();
+            for (String s : out) o.println(s);
+            o.flush();
+        }
     }
 
     /**

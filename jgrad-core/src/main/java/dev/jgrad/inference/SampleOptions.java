@@ -11,7 +11,7 @@ import dev.jgrad.models.CharLSTM;
  * @param topK        draw only among the k most likely characters; 0 means all, 1 is greedy
  * @param seed        the random generator's seed, so that a call repeats exactly; null draws a new seed at each call
  */
-public record SampleOptions(int length, double temperature, int topK, Long seed) {
+public record SampleOptions(int length, double temperature, int topK, Long seed) implements java.io.Serializable {
 
     /**
      * Checks the options.

@@ -13,7 +13,7 @@ import dev.jgrad.models.Translator.MaxLength;
  * @param batchSentences sentences decoded together (sorted by length, so with little padding); it changes the speed,
  *                       and the results only by rounding
  */
-public record TranslateOptions(int beamSize, double lengthPenalty, MaxLength maxLength, int batchSentences) {
+public record TranslateOptions(int beamSize, double lengthPenalty, MaxLength maxLength, int batchSentences) implements java.io.Serializable {
 
     /**
      * Checks the options.

@@ -340,7 +340,19 @@ public record TrainingCheckpoint(Map<String, Tensor> model, Map<String, String> 
      * @throws IllegalArgumentException if the entry is missing or not two integers
      */
     public void restoreGenerator(String key, Generator gen) {
-        String v = progress.get(key);
+        restoreGenerator(progress, key, gen);
+    }
+
+    /**
+     * Restores {@code gen} from the entry {@code key} of {@code entries}, written by {@link #generatorState}.
+     *
+     * @param entries progress entries, a checkpoint's or a task state's
+     * @param key     the entry's name
+     * @param gen     the generator to set
+     * @throws IllegalArgumentException if the entry is missing or not two integers
+     */
+    public static void restoreGenerator(Map<String, String> entries, String key, Generator gen) {
+        String v = entries.get(key);
         if (v == null) throw new IllegalArgumentException("checkpoint: the training state has no generator state '" + key + "'");
         String[] parts = v.split(",");
         try {

@@ -64,7 +64,7 @@ public final class Translator {
      * @param a the factor on the source's length in tokens, {@code >= 0}
      * @param b the tokens added to it, at least 1
      */
-    public record MaxLength(double a, int b) {
+    public record MaxLength(double a, int b) implements java.io.Serializable {
         /**
          * Checks the bounds.
          *

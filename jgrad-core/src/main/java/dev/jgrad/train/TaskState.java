@@ -88,16 +88,26 @@ public final class TaskState {
      * @throws IllegalStateException if called on a state being saved rather than restored
      */
     public void restoreGenerator(String key, Generator generator) {
-        if (source == null) throw new IllegalStateException("TaskState: restoreGenerator is for loadState, not saveState");
-        source.restoreGenerator(key, generator);
+        if (source != null) source.restoreGenerator(key, generator);
+        else TrainingCheckpoint.restoreGenerator(strings, key, generator);
     }
 
-    Map<String, Tensor> tensors() {
+    /** The tensors saved so far (or being restored), by name, unmodifiable. */
+    public Map<String, Tensor> tensors() {
         return Collections.unmodifiableMap(tensors);
     }
 
-    Map<String, String> strings() {
+    /** The strings saved so far (or being restored), by key, unmodifiable. */
+    public Map<String, String> strings() {
         return Collections.unmodifiableMap(strings);
+    }
+
+    /**
+     * A state holding these entries (copied), for a {@link TrainingStrategy} that carries a task's state itself: to a
+     * data-parallel worker's replica, say. Empty maps give a state to save into.
+     */
+    public static TaskState of(Map<String, Tensor> tensors, Map<String, String> strings) {
+        return new TaskState(new LinkedHashMap<>(tensors), new LinkedHashMap<>(strings), null);
     }
 
     /** An empty state for a task to save into. */

@@ -2,10 +2,7 @@ package dev.jgrad.train;
 
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.io.TrainingCheckpoint;
-import dev.jgrad.nn.Module;
-import dev.jgrad.optim.ClipGrad;
 import dev.jgrad.optim.LRScheduler;
-import dev.jgrad.optim.Optimizer;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
 
@@ -51,6 +48,7 @@ public final class Trainer {
 
     private final TrainerOptions options;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private TrainingStrategy strategy = new LocalStrategy();
 
     /**
      * A trainer that runs with {@code options}.
@@ -87,6 +85,19 @@ public final class Trainer {
     public Trainer addListener(TrainingListener listener) {
         if (listener == null) throw new IllegalArgumentException("Trainer: listener must not be null");
         listeners.add(listener);
+        return this;
+    }
+
+    /**
+     * Takes the steps with {@code strategy} (a data-parallel one, say) instead of {@link LocalStrategy}, which takes
+     * each step in this process.
+     *
+     * @param strategy how the steps are taken
+     * @return this trainer
+     */
+    public Trainer strategy(TrainingStrategy strategy) {
+        if (strategy == null) throw new IllegalArgumentException("Trainer: strategy must not be null");
+        this.strategy = strategy;
         return this;
     }
 
@@ -149,6 +160,15 @@ public final class Trainer {
         }
         Optimization optimization = task.configureOptimizers(total);
         if (optimization == null) throw new IllegalArgumentException("Trainer: configureOptimizers returned null");
+        try (TrainingStrategy s = strategy) {
+            s.setup(task, optimization, options, total);
+            return fit(task, optimization, checkpoint, progress, dir);
+        }
+    }
+
+    private FitResult fit(TrainingTask task, Optimization optimization, TrainingCheckpoint checkpoint, TrainingProgress progress, Path dir)
+            throws IOException {
+        long total = progress.totalSteps();
         if (checkpoint != null) {
             restore(checkpoint, task, optimization, progress, dir);
             if (options.stopAt() > 0 && options.stopAt() <= progress.step) {
@@ -176,9 +196,6 @@ public final class Trainer {
     }
 
     private FitResult loop(TrainingTask task, Optimization optimization, TrainingProgress progress, Path dir, long started) throws IOException {
-        Module model = task.model();
-        Optimizer<?, ?> optimizer = optimization.optimizer();
-        LRScheduler scheduler = optimization.scheduler();
         long total = progress.totalSteps(), perEpoch = progress.stepsPerEpoch();
         long deadline = options.timeLimit() == null ? Long.MAX_VALUE : started + options.timeLimit().toNanos();
         int sinceBest = evaluationsSinceBest(progress);
@@ -189,20 +206,18 @@ public final class Trainer {
                 task.onEpochStart(epoch);
                 for (TrainingListener l : listeners) l.onEpochStart(progress, epoch);
             }
-            optimizer.zeroGrad();
-            StepOutput out = task.trainingStep(progress.step);
-            out.loss().backward();
-            // The norm before clipping; an infinite bound only measures it.
-            double gradNorm = ClipGrad.clipGradNorm(model.parameters(), options.gradientClip() > 0 ? options.gradientClip() : Double.POSITIVE_INFINITY);
-            float loss = out.loss().item();
-            if (!Float.isFinite(loss) || !Double.isFinite(gradNorm)) throw diverged(progress, loss, gradNorm, dir);
-            double lr = optimizer.paramGroups().getFirst().lr();
-            optimizer.step();
-            if (scheduler != null) scheduler.step();
-            progress.step++;
-            progress.losses().add(loss);
-            StepResult stepResult = new StepResult(progress.step, loss, progress.losses().smoothed(), gradNorm, lr, out.units(), out.metrics());
-            for (TrainingListener l : listeners) l.onStepEnd(progress, stepResult);
+            List<StepOutcome> round;
+            try {
+                round = strategy.run(progress.step, roundLength(progress.step, total, perEpoch));
+            } catch (TrainingDivergedException e) {
+                throw diverged(e, progress, dir);
+            }
+            for (StepOutcome o : round) {
+                progress.step++;
+                progress.losses().add(o.loss());
+                StepResult stepResult = new StepResult(progress.step, o.loss(), progress.losses().smoothed(), o.gradNorm(), o.lr(), o.units(), o.metrics());
+                for (TrainingListener l : listeners) l.onStepEnd(progress, stepResult);
+            }
 
             long step = progress.step;
             boolean last = step == total, epochEnd = step % perEpoch == 0;
@@ -234,20 +249,37 @@ public final class Trainer {
         return result(StopReason.COMPLETED, progress, started);
     }
 
+    /**
+     * The steps of the round starting at {@code step}: as many as the strategy takes at once, but ending where the run
+     * needs the model (an evaluation, a checkpoint, a stop, an epoch's end), so rounds change nothing of when those happen.
+     */
+    private int roundLength(long step, long total, long perEpoch) {
+        long end = Math.min(step + strategy.stepsPerRound(), total);
+        end = Math.min(end, nextMultiple(step, perEpoch));
+        if (options.evalEverySteps() > 0) end = Math.min(end, nextMultiple(step, options.evalEverySteps()));
+        if (options.checkpointEverySteps() > 0) end = Math.min(end, nextMultiple(step, options.checkpointEverySteps()));
+        if (options.stopAt() > step) end = Math.min(end, options.stopAt());
+        return (int) (end - step);
+    }
+
+    /** The first multiple of {@code every} after {@code step}. */
+    private static long nextMultiple(long step, long every) {
+        return (step / every + 1) * every;
+    }
+
     private FitResult result(StopReason reason, TrainingProgress progress, long started) {
         List<Evaluation> evals = progress.evaluations();
         return new FitResult(reason, progress.step, progress.step - progress.startStep, (System.nanoTime() - started) / 1e9,
                 evals.isEmpty() ? null : evals.getLast(), progress.best(), progress.losses());
     }
 
-    private TrainingDivergedException diverged(TrainingProgress progress, float loss, double gradNorm, Path dir) {
-        long step = progress.step + 1;
+    /** The strategy's divergence, with what the run directory still holds. */
+    private TrainingDivergedException diverged(TrainingDivergedException e, TrainingProgress progress, Path dir) {
         String kept = dir == null ? "nothing was saved"
                 : progress.lastCheckpointStep >= 0 ? "the checkpoint in " + dir + " (step " + progress.lastCheckpointStep + ") is the last good state"
                 : "no checkpoint was written";
-        return new TrainingDivergedException(step, String.format(Locale.ROOT,
-                "step %d: the training loss is %s and the gradient norm %s; the run stopped before applying the step, %s; "
-                        + "lower the learning rate or clip the gradients", step, loss, gradNorm, kept));
+        return new TrainingDivergedException(e.step(), e.getMessage() + "; the run stopped before applying the step, " + kept
+                + "; lower the learning rate or clip the gradients");
     }
 
     // ---------------------------------------------------------------- evaluation
@@ -332,7 +364,7 @@ public final class Trainer {
 
     private void saveCheckpoint(TrainingTask task, Optimization optimization, TrainingProgress progress, Path dir) throws IOException {
         TaskState state = TaskState.forSaving();
-        task.saveState(state);
+        strategy.saveState(state);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         float[] losses = progress.losses().toArray();
         tensors.put(LOSSES, Tensor.of(losses, losses.length));
@@ -377,7 +409,7 @@ public final class Trainer {
         progress.lastCheckpointStep = step;
         for (float l : losses.toArray()) progress.losses().add(l);
         restoreEvaluations(c, progress, trainingFile);
-        task.loadState(TaskState.of(c), step);
+        strategy.loadState(TaskState.of(c), step);
     }
 
     /** The evaluation history: rows of {step, metrics...}, the columns named in the progress entries. */

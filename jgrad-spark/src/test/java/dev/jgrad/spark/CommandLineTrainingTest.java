@@ -1,0 +1,62 @@
+package dev.jgrad.spark;
+
+import dev.jgrad.io.SafeTensors;
+import dev.jgrad.tensor.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static dev.jgrad.spark.Fixtures.jgrad;
+import static dev.jgrad.spark.Fixtures.ok;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code jgrad train charlm --spark local[2]}: local SGD checkpoints every round and a stopped run resumes exactly. */
+class CommandLineTrainingTest {
+    static SparkConnector.Connection spark;
+    static Path text;
+
+    @BeforeAll
+    static void start() throws IOException {
+        spark = SparkConnector.open("local[2]", "jgrad command line tests", SparkConnector.DEFAULT_TIMEOUT, List.of());
+        text = Fixtures.dir().resolve("local.txt");
+        Files.writeString(text, "to be or not to be, that is the question. ".repeat(50), StandardCharsets.UTF_8);
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.close();
+    }
+
+    static final List<String> CHARLM = List.of("train", "charlm", "--emb", "8", "--hidden", "16", "--layers", "1", "--batch", "4", "--seq-len", "16",
+            "--max-steps", "8", "--eval-every", "0", "--sample-length", "0", "--spark", "local[2]", "--sync-every", "2");
+
+    static Map<String, Tensor> model(Path run) throws IOException {
+        return SafeTensors.read(run.resolve("model.safetensors")).tensors();
+    }
+
+    @Test
+    void localSgdCheckpointsEachRoundAndAStoppedRunResumesExactly() throws IOException {
+        Path dir = Fixtures.dir(), whole = dir.resolve("local-sgd"), stopped = dir.resolve("local-sgd-stopped");
+        Fixtures.Result r = ok(jgrad(Fixtures.concat(CHARLM, "--text", text.toString(), "--out", whole.toString())));
+        assertTrue(r.out().contains("validation loss"), r.out());
+        ok(jgrad(Fixtures.concat(CHARLM, "--text", text.toString(), "--out", stopped.toString(), "--stop-at", "4")));
+        assertEquals("4", SafeTensors.loadMetadata(stopped.resolve("model.safetensors")).get("step"));
+        // The workers' carried LSTM states are in the checkpoint, not a single process's.
+        Fixtures.Result alone = jgrad(Fixtures.concat(CHARLM.subList(0, CHARLM.size() - 4), "--text", text.toString(), "--out", stopped.toString(),
+                "--resume"));
+        assertEquals(1, alone.exit(), alone.err());
+        assertTrue(alone.err().contains("no LSTM state"), alone.err());
+        ok(jgrad(Fixtures.concat(CHARLM, "--text", text.toString(), "--out", stopped.toString(), "--resume")));
+        Map<String, Tensor> a = model(whole), b = model(stopped);
+        for (String k : a.keySet()) assertArrayEquals(a.get(k).toArray(), b.get(k).toArray(), k);
+    }
+}
