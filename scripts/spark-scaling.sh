@@ -82,7 +82,7 @@ translate() { # name, extra args...
     local name=$1 t0 t1
     shift
     t0=$(date +%s.%N)
-    "$jgrad" translate --checkpoint "$checkpoint" --input "$input" --output "$out/$name.de" "$@" 2>"$out/$name.log"
+    "$jgrad" translate --checkpoint "$checkpoint" --input "$input" --out "$out/$name.de" "$@" 2>"$out/$name.log"
     t1=$(date +%s.%N)
     printf '| %s | %.1f | %.1f |\n' "$name" "$(echo "$t1 - $t0" | bc)" "$(echo "$sentences / ($t1 - $t0)" | bc -l)"
 }
@@ -103,7 +103,7 @@ steps=${STEPS:-400} every=${EVAL_EVERY:-50} target=${TARGET:-2.0}
 model=()
 if ((quick)); then
     steps=16 every=8 target=3.5
-    model=(--hidden 32 --emb 16)
+    model=(--hidden 32 --embed-dim 16)
 fi
 batch=32 seq=64
 echo

@@ -36,7 +36,7 @@ class CommandLineTrainingTest {
         spark.close();
     }
 
-    static final List<String> CHARLM = List.of("train", "charlm", "--emb", "8", "--hidden", "16", "--layers", "1", "--batch", "4", "--seq-len", "16",
+    static final List<String> CHARLM = List.of("train", "charlm", "--embed-dim", "8", "--hidden", "16", "--layers", "1", "--batch", "4", "--seq-len", "16",
             "--max-steps", "8", "--eval-every", "0", "--sample-length", "0", "--spark", "local[2]", "--sync-every", "2");
 
     static Map<String, Tensor> model(Path run) throws IOException {

@@ -81,8 +81,8 @@ class DistributedInferenceTest {
         Path dir = Fixtures.dir();
         Path in = dir.resolve("big.en"), one = dir.resolve("one.de"), many = dir.resolve("many.de");
         Files.write(in, english, StandardCharsets.UTF_8);
-        ok(jgrad("translate", "--checkpoint", model.toString(), "--input", in.toString(), "--output", one.toString()));
-        ok(jgrad("translate", "--checkpoint", model.toString(), "--input", in.toString(), "--output", many.toString(), "--spark", "local[2]"));
+        ok(jgrad("translate", "--checkpoint", model.toString(), "--input", in.toString(), "--out", one.toString()));
+        ok(jgrad("translate", "--checkpoint", model.toString(), "--input", in.toString(), "--out", many.toString(), "--spark", "local[2]"));
         assertEquals(Files.readAllLines(one), Files.readAllLines(many));
         assertEquals(english.size(), Files.readAllLines(many).size());
     }

@@ -39,8 +39,8 @@ class StandaloneClusterTest {
         Path model = Fixtures.translationModel(), dir = Fixtures.dir();
         Path in = dir.resolve("cluster.en"), one = dir.resolve("cluster-one.de"), many = dir.resolve("cluster-many.de");
         Files.write(in, Fixtures.sentences(50, 11, false), StandardCharsets.UTF_8);
-        ok(jgrad("translate", "--checkpoint", model.toString(), "--input", in.toString(), "--output", one.toString(), "--beam", "2"));
-        ok(jgrad("translate", "--checkpoint", model.toString(), "--input", in.toString(), "--output", many.toString(), "--beam", "2",
+        ok(jgrad("translate", "--checkpoint", model.toString(), "--input", in.toString(), "--out", one.toString(), "--beam", "2"));
+        ok(jgrad("translate", "--checkpoint", model.toString(), "--input", in.toString(), "--out", many.toString(), "--beam", "2",
                 "--spark", cluster.masterUrl()));
         assertEquals(Files.readAllLines(one), Files.readAllLines(many));
     }
@@ -49,7 +49,7 @@ class StandaloneClusterTest {
     void trainsACharLmOnTwoWorkersLikeOneProcess() throws IOException {
         Path dir = Fixtures.dir(), text = dir.resolve("cluster.txt");
         Files.writeString(text, "the quick brown fox jumps over the lazy dog. ".repeat(60), StandardCharsets.UTF_8);
-        List<String> common = List.of("train", "charlm", "--text", text.toString(), "--emb", "8", "--hidden", "16", "--layers", "1", "--batch", "4",
+        List<String> common = List.of("train", "charlm", "--text", text.toString(), "--embed-dim", "8", "--hidden", "16", "--layers", "1", "--batch", "4",
                 "--seq-len", "16", "--max-steps", "4", "--eval-every", "0", "--sample-length", "0", "--schedule", "constant");
         Path single = dir.resolve("cluster-charlm-1"), spread = dir.resolve("cluster-charlm-2");
         ok(jgrad(Fixtures.concat(common, "--out", single.toString())));
