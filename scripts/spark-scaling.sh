@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures jgrad on Spark for README's "Scaling out" (docs/scaling-out.md): translation throughput on one machine,
+# Measures jgrad on Spark for the README's "Scaling out" section: translation throughput on one machine,
 # local[1], local[2] and a standalone cluster of two 1-core workers; char-LM training single process vs 2 workers
 # synchronous vs local SGD with K = 1, 8, 32. Run it on a quiet machine (timings!):
 #
