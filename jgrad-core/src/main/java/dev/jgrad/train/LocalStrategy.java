@@ -5,6 +5,10 @@ import java.util.List;
 /** Every step in this process, one at a time: the {@link Trainer}'s default {@link TrainingStrategy}. */
 public final class LocalStrategy implements TrainingStrategy {
     private TrainingTask task;
+
+    /** A strategy for one fit at a time; {@link #setup} gives it the task. */
+    public LocalStrategy() {}
+
     private Optimization optimization;
     private double gradientClip;
 

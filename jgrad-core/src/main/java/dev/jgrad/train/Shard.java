@@ -17,22 +17,41 @@ public record Shard(int index, int count) implements Serializable {
     /** The only shard of a single-process run: all the rows. */
     public static final Shard WHOLE = new Shard(0, 1);
 
+    /**
+     * Checks the numbers.
+     *
+     * @throws IllegalArgumentException if {@code count} is not positive or {@code index} is outside 0..count-1
+     */
     public Shard {
         if (count < 1) throw new IllegalArgumentException("Shard: the number of shards must be positive, got " + count);
         if (index < 0 || index >= count) throw new IllegalArgumentException("Shard: index " + index + " is outside 0.." + (count - 1));
     }
 
-    /** Whether this is the single-process shard, all rows. */
+    /**
+     * Whether this is the single-process shard, all rows.
+     *
+     * @return true for one shard in all
+     */
     public boolean whole() {
         return count == 1;
     }
 
-    /** The first row of a batch of {@code rows} that this shard takes; shards differ in size by one row at most. */
+    /**
+     * The first row of a batch of {@code rows} that this shard takes; shards differ in size by one row at most.
+     *
+     * @param rows the global batch's rows
+     * @return the first row index, from 0
+     */
     public int from(int rows) {
         return (int) ((long) rows * index / count);
     }
 
-    /** One past the last row of a batch of {@code rows} that this shard takes. */
+    /**
+     * One past the last row of a batch of {@code rows} that this shard takes.
+     *
+     * @param rows the global batch's rows
+     * @return the end row index, exclusive
+     */
     public int to(int rows) {
         return (int) ((long) rows * (index + 1) / count);
     }
@@ -40,7 +59,9 @@ public record Shard(int index, int count) implements Serializable {
     /**
      * Fails, naming the option, unless a global batch of {@code rows} gives every shard at least one row.
      *
+     * @param rows the global batch's rows
      * @param what names the batch size in the message, e.g. "--batch"
+     * @throws IllegalArgumentException if there are fewer rows than shards
      */
     public void requireRows(int rows, String what) {
         if (rows < count) {
@@ -48,14 +69,24 @@ public record Shard(int index, int count) implements Serializable {
         }
     }
 
-    /** This shard's rows of a batch-first tensor (the tensor itself for {@link #WHOLE}). */
+    /**
+     * This shard's rows of a batch-first tensor (the tensor itself for {@link #WHOLE}).
+     *
+     * @param batch a tensor whose first dimension is the batch
+     * @return its rows {@code from(n)} to {@code to(n)}, contiguous
+     */
     public Tensor rows(Tensor batch) {
         if (whole()) return batch;
         int n = batch.size(0);
         return batch.narrow(0, from(n), to(n) - from(n)).contiguous();
     }
 
-    /** This shard's rows of a batch-first integer tensor (the tensor itself for {@link #WHOLE}). */
+    /**
+     * This shard's rows of a batch-first integer tensor (the tensor itself for {@link #WHOLE}).
+     *
+     * @param batch an integer tensor whose first dimension is the batch
+     * @return its rows {@code from(n)} to {@code to(n)}
+     */
     public IntTensor rows(IntTensor batch) {
         if (whole()) return batch;
         int[] shape = batch.shape();

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param metrics  the task's further per-step metrics, by name
  */
 public record StepOutcome(float loss, double gradNorm, double lr, long units, Map<String, Double> metrics) implements Serializable {
+    /** Copies the metrics (an absent map is an empty one). */
     public StepOutcome {
         metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics == null ? Map.of() : metrics));
     }

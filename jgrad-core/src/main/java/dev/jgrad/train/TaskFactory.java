@@ -14,6 +14,12 @@ import java.io.Serializable;
 @FunctionalInterface
 public interface TaskFactory extends Serializable {
 
-    /** A fresh task that trains on {@code shard} of each global batch, with its model built. */
+    /**
+     * A fresh task that trains on {@code shard} of each global batch, with its model built.
+     *
+     * @param shard which rows of each global batch the task takes
+     * @return the task
+     * @throws IOException if its data cannot be read
+     */
     TrainingTask create(Shard shard) throws IOException;
 }

@@ -92,12 +92,20 @@ public final class TaskState {
         else TrainingCheckpoint.restoreGenerator(strings, key, generator);
     }
 
-    /** The tensors saved so far (or being restored), by name, unmodifiable. */
+    /**
+     * The tensors saved so far (or being restored), by name, unmodifiable.
+     *
+     * @return the tensors
+     */
     public Map<String, Tensor> tensors() {
         return Collections.unmodifiableMap(tensors);
     }
 
-    /** The strings saved so far (or being restored), by key, unmodifiable. */
+    /**
+     * The strings saved so far (or being restored), by key, unmodifiable.
+     *
+     * @return the strings
+     */
     public Map<String, String> strings() {
         return Collections.unmodifiableMap(strings);
     }
@@ -105,6 +113,10 @@ public final class TaskState {
     /**
      * A state holding these entries (copied), for a {@link TrainingStrategy} that carries a task's state itself: to a
      * data-parallel worker's replica, say. Empty maps give a state to save into.
+     *
+     * @param tensors the tensor entries
+     * @param strings the string entries
+     * @return the state
      */
     public static TaskState of(Map<String, Tensor> tensors, Map<String, String> strings) {
         return new TaskState(new LinkedHashMap<>(tensors), new LinkedHashMap<>(strings), null);

@@ -18,6 +18,11 @@ public final class TrainingStep {
     /**
      * Clears the gradients of {@code task}'s model, runs {@link TrainingTask#trainingStep} for {@code step} and
      * back-propagates its loss: each parameter's {@code grad} is then the gradient of the step's batch.
+     *
+     * @param task      what is trained
+     * @param optimizer the optimizer whose parameters' gradients are cleared first
+     * @param step      the step, counting from 0
+     * @return the task's output for the step (its loss, already back-propagated)
      */
     public static StepOutput computeGradients(TrainingTask task, Optimizer<?, ?> optimizer, long step) {
         optimizer.zeroGrad();
@@ -30,8 +35,14 @@ public final class TrainingStep {
      * Clips the gradients in {@code model}'s parameters to a global 2-norm of {@code gradientClip} (0: only measures
      * it), then steps the optimizer and the schedule.
      *
-     * @param step  the step being applied (counting from 0), for the message of a divergence
-     * @param loss  the step's loss, checked to be finite
+     * @param model        the model whose parameters' gradients are clipped
+     * @param optimization the optimizer and schedule to step
+     * @param gradientClip the largest global 2-norm, or 0 to only measure it
+     * @param step         the step being applied (counting from 0), for the message of a divergence
+     * @param loss         the step's loss, checked to be finite
+     * @param units        what the step processed (tokens, images)
+     * @param metrics      the task's further metrics of the step
+     * @return the step's loss, gradient norm, learning rate, units and metrics
      * @throws TrainingDivergedException before the optimizer applies anything, when the loss or the norm is not finite
      */
     public static StepOutcome apply(Module model, Optimization optimization, double gradientClip, long step, float loss, long units,
