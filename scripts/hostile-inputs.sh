@@ -27,7 +27,8 @@ case_() {
     status=$?
     # The lines that report a problem: not progress bars, not the deprecation or weight warnings.
     local lines
-    lines=$(grep -v -E '^(train|eval|valid|data|[a-z0-9-]+/[^ ]+) +[0-9]+%|^jgrad: warning|^warning:|^ *$' "$err" | grep -c . || true)
+    # picocli's own follow-ups to a usage error ("Did you mean", "Try ... --help") do not count.
+    lines=$(grep -v -E '^(train|eval|valid|data|[a-z0-9-]+/[^ ]+) +[0-9]+%|^jgrad: warning|^warning:|^ *$|^Try .jgrad|^Did you mean|^Possible solutions|^ +[a-z-]+$' "$err" | grep -c . || true)
     local verdict
     if ((status == 124)); then
         verdict="FAIL (no answer in ${limit}s)"
@@ -45,7 +46,7 @@ case_() {
         accepted) accepted=$((accepted + 1)) ;;
         *) failed=$((failed + 1)) ;;
     esac
-    printf '%-44s %-22s %s\n' "$name" "$verdict" "$(grep -v -E '^(train|eval) +[0-9]+%' "$err" | tail -1 | cut -c1-150)"
+    printf '%-44s %-22s %s\n' "$name" "$verdict" "$(grep -v -E '^(train|eval) +[0-9]+%|^Try .jgrad|^jgrad: warning' "$err" | head -1 | cut -c1-150)"
 }
 
 text=$root/data/tinyshakespeare/input.txt
@@ -105,7 +106,7 @@ printf 'a fine film\t1\na bad film\t999999999\n' >"$work/hugelabel.tsv"
 printf 'a fine film\t1\na bad film\t-1\n' >"$work/neglabel.tsv"
 printf 'a fine film\t1\na bad film\t8000000\n' >"$work/sparse.tsv"
 for f in notab hugelabel neglabel sparse; do
-    case_ "train classify --train $f" error train classify --train "$work/$f.tsv" --max-steps 2 --out "$work/c-$f"
+    case_ "train classify --train $f" error train classify --train "$work/$f.tsv" --epochs 1 --out "$work/c-$f"
 done
 printf 'one\ntwo\n' >"$work/a.en"; printf 'eins\n' >"$work/a.de"
 case_ "train translate: line counts differ" error train translate --train-src "$work/a.en" --train-tgt "$work/a.de" --valid-src "$work/a.en" --valid-tgt "$work/a.de" --max-steps 2 --out "$work/mt"
@@ -140,7 +141,10 @@ case_ "unknown option" error train charlm --no-such-option
 case_ "unknown command" error trian charlm
 case_ "train translate --beam 0 (valid-beam)" error train translate --valid-beam 0 --max-steps 2 --out "$work/vb"
 case_ "data get: unknown data set" error data get cifar10
-JGRAD_DATA_MIRROR=http://127.0.0.1:9/none case_ "data get: no network" error data get sst2
+saved_mirror=${JGRAD_DATA_MIRROR:-}
+export JGRAD_DATA_MIRROR=http://127.0.0.1:9/none
+case_ "data get: no network" error data get sst2
+export JGRAD_DATA_MIRROR=$saved_mirror
 echo
 printf 'tried %d, clear errors %d, accepted %d, failures %d\n' "$tried" "$clear" "$accepted" "$failed"
 ((failed == 0))

@@ -110,6 +110,7 @@ public final class ParallelText {
      */
     public static List<String> readLines(Path file) throws IOException {
         byte[] bytes;
+        TextFile.requireRegularFile(file);
         try (InputStream in = Files.newInputStream(file)) {
             bytes = in.readAllBytes();
         } catch (NoSuchFileException e) {

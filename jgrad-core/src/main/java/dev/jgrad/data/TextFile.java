@@ -24,6 +24,7 @@ public final class TextFile {
      * @throws IOException if the file does not exist or cannot be read
      */
     public static String readUtf8(Path file) throws IOException {
+        requireRegularFile(file);
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -31,6 +32,20 @@ public final class TextFile {
             throw new IOException("text file not found: " + file);
         }
         return decodeUtf8(file, bytes, "");
+    }
+
+    /**
+     * Fails with a message naming the path when it is a directory or not a regular file: the JDK's own
+     * "Is a directory" names nothing, and reading a named pipe would wait for a writer.
+     *
+     * @param file the path about to be read
+     * @throws DataFormatException if the path exists but is not a regular file
+     */
+    public static void requireRegularFile(Path file) throws DataFormatException {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new DataFormatException(file, 0, Files.isDirectory(file) ? "is a directory, not a text file"
+                    : "is not a regular file (a pipe or a device?)");
+        }
     }
 
     /**

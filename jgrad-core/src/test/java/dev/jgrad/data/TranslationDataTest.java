@@ -83,6 +83,15 @@ class TranslationDataTest {
     }
 
     @Test
+    void aDirectoryIsRefusedByNameNotAsIsADirectory() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("a-folder.en"));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> ParallelText.readLines(dir));
+        assertEquals(dir + ":0: is a directory, not a text file", e.getMessage());
+        DataFormatException e2 = assertThrows(DataFormatException.class, () -> dev.jgrad.data.TextFile.readUtf8(dir));
+        assertEquals(e.getMessage(), e2.getMessage());
+    }
+
+    @Test
     void overlongFormsAndEncodedSurrogatesAreReportedAtTheirFirstByte() throws IOException {
         // "ok\n" then an overlong '/' (C0 AF), then an encoded surrogate (ED A0 80, CESU-8), then more text.
         byte[][] bad = {{(byte) 0xC0, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xE0, (byte) 0x80, (byte) 0xAF}};
