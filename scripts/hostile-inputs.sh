@@ -142,9 +142,9 @@ case_ "unknown command" error trian charlm
 case_ "train translate --beam 0 (valid-beam)" error train translate --valid-beam 0 --max-steps 2 --out "$work/vb"
 case_ "data get: unknown data set" error data get cifar10
 saved_mirror=${JGRAD_DATA_MIRROR:-}
-export JGRAD_DATA_MIRROR=http://127.0.0.1:9/none
+export JGRAD_DATA_MIRROR=http://127.0.0.1:9/none JGRAD_DATA=$work/empty-cache
 case_ "data get: no network" error data get sst2
-export JGRAD_DATA_MIRROR=$saved_mirror
+export JGRAD_DATA_MIRROR=$saved_mirror JGRAD_DATA=$work/cache
 echo
 printf 'tried %d, clear errors %d, accepted %d, failures %d\n' "$tried" "$clear" "$accepted" "$failed"
 ((failed == 0))
