@@ -144,10 +144,14 @@ public record TrainingCheckpoint(Map<String, Tensor> model, Map<String, String> 
      *
      * @param dir the checkpoint directory of the run
      * @return the claim; close it (try-with-resources) when the run ends
-     * @throws IOException           if the directory or the lock file cannot be created
-     * @throws IllegalStateException if another process (or this one) already holds the directory
+     * @throws IOException              if the directory or the lock file cannot be created
+     * @throws IllegalArgumentException if {@code dir} is an existing file, not a directory
+     * @throws IllegalStateException    if another process (or this one) already holds the directory
      */
     public static AutoCloseable lock(Path dir) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(dir + " is a file, not a run directory: choose a directory for the run");
+        }
         Files.createDirectories(dir);
         Path lockFile = dir.resolve(".lock");
         FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);

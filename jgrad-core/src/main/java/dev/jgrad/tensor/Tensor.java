@@ -149,9 +149,10 @@ public class Tensor {
      *
      * @param n the number of values, 0 or more
      * @return a new 1-D tensor of n elements
-     * @throws NegativeArraySizeException if n is negative
+     * @throws IllegalArgumentException if n is negative
      */
     public static Tensor arange(int n) {
+        if (n < 0) throw new IllegalArgumentException("arange: the number of values must be 0 or more, not " + n);
         float[] d = new float[n];
         for (int i = 0; i < n; i++) d[i] = i;
         return wrap(d, new int[] {n});

@@ -163,4 +163,12 @@ class TrainingCheckpointTest {
         for (int i = 0; i < 5; i++) assertEquals(g.nextGaussian(), restored.nextGaussian());
         assertThrows(IllegalArgumentException.class, () -> c.restoreGenerator("other", restored));
     }
+
+    @Test
+    void aFileIsRefusedAsARunDirectoryByName(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path file = java.nio.file.Files.writeString(tmp.resolve("not-a-dir"), "x");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrainingCheckpoint.lock(file));
+        org.junit.jupiter.api.Assertions.assertEquals(file + " is a file, not a run directory: choose a directory for the run", e.getMessage());
+    }
 }
