@@ -1,6 +1,5 @@
 package dev.jgrad.cli;
 
-import dev.jgrad.io.AtomicFile;
 import dev.jgrad.autograd.GradMode;
 import dev.jgrad.data.AddingProblem;
 import dev.jgrad.data.CopyProblem;
@@ -9,11 +8,17 @@ import dev.jgrad.metrics.GradientFlow;
 import dev.jgrad.metrics.SpectralRadius;
 import dev.jgrad.models.UnrolledRNN;
 import dev.jgrad.models.UnrolledRNN.CellType;
-import dev.jgrad.nn.Parameter;
 import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.ClipGrad;
-import dev.jgrad.optim.Optimizer;
-import dev.jgrad.optim.SGD;
+import dev.jgrad.plot.LogLineChart;
+import dev.jgrad.plot.LogLineChart.Line;
+
+import static dev.jgrad.plot.LogLineChart.BLUE;
+import static dev.jgrad.plot.LogLineChart.GREEN;
+import static dev.jgrad.plot.LogLineChart.ORANGE;
+import static dev.jgrad.plot.LogLineChart.PALETTE;
+import static dev.jgrad.plot.LogLineChart.PURPLE;
+import static dev.jgrad.plot.LogLineChart.RED;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -21,16 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.lines.SeriesLines;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -167,7 +163,7 @@ final class GradflowCommand implements Callable<Integer> {
         double[] sorted = radii.clone();
         Arrays.sort(sorted);
         List<GradientFlow.Profile> byRadius = new ArrayList<>();
-        Chart radiusPlot = plot(String.format(Locale.ROOT, "Vanilla RNN (tanh) with W_hh scaled to spectral radius ρ: %s problem, T = %d, H = %d", t.name(), T, hidden),
+        LogLineChart radiusPlot = plot(String.format(Locale.ROOT, "Vanilla RNN (tanh) with W_hh scaled to spectral radius ρ: %s problem, T = %d, H = %d", t.name(), T, hidden),
                 "||dL/dh_t||  (log scale)");
         for (double r : sorted) {
             UnrolledRNN m = model(CellType.RNN, t);
@@ -188,7 +184,7 @@ final class GradflowCommand implements Callable<Integer> {
             pRnnTrained = GradientFlow.probe("RNN", rnn, t, probeBatch);
             pLstmTrained = GradientFlow.probe(lstmName, lstm, t, probeBatch);
             console.printf(Locale.ROOT, "after %d Adam steps (lr %s, clip %s): training loss RNN %.4f, LSTM %.4f (input-blind baseline %.4f); ρ(W_hh) of the RNN %.3f%n",
-                    steps, num(lr), num(clip), rnnLoss, lstmLoss, t.baselineLoss(), radius(rnn.weightHh()));
+                    steps, num(lr), num(clip), rnnLoss, lstmLoss, t.baselineLoss(), ClippingExperiment.radius(rnn.weightHh()));
             plot(String.format(Locale.ROOT, "Gradient flow at initialisation and after %d training steps: %s problem, T = %d", steps, t.name(), T),
                     "||dL/dh_t||  (log scale)")
                     .add("RNN at init", ts(T), pRnn.dh(), BLUE, Line.SOLID)
@@ -201,22 +197,22 @@ final class GradflowCommand implements Callable<Integer> {
         // 4. Clipping, on the RNN with the largest spectral radius.
         double explode = sorted[sorted.length - 1];
         Path clipFile = out.resolve("gradflow_clipping.png");
-        ClippingRun plain = null, clipped = null;
+        ClippingExperiment.ClippingRun plain = null, clipped = null;
         if (steps > 0) {
-            plain = clippingRun(t, explode, Double.NaN, probeBatch);
-            clipped = clippingRun(t, explode, clip, probeBatch);
+            plain = ClippingExperiment.run(t, hidden, seed, sgdLr, steps, batch, explode, Double.NaN, probeBatch);
+            clipped = ClippingExperiment.run(t, hidden, seed, sgdLr, steps, batch, explode, clip, probeBatch);
             double[] x = new double[steps];
             for (int i = 0; i < steps; i++) x[i] = i + 1;
             double[] x0 = new double[steps + 1]; // the spectral radius also before the first step
             for (int i = 0; i <= steps; i++) x0[i] = i;
             plot(String.format(Locale.ROOT, "Gradient clipping: RNN with ρ(W_hh) = %s, %s problem, T = %d, SGD lr %s", num(explode), t.name(), T, num(sgdLr)),
                     "training step", "norm  (log scale)")
-                    .add("||grad||, no clipping", x, plain.gradNorms, BLUE, Line.SOLID)
-                    .add("||grad|| before clipping to " + num(clip), x, clipped.gradNorms, ORANGE, Line.SOLID)
-                    .add("update ||Δθ||, no clipping", x, plain.updateNorms, BLUE, Line.DASHED)
-                    .add("update ||Δθ||, clipped (≤ lr · " + num(clip) + ")", x, clipped.updateNorms, ORANGE, Line.DASHED)
-                    .add("ρ(W_hh), no clipping", x0, plain.radii, BLUE, Line.DOTTED)
-                    .add("ρ(W_hh), clipped", x0, clipped.radii, ORANGE, Line.DOTTED)
+                    .add("||grad||, no clipping", x, plain.gradNorms(), BLUE, Line.SOLID)
+                    .add("||grad|| before clipping to " + num(clip), x, clipped.gradNorms(), ORANGE, Line.SOLID)
+                    .add("update ||Δθ||, no clipping", x, plain.updateNorms(), BLUE, Line.DASHED)
+                    .add("update ||Δθ||, clipped (≤ lr · " + num(clip) + ")", x, clipped.updateNorms(), ORANGE, Line.DASHED)
+                    .add("ρ(W_hh), no clipping", x0, plain.radii(), BLUE, Line.DOTTED)
+                    .add("ρ(W_hh), clipped", x0, clipped.radii(), ORANGE, Line.DOTTED)
                     .savePng(clipFile);
         }
 
@@ -236,8 +232,8 @@ final class GradflowCommand implements Callable<Integer> {
         }
         if (plain != null) {
             console.printf(Locale.ROOT, "clipping (RNN, ρ(W_hh) = %s, %d SGD steps, lr %s):%n", num(explode), steps, num(sgdLr));
-            clipRow(console, plain, "no clipping");
-            clipRow(console, clipped, "clipped to max norm " + num(clip));
+            ClippingExperiment.report(console, plain, "no clipping");
+            ClippingExperiment.report(console, clipped, "clipped to max norm " + num(clip));
         }
         console.println("wrote " + rnnVsLstm + ", " + radiusFile + (steps > 0 ? ", " + trainedFile + ", " + clipFile : ""));
     }
@@ -281,74 +277,6 @@ final class GradflowCommand implements Callable<Integer> {
         return tailSum / tail;
     }
 
-    /**
-     * Per training step: the gradient norm before clipping, the norm of the parameter change and the loss; the
-     * spectral radius of W_hh before training and after each step.
-     */
-    private record ClippingRun(double[] gradNorms, double[] updateNorms, double[] radii, double[] losses, GradientFlow.Profile after) {
-
-        double radiusAfter() {
-            return radii[radii.length - 1];
-        }
-    }
-
-    /** Plain SGD on an RNN with W_hh at spectral radius {@code rho}; {@code maxNorm} NaN for no clipping. */
-    private <T> ClippingRun clippingRun(SequenceTask<T> t, double rho, double maxNorm, SequenceTask.Batch<T> probeBatch) {
-        UnrolledRNN m = model(CellType.RNN, t);
-        SpectralRadius.scaleTo(m.weightHh(), rho);
-        List<Parameter> params = m.parameters();
-        Optimizer<?, ?> opt = new SGD(params, sgdLr);
-        Generator gen = new Generator(seed + 3); // the same batches with and without clipping
-        double[] grads = new double[steps], updates = new double[steps], losses = new double[steps], radiiAfter = new double[steps + 1];
-        radiiAfter[0] = radius(m.weightHh());
-        boolean clipping = !Double.isNaN(maxNorm);
-        try (ProgressBar bar = new ProgressBar(clipping ? "SGD, clipped" : "SGD, no clip", steps, "seqs")) {
-            for (int s = 0; s < steps; s++) {
-                SequenceTask.Batch<T> b = t.sample(batch, gen);
-                Tensor loss = t.loss(m.forward(b.inputs(), t.scoredSteps()), b.targets());
-                opt.zeroGrad();
-                loss.backward();
-                grads[s] = clipping ? ClipGrad.clipGradNorm(params, maxNorm) : gradNorm(params);
-                float[][] before = new float[params.size()][];
-                for (int i = 0; i < before.length; i++) before[i] = params.get(i).toArray();
-                opt.step();
-                updates[s] = distance(params, before);
-                radiiAfter[s + 1] = radius(m.weightHh());
-                losses[s] = loss.item();
-                bar.metric("||grad||", grads[s]);
-                bar.step(batch);
-            }
-        }
-        return new ClippingRun(grads, updates, radiiAfter, losses, GradientFlow.probe("after", m, t, probeBatch));
-    }
-
-    /** NaN once an unclipped step has made the weights non-finite, which is part of what the experiment shows. */
-    private static double radius(Tensor w) {
-        for (float v : w.toArray()) if (!Float.isFinite(v)) return Double.NaN;
-        return SpectralRadius.of(w);
-    }
-
-    private static double gradNorm(List<Parameter> params) {
-        double sum = 0;
-        for (Parameter p : params) {
-            if (p.grad() == null) continue;
-            for (float v : p.grad().toArray()) sum += (double) v * v;
-        }
-        return Math.sqrt(sum);
-    }
-
-    private static double distance(List<Parameter> params, float[][] before) {
-        double sum = 0;
-        for (int i = 0; i < before.length; i++) {
-            float[] now = params.get(i).toArray();
-            for (int j = 0; j < now.length; j++) {
-                double d = (double) now[j] - before[i][j];
-                sum += d * d;
-            }
-        }
-        return Math.sqrt(sum);
-    }
-
     private static void row(PrintWriter console, GradientFlow.Profile p, String name) {
         int T = p.length();
         console.printf(Locale.ROOT, "  %-44s %10.3e %10.3e %10.3e %10.3e %9s%n", name, p.dh()[T], p.dh()[T / 2], p.dh()[0],
@@ -369,99 +297,12 @@ final class GradflowCommand implements Callable<Integer> {
         return Double.isNaN(perStep) ? "underflow" : String.format(Locale.ROOT, "%.3f", perStep);
     }
 
-    private static void clipRow(PrintWriter console, ClippingRun r, String name) {
-        double[] g = Arrays.stream(r.gradNorms()).filter(Double::isFinite).sorted().toArray();
-        double maxUpdate = Arrays.stream(r.updateNorms()).filter(Double::isFinite).max().orElse(Double.NaN);
-        int firstNonFinite = -1;
-        for (int s = 0; s < r.gradNorms().length && firstNonFinite < 0; s++) {
-            if (!Double.isFinite(r.gradNorms()[s]) || !Double.isFinite(r.losses()[s])) firstNonFinite = s + 1;
-        }
-        double[] losses = r.losses();
-        int tail = Math.max(1, losses.length / 10);
-        double tailLoss = Arrays.stream(losses, losses.length - tail, losses.length).average().orElse(Double.NaN);
-        GradientFlow.Profile p = r.after();
-        console.printf(Locale.ROOT, "  %-24s ||grad|| before clipping: median %.2e, max %.2e; largest update ||Δθ|| %.2e%s%n", name,
-                g.length == 0 ? Double.NaN : g[g.length / 2], g.length == 0 ? Double.NaN : g[g.length - 1], maxUpdate,
-                firstNonFinite < 0 ? "" : "; NaN or infinite from step " + firstNonFinite + " on");
-        console.printf(Locale.ROOT, "  %-24s afterwards: ρ(W_hh) %.3f, dh0/dhT %.2e, loss (last %d steps) %.4f%n", "", r.radiusAfter(), p.ratio(0, p.length()), tail, tailLoss);
-    }
-
-    /**
-     * XChart strokes each segment between two points on its own, so a dash pattern restarts at every point:
-     * short dashes and dots still show on a line of 100 points, but colours carry the distinctions.
-     */
-    private enum Line { SOLID, DASHED, DOTTED }
-
-    // matplotlib's tab10 colours, which tell apart well and which many readers know
-    private static final Color BLUE = new Color(31, 119, 180), ORANGE = new Color(255, 127, 14), GREEN = new Color(44, 160, 44),
-            RED = new Color(214, 39, 40), PURPLE = new Color(148, 103, 189), BROWN = new Color(140, 86, 75), PINK = new Color(227, 119, 194),
-            GRAY = new Color(127, 127, 127);
-    private static final Color[] PALETTE = {BLUE, ORANGE, GREEN, RED, PURPLE, BROWN, PINK, GRAY};
-
-    private Chart plot(String title, String yLabel) {
+    private LogLineChart plot(String title, String yLabel) {
         return plot(title, "time step t  (" + lossWhere + ")", yLabel);
     }
 
-    private static Chart plot(String title, String xLabel, String yLabel) {
-        return new Chart(title, xLabel, yLabel);
-    }
-
-    /**
-     * A log-y line chart with the legend below the plot. Workaround: dev.jgrad.plot.LinePlot fixes its legend
-     * inside the top-right corner, which is exactly where these curves start (the loss is at the last step),
-     * and its x axis labels every second integer step, which overlap; once LinePlot can place the legend
-     * outside and space the x ticks, this class should give way to it.
-     */
-    private static final class Chart {
-        private final XYChart chart;
-
-        Chart(String title, String xLabel, String yLabel) {
-            chart = new XYChartBuilder().width(1000).height(700).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
-            var st = chart.getStyler();
-            st.setLegendPosition(Styler.LegendPosition.OutsideS);
-            st.setLegendLayout(Styler.LegendLayout.Vertical);
-            st.setChartBackgroundColor(Color.WHITE);
-            st.setPlotGridLinesColor(new Color(230, 230, 230));
-            st.setYAxisLogarithmic(true);
-        }
-
-        /** Non-positive and non-finite values (a gradient that underflowed to 0) cannot be drawn on a log axis. */
-        Chart add(String name, double[] x, double[] y, Color color, Line line) {
-            int n = 0;
-            double[] px = new double[x.length], py = new double[y.length];
-            for (int i = 0; i < y.length; i++) {
-                if (y[i] > 0 && Double.isFinite(y[i])) {
-                    px[n] = x[i];
-                    py[n++] = y[i];
-                }
-            }
-            if (n == 0) return this;
-            XYSeries series = chart.addSeries(name, Arrays.copyOf(px, n), Arrays.copyOf(py, n));
-            series.setMarker(SeriesMarkers.NONE);
-            series.setLineColor(color);
-            series.setLineStyle(switch (line) {
-                case SOLID -> SeriesLines.SOLID;
-                case DASHED -> new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {4f, 3f}, 0f);
-                case DOTTED -> new BasicStroke(2.6f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {0.1f, 5f}, 0f);
-            });
-            return this;
-        }
-
-        /** Written to a temporary file and renamed, as LinePlot does, so a reader never sees half a picture. */
-        void savePng(Path file) throws IOException {
-            if (!chart.getSeriesMap().isEmpty()) {
-                // For equally spaced x values XChart labels every k-th one, off by one step and touching each other
-                // at 100 steps; an invisible point between two steps makes it choose round ticks (0, 10, 20, ...).
-                XYSeries first = chart.getSeriesMap().values().iterator().next();
-                double[] fx = first.getXData(), fy = first.getYData();
-                double mid = fx.length > 1 ? (fx[0] + fx[1]) / 2 : fx[0];
-                XYSeries spacer = chart.addSeries(" ", new double[] {mid}, new double[] {fy[0]});
-                spacer.setMarker(SeriesMarkers.NONE);
-                spacer.setLineColor(new Color(0, 0, 0, 0));
-                spacer.setShowInLegend(false);
-            }
-            AtomicFile.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
-        }
+    private static LogLineChart plot(String title, String xLabel, String yLabel) {
+        return new LogLineChart(title, xLabel, yLabel);
     }
 
     private static double[] ts(int T) {
