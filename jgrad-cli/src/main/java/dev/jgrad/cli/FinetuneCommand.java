@@ -187,7 +187,7 @@ final class FinetuneCommand implements Callable<Integer> {
         info.put("seed", Long.toString(seed));
         TrainImagesCommand.save(new ImageClassifierCheckpoint(net, loaded.train().classes(), norm, info), files.model());
         console.printf(Locale.ROOT, "test accuracy %.4f (%,d images); %s wall time, %.0f training images/s; saved %s%n", r.testAccuracy(), test.size(),
-                ProgressBar.formatDuration(r.seconds()), r.imagesPerSecond(), files.model());
+                ConsoleFormat.duration(r.seconds()), r.imagesPerSecond(), files.model());
         return 0;
     }
 

@@ -145,7 +145,7 @@ final class LinearProbeCommand implements Callable<Integer> {
             done[0] = 0;
             testX = LinearProbe.extract(encoder, normalize.apply(test.images()), featureBatch, step);
         }
-        console.printf(Locale.ROOT, "features: %d per image, computed in %s%n", trainX.size(1), ProgressBar.formatDuration((System.nanoTime() - t0) / 1e9));
+        console.printf(Locale.ROOT, "features: %d per image, computed in %s%n", trainX.size(1), ConsoleFormat.duration((System.nanoTime() - t0) / 1e9));
         int[] trainY = train.labels().data(), testY = test.labels().data();
         LinearProbe.Options options = new LinearProbe.Options(steps, lr, weightDecay, batch, seed);
         List<String> summary = new ArrayList<>();
@@ -158,12 +158,12 @@ final class LinearProbeCommand implements Callable<Integer> {
             double trainAcc = probe.accuracy(x, y), testAcc = probe.accuracy(testX, testY);
             String line = String.format(Locale.ROOT, "label fraction %s (%,d labels%s): probe train accuracy %.4f, test accuracy %.4f (%d test images); %s",
                     fraction, y.length, subset == null ? "" : ", class-balanced, seed " + seed, trainAcc, testAcc, testY.length,
-                    ProgressBar.formatDuration((System.nanoTime() - p0) / 1e9));
+                    ConsoleFormat.duration((System.nanoTime() - p0) / 1e9));
             console.println(line);
             summary.add(String.format(Locale.ROOT, "%s: %.2f%%", fraction >= 1 ? "all labels" : (fraction * 100) + "% of labels", 100 * testAcc));
         }
         console.printf(Locale.ROOT, "linear probe on %s: test accuracy %s; total %s%n", what, String.join(", ", summary),
-                ProgressBar.formatDuration((System.nanoTime() - started) / 1e9));
+                ConsoleFormat.duration((System.nanoTime() - started) / 1e9));
         console.flush();
         return 0;
     }

@@ -166,7 +166,7 @@ final class SimCLRCommand implements Callable<Integer> {
 
         long done = r.stepsThisSession();
         if (done > 0) {
-            console.printf(Locale.ROOT, "%d steps in %s (%.1f images/s, %.1f views/s)%n", done, ProgressBar.formatDuration(r.seconds()),
+            console.printf(Locale.ROOT, "%d steps in %s (%.1f images/s, %.1f views/s)%n", done, ConsoleFormat.duration(r.seconds()),
                     done * (double) b / r.seconds(), 2.0 * done * b / r.seconds());
         }
         if (r.interrupted()) {

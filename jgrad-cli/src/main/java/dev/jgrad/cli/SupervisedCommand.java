@@ -200,7 +200,7 @@ final class SupervisedCommand implements Callable<Integer> {
         Files.createDirectories(file.toAbsolutePath().getParent());
         SafeTensors.save(file, model.stateDict(), meta);
         console.printf(Locale.ROOT, "supervised from scratch on %,d labels: final train loss %.4f, test accuracy %.4f (%d/%d); %s; model: %s%n",
-                n, r.losses().size() == 0 ? 0 : r.losses().tailMean(r.losses().size()), acc, correct, pred.length, ProgressBar.formatDuration((System.nanoTime() - started) / 1e9), file);
+                n, r.losses().size() == 0 ? 0 : r.losses().tailMean(r.losses().size()), acc, correct, pred.length, ConsoleFormat.duration((System.nanoTime() - started) / 1e9), file);
         console.flush();
         return 0;
     }

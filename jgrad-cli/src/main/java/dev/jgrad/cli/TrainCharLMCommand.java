@@ -172,7 +172,7 @@ final class TrainCharLMCommand implements Callable<Integer> {
         if (r.reason() == StopReason.ALREADY_COMPLETE) console.println("the run in " + out + " is already complete (" + r.step() + " steps)");
         if (r.last() != null) {
             console.printf(Locale.ROOT, "validation loss: %.4f nats/char after %d steps (%s this session; a uniform guess scores %.3f)%n",
-                    (float) r.last().metric("loss"), r.step(), ProgressBar.formatDuration(r.seconds()), Math.log(vocab.size()));
+                    (float) r.last().metric("loss"), r.step(), ConsoleFormat.duration(r.seconds()), Math.log(vocab.size()));
         }
         console.println("checkpoint: " + out.resolve(TrainingCheckpoint.MODEL_FILE) + ", loss curve: " + out.resolve(LossPlot.FILE));
         if (sampleLength > 0) {

@@ -217,7 +217,7 @@ final class TrainClassifyCommand implements Callable<Integer> {
         }
         double total = (System.nanoTime() - started) / 1e9;
         console.printf(Locale.ROOT, "best valid accuracy %.4f at epoch %d (%s); %s wall time; checkpoint: %s%n",
-                r.best().metric("accuracy"), r.best().step() / task.stepsPerEpoch(), validName, ProgressBar.formatDuration(total), checkpoint);
+                r.best().metric("accuracy"), r.best().step() / task.stepsPerEpoch(), validName, ConsoleFormat.duration(total), checkpoint);
         return 0;
     }
 

@@ -147,7 +147,7 @@ final class TrainImagesCommand implements Callable<Integer> {
         info.put("seed", Long.toString(seed));
         save(new ImageClassifierCheckpoint(net, loaded.train().classes(), norm, info), files.model());
         console.printf(Locale.ROOT, "test accuracy %.4f (%,d images); %s wall time, %.0f training images/s; saved %s%n", r.testAccuracy(), test.size(),
-                ProgressBar.formatDuration(r.seconds()), r.imagesPerSecond(), files.model());
+                ConsoleFormat.duration(r.seconds()), r.imagesPerSecond(), files.model());
         return 0;
     }
 

@@ -230,7 +230,7 @@ final class TrainTranslateCommand implements Callable<Integer> {
             if (r.reason() == StopReason.ALREADY_COMPLETE) console.println("the run in " + out + " is already complete (" + r.step() + " steps)");
             if (r.last() != null) {
                 console.printf(Locale.ROOT, "done: %d steps, validation loss %.4f, validation BLEU %.2f (%s this session)%n", r.step(),
-                        (float) r.last().metric("loss"), (float) r.last().metric("bleu"), ProgressBar.formatDuration(r.seconds()));
+                        (float) r.last().metric("loss"), (float) r.last().metric("bleu"), ConsoleFormat.duration(r.seconds()));
                 console.println("checkpoint: " + out + ", curves: " + out.resolve(TranslationCurves.FILE) + "; average the last epochs with: jgrad average "
                         + out.resolve("epoch-NNN.safetensors") + " ... -o avg.safetensors");
             }

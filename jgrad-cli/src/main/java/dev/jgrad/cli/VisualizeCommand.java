@@ -127,7 +127,7 @@ final class VisualizeCommand implements Callable<Integer> {
         console.printf(Locale.ROOT, "encoder: %s; data: %s test images%n", name, data);
 
         Path filters = out.resolve("filters.png");
-        ImageGrid.savePng(filterGrid(encoder.firstConv(), name), filters);
+        ImageGrid.savePng(RepresentationPictures.filterGrid(encoder.firstConv(), name), filters);
         console.println("first-layer filters: " + filters);
 
         Path patches = out.resolve("patches-" + chosenStage + ".png");
@@ -149,13 +149,13 @@ final class VisualizeCommand implements Callable<Integer> {
         List<String> labels = new ArrayList<>();
         for (int c : shown) {
             List<Image> row = new ArrayList<>();
-            for (TopActivations.Hit h : hits.get(c)) row.add(TopActivations.patch(imageOf(raw, h.image()), rf, h.y(), h.x()));
+            for (TopActivations.Hit h : hits.get(c)) row.add(TopActivations.patch(RepresentationPictures.imageOf(raw, h.image()), rf, h.y(), h.x()));
             rows.add(row);
             labels.add(String.format(Locale.ROOT, "ch %d (max %.2f)", c, hits.get(c).getFirst().value()));
         }
         int scale = Math.max(2, 96 / rf.size());
         String title = String.format(Locale.ROOT, "%s: top-%d patches of %s channels over %,d test images (receptive field %dx%d px; blue = outside the image)",
-                shortName(name), topK, chosenStage, searched, rf.size(), rf.size());
+                RepresentationPictures.shortName(name), topK, chosenStage, searched, rf.size(), rf.size());
         ImageGrid.savePng(ImageGrid.render(title, rows, labels, scale, 4), patches);
         console.printf(Locale.ROOT, "top-%d patches of %s channels %s (receptive field %dx%d, stride %d): %s%n", topK, chosenStage, shown, rf.size(), rf.size(),
                 rf.jump(), patches);
@@ -165,9 +165,9 @@ final class VisualizeCommand implements Callable<Integer> {
         Tensor features = LinearProbe.extract(encoder, normalize.apply(test.images().narrow(0, 0, m)), 500, null);
         Pca p = Pca.fit(features, 2);
         float[] xy = p.transform(features).toArray();
-        ScatterPlot plot = new ScatterPlot(String.format(Locale.ROOT, "%s: PCA of %d-d features of %,d test images", shortName(name), features.size(1), m),
+        ScatterPlot plot = new ScatterPlot(String.format(Locale.ROOT, "%s: PCA of %d-d features of %,d test images", RepresentationPictures.shortName(name), features.size(1), m),
                 String.format(Locale.ROOT, "PC1 (variance %.3g)", p.variances()[0]), String.format(Locale.ROOT, "PC2 (variance %.3g)", p.variances()[1]));
-        byClass(plot, xy, test, m).savePng(pca);
+        RepresentationPictures.byClass(plot, xy, test, m).savePng(pca);
         console.println("PCA of the features by class: " + pca);
         if (tsne) {
             Path tsneFile = out.resolve("tsne.png");
@@ -176,37 +176,13 @@ final class VisualizeCommand implements Callable<Integer> {
             Tsne.Options options = Tsne.Options.forPoints(t);
             double perplexity = options.perplexity();
             float[] map = Tsne.embed(features.narrow(0, 0, t), options).toArray();
-            ScatterPlot tp = new ScatterPlot(String.format(Locale.ROOT, "%s: t-SNE of %d-d features, %,d test images (perplexity %.3g)", shortName(name),
+            ScatterPlot tp = new ScatterPlot(String.format(Locale.ROOT, "%s: t-SNE of %d-d features, %,d test images (perplexity %.3g)", RepresentationPictures.shortName(name),
                     features.size(1), t, perplexity), "t-SNE 1", "t-SNE 2");
-            byClass(tp, map, test, t).savePng(tsneFile);
-            console.printf(Locale.ROOT, "t-SNE of the features by class (%s): %s%n", ProgressBar.formatDuration((System.nanoTime() - t0) / 1e9), tsneFile);
+            RepresentationPictures.byClass(tp, map, test, t).savePng(tsneFile);
+            console.printf(Locale.ROOT, "t-SNE of the features by class (%s): %s%n", ConsoleFormat.duration((System.nanoTime() - t0) / 1e9), tsneFile);
         }
         console.flush();
         return 0;
-    }
-
-    /** One group of points per class, in the dataset's class order (so colours match across plots). */
-    private static ScatterPlot byClass(ScatterPlot plot, float[] xy, LabeledImages data, int m) {
-        int[] y = data.labels().data();
-        for (int c = 0; c < data.numClasses(); c++) {
-            int count = 0;
-            for (int i = 0; i < m; i++) if (y[i] == c) count++;
-            double[] px = new double[count], py = new double[count];
-            for (int i = 0, k = 0; i < m; i++) {
-                if (y[i] != c) continue;
-                px[k] = xy[2 * i];
-                py[k++] = xy[2 * i + 1];
-            }
-            plot.add(data.classes().get(c), px, py);
-        }
-        return plot;
-    }
-
-    /** "simclr resnet [1,1,1,1] width 16": the description without the channel and feature counts, short enough for a chart title. */
-    private static String shortName(String name) {
-        int comma = name.indexOf(", "), paren = name.indexOf(" (");
-        int cut = comma > 0 ? comma : paren;
-        return cut > 0 ? name.substring(0, cut) : name;
     }
 
     private static String defaultStage(ImageEncoder encoder) {
@@ -229,38 +205,6 @@ final class VisualizeCommand implements Callable<Integer> {
         List<Integer> top = new ArrayList<>(all.subList(0, Math.min(numChannels, all.size())));
         top.sort(null);
         return top;
-    }
-
-    private static Image imageOf(Tensor images, int i) {
-        Tensor t = images.select(0, i);
-        return new Image(t.toArray(), t.size(0), t.size(1), t.size(2));
-    }
-
-    /** Each filter of the first convolution as a tile, scaled by its own range; grey for one input channel, RGB for three, else the mean over inputs. */
-    static java.awt.image.BufferedImage filterGrid(Conv2d conv, String name) {
-        Tensor w = conv.weight().detach();
-        int out = w.size(0), in = w.size(1), kh = w.size(2), kw = w.size(3);
-        float[] d = w.contiguous().toArray();
-        int cols = (int) Math.ceil(Math.sqrt(out));
-        List<List<Image>> rows = new ArrayList<>();
-        for (int f = 0; f < out; f++) {
-            if (f % cols == 0) rows.add(new ArrayList<>());
-            int channels = in == 3 ? 3 : 1;
-            float[] tile = new float[channels * kh * kw];
-            for (int i = 0; i < kh * kw; i++) {
-                if (channels == 3) {
-                    for (int c = 0; c < 3; c++) tile[c * kh * kw + i] = d[((f * in) + c) * kh * kw + i];
-                } else {
-                    float s = 0;
-                    for (int c = 0; c < in; c++) s += d[((f * in) + c) * kh * kw + i];
-                    tile[i] = s / in;
-                }
-            }
-            rows.getLast().add(ImageGrid.minMax(new Image(tile, channels, kh, kw)));
-        }
-        int scale = Math.max(4, 96 / Math.max(kh, kw));
-        String title = String.format(Locale.ROOT, "%s: the %d first-layer filters (%dx%d, each scaled to its own min..max)", shortName(name), out, kh, kw);
-        return ImageGrid.render(title, rows, null, scale, 4);
     }
 
     private void checkOptions() {

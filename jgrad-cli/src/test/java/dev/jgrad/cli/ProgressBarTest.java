@@ -33,44 +33,44 @@ class ProgressBarTest {
 
     @Test
     void durationsReadLikeAClock() {
-        assertEquals("00:00", ProgressBar.formatDuration(0));
-        assertEquals("00:07", ProgressBar.formatDuration(7.4));
-        assertEquals("00:08", ProgressBar.formatDuration(7.5));
-        assertEquals("12:34", ProgressBar.formatDuration(754));
-        assertEquals("59:59", ProgressBar.formatDuration(3599));
-        assertEquals("1:00:00", ProgressBar.formatDuration(3600));
-        assertEquals("1:02:03", ProgressBar.formatDuration(3723));
-        assertEquals("100:00:00", ProgressBar.formatDuration(360_000));
-        assertEquals("--:--", ProgressBar.formatDuration(Double.NaN));
-        assertEquals("--:--", ProgressBar.formatDuration(Double.POSITIVE_INFINITY));
-        assertEquals("00:00", ProgressBar.formatDuration(-3), "clock skew must not print a negative time");
+        assertEquals("00:00", ConsoleFormat.duration(0));
+        assertEquals("00:07", ConsoleFormat.duration(7.4));
+        assertEquals("00:08", ConsoleFormat.duration(7.5));
+        assertEquals("12:34", ConsoleFormat.duration(754));
+        assertEquals("59:59", ConsoleFormat.duration(3599));
+        assertEquals("1:00:00", ConsoleFormat.duration(3600));
+        assertEquals("1:02:03", ConsoleFormat.duration(3723));
+        assertEquals("100:00:00", ConsoleFormat.duration(360_000));
+        assertEquals("--:--", ConsoleFormat.duration(Double.NaN));
+        assertEquals("--:--", ConsoleFormat.duration(Double.POSITIVE_INFINITY));
+        assertEquals("00:00", ConsoleFormat.duration(-3), "clock skew must not print a negative time");
     }
 
     @Test
     void ratesHaveThreeSignificantDigitsAndAnSiPrefix() {
-        assertEquals("9.82 it/s", ProgressBar.formatRate(9.824, "it"));
-        assertEquals("12.3 it/s", ProgressBar.formatRate(12.34, "it"));
-        assertEquals("123 it/s", ProgressBar.formatRate(123.4, "it"));
-        assertEquals("1.53k tokens/s", ProgressBar.formatRate(1534.2, "tokens"));
-        assertEquals("15.3k tokens/s", ProgressBar.formatRate(15_342, "tokens"));
-        assertEquals("153k tokens/s", ProgressBar.formatRate(153_421, "tokens"));
-        assertEquals("12.0M tokens/s", ProgressBar.formatRate(12_000_000, "tokens"));
-        assertEquals("1.00k it/s", ProgressBar.formatRate(999.7, "it"), "rounds before choosing the prefix");
-        assertEquals("0.250 it/s", ProgressBar.formatRate(0.25, "it"));
-        assertEquals("0.0412 it/s", ProgressBar.formatRate(0.04123, "it"));
-        assertEquals("? it/s", ProgressBar.formatRate(0, "it"));
-        assertEquals("? images/s", ProgressBar.formatRate(Double.NaN, "images"));
+        assertEquals("9.82 it/s", ConsoleFormat.rate(9.824, "it"));
+        assertEquals("12.3 it/s", ConsoleFormat.rate(12.34, "it"));
+        assertEquals("123 it/s", ConsoleFormat.rate(123.4, "it"));
+        assertEquals("1.53k tokens/s", ConsoleFormat.rate(1534.2, "tokens"));
+        assertEquals("15.3k tokens/s", ConsoleFormat.rate(15_342, "tokens"));
+        assertEquals("153k tokens/s", ConsoleFormat.rate(153_421, "tokens"));
+        assertEquals("12.0M tokens/s", ConsoleFormat.rate(12_000_000, "tokens"));
+        assertEquals("1.00k it/s", ConsoleFormat.rate(999.7, "it"), "rounds before choosing the prefix");
+        assertEquals("0.250 it/s", ConsoleFormat.rate(0.25, "it"));
+        assertEquals("0.0412 it/s", ConsoleFormat.rate(0.04123, "it"));
+        assertEquals("? it/s", ConsoleFormat.rate(0, "it"));
+        assertEquals("? images/s", ConsoleFormat.rate(Double.NaN, "images"));
     }
 
     @Test
     void metricsUseFourDecimalsOrScientific() {
-        assertEquals("2.3104", ProgressBar.formatMetric(2.310412));
-        assertEquals("0.0000", ProgressBar.formatMetric(0));
-        assertEquals("-0.5000", ProgressBar.formatMetric(-0.5));
-        assertEquals("3.000e-04", ProgressBar.formatMetric(3e-4));
-        assertEquals("1.235e+05", ProgressBar.formatMetric(123_456));
-        assertEquals("nan", ProgressBar.formatMetric(Double.NaN));
-        assertEquals("inf", ProgressBar.formatMetric(Double.POSITIVE_INFINITY));
+        assertEquals("2.3104", ConsoleFormat.metric(2.310412));
+        assertEquals("0.0000", ConsoleFormat.metric(0));
+        assertEquals("-0.5000", ConsoleFormat.metric(-0.5));
+        assertEquals("3.000e-04", ConsoleFormat.metric(3e-4));
+        assertEquals("1.235e+05", ConsoleFormat.metric(123_456));
+        assertEquals("nan", ConsoleFormat.metric(Double.NaN));
+        assertEquals("inf", ConsoleFormat.metric(Double.POSITIVE_INFINITY));
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.jgrad.models;
 
+import static dev.jgrad.models.MetadataEntries.doubleEntry;
+import static dev.jgrad.models.MetadataEntries.intEntry;
+
 import dev.jgrad.autograd.GradMode;
 import dev.jgrad.nn.AttentionArgs;
 import dev.jgrad.nn.Dropout;
@@ -147,23 +150,7 @@ public final class CharGPT extends Module {
                     doubleEntry(m, "dropout", source));
         }
 
-        private static int intEntry(Map<String, String> m, String key, String source) {
-            String v = m.get(key);
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(source + ": metadata entry '" + key + "' should be an integer, got " + (v == null ? "nothing" : "'" + v + "'"));
-            }
-        }
 
-        private static double doubleEntry(Map<String, String> m, String key, String source) {
-            String v = m.get(key);
-            try {
-                return Double.parseDouble(v);
-            } catch (NumberFormatException | NullPointerException e) {
-                throw new IllegalArgumentException(source + ": metadata entry '" + key + "' should be a number, got " + (v == null ? "nothing" : "'" + v + "'"));
-            }
-        }
     }
 
     /** Every block's self-attention: each position sees itself and the ones before. */
