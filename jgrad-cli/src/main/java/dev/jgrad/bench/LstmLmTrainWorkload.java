@@ -21,14 +21,16 @@ public final class LstmLmTrainWorkload implements Workload {
         model.train();
         Adam opt = new Adam(model.parameters(), 2e-3);
         IntTensor x = randomIds(gen, vocab, batch, seq), y = randomIds(gen, vocab, batch, seq);
-        Bench.Timing t = Bench.timeIt(() -> {
+        StepCost cost = new StepCost();
+        Bench.Timing t = Bench.timeIt(cost.around(() -> {
             opt.zeroGrad();
             Tensor logits = model.forward(x, null).output();
             Tensor loss = Functional.crossEntropy(logits.reshape(-1, vocab), y.reshape(-1));
             loss.backward();
             opt.step();
-        }, 2, 15, 35, quick);
+        }), 2, 15, 35, quick);
         Bench.info("lstm_lm_train params=" + model.numParameters() + " " + t.spread());
+        Bench.info(cost.summary("lstm_lm_train", t));
         Bench.emit("lstm_lm_train", batch * seq / t.median(), "tokens/s");
         Bench.emit("lstm_lm_train", t.median() * 1e3, "ms/step");
     }

@@ -29,13 +29,15 @@ public final class ResNet18CifarTrainWorkload implements Workload {
         int[] y = new int[batch];
         for (int i = 0; i < batch; i++) y[i] = gen.nextInt(10);
         IntTensor targets = IntTensor.of(y, batch);
-        Bench.Timing t = Bench.timeIt(() -> {
+        StepCost cost = new StepCost();
+        Bench.Timing t = Bench.timeIt(cost.around(() -> {
             opt.zeroGrad();
             Tensor loss = Functional.crossEntropy(model.forward(x), targets);
             loss.backward();
             opt.step();
-        }, 2, 12, 40, quick);
+        }), 2, 12, 40, quick);
         Bench.info("resnet18_cifar_train params=" + model.numParameters() + " " + t.spread());
+        Bench.info(cost.summary("resnet18_cifar_train", t));
         Bench.emit("resnet18_cifar_train", batch / t.median(), "images/s");
         Bench.emit("resnet18_cifar_train", t.median() * 1e3, "ms/step");
     }

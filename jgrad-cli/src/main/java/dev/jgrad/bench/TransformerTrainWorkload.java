@@ -37,17 +37,24 @@ public final class TransformerTrainWorkload implements Workload {
         IntTensor tgt = LstmLmTrainWorkload.randomIds(gen, vocab, batch, tlen + 1);
         IntTensor tgtIn = columns(tgt, 0, tlen), tgtOut = columns(tgt, 1, tlen);
         List<Double> cpu = new ArrayList<>();
-        Bench.Timing t = Bench.timeIt(() -> {
+        StepCost cost = new StepCost();
+        List<Float> losses = new ArrayList<>();
+        Bench.Timing t = Bench.timeIt(cost.around(() -> {
             double c0 = processCpuSeconds();
             opt.zeroGrad();
             Tensor logits = model.forward(src, tgtIn);
-            Functional.crossEntropy(logits.reshape(-1, vocab), tgtOut.reshape(-1), loss).backward();
+            Tensor value = Functional.crossEntropy(logits.reshape(-1, vocab), tgtOut.reshape(-1), loss);
+            value.backward();
+            losses.add(value.item());
             opt.step();
             cpu.add(processCpuSeconds() - c0);
-        }, 3, 20, 40, quick);
+        }), 3, 20, 40, quick);
         Bench.info("transformer_train params=" + model.numParameters() + " " + t.spread());
         Bench.info(String.format(Locale.ROOT, "transformer_train cpu: median %.4fs of process CPU time per step (all threads; wall time on a loaded machine is mostly waiting)",
                 medianOfLast(cpu, t.times().size())));
+        Bench.info(cost.summary("transformer_train", t));
+        // Every step sees the same batch, so the losses fall step by step; bit-identical runs print the same values.
+        Bench.info("transformer_train loss: step 1 " + losses.getFirst() + ", step " + losses.size() + " " + losses.getLast());
         Bench.emit("transformer_train", batch * tlen / t.median(), "tgt_tokens/s");
         Bench.emit("transformer_train", t.median() * 1e3, "ms/step");
     }
