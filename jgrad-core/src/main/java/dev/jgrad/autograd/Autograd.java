@@ -1,5 +1,6 @@
 package dev.jgrad.autograd;
 
+import dev.jgrad.tensor.BufferPool;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;
 
@@ -58,27 +59,54 @@ public final class Autograd {
             List<Node> order = topologicalOrder(rootNode);
             Map<Node, Tensor> grads = new IdentityHashMap<>();
             grads.put(rootNode, gradRoot);
+            // The gradients between nodes and the rules' temporaries are pooled (BufferPool): each rule runs in a
+            // scope, each gradient waiting in `grads` holds its storage, and a gradient gives it back once its node
+            // has used it. What the caller sees (leaf grads, retained grads) is copied outside the scopes.
             for (Node node : order) {
                 Tensor g = grads.remove(node);
                 if (g == null) continue; // no path from the root carries a gradient here
                 if (node.retainedOutput != null) node.retainedOutput.setGrad(g.clone());
                 Tensor[] inputs = node.inputs();
-                Tensor[] inGrads = node.apply(g);
+                Tensor[] inGrads;
+                try (BufferPool.Scope rule = BufferPool.open(true)) {
+                    inGrads = node.apply(g);
+                    for (Tensor gi : inGrads) BufferPool.retain(gi);
+                }
+                BufferPool.release(g);
                 for (int i = 0; i < inputs.length; i++) {
                     Tensor in = inputs[i];
                     Tensor gi = inGrads[i];
-                    if (in == null || gi == null || !in.requiresGrad()) continue;
+                    if (in == null || gi == null || !in.requiresGrad()) {
+                        BufferPool.release(gi);
+                        continue;
+                    }
                     if (!java.util.Arrays.equals(gi.shape(), in.shape())) {
                         throw new IllegalStateException("internal error in " + node + ": gradient of shape " + Shape.str(gi.shape())
                                 + " for input " + i + " of shape " + Shape.str(in.shape()));
                     }
                     Node producer = in.gradFn();
-                    if (producer == null) accumulateLeaf(in, gi);
-                    else grads.merge(producer, gi, Tensor::add);
+                    if (producer == null) {
+                        accumulateLeaf(in, gi);
+                        BufferPool.release(gi);
+                    } else {
+                        grads.merge(producer, gi, Autograd::sum);
+                    }
                 }
                 if (!retainGraph) node.release();
             }
         }
+    }
+
+    /** Two gradients of one tensor added up, in pooled storage; the engine's holds move from the addends to the sum. */
+    private static Tensor sum(Tensor a, Tensor b) {
+        Tensor s;
+        try (BufferPool.Scope merge = BufferPool.open(true)) {
+            s = a.add(b);
+            BufferPool.retain(s);
+        }
+        BufferPool.release(a);
+        BufferPool.release(b);
+        return s;
     }
 
     private static void accumulateLeaf(Tensor leaf, Tensor g) {

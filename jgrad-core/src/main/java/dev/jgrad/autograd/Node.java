@@ -1,5 +1,6 @@
 package dev.jgrad.autograd;
 
+import dev.jgrad.tensor.BufferPool;
 import dev.jgrad.tensor.Tensor;
 
 /**
@@ -15,7 +16,8 @@ public final class Node {
         /**
          * Computes the gradients of the inputs.
          *
-         * @param gradOutput dL/d(output), of the shape of the op's output
+         * @param gradOutput dL/d(output), of the shape of the op's output; its storage may be reused once the rule
+         *                   returns (the engine pools gradients, see {@link BufferPool}), so clone it to keep it
          * @param saved      the tensors the op saved during the forward pass, in the order it gave them
          * @return one gradient per input, each of that input's shape, or null for an input that needs none
          */
@@ -45,6 +47,9 @@ public final class Node {
         this.inputs = inputs;
         this.saved = saved;
         this.backward = backward;
+        // Pooled storage (BufferPool) stays out of the pool while a node may still read it.
+        if (inputs != null) for (Tensor t : inputs) BufferPool.retain(t);
+        if (saved != null) for (Tensor t : saved) BufferPool.retain(t);
     }
 
     /**
@@ -67,6 +72,9 @@ public final class Node {
     }
 
     void release() {
+        if (released) return;
+        if (inputs != null) for (Tensor t : inputs) BufferPool.release(t);
+        if (saved != null) for (Tensor t : saved) BufferPool.release(t);
         released = true;
         inputs = null;
         saved = null;

@@ -1,5 +1,6 @@
 package dev.jgrad.nn;
 
+import dev.jgrad.tensor.BufferPool;
 import dev.jgrad.tensor.Tensor;
 
 import java.util.function.IntFunction;
@@ -125,12 +126,22 @@ public class TransformerDecoder extends Module {
         if (cache != null && cache.numLayers() != layers.size()) {
             throw new IllegalArgumentException(who + ": the cache has " + cache.numLayers() + " layers, the decoder " + layers.size());
         }
-        Tensor x = tgt;
-        for (int i = 0; i < layers.size(); i++) {
-            AttentionArgs self = cache == null ? selfAttention : selfAttention.toBuilder().cache(cache.selfAttention(i)).build();
-            AttentionArgs cross = cache == null ? crossAttention : crossAttention.toBuilder().cache(cache.crossAttention(i)).build();
-            x = layers.get(i).forward(x, memory, self, cross).output();
+        // In training (no cache) the outputs of all but the last step are pooled (BufferPool), as inside each layer.
+        boolean pool = cache == null;
+        try (BufferPool.Scope scratch = pool ? LayerScratch.openForStack(layers, TransformerDecoderLayer.class, selfAttention, crossAttention)
+                : BufferPool.open(false)) {
+            int inner = norm == null ? layers.size() - 1 : layers.size();
+            Tensor x = tgt;
+            for (int i = 0; i < inner; i++) x = layer(i, x, memory, selfAttention, crossAttention, cache);
+            Tensor y = x;
+            return scratch.leave(() -> norm == null ? layer(inner, y, memory, selfAttention, crossAttention, cache) : norm.forward(y));
         }
-        return norm == null ? x : norm.forward(x);
+    }
+
+    /** Layer i on x, with its caches from {@code cache} when there is one. */
+    private Tensor layer(int i, Tensor x, Tensor memory, AttentionArgs selfAttention, AttentionArgs crossAttention, DecoderCache cache) {
+        AttentionArgs self = cache == null ? selfAttention : selfAttention.toBuilder().cache(cache.selfAttention(i)).build();
+        AttentionArgs cross = cache == null ? crossAttention : crossAttention.toBuilder().cache(cache.crossAttention(i)).build();
+        return layers.get(i).forward(x, memory, self, cross).output();
     }
 }

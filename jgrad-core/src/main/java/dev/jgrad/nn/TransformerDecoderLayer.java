@@ -1,5 +1,6 @@
 package dev.jgrad.nn;
 
+import dev.jgrad.tensor.BufferPool;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
 
@@ -152,21 +153,25 @@ public class TransformerDecoderLayer extends Module {
         String who = "TransformerDecoderLayer";
         AttentionArgs.checkForLayer(selfAttention, who, "selfAttention", true, false);
         AttentionArgs.checkForLayer(crossAttention, who, "crossAttention", false, true);
-        Tensor x = tgt;
-        AttentionOutput cross;
-        if (options.normFirst()) {
-            x = x.add(selfAttentionBlock(norm1.forward(x), selfAttention));
-            Tensor h = norm2.forward(x);
-            cross = multiheadAttn.forward(h, memory, memory, crossAttention);
-            x = x.add(dropout2.forward(cross.output()));
-            x = x.add(feedForwardBlock(norm3.forward(x)));
-        } else {
-            x = norm1.forward(x.add(selfAttentionBlock(x, selfAttention)));
-            cross = multiheadAttn.forward(x, memory, memory, crossAttention);
-            x = norm2.forward(x.add(dropout2.forward(cross.output())));
-            x = norm3.forward(x.add(feedForwardBlock(x)));
+        // In training the intermediates are pooled (BufferPool): backward hands them back for the next step.
+        try (BufferPool.Scope scratch = LayerScratch.open(selfAttention, crossAttention)) {
+            AttentionOutput cross;
+            Tensor out;
+            if (options.normFirst()) {
+                Tensor x = tgt.add(selfAttentionBlock(norm1.forward(tgt), selfAttention));
+                cross = multiheadAttn.forward(norm2.forward(x), memory, memory, crossAttention);
+                Tensor y = x.add(dropout2.forward(cross.output()));
+                Tensor h = feedForwardBlock(norm3.forward(y));
+                out = scratch.leave(() -> y.add(h));
+            } else {
+                Tensor x = norm1.forward(tgt.add(selfAttentionBlock(tgt, selfAttention)));
+                cross = multiheadAttn.forward(x, memory, memory, crossAttention);
+                Tensor y = norm2.forward(x.add(dropout2.forward(cross.output())));
+                Tensor z = y.add(feedForwardBlock(y));
+                out = scratch.leave(() -> norm3.forward(z));
+            }
+            return new AttentionOutput(out, cross.weights());
         }
-        return new AttentionOutput(x, cross.weights());
     }
 
     private Tensor selfAttentionBlock(Tensor x, AttentionArgs args) {

@@ -1,5 +1,6 @@
 package dev.jgrad.nn;
 
+import dev.jgrad.tensor.BufferPool;
 import dev.jgrad.tensor.Tensor;
 
 import java.util.function.IntFunction;
@@ -82,8 +83,13 @@ public class TransformerEncoder extends Module implements UnaryModule {
         if (selfAttention != null && selfAttention.cache() != null) {
             throw new IllegalArgumentException("TransformerEncoder: a KVCache serves one layer, not the whole stack; call the layers one by one");
         }
-        Tensor x = src;
-        for (TransformerEncoderLayer layer : layers) x = layer.forward(x, selfAttention);
-        return norm == null ? x : norm.forward(x);
+        // In training the outputs of all but the last step are pooled (BufferPool), as inside each layer.
+        try (BufferPool.Scope scratch = LayerScratch.openForStack(layers, TransformerEncoderLayer.class, selfAttention)) {
+            int inner = norm == null ? layers.size() - 1 : layers.size();
+            Tensor x = src;
+            for (int i = 0; i < inner; i++) x = layers.get(i).forward(x, selfAttention);
+            Tensor y = x;
+            return scratch.leave(() -> norm == null ? layers.get(inner).forward(y, selfAttention) : norm.forward(y));
+        }
     }
 }

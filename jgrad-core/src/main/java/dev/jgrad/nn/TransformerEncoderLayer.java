@@ -1,5 +1,6 @@
 package dev.jgrad.nn;
 
+import dev.jgrad.tensor.BufferPool;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
 
@@ -122,15 +123,17 @@ public class TransformerEncoderLayer extends Module implements UnaryModule {
      */
     public Tensor forward(Tensor src, AttentionArgs selfAttention) {
         AttentionArgs.checkForLayer(selfAttention, "TransformerEncoderLayer", "selfAttention", true, false);
-        Tensor x = src;
-        if (options.normFirst()) {
-            x = x.add(selfAttentionBlock(norm1.forward(x), selfAttention));
-            x = x.add(feedForwardBlock(norm2.forward(x)));
-        } else {
-            x = norm1.forward(x.add(selfAttentionBlock(x, selfAttention)));
-            x = norm2.forward(x.add(feedForwardBlock(x)));
+        // In training the intermediates are pooled (BufferPool): backward hands them back for the next step.
+        try (BufferPool.Scope scratch = LayerScratch.open(selfAttention)) {
+            if (options.normFirst()) {
+                Tensor x = src.add(selfAttentionBlock(norm1.forward(src), selfAttention));
+                Tensor h = feedForwardBlock(norm2.forward(x));
+                return scratch.leave(() -> x.add(h));
+            }
+            Tensor x = norm1.forward(src.add(selfAttentionBlock(src, selfAttention)));
+            Tensor y = x.add(feedForwardBlock(x));
+            return scratch.leave(() -> norm2.forward(y));
         }
-        return x;
     }
 
     private Tensor selfAttentionBlock(Tensor x, AttentionArgs args) {

@@ -3,6 +3,7 @@ package dev.jgrad.ops;
 import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
+import dev.jgrad.tensor.BufferPool;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;
 
@@ -58,7 +59,7 @@ public final class AttentionSoftmax {
             ms = st[rank - 1];
             maskRow = rowOffsets(shape, st, me.offset(), rows);
         }
-        float[] y = new float[numel];
+        float[] y = BufferPool.floats(numel);
         float[] mdata = md;
         int[] mrow = maskRow;
         int mstride = ms;
@@ -97,7 +98,7 @@ public final class AttentionSoftmax {
             boolean maskGrad = mask != null && mask.requiresGrad();
             // Without a mask gradient the scale is folded in: dz = scale * p * (g - dot) in two passes.
             float factor = maskGrad ? 1f : scale;
-            float[] dz = new float[numel];
+            float[] dz = BufferPool.floats(numel);
             Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(S, 1)), (from, to) -> {
                 for (int row = from; row < to; row++) {
                     int base = row * S;

@@ -5,6 +5,7 @@ import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
 import dev.jgrad.nn.LossOptions;
 import dev.jgrad.nn.Reduction;
+import dev.jgrad.tensor.BufferPool;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;
@@ -149,7 +150,7 @@ public final class ClassLossOps {
             float[] scale = upstream(g, positions, valid, reduction);
             float[] sx = s[0].storage(), sl = s[1].storage();
             int so = s[0].offset();
-            float[] grad = new float[positions * classes];
+            float[] grad = BufferPool.floats(positions * classes);
             float offTarget = eps / classes, onTarget = 1 - eps;
             Parallel.forRange(positions, Math.max(1, GRAIN / Math.max(classes, 1)), (from, to) -> {
                 for (int p = from; p < to; p++) {
@@ -194,7 +195,7 @@ public final class ClassLossOps {
         int valid = r.valid;
         return Tensor.result(reduce(loss, r, reduction), "nllLoss", new Tensor[] {x}, new Tensor[0], (g, s) -> {
             float[] scale = upstream(g, positions, valid, reduction);
-            float[] grad = new float[positions * classes];
+            float[] grad = BufferPool.floats(positions * classes);
             for (int p = 0; p < positions; p++) if (t[p] != ignoreIndex) grad[p * classes + t[p]] = -scale[p];
             return new Tensor[] {Tensor.of(grad, positions, classes)};
         });

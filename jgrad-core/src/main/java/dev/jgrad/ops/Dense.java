@@ -1,5 +1,6 @@
 package dev.jgrad.ops;
 
+import dev.jgrad.tensor.BufferPool;
 import dev.jgrad.tensor.Tensor;
 
 /**
@@ -34,7 +35,7 @@ public final class Dense {
      * @return t's storage (read from {@code offset(t)}) or a fresh row-major copy; treat it as read-only
      */
     public static float[] storage(Tensor t) {
-        return t.isContiguous() ? t.storage() : t.toArray();
+        return BufferPool.contiguousValues(t);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.jgrad.ops;
 import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
+import dev.jgrad.tensor.BufferPool;
 import dev.jgrad.tensor.Generator;
 import dev.jgrad.tensor.Tensor;
 
@@ -38,7 +39,7 @@ public final class DropoutOp {
         float keep = (float) (1 - p), scale = (float) (1 / (1 - p));
         float[] in = Dense.storage(x);
         int off = Dense.offset(x);
-        float[] y = new float[n];
+        float[] y = BufferPool.floats(n);
         boolean[] kept = new boolean[n];
         Generator.FloatDraws draws = gen.reserveFloats(n);
         Parallel.forRange(n, GRAIN, (from, to) -> {
@@ -53,7 +54,7 @@ public final class DropoutOp {
         return Tensor.result(Tensor.of(y, shape), "dropout", new Tensor[] {x}, new Tensor[0], (g, saved) -> {
             float[] gd = Dense.storage(g);
             int go = Dense.offset(g);
-            float[] dx = new float[n];
+            float[] dx = BufferPool.floats(n);
             Parallel.forRange(n, GRAIN, (from, to) -> K.dropoutBackward(gd, go + from, kept, from, scale, dx, from, to - from));
             return new Tensor[] {Tensor.of(dx, shape)};
         });

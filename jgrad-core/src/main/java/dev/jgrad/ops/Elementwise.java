@@ -3,6 +3,7 @@ package dev.jgrad.ops;
 import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
+import dev.jgrad.tensor.BufferPool;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Strided;
@@ -59,7 +60,7 @@ public final class Elementwise {
      */
     public static Tensor binary(Bin op, Tensor a, Tensor b) {
         int[] shape = Shape.broadcast(op.name().toLowerCase(), a.shape(), b.shape());
-        Tensor out = Tensor.zeros(shape);
+        Tensor out = BufferPool.zeros(shape);
         binaryInto(op, a, b, out);
         switch (op) {
             case EQ, NE, LT, LE, GT, GE, RIGHT -> { return out; } // piecewise constant: no gradient
@@ -197,7 +198,7 @@ public final class Elementwise {
      * @return a new tensor of x's shape, differentiable with respect to x
      */
     public static Tensor scaleShift(Tensor x, float alpha, float beta) {
-        Tensor out = Tensor.zeros(x.shape());
+        Tensor out = BufferPool.zeros(x.shape());
         scaleShiftInto(x, alpha, beta, out);
         return Tensor.result(out, "scaleShift", new Tensor[] {x}, new Tensor[0],
                 (g, s) -> new Tensor[] {alpha == 1f ? g : g.mul(alpha)});
@@ -233,11 +234,11 @@ public final class Elementwise {
      * @return a new tensor of x's shape, differentiable with respect to x
      */
     public static Tensor unary(Un op, Tensor x, float p1, float p2) {
-        float[] xs = x.isContiguous() ? null : x.toArray();
+        float[] xs = x.isContiguous() ? null : BufferPool.contiguousValues(x);
         float[] in = xs != null ? xs : x.storage();
         int off = xs != null ? 0 : x.offset();
         int n = x.numel();
-        float[] y = new float[n];
+        float[] y = BufferPool.floats(n);
         switch (op) {
             case EXP -> K.exp(in, off, y, 0, n);
             case TANH -> K.tanh(in, off, y, 0, n);
@@ -276,7 +277,7 @@ public final class Elementwise {
         };
         float[] x = needsX ? Dense.values(xt) : null;
         int n = g.length;
-        float[] dx = new float[n];
+        float[] dx = BufferPool.floats(n);
         switch (op) {
             case EXP -> { for (int i = 0; i < n; i++) dx[i] = g[i] * y[i]; }
             case LOG -> { for (int i = 0; i < n; i++) dx[i] = g[i] / x[i]; }
@@ -397,7 +398,7 @@ public final class Elementwise {
      */
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
         int[] shape = Shape.broadcast("where", cond.shape(), Shape.broadcast("where", a.shape(), b.shape()));
-        Tensor out = Tensor.zeros(shape);
+        Tensor out = BufferPool.zeros(shape);
         Strided plan = new Strided(shape, new int[][] {out.strides(), Shape.broadcastStrides(cond.shape(), cond.strides(), shape),
                 Shape.broadcastStrides(a.shape(), a.strides(), shape), Shape.broadcastStrides(b.shape(), b.strides(), shape)});
         int io = plan.inner[0], ic = plan.inner[1], ia = plan.inner[2], ib = plan.inner[3];

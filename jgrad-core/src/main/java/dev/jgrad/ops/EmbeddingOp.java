@@ -2,6 +2,7 @@ package dev.jgrad.ops;
 
 import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
+import dev.jgrad.tensor.BufferPool;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;
@@ -38,14 +39,14 @@ public final class EmbeddingOp {
                         + " is out of range for num_embeddings " + num + " (expected 0.." + (num - 1) + ")");
             }
         }
-        float[] wd = w.storage(), out = new float[idx.length * dim];
+        float[] wd = w.storage(), out = BufferPool.floats(idx.length * dim);
         int wo = w.offset();
         for (int i = 0; i < idx.length; i++) System.arraycopy(wd, wo + idx[i] * dim, out, i * dim, dim);
         int[] outShape = java.util.Arrays.copyOf(idShape, idShape.length + 1);
         outShape[idShape.length] = dim;
         return Tensor.result(Tensor.of(out, outShape), "embedding", new Tensor[] {w}, new Tensor[0], (g, s) -> {
             Tensor gc = g.contiguous();
-            float[] gd = gc.storage(), gw = new float[num * dim];
+            float[] gd = gc.storage(), gw = BufferPool.floats(num * dim);
             int go = gc.offset();
             for (int i = 0; i < idx.length; i++) {
                 if (idx[i] != paddingIdx) K.axpy(1f, gd, go + i * dim, gw, idx[i] * dim, dim);

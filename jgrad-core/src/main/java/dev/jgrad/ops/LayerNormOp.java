@@ -1,6 +1,7 @@
 package dev.jgrad.ops;
 
 import dev.jgrad.kernels.Parallel;
+import dev.jgrad.tensor.BufferPool;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;
 
@@ -39,7 +40,7 @@ public final class LayerNormOp {
         int rows = d == 0 ? 0 : x.numel() / d;
         Tensor xc = x.contiguous();
         Tensor wc = weight == null ? null : weight.contiguous(), bc = bias == null ? null : bias.contiguous();
-        float[] y = new float[rows * d], mean = new float[rows], rstd = new float[rows];
+        float[] y = BufferPool.floats(rows * d), mean = new float[rows], rstd = new float[rows];
         forward(rows, d, xc, wc, bc, eps, y, mean, rstd);
         Tensor stats = Tensor.of(concat(mean, rstd), 2, rows);
         boolean needX = xc.requiresGrad(), needW = wc != null && wc.requiresGrad(), needB = bc != null && bc.requiresGrad();
@@ -104,7 +105,7 @@ public final class LayerNormOp {
         int go = gcT.offset();
         float[] sx = x.storage(), sw = w == null ? null : w.storage(), st = stats.storage();
         int so = x.offset(), swo = w == null ? 0 : w.offset();
-        float[] gx = needX ? new float[rows * d] : null;
+        float[] gx = needX ? BufferPool.floats(rows * d) : null;
         if (needX) {
             Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(d, 1)), (from, to) -> {
                 for (int r = from; r < to; r++) {
@@ -126,7 +127,7 @@ public final class LayerNormOp {
                 }
             });
         }
-        float[] gw = needW ? new float[d] : null, gb = needB ? new float[d] : null;
+        float[] gw = needW ? BufferPool.floats(d) : null, gb = needB ? BufferPool.floats(d) : null;
         if (needW || needB) {
             for (int r = 0; r < rows; r++) {
                 int off = so + r * d, goff = go + r * d;

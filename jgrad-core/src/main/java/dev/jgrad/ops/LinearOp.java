@@ -4,6 +4,7 @@ import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.GemmKernels;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
+import dev.jgrad.tensor.BufferPool;
 import dev.jgrad.tensor.Tensor;
 
 /**
@@ -36,7 +37,7 @@ public final class LinearOp {
         int rows = rowsOf(x);
         float[] xd = Dense.storage(x), wd = Dense.storage(weight);
         int xo = Dense.offset(x), wo = Dense.offset(weight);
-        float[] y = new float[rows * out];
+        float[] y = BufferPool.floats(rows * out);
         float beta = 0f;
         if (bias != null) {
             float[] bd = Dense.storage(bias);
@@ -63,18 +64,18 @@ public final class LinearOp {
         int go = Dense.offset(g);
         Tensor dx = null, dw = null, db = null;
         if (needX) {
-            float[] d = new float[rows * in];
+            float[] d = BufferPool.floats(rows * in);
             GEMM.sgemm(false, false, rows, in, out, 1f, gd, go, out, w.storage(), w.offset(), in, 0f, d, 0, in);
             dx = Tensor.of(d, x.shape());
         }
         if (needW) {
-            float[] d = new float[out * in];
+            float[] d = BufferPool.floats(out * in);
             GEMM.sgemm(true, false, out, in, rows, 1f, gd, go, out, x.storage(), x.offset(), in, 0f, d, 0, in);
             dw = Tensor.of(d, out, in);
         }
         if (needB) {
             // Column sums, a block of columns per core, rows added in order.
-            float[] d = new float[out];
+            float[] d = BufferPool.floats(out);
             Parallel.forRange(out, Math.max(1, GRAIN / Math.max(rows, 1)), (from, to) -> {
                 for (int r = 0; r < rows; r++) K.add(d, from, gd, go + r * out + from, d, from, to - from);
             });

@@ -3,6 +3,7 @@ package dev.jgrad.ops;
 import dev.jgrad.kernels.GemmKernels;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
+import dev.jgrad.tensor.BufferPool;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Strided;
@@ -74,8 +75,8 @@ public final class MatMul {
 
     private static Tensor batched(Tensor aIn, Tensor bIn) {
         checkInner(aIn, bIn);
-        Tensor a = layout(aIn) == null ? Tensor.of(aIn.toArray(), aIn.shape()) : aIn;
-        Tensor b = layout(bIn) == null ? Tensor.of(bIn.toArray(), bIn.shape()) : bIn;
+        Tensor a = layout(aIn) == null ? Tensor.of(BufferPool.contiguousValues(aIn), aIn.shape()) : aIn;
+        Tensor b = layout(bIn) == null ? Tensor.of(BufferPool.contiguousValues(bIn), bIn.shape()) : bIn;
         Layout la = layout(a), lb = layout(b);
         int ra = a.dim(), rb = b.dim();
         int m = a.size(ra - 2), k = a.size(ra - 1), n = b.size(rb - 1);
@@ -86,7 +87,7 @@ public final class MatMul {
         int[] outShape = java.util.Arrays.copyOf(batch, batch.length + 2);
         outShape[batch.length] = m;
         outShape[batch.length + 1] = n;
-        Tensor out = Tensor.zeros(outShape);
+        Tensor out = BufferPool.zeros(outShape);
         int count = Shape.numel(batch);
         if (k > 0 && count > 0) {
             int[] offsA = new int[count], offsB = new int[count];

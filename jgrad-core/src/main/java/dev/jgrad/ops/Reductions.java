@@ -2,6 +2,7 @@ package dev.jgrad.ops;
 
 import dev.jgrad.kernels.ElementwiseKernels;
 import dev.jgrad.kernels.Kernels;
+import dev.jgrad.tensor.BufferPool;
 import dev.jgrad.tensor.IntTensor;
 import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Strided;
@@ -62,7 +63,7 @@ public final class Reductions {
     public static Tensor sum(Tensor x, int[] dimsIn, boolean keepdim) {
         int[] dims = normalizeDims("sum", dimsIn, x.dim());
         int[] kept = keptShape(x.shape(), dims);
-        Tensor acc = Tensor.zeros(kept);
+        Tensor acc = BufferPool.zeros(kept);
         accumulate(x, acc);
         int[] outShape = keepdim ? kept : droppedShape(x.shape(), dims);
         Tensor out = Tensor.of(acc.storage(), outShape);

@@ -369,12 +369,19 @@ public class Tensor {
      */
     public float[] toArray() {
         if (isContiguous()) return Arrays.copyOfRange(data, offset, offset + numel());
-        return contiguousData(this);
+        float[] out = new float[numel()];
+        copyContiguous(this, out);
+        return out;
     }
 
-    /** Row-major values of t in a fresh array. */
+    /** Row-major values of t in storage from {@link BufferPool#floats} (pooled inside a scope: for op results and temporaries). */
     static float[] contiguousData(Tensor t) {
-        float[] out = new float[t.numel()];
+        float[] out = BufferPool.floats(t.numel());
+        copyContiguous(t, out);
+        return out;
+    }
+
+    private static void copyContiguous(Tensor t, float[] out) {
         Strided plan = new Strided(t.shape, new int[][] {t.strides, Shape.contiguousStrides(t.shape)});
         int inT = plan.inner[0], inO = plan.inner[1];
         plan.forEachRow(new int[] {t.offset, 0}, (o, n) -> {
@@ -382,7 +389,6 @@ public class Tensor {
             if (inT == 1 && inO == 1) System.arraycopy(t.data, a, out, b, n);
             else for (int i = 0; i < n; i++) out[b + i * inO] = t.data[a + i * inT];
         });
-        return out;
     }
 
     // ---------------------------------------------------------------- autograd

@@ -45,7 +45,7 @@ final class Views {
         Tensor out = new Tensor(x.data, shape, x.strides.clone(), x.offset + start * x.strides[d]);
         int[] inShape = x.shape.clone();
         return Tensor.result(out, "narrow", new Tensor[] {x}, new Tensor[0], (g, s) -> {
-            Tensor gx = Tensor.zeros(inShape);
+            Tensor gx = BufferPool.zeros(inShape);
             gx.narrow(d, start, length).copyFrom(g);
             return new Tensor[] {gx};
         });
@@ -65,7 +65,7 @@ final class Views {
         Tensor out = new Tensor(x.data, shape, strides, x.offset + s0 * x.strides[d]);
         int[] inShape = x.shape.clone();
         return Tensor.result(out, "slice", new Tensor[] {x}, new Tensor[0], (g, s) -> {
-            Tensor gx = Tensor.zeros(inShape);
+            Tensor gx = BufferPool.zeros(inShape);
             slice(gx, d, s0, e0, step).copyFrom(g);
             return new Tensor[] {gx};
         });
