@@ -232,7 +232,7 @@ final class TrainTranslateCommand implements Callable<Integer> {
                 console.printf(Locale.ROOT, "done: %d steps, validation loss %.4f, validation BLEU %.2f (%s this session)%n", r.step(),
                         (float) r.last().metric("loss"), (float) r.last().metric("bleu"), ConsoleFormat.duration(r.seconds()));
                 console.println("checkpoint: " + out + ", curves: " + out.resolve(TranslationCurves.FILE) + "; average the last epochs with: jgrad average "
-                        + out.resolve("epoch-NNN.safetensors") + " ... -o avg.safetensors");
+                        + out.resolve("epoch-NNN.safetensors") + " ... --out avg.safetensors");
             }
         }
         console.flush();
