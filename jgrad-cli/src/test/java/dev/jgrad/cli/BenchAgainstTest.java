@@ -7,12 +7,9 @@ import dev.jgrad.bench.Bench;
 import dev.jgrad.bench.Metric;
 import dev.jgrad.bench.TorchPeer;
 import dev.jgrad.bench.Workload;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,11 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code jgrad bench --against torch}, fma_peak and the FLOP-rate lines. Speed is never asserted. */
@@ -34,23 +30,11 @@ class BenchAgainstTest {
     @TempDir
     Path tmp;
 
-    // Bench prints through System.out, as the peer prints to stdout
-    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-
-    @BeforeEach
-    void captureStdout() {
-        savedOut = System.out;
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreStdout() {
-        System.setOut(savedOut);
-    }
+    @RegisterExtension
+    final CapturedStdout stdout = new CapturedStdout();
 
     private String printed() {
-        return stdout.toString(StandardCharsets.UTF_8);
+        return stdout.text();
     }
 
     /** The error lines of a run that failed before anything was timed: one line, nothing on stdout. */
