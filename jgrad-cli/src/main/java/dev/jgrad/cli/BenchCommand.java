@@ -44,12 +44,12 @@ import picocli.CommandLine.Spec;
             "  workload=<name> metric=<value> unit=<unit>",
             "This is the form of the PyTorch peer script torch_bench.py, so the two can be compared.",
             "Information lines start with '#'. Each timing is the median of timed iterations after warm-up.",
-            "Each workload's first metric is also given as GFLOP/s and as a percentage of this machine's FMA peak,",
-            "which fma_peak's loop measures once (about a second) before the first workload.",
+            "Each workload's first metric is also given as GFLOP/s and as a percentage of this machine's FMA peak, "
+                    + "which fma_peak's loop measures once (about a second) before the first workload.",
             "",
-            "With --against torch, each workload runs in N pairs of child processes, jgrad and the peer one right",
-            "after the other (jgrad first in odd pairs), and the command prints each pair's ratio, the medians and",
-            "a markdown table. The peer is Debian's python3-torch:",
+            "With --against torch, each workload runs in N pairs of child processes, jgrad and the peer one right "
+                    + "after the other (jgrad first in odd pairs), and the command prints each pair's ratio, the medians "
+                    + "and a markdown table. The peer is Debian's python3-torch:",
             "  " + TorchPeer.INSTALL
         })
 final class BenchCommand implements Callable<Integer> {
