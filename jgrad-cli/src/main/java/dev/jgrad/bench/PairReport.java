@@ -62,7 +62,8 @@ public record PairReport(String peerName, String setting, ToDoubleFunction<Strin
         double flops = flopsPerUnit.applyAsDouble(workload);
         if (peak == null || flops <= 0 || !metric.higherIsBetter()) return "-";
         double gflops = new FlopRate(new Metric(metric.name(), value, metric.unit()), flops).gflops();
-        return String.format(Locale.ROOT, "%.0f%%", peak.percent(gflops));
+        double percent = peak.percent(gflops);
+        return String.format(Locale.ROOT, percent < 10 ? "%.1f%%" : "%.0f%%", percent); // 0.4%, not 0%
     }
 
     private static String loadRange(List<PairRunner.Comparison> comparisons) {

@@ -137,6 +137,9 @@ class PairRunnerTest {
                 lines.get(2));
         // 2000 tokens/s x 1e8 FLOP = 200 GFLOP/s = 50% of 400; 1000 -> 25%
         assertEquals("| lstm | lstm_metric (tokens/s) | 2000.0 | 1000.0 | **2.00x** (1.00-3.00) | 50% / 25% |", lines.get(4));
+        // small fractions keep a decimal: 2 GFLOP/s is 0.5% of 400, not 0%
+        String small = new PairReport("PyTorch", "x", name -> 1e6, peak).markdown(List.of(c));
+        assertTrue(small.endsWith("| 0.5% / 0.3% |"), small);
         String withoutPeak = new PairReport("PyTorch", "x", name -> 1e8, null).markdown(List.of(c));
         assertTrue(withoutPeak.endsWith("| **2.00x** (1.00-3.00) | - / - |"), withoutPeak);
     }
