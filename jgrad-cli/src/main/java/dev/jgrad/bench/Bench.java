@@ -35,21 +35,51 @@ public final class Bench {
             times.add((System.nanoTime() - t0) / 1e9);
             if (i >= 2 && (System.nanoTime() - start) / 1e9 > budgetSeconds) break;
         }
-        List<Double> sorted = new ArrayList<>(times);
+        return new Timing(median(times), times);
+    }
+
+    /**
+     * The median, as Python's statistics.median: the middle value, or the mean of the two middle ones.
+     *
+     * @param values at least one value
+     * @return their median
+     */
+    public static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         int n = sorted.size();
-        double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-        return new Timing(median, times);
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
+
+    /** Where {@link #emit} also puts its metrics while {@link #recording} runs; null otherwise. */
+    private static volatile List<Metric> recorder;
 
     /** Prints {@code workload=<name> metric=<value> unit=<unit>} with the peer's number format. */
     public static void emit(String name, double value, String unit) {
-        String s;
-        if (value >= 100) s = String.format(Locale.ROOT, "%.1f", value);
-        else if (value >= 1) s = String.format(Locale.ROOT, "%.2f", value);
-        else s = String.format(Locale.ROOT, "%.4f", value);
-        System.out.println("workload=" + name + " metric=" + s + " unit=" + unit);
+        Metric metric = new Metric(name, value, unit);
+        System.out.println(metric.line());
         System.out.flush();
+        List<Metric> r = recorder;
+        if (r != null) r.add(metric);
+    }
+
+    /**
+     * Runs {@code body} and returns the metrics it emitted, in order, so that {@code jgrad bench} can
+     * turn a workload's first metric into GFLOP/s without the workloads returning anything.
+     *
+     * @param body a workload's run
+     * @return what it passed to {@link #emit}, in order
+     */
+    public static List<Metric> recording(Runnable body) {
+        List<Metric> metrics = Collections.synchronizedList(new ArrayList<>());
+        List<Metric> outer = recorder;
+        recorder = metrics;
+        try {
+            body.run();
+        } finally {
+            recorder = outer;
+        }
+        return List.copyOf(metrics);
     }
 
     /** An information line, starting with '#' as in the peer. */

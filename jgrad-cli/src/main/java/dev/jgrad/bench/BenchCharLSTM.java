@@ -13,14 +13,21 @@ import dev.jgrad.tensor.Tensor;
 
 /** The peer's CharLSTM: Embedding(65, 64) -> LSTM(64 -> 512, 2 layers, batch-first) -> Linear(512, 65). */
 final class BenchCharLSTM extends Module {
+    static final int EMBED = 64, HIDDEN = 512, LAYERS = 2;
+
     final Embedding emb;
     final LSTM lstm;
     final Linear out;
 
     BenchCharLSTM(int vocab, Generator gen) {
-        emb = registerModule("emb", new Embedding(vocab, 64, gen));
-        lstm = registerModule("lstm", new LSTM(LSTM.options(64, 512).numLayers(2).batchFirst().build(), gen));
-        out = registerModule("out", new Linear(512, vocab, true, gen));
+        emb = registerModule("emb", new Embedding(vocab, EMBED, gen));
+        lstm = registerModule("lstm", new LSTM(LSTM.options(EMBED, HIDDEN).numLayers(LAYERS).batchFirst().build(), gen));
+        out = registerModule("out", new Linear(HIDDEN, vocab, true, gen));
+    }
+
+    /** Forward FLOPs per token of this model with the given vocabulary (see {@link FlopCounts}). */
+    static double forwardFlopsPerToken(int vocab) {
+        return FlopCounts.charLstmForwardPerToken(vocab, EMBED, HIDDEN, LAYERS);
     }
 
     /** ids [batch, seq] -> logits [batch, seq, vocab] and the final state. */

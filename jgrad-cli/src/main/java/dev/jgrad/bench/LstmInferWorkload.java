@@ -13,6 +13,12 @@ public final class LstmInferWorkload implements Workload {
         return "lstm_infer";
     }
 
+    /** Per character: one forward step of the CharLSTM at batch 1 (about 6.6 MFLOP; see {@link FlopCounts}). */
+    @Override
+    public double flopsPerUnit() {
+        return BenchCharLSTM.forwardFlopsPerToken(65);
+    }
+
     @Override
     public void run(boolean quick) {
         int chars = 500;

@@ -13,6 +13,12 @@ public final class LstmLmTrainWorkload implements Workload {
         return "lstm_lm_train";
     }
 
+    /** Per token: a training step, 3x the CharLSTM's forward (about 19.9 MFLOP; see {@link FlopCounts}). */
+    @Override
+    public double flopsPerUnit() {
+        return FlopCounts.TRAINING_FACTOR * BenchCharLSTM.forwardFlopsPerToken(65);
+    }
+
     @Override
     public void run(boolean quick) {
         int vocab = 65, batch = 32, seq = 128;

@@ -18,6 +18,12 @@ public final class ResNet18CifarTrainWorkload implements Workload {
         return "resnet18_cifar_train";
     }
 
+    /** Per image: a training step, 3x the forward of 32 x 32 images (about 3.3 GFLOP; see {@link FlopCounts}). */
+    @Override
+    public double flopsPerUnit() {
+        return FlopCounts.TRAINING_FACTOR * FlopCounts.resnet18CifarForwardPerImage(32, 32, 10);
+    }
+
     @Override
     public void run(boolean quick) {
         int batch = 64;

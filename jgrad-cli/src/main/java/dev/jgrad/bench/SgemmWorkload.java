@@ -15,6 +15,12 @@ public final class SgemmWorkload implements Workload {
         return "sgemm";
     }
 
+    /** The metric is already GFLOP/s (2N^3 FLOPs per N x N product), so one unit is 1e9 FLOPs. */
+    @Override
+    public double flopsPerUnit() {
+        return 1e9;
+    }
+
     @Override
     public void run(boolean quick) {
         GemmKernels gemm = Kernels.get().gemm();

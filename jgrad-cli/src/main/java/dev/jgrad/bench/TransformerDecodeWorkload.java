@@ -24,6 +24,12 @@ public final class TransformerDecodeWorkload implements Workload {
         return "transformer_decode";
     }
 
+    /** Per token: the uncached decoding of one sentence divided by its 24 tokens (see {@link FlopCounts}). */
+    @Override
+    public double flopsPerUnit() {
+        return FlopCounts.uncachedGreedyDecode(FlopCounts.TransformerShape.PEER, SLEN, STEPS) / STEPS;
+    }
+
     @Override
     public void run(boolean quick) {
         Generator gen = new Generator(0);

@@ -25,6 +25,17 @@ public final class TransformerTrainWorkload implements Workload {
         return "transformer_train";
     }
 
+    /**
+     * Per target token: a training step, 3x the forward of one sentence pair (source 24, target 24, all 24
+     * target positions projected to the 8000 words) divided by its 24 target tokens: about 46 MFLOP
+     * (see {@link FlopCounts}).
+     */
+    @Override
+    public double flopsPerUnit() {
+        return FlopCounts.TRAINING_FACTOR
+                * FlopCounts.transformerForward(FlopCounts.TransformerShape.PEER, 24, 24, 24) / 24;
+    }
+
     @Override
     public void run(boolean quick) {
         int vocab = 8000, batch = 64, slen = 24, tlen = 24;

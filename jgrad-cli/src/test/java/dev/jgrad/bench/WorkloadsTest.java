@@ -14,10 +14,28 @@ class WorkloadsTest {
 
     @Test
     void registeredWorkloadsArePeerWorkloadsInThePeersOrder() {
-        List<String> names = Workloads.names();
+        List<String> names = Workloads.peerNames();
         assertTrue(PEER_ORDER.containsAll(names), "not a peer workload: " + names);
         List<String> inPeerOrder = PEER_ORDER.stream().filter(names::contains).toList();
         assertEquals(inPeerOrder, names);
+    }
+
+    /** fma_peak is the one workload of jgrad's own, after the peer's, so that the default run stays the peer's. */
+    @Test
+    void fmaPeakComesAfterThePeersWorkloadsAndIsNotOneOfThem() {
+        List<String> expected = new java.util.ArrayList<>(Workloads.peerNames());
+        expected.add(Workloads.FMA_PEAK);
+        assertEquals(expected, Workloads.names());
+        assertEquals(PEER_ORDER, Workloads.peerNames());
+    }
+
+    /** The % of peak needs a FLOP count from every peer workload; fma_peak is the peak itself. */
+    @Test
+    void everyPeerWorkloadCountsItsFlops() {
+        for (String name : Workloads.peerNames()) {
+            assertTrue(Workloads.create(name).orElseThrow().flopsPerUnit() > 0, name);
+        }
+        assertEquals(0, Workloads.create(Workloads.FMA_PEAK).orElseThrow().flopsPerUnit());
     }
 
     @Test

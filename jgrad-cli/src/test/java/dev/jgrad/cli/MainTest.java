@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.bench.Bench;
 import dev.jgrad.bench.Workload;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,9 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,20 +25,8 @@ class MainTest {
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
-    // Bench prints through System.out, as the peer prints to stdout
-    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-
-    @BeforeEach
-    void captureStdout() {
-        savedOut = System.out;
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreStdout() {
-        System.setOut(savedOut);
-    }
+    @RegisterExtension
+    final CapturedStdout stdout = new CapturedStdout();
 
     private int run(CommandLine cmd, String... args) {
         cmd.setOut(new PrintWriter(out, true));
@@ -87,7 +71,7 @@ class MainTest {
         String e = err.toString();
         assertTrue(e.startsWith("jgrad bench: unknown workload: no_such_workload (known: "), e);
         assertFalse(e.contains("\tat "), "no stack trace for a usage error: " + e);
-        assertEquals("", stdout.toString(StandardCharsets.UTF_8), "nothing runs when any name is wrong");
+        assertEquals("", stdout.text(), "nothing runs when any name is wrong");
     }
 
     @Test
@@ -120,7 +104,7 @@ class MainTest {
         List<String> log = new ArrayList<>();
         assertEquals(0, run(bench(log)));
         assertEquals(List.of("alpha", "beta"), log);
-        List<String> lines = stdout.toString(StandardCharsets.UTF_8).lines().toList();
+        List<String> lines = stdout.text().lines().toList();
         assertEquals(5, lines.size(), lines.toString());
         assertTrue(lines.get(0).matches("# jgrad=\\S+ java=\\S+ threads=\\d+ kernels=\\S+"), lines.get(0));
         assertEquals("workload=alpha metric=1234.5 unit=things/s", lines.get(1));
