@@ -7,7 +7,7 @@
 #   QUICK=1 scripts/spark-scaling.sh                              # a smoke run of every step, on tiny sizes
 #
 # Wall times are whole commands, JVM and Spark start-up included (Spark's is some seconds). SKIP_INFERENCE=1 measures
-# the training only.
+# the training only, SKIP_TRAINING=1 the inference only.
 #
 # Environment: SHARED      the shared data folder with multi30k (default ../shared)
 #              CHECKPOINT  a translation run directory or model (without it, a tiny one is trained first: then the
@@ -121,6 +121,7 @@ train() { # name, extra args...
         END { printf "| %s | %.1f | %.0f | %s | %s | %s |\n", name, end, tokens / end, hit ? hit : "not reached", last, share ? share : "-" }
     ' "$out/charlm-$name.log"
 }
+((${SKIP_TRAINING:-0})) && exit 0
 train "single process"
 train "2 workers sync" --spark 'local[2]'
 for k in 1 8 32; do
