@@ -4,7 +4,10 @@ import dev.jgrad.train.LocalStrategy;
 import dev.jgrad.train.TaskFactory;
 import dev.jgrad.train.TrainingStrategy;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+
+import java.util.List;
 
 /**
  * Data-parallel training on Apache Spark for a {@code train} command (a picocli mixin): {@code --spark MASTER}, the
@@ -38,5 +41,12 @@ final class DataParallelOptions {
             return new LocalStrategy();
         }
         return spark.cluster().dataParallel(spark.master, workers, syncEvery, replicas);
+    }
+
+    /** The arguments given to {@code spec}'s command itself, after the names of the command and its parents: what replicas parse again. */
+    static List<String> argsOf(CommandSpec spec) {
+        List<String> all = spec.commandLine().getParseResult().originalArgs();
+        int at = all.indexOf(spec.name());
+        return List.copyOf(all.subList(at + 1, all.size()));
     }
 }

@@ -42,7 +42,9 @@ import java.util.UUID;
  * task that fails is retried by Spark and computes the same result, and a killed driver resumes exactly.
  *
  * <p>Dropout masks on the workers come from each executor's default generator, so with dropout a distributed run
- * is not the single-process run, nor repeatable; without dropout it is both (up to rounding).
+ * is not the single-process run, nor repeatable; without dropout it is both (up to rounding). Batch norm normalises
+ * each worker's rows by their own batch statistics (as PyTorch's DistributedDataParallel without SyncBatchNorm), and
+ * its running statistics, like every buffer, are the workers' averaged, weighted by units.
  */
 public final class DataParallel implements TrainingStrategy {
 
