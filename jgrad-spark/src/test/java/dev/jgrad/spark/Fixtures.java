@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Tiny models trained once per test JVM with the command line, and the command line itself for the tests. */
 final class Fixtures {
-    private static Path dir, translation, images;
+    private static Path dir, translation, images, imageModel;
 
     private Fixtures() {}
 
@@ -111,5 +111,14 @@ final class Fixtures {
         }
         Files.write(d.resolve(split + "-images-idx3-ubyte"), pixels.array());
         Files.write(d.resolve(split + "-labels-idx1-ubyte"), labels.array());
+    }
+
+    /** A {@code train images} run directory: a tiny ResNet trained for an epoch on {@link #images()}. */
+    static synchronized Path imageModel() throws IOException {
+        if (imageModel != null) return imageModel;
+        Path run = dir().resolve("image-model");
+        ok(jgrad("train", "images", "--data", images().toString(), "--width", "2", "--epochs", "1", "--batch", "16", "--out", run.toString()));
+        imageModel = run;
+        return run;
     }
 }
