@@ -144,6 +144,7 @@ final class TrainCharLMCommand implements Callable<Integer> {
         CharVocabulary vocab = corpus.vocabulary();
         CharLMTask task = new CharLMTask(this, textFile, corpus);
         RunDirectory.checkStart(out, resume, overwrite, stopAt);
+        parallel.checkResume(out, resume);
         task.createModel();
         TrainerOptions options = TrainerOptions.builder().runDirectory(out).resume(resume).overwrite(overwrite).epochs(epochs).maxSteps(maxSteps)
                 .stopAt(stopAt).gradientClip(clip).evalEverySteps(evalEvery).checkpointEverySteps(parallel.checkpointEvery()).build();

@@ -117,6 +117,7 @@ final class TrainImagesCommand implements Callable<Integer> {
         RunDirectory.ModelRun files = RunDirectory.ModelRun.of(out, spec.commandLine());
         Setup s = setup(Shard.WHOLE, console);
         files.checkStart(run); // before the first step, but after everything that can be wrong with the data
+        parallel.checkResume(files.checkpoints(), run.resume);
         TrainingStrategy strategy = parallel.strategy(new ImageReplicas(DataParallelOptions.argsOf(spec), data.forWorkers()));
         ImageTraining.Result r = ImageTraining.fit(s.task(), files.trainerOptions(run).epochs(epochs).evalEveryEpochs(evalEvery)
                 .checkpointEverySteps(parallel.checkpointEvery()).build(), strategy, console);

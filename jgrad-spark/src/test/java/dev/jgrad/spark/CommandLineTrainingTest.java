@@ -57,7 +57,9 @@ class CommandLineTrainingTest {
         Fixtures.Result alone = jgrad(Fixtures.concat(CHARLM.subList(0, CHARLM.size() - 4), "--text", text.toString(), "--out", stopped.toString(),
                 "--resume"));
         assertEquals(1, alone.exit(), alone.err());
-        assertTrue(alone.err().contains("no LSTM state"), alone.err());
+        assertTrue(alone.err().contains(": error: " + stopped + " was written by a 2-worker Spark run (shard.* state); resume it with --spark MASTER "
+                + "--workers 2, or start a new run"), alone.err());
+        assertEquals(1, alone.err().strip().lines().count(), alone.err());
         ok(jgrad(Fixtures.concat(CHARLM, "--text", text.toString(), "--out", stopped.toString(), "--resume")));
         Map<String, Tensor> a = model(whole), b = model(stopped);
         for (String k : a.keySet()) assertArrayEquals(a.get(k).toArray(), b.get(k).toArray(), k);
@@ -81,6 +83,11 @@ class CommandLineTrainingTest {
         ok(jgrad(Fixtures.concat(images(Fixtures.images()), "--out", single.toString())));
         ok(jgrad(Fixtures.concat(images(Fixtures.images()), "--out", spread.toString(), "--spark", "local[2]", "--workers", "1")));
         assertSameModel(single, spread);
+        // A single process's run is not continued by Spark workers, whose resume states it lacks.
+        Fixtures.Result r = jgrad(Fixtures.concat(images(Fixtures.images()), "--out", single.toString(), "--resume", "--spark", "local[2]"));
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains(single.resolve("checkpoint") + " was written by a single process; resume it without --spark, or start a new run"),
+                r.err());
     }
 
     @Test
@@ -91,6 +98,12 @@ class CommandLineTrainingTest {
         // Inside the second epoch: the workers draw its batch order again and skip the batch done.
         ok(jgrad(Fixtures.concat(images(Fixtures.images()), Fixtures.concat(spark, "--out", stopped.toString(), "--stop-at", "4"))));
         assertEquals("4", SafeTensors.loadMetadata(stopped.resolve("checkpoint/model.safetensors")).get("step"));
+        for (String[] other : List.of(new String[] {}, new String[] {"--spark", "local[2]", "--workers", "3"})) {
+            Fixtures.Result r = jgrad(Fixtures.concat(images(Fixtures.images()), Fixtures.concat(List.of(other), "--out", stopped.toString(), "--resume")));
+            assertEquals(1, r.exit(), r.err());
+            assertTrue(r.err().contains(stopped.resolve("checkpoint") + " was written by a 2-worker Spark run (shard.* state); resume it with --spark MASTER "
+                    + "--workers 2, or start a new run"), r.err());
+        }
         ok(jgrad(Fixtures.concat(images(Fixtures.images()), Fixtures.concat(spark, "--out", stopped.toString(), "--resume"))));
         assertSameModel(whole, stopped);
     }
