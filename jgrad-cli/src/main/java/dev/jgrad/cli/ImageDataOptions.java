@@ -12,7 +12,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,29 +114,6 @@ final class ImageDataOptions {
         c.put("labels", Integer.toString(labels));
         c.put("seed", Long.toString(seed));
         return c;
-    }
-
-    /**
-     * Where the data-parallel workers of a run read these images: every path absolute, and a named data set (mnist) as
-     * its folder in the cache, which {@link #load} has fetched; so workers neither fetch nor resolve anything.
-     *
-     * @param data  --data as a directory
-     * @param train --train, absolute, or null
-     * @param test  --test, absolute, or null
-     */
-    record WorkerPaths(String data, String train, String test) implements Serializable {
-        /** Points {@code options}, parsed from the same command line on a worker, at these paths. */
-        void applyTo(ImageDataOptions options) {
-            options.data = data;
-            options.train = train == null ? null : Path.of(train);
-            options.test = test == null ? null : Path.of(test);
-        }
-    }
-
-    /** These options' paths for the data-parallel workers. */
-    WorkerPaths forWorkers() throws IOException {
-        String dir = train != null ? data : DefaultData.imageData(data).toAbsolutePath().toString();
-        return new WorkerPaths(dir, train == null ? null : train.toAbsolutePath().toString(), test == null ? null : test.toAbsolutePath().toString());
     }
 
     private ImageFolder.Options folderOptions() {

@@ -118,7 +118,7 @@ final class TrainImagesCommand implements Callable<Integer> {
         Setup s = setup(Shard.WHOLE, console);
         files.checkStart(run); // before the first step, but after everything that can be wrong with the data
         parallel.checkResume(files.checkpoints(), run.resume);
-        TrainingStrategy strategy = parallel.strategy(new ImageReplicas(DataParallelOptions.argsOf(spec), data.forWorkers()));
+        TrainingStrategy strategy = parallel.strategy(ImageReplicas.of(DataParallelOptions.argsOf(spec), data));
         ImageTraining.Result r = ImageTraining.fit(s.task(), files.trainerOptions(run).epochs(epochs).evalEveryEpochs(evalEvery)
                 .checkpointEverySteps(parallel.checkpointEvery()).build(), strategy, console);
         if (files.stopped(r.fit(), console)) return 0;
