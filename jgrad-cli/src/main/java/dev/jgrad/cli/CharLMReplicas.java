@@ -5,7 +5,6 @@ import dev.jgrad.train.Shard;
 import dev.jgrad.train.TaskFactory;
 import dev.jgrad.train.TrainingTask;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,12 +27,5 @@ record CharLMReplicas(List<String> args, String textFile) implements TaskFactory
         CharLMTask task = new CharLMTask(options, text, CharCorpus.load(text, 1), shard);
         task.createModel();
         return task;
-    }
-
-    /** The arguments given to {@code spec}'s command itself, after the names of the command and its parents. */
-    static List<String> argsOf(CommandSpec spec) {
-        List<String> all = spec.commandLine().getParseResult().originalArgs();
-        int at = all.indexOf(spec.name());
-        return List.copyOf(all.subList(at + 1, all.size()));
     }
 }

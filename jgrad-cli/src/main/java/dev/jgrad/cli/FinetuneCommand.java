@@ -7,6 +7,8 @@ import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.SGD;
 import dev.jgrad.tensor.Generator;
+import dev.jgrad.train.LocalStrategy;
+import dev.jgrad.train.Shard;
 import dev.jgrad.vision.Augment;
 import dev.jgrad.vision.LabeledImages;
 import dev.jgrad.vision.Normalize;
@@ -168,8 +170,10 @@ final class FinetuneCommand implements Callable<Integer> {
             settings.put((String) kv[0], String.valueOf(kv[1]));
         }
         files.checkStart(run); // before the first step, but after everything that can be wrong with the data
-        ImageTraining.Result r = ImageTraining.fit(net, opt, cosine, !trainFrozenBn, train, test,
-                files.trainerOptions(run).epochs(epochs).evalEveryEpochs(evalEvery).build(), settings, batch, augmentation, seed, console);
+        ImageClassifierTask task = new ImageClassifierTask(net, opt, train, test,
+                new ImageClassifierTask.Recipe(cosine, !trainFrozenBn, batch, augmentation, seed), settings, Shard.WHOLE);
+        ImageTraining.Result r = ImageTraining.fit(task, files.trainerOptions(run).epochs(epochs).evalEveryEpochs(evalEvery).build(),
+                new LocalStrategy(), console);
         if (files.stopped(r.fit(), console)) return 0;
 
         net.requiresGrad(true); // the saved model is an ordinary network again

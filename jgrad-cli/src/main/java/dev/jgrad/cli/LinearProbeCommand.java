@@ -1,6 +1,6 @@
 package dev.jgrad.cli;
 
-import dev.jgrad.io.TrainingCheckpoint;
+import dev.jgrad.inference.ImageEmbedder;
 import dev.jgrad.models.ImageEncoder;
 import dev.jgrad.models.LinearProbe;
 import dev.jgrad.nn.Flatten;
@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.IntConsumer;
 
@@ -118,13 +117,10 @@ final class LinearProbeCommand implements Callable<Integer> {
             encoder = new ImageEncoder(spec, new Generator(seed));
             what = "untrained " + spec.describe();
         } else {
-            ImageEncoder e = RepresentationData.loadEncoder(source.checkpoint);
-            Map<String, String> meta = TrainingCheckpoint.loadModel(source.checkpoint).metadata();
-            if (meta.containsKey("normalize.mean") && meta.containsKey("normalize.std")) {
-                normalize = new Normalize(floats(meta.get("normalize.mean")), floats(meta.get("normalize.std")));
-            }
-            encoder = e;
-            what = e.spec().describe() + " from " + source.checkpoint;
+            ImageEmbedder loaded = RepresentationData.loadEncoder(source.checkpoint);
+            if (loaded.normalize() != null) normalize = loaded.normalize();
+            encoder = loaded.encoder();
+            what = loaded.encoder().spec().describe() + " from " + source.checkpoint;
         }
         if (readout.equals("multiscale")) {
             if (!(encoder instanceof ImageEncoder e)) throw new IllegalArgumentException("--readout multiscale needs an encoder (--checkpoint or --random), not --pixels");
@@ -186,19 +182,6 @@ final class LinearProbeCommand implements Callable<Integer> {
     private static int[] pick(int[] labels, int[] idx) {
         int[] out = new int[idx.length];
         for (int i = 0; i < idx.length; i++) out[i] = labels[idx[i]];
-        return out;
-    }
-
-    static String join(float[] v) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < v.length; i++) sb.append(i == 0 ? "" : ",").append(v[i]);
-        return sb.toString();
-    }
-
-    static float[] floats(String csv) {
-        String[] parts = csv.split(",");
-        float[] out = new float[parts.length];
-        for (int i = 0; i < parts.length; i++) out[i] = Float.parseFloat(parts[i].strip());
         return out;
     }
 

@@ -1,8 +1,6 @@
 package dev.jgrad.cli;
 
-import dev.jgrad.io.SafeTensors;
-import dev.jgrad.io.TrainingCheckpoint;
-import dev.jgrad.models.ImageEncoder;
+import dev.jgrad.inference.ImageEmbedder;
 import dev.jgrad.tensor.Tensor;
 import dev.jgrad.vision.LabeledImages;
 import dev.jgrad.vision.Mnist;
@@ -10,9 +8,7 @@ import dev.jgrad.vision.Normalize;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * What the representation-learning commands (simclr, linear-probe, supervised, visualize) share: the image
@@ -50,28 +46,15 @@ final class RepresentationData {
     }
 
     /**
-     * The encoder of a simclr or supervised checkpoint (a run directory or its model.safetensors): its
-     * architecture from the metadata, its weights from the {@code encoder.*} entries.
+     * The encoder of a simclr or supervised checkpoint (a run directory or its model.safetensors), with the input
+     * normalisation it was trained with.
      */
-    static ImageEncoder loadEncoder(Path checkpoint) throws IOException {
-        SafeTensors.File file = TrainingCheckpoint.loadModel(checkpoint);
-        ImageEncoder.Spec spec;
-        try {
-            spec = ImageEncoder.Spec.fromMetadata(file.metadata());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(checkpoint + ": " + e.getMessage() + "; expected a checkpoint written by 'jgrad simclr' or 'jgrad supervised'");
+    static ImageEmbedder loadEncoder(Path checkpoint) throws IOException {
+        ImageEmbedder loaded = ImageEmbedder.load(checkpoint);
+        if (loaded.encoder() == null) {
+            throw new IllegalArgumentException(checkpoint + " holds an image classifier, not an image encoder; expected a checkpoint written by 'jgrad simclr' or "
+                    + "'jgrad supervised'");
         }
-        ImageEncoder encoder = new ImageEncoder(spec, new dev.jgrad.tensor.Generator(0));
-        Map<String, Tensor> state = new LinkedHashMap<>();
-        file.tensors().forEach((k, v) -> {
-            if (k.startsWith("encoder.")) state.put(k.substring("encoder.".length()), v);
-        });
-        try {
-            encoder.loadStateDict(state);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(checkpoint + ": the encoder weights do not fit " + spec.describe() + ": " + e.getMessage());
-        }
-        encoder.eval();
-        return encoder;
+        return loaded;
     }
 }

@@ -110,8 +110,7 @@ final class SimCLRTask implements TrainingTask {
         meta.put("proj_hidden", Integer.toString(o.projHidden));
         meta.put("proj_dim", Integer.toString(o.projDim));
         meta.put("proj_bn", Boolean.toString(o.projBn));
-        meta.put("normalize.mean", LinearProbeCommand.join(normalize.mean()));
-        meta.put("normalize.std", LinearProbeCommand.join(normalize.std()));
+        meta.putAll(normalize.toMetadata());
         return meta;
     }
 

@@ -118,7 +118,7 @@ final class SupervisedCommand implements Callable<Integer> {
         Tensor images = train.images().indexSelect(0, IntTensor.of(subset, subset.length)).contiguous();
         int[] labels = new int[subset.length];
         for (int i = 0; i < subset.length; i++) labels[i] = train.labels().data()[subset[i]];
-        ImageEncoder.Spec encoder = checkpoint != null ? RepresentationData.loadEncoder(checkpoint).spec()
+        ImageEncoder.Spec encoder = checkpoint != null ? RepresentationData.loadEncoder(checkpoint).encoder().spec()
                 : new ImageEncoder.Spec(arch, train.imageShape()[0], width, ImageEncoder.Spec.parseLayers(layers));
         EncoderClassifier model = new EncoderClassifier(new ImageEncoder(encoder, new Generator(seed + 1)), train.numClasses(), new Generator(seed + 2));
         int n = subset.length, b = Math.min(batch, n);
@@ -194,8 +194,7 @@ final class SupervisedCommand implements Callable<Integer> {
         meta.put("labels", Integer.toString(n));
         meta.put("seed", Long.toString(seed));
         meta.put("test_accuracy", Double.toString(acc));
-        meta.put("normalize.mean", LinearProbeCommand.join(normalize.mean()));
-        meta.put("normalize.std", LinearProbeCommand.join(normalize.std()));
+        meta.putAll(normalize.toMetadata());
         Path file = files.model();
         Files.createDirectories(file.toAbsolutePath().getParent());
         SafeTensors.save(file, model.stateDict(), meta);

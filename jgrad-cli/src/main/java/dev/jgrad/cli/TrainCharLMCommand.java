@@ -144,6 +144,7 @@ final class TrainCharLMCommand implements Callable<Integer> {
         CharVocabulary vocab = corpus.vocabulary();
         CharLMTask task = new CharLMTask(this, textFile, corpus);
         RunDirectory.checkStart(out, resume, overwrite, stopAt);
+        parallel.checkResume(out, resume);
         task.createModel();
         TrainerOptions options = TrainerOptions.builder().runDirectory(out).resume(resume).overwrite(overwrite).epochs(epochs).maxSteps(maxSteps)
                 .stopAt(stopAt).gradientClip(clip).evalEverySteps(evalEvery).checkpointEverySteps(parallel.checkpointEvery()).build();
@@ -162,7 +163,7 @@ final class TrainCharLMCommand implements Callable<Integer> {
                 .onEvaluation((p, e) -> String.format(Locale.ROOT, "step %d/%d (epoch %d, %s): validation %.4f nats/char, train %.4f; evaluated in %.1f s",
                         e.step(), totalSteps, (e.step() - 1) / perEpoch + 1, e.step() % perEpoch == 0 ? "end" : "window " + (e.step() % perEpoch) + "/" + perEpoch,
                         e.metric("loss"), p.losses().smoothed(), e.seconds()));
-        Trainer trainer = new Trainer(options).strategy(parallel.strategy(new CharLMReplicas(CharLMReplicas.argsOf(spec), textFile.toAbsolutePath().toString())));
+        Trainer trainer = new Trainer(options).strategy(parallel.strategy(new CharLMReplicas(DataParallelOptions.argsOf(spec), textFile.toAbsolutePath().toString())));
         FitResult r = trainer.addListener(progress).addListener(new LossPlot(plotTitle(task), "loss (nats/char)", "loss")).fit(task);
 
         if (r.interrupted()) {

@@ -6,7 +6,8 @@ import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.SGD;
 import dev.jgrad.tensor.Generator;
-import dev.jgrad.vision.Augment;
+import dev.jgrad.train.Shard;
+import dev.jgrad.train.TrainingStrategy;
 import dev.jgrad.vision.LabeledImages;
 import dev.jgrad.vision.Normalize;
 import picocli.CommandLine.Command;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +29,10 @@ import java.util.concurrent.Callable;
 /**
  * {@code jgrad train images}: a ResNet image classifier trained from scratch (MNIST by default), saved as one
  * safetensors checkpoint that {@code jgrad finetune} takes as its starting point.
+ *
+ * <p>With {@code --spark MASTER} the steps are data-parallel on Apache Spark ({@link DataParallelOptions}): worker i of
+ * N trains a replica ({@link ImageReplicas}) on rows i*B/N to (i+1)*B/N of every global batch of B images, its batch
+ * norms normalising by the statistics of its own rows (see {@link ImageClassifierTask}).
  */
 @Command(name = "images",
         mixinStandardHelpOptions = true,
@@ -34,7 +40,8 @@ import java.util.concurrent.Callable;
         sortOptions = false,
         description = {"Trains a ResNet image classifier from scratch (by default a small ResNet on MNIST).",
                 "Saves it with its class names and input normalisation as model.safetensors in --out; "
-                        + "'jgrad finetune' starts from such a model. Continue a stopped run with --resume."})
+                        + "'jgrad finetune' starts from such a model. Continue a stopped run with --resume.",
+                "With --spark MASTER: data-parallel training on Apache Spark, each worker taking its share of every batch."})
 final class TrainImagesCommand implements Callable<Integer> {
 
     @Mixin
@@ -97,18 +104,58 @@ final class TrainImagesCommand implements Callable<Integer> {
     @Mixin
     ResumeOptions run;
 
+    @Mixin
+    DataParallelOptions parallel;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Augment augmentation = ImageTraining.augmentation(augment);
-        checkPositive("--epochs", epochs);
-        checkPositive("--batch", batch);
-        boolean cosine = parseSchedule(schedule);
-        checkEvalEvery(evalEvery);
+        checkOptions();
         PrintStream console = System.out;
         RunDirectory.ModelRun files = RunDirectory.ModelRun.of(out, spec.commandLine());
+        Setup s = setup(Shard.WHOLE, console);
+        files.checkStart(run); // before the first step, but after everything that can be wrong with the data
+        parallel.checkResume(files.checkpoints(), run.resume);
+        TrainingStrategy strategy = parallel.strategy(ImageReplicas.of(DataParallelOptions.argsOf(spec), data));
+        ImageTraining.Result r = ImageTraining.fit(s.task(), files.trainerOptions(run).epochs(epochs).evalEveryEpochs(evalEvery)
+                .checkpointEverySteps(parallel.checkpointEvery()).build(), strategy, console);
+        if (files.stopped(r.fit(), console)) return 0;
+
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("command", "train images");
+        info.put("data", s.loaded().name());
+        info.put("train_images", Integer.toString(s.loaded().train().size()));
+        info.put("epochs", Integer.toString(epochs));
+        info.put("augment", augment);
+        info.put("test_accuracy", Double.toString(r.testAccuracy()));
+        info.put("seed", Long.toString(seed));
+        save(new ImageClassifierCheckpoint(s.net(), s.loaded().train().classes(), s.norm(), info), files.model());
+        console.printf(Locale.ROOT, "test accuracy %.4f (%,d images); %s wall time, %.0f training images/s; saved %s%n", r.testAccuracy(),
+                s.loaded().test().size(), ConsoleFormat.duration(r.seconds()), r.imagesPerSecond(), files.model());
+        return 0;
+    }
+
+    private void checkOptions() {
+        ImageTraining.augmentation(augment);
+        checkPositive("--epochs", epochs);
+        checkPositive("--batch", batch);
+        parseSchedule(schedule);
+        checkEvalEvery(evalEvery);
+    }
+
+    /**
+     * What the options train: the data as read, the network, the input normalisation fitted on the training images, and
+     * the task that trains on {@code shard} of every batch.
+     */
+    record Setup(ImageDataOptions.Loaded loaded, ResNet net, Normalize norm, ImageClassifierTask task) {}
+
+    /**
+     * Reads the data and builds the network and its task, saying what it found on {@code console}: the same, from the
+     * same options, in the single process and in each data-parallel worker ({@link ImageReplicas}).
+     */
+    Setup setup(Shard shard, PrintStream console) throws IOException {
         ImageDataOptions.Loaded loaded = data.load(seed, console);
         int[] shape = loaded.train().imageShape();
         boolean small = smallInput != null ? smallInput : Math.max(shape[1], shape[2]) <= 64;
@@ -122,6 +169,7 @@ final class TrainImagesCommand implements Callable<Integer> {
         LabeledImages train = ImageTraining.prepare(loaded.train(), shape[0], norm, "training");
         LabeledImages test = ImageTraining.prepare(loaded.test(), shape[0], norm, "test");
         Optimizer<?, ?> opt = optimizer(optimizer, net.parameters(), lr, momentum, weightDecay);
+        boolean cosine = parseSchedule(schedule);
         console.printf(Locale.ROOT, "model: %s, %,d parameters; %s lr %s%s, weight decay %s, %s schedule, batch %d, %d epochs; normalise %s%n",
                 config.describe(), net.numParameters(), optimizer, lr, optimizer.equals("sgd") ? " momentum " + momentum : "", weightDecay,
                 cosine ? "cosine" : "constant", batch, epochs, norm);
@@ -132,23 +180,8 @@ final class TrainImagesCommand implements Callable<Integer> {
                 {"schedule", schedule}, {"epochs", epochs}, {"augment", augment}, {"batch", batch}}) {
             settings.put((String) kv[0], String.valueOf(kv[1]));
         }
-        files.checkStart(run); // before the first step, but after everything that can be wrong with the data
-        ImageTraining.Result r = ImageTraining.fit(net, opt, cosine, false, train, test,
-                files.trainerOptions(run).epochs(epochs).evalEveryEpochs(evalEvery).build(), settings, batch, augmentation, seed, console);
-        if (files.stopped(r.fit(), console)) return 0;
-
-        Map<String, String> info = new LinkedHashMap<>();
-        info.put("command", "train images");
-        info.put("data", loaded.name());
-        info.put("train_images", Integer.toString(train.size()));
-        info.put("epochs", Integer.toString(epochs));
-        info.put("augment", augment);
-        info.put("test_accuracy", Double.toString(r.testAccuracy()));
-        info.put("seed", Long.toString(seed));
-        save(new ImageClassifierCheckpoint(net, loaded.train().classes(), norm, info), files.model());
-        console.printf(Locale.ROOT, "test accuracy %.4f (%,d images); %s wall time, %.0f training images/s; saved %s%n", r.testAccuracy(), test.size(),
-                ConsoleFormat.duration(r.seconds()), r.imagesPerSecond(), files.model());
-        return 0;
+        ImageClassifierTask.Recipe recipe = new ImageClassifierTask.Recipe(cosine, false, batch, ImageTraining.augmentation(augment), seed);
+        return new Setup(loaded, net, norm, new ImageClassifierTask(net, opt, train, test, recipe, settings, shard));
     }
 
     static ResNet.Config modelConfig(String name, int numClasses) {
@@ -186,7 +219,7 @@ final class TrainImagesCommand implements Callable<Integer> {
         if (value < 1) throw new IllegalArgumentException(option + " must be positive, got " + value);
     }
 
-    static void save(ImageClassifierCheckpoint ckpt, Path out) throws java.io.IOException {
+    static void save(ImageClassifierCheckpoint ckpt, Path out) throws IOException {
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         ckpt.save(out);

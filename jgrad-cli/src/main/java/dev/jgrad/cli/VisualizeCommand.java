@@ -1,7 +1,7 @@
 package dev.jgrad.cli;
 
 import dev.jgrad.autograd.GradMode;
-import dev.jgrad.io.TrainingCheckpoint;
+import dev.jgrad.inference.ImageEmbedder;
 import dev.jgrad.metrics.Pca;
 import dev.jgrad.metrics.Tsne;
 import dev.jgrad.models.ImageEncoder;
@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -112,12 +111,10 @@ final class VisualizeCommand implements Callable<Integer> {
             encoder.eval();
             name = "untrained " + encoder.spec().describe();
         } else {
-            encoder = RepresentationData.loadEncoder(source.checkpoint);
-            Map<String, String> meta = TrainingCheckpoint.loadModel(source.checkpoint).metadata();
-            if (meta.containsKey("normalize.mean") && meta.containsKey("normalize.std")) {
-                normalize = new Normalize(LinearProbeCommand.floats(meta.get("normalize.mean")), LinearProbeCommand.floats(meta.get("normalize.std")));
-            }
-            name = meta.getOrDefault("model", "encoder") + " " + encoder.spec().describe();
+            ImageEmbedder loaded = RepresentationData.loadEncoder(source.checkpoint);
+            encoder = loaded.encoder();
+            if (loaded.normalize() != null) normalize = loaded.normalize();
+            name = loaded.metadata().getOrDefault("model", "encoder") + " " + encoder.spec().describe();
         }
         String chosenStage = stage != null ? stage : defaultStage(encoder);
         if (!encoder.stageNames().contains(chosenStage) || chosenStage.equals(encoder.stageNames().getLast())) {

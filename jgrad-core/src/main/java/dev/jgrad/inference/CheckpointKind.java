@@ -18,6 +18,7 @@ enum CheckpointKind {
     TRANSLATION("a translation model", "jgrad train translate", "Translator"),
     TEXT_CLASSIFIER("a text classifier", "jgrad train classify", "TextClassifier"),
     IMAGE_CLASSIFIER("an image classifier", "jgrad train images / jgrad finetune", "ImageClassifier"),
+    IMAGE_ENCODER("an image encoder", "jgrad simclr / jgrad supervised", "ImageEmbedder"),
     /** Metadata that none of the above wrote (a bare state_dict, or another program's file). */
     UNKNOWN("an unknown model", "", "");
 
@@ -32,7 +33,7 @@ enum CheckpointKind {
     /**
      * The kind the metadata records: "model" = CharLSTM or CharGPT, TranslationTransformer or TranslationLSTM (or no
      * "model" but a "d_model", as translation checkpoints had before the LSTM), "format" = jgrad.LSTMClassifier or
-     * jgrad.ResNet.
+     * jgrad.ResNet, an "encoder.arch" (the {@link dev.jgrad.models.ImageEncoder} of simclr and supervised).
      */
     static CheckpointKind of(Map<String, String> metadata) {
         String model = metadata.get("model"), format = metadata.get("format");
@@ -42,6 +43,7 @@ enum CheckpointKind {
         }
         if ("jgrad.LSTMClassifier".equals(format)) return TEXT_CLASSIFIER;
         if ("jgrad.ResNet".equals(format)) return IMAGE_CLASSIFIER;
+        if (metadata.containsKey("encoder.arch")) return IMAGE_ENCODER;
         return UNKNOWN;
     }
 

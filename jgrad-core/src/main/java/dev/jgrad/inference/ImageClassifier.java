@@ -4,7 +4,6 @@ import dev.jgrad.autograd.GradMode;
 import dev.jgrad.io.LoadOptions;
 import dev.jgrad.models.ImageClassifierCheckpoint;
 import dev.jgrad.models.ResNet;
-import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;
 import dev.jgrad.vision.Image;
 import dev.jgrad.vision.Normalize;
@@ -117,18 +116,7 @@ public final class ImageClassifier {
      */
     public List<Prediction> predict(List<Image> images) {
         if (images.isEmpty()) return List.of();
-        Image first = images.getFirst();
-        int size = first.data().length;
-        float[] data = new float[images.size() * size];
-        for (int i = 0; i < images.size(); i++) {
-            Image im = images.get(i);
-            if (im.channels() != first.channels() || im.height() != first.height() || im.width() != first.width()) {
-                throw new IllegalArgumentException("ImageClassifier: image " + i + " is " + im.channels() + "x" + im.height() + "x" + im.width()
-                        + " but image 0 is " + first.channels() + "x" + first.height() + "x" + first.width() + "; give images of one size");
-            }
-            System.arraycopy(im.data(), 0, data, i * size, size);
-        }
-        return predict(Tensor.of(data, images.size(), first.channels(), first.height(), first.width()), DEFAULT_BATCH);
+        return predict(ImageInput.stack(images, "ImageClassifier"), DEFAULT_BATCH);
     }
 
     /**
@@ -153,7 +141,8 @@ public final class ImageClassifier {
      */
     public List<Prediction> predict(Tensor images, int batchSize) {
         if (batchSize < 1) throw new IllegalArgumentException("ImageClassifier: the batch size must be positive, got " + batchSize);
-        Tensor x = prepare(images.dim() == 3 ? images.unsqueeze(0) : images);
+        Tensor x = ImageInput.prepare(images.dim() == 3 ? images.unsqueeze(0) : images, checkpoint.model().config().inChannels(), checkpoint.normalize(),
+                "ImageClassifier");
         List<Prediction> out = new ArrayList<>(x.size(0));
         try (var ignored = GradMode.noGrad()) {
             for (int start = 0; start < x.size(0); start += batchSize) {
@@ -162,23 +151,6 @@ public final class ImageClassifier {
             }
         }
         return out;
-    }
-
-    /** The images as the network takes them: grey repeated for a colour model, then normalised as in training. */
-    private Tensor prepare(Tensor images) {
-        int channels = checkpoint.model().config().inChannels();
-        if (images.dim() != 4) {
-            throw new IllegalArgumentException("ImageClassifier: expected images [N, C, H, W] or one image [C, H, W], got " + Shape.str(images.shape()));
-        }
-        Tensor x = images;
-        int c = x.size(1);
-        if (c == 1 && channels == 3) {
-            x = x.expand(x.size(0), 3, x.size(2), x.size(3));
-        } else if (c != channels) {
-            throw new IllegalArgumentException("ImageClassifier: the images have " + c + " channels but the network takes " + channels);
-        }
-        Normalize norm = checkpoint.normalize();
-        return norm != null ? norm.apply(x) : x.contiguous();
     }
 
     /**

@@ -9,6 +9,8 @@
  * <li>{@link dev.jgrad.inference.TextClassifier}: {@code jgrad train classify}; a label and probabilities per text.</li>
  * <li>{@link dev.jgrad.inference.ImageClassifier}: {@code jgrad train images} and {@code jgrad finetune}; a class
  *     and probabilities per image.</li>
+ * <li>{@link dev.jgrad.inference.ImageEmbedder}: {@code jgrad simclr} and {@code jgrad supervised} (the encoder), or
+ *     {@code jgrad train images} and {@code jgrad finetune} (below the head); a feature vector per image.</li>
  * </ul>
  * Each class's comment lists the checkpoint metadata it reads.
  *

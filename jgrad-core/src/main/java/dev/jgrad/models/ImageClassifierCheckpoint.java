@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -67,10 +66,7 @@ public record ImageClassifierCheckpoint(ResNet model, List<String> classes, Norm
         meta.put("format_version", Integer.toString(FORMAT_VERSION));
         meta.put("architecture", model.config().describe());
         meta.put("classes", String.join("\n", classes));
-        if (normalize != null) {
-            meta.put("normalize.mean", floats(normalize.mean()));
-            meta.put("normalize.std", floats(normalize.std()));
-        }
+        if (normalize != null) meta.putAll(normalize.toMetadata());
         info.forEach((k, v) -> meta.put("info." + k, v));
         SafeTensors.save(path, model.stateDict(), meta);
     }
@@ -124,31 +120,10 @@ public record ImageClassifierCheckpoint(ResNet model, List<String> classes, Norm
             if (k.startsWith("info.")) info.put(k.substring("info.".length()), v);
         });
         try {
-            Normalize norm = ours && meta.containsKey("normalize.mean")
-                    ? new Normalize(parseFloats(meta.get("normalize.mean")), parseFloats(meta.get("normalize.std"))) : null;
+            Normalize norm = ours && meta.containsKey(Normalize.MEAN_KEY) ? Normalize.fromMetadata(meta) : null;
             return new ImageClassifierCheckpoint(model, classes, norm, info);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(path, null, e.getMessage(), e);
         }
-    }
-
-    private static String floats(float[] v) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < v.length; i++) sb.append(i == 0 ? "" : ",").append(Float.toString(v[i]));
-        return sb.toString();
-    }
-
-    private static float[] parseFloats(String s) {
-        if (s == null) throw new IllegalArgumentException("normalize.mean is given but normalize.std is missing");
-        String[] parts = s.split(",");
-        float[] out = new float[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                out[i] = Float.parseFloat(parts[i].strip());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "normalisation value '%s' is not a number", parts[i]));
-            }
-        }
-        return out;
     }
 }

@@ -31,8 +31,18 @@ public final class LocalStrategy implements TrainingStrategy {
         task.saveState(state);
     }
 
+    /**
+     * Restores the task's resume state.
+     *
+     * @throws IllegalArgumentException if the checkpoint holds data-parallel workers' states instead ({@link Shard#WORKERS_KEY})
+     */
     @Override
     public void loadState(TaskState state, long step) {
+        String workers = state.get(Shard.WORKERS_KEY);
+        if (workers != null) {
+            throw new IllegalArgumentException("the checkpoint holds the resume state of " + workers + " data-parallel workers (shard.* entries), not of one "
+                    + "process; resume it with a data-parallel strategy of " + workers + " workers, or start a new run");
+        }
         task.loadState(state, step);
     }
 }

@@ -18,6 +18,12 @@ public record Shard(int index, int count) implements Serializable {
     public static final Shard WHOLE = new Shard(0, 1);
 
     /**
+     * The checkpoint's task-state entry in which a data-parallel strategy records how many workers' resume states it
+     * saved (each under {@link #statePrefix()}); a single process's checkpoint has none.
+     */
+    public static final String WORKERS_KEY = "data_parallel.shards";
+
+    /**
      * Checks the numbers.
      *
      * @throws IllegalArgumentException if {@code count} is not positive or {@code index} is outside 0..count-1
@@ -95,6 +101,15 @@ public record Shard(int index, int count) implements Serializable {
         System.arraycopy(batch.data(), from * rowSize, out, 0, out.length);
         shape[0] = to - from;
         return IntTensor.of(out, shape);
+    }
+
+    /**
+     * The prefix of this worker's resume state among a data-parallel checkpoint's task-state entries.
+     *
+     * @return {@code shard.<index>.}
+     */
+    public String statePrefix() {
+        return "shard." + index + ".";
     }
 
     @Override

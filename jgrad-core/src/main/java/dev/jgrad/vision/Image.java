@@ -1,5 +1,10 @@
 package dev.jgrad.vision;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+
 /**
  * One image as a plain row-major float array [channels, height, width], the form the augmentations work
  * on: a transform reads one and returns a new one (or the same one when it does nothing), so a pipeline
@@ -26,6 +31,23 @@ public record Image(float[] data, int channels, int height, int width) {
             throw new IllegalArgumentException("Image: " + data.length + " values do not make an image [" + channels + ", " + height + ", " + width
                     + "] (" + channels * height * width + " values)");
         }
+    }
+
+    /**
+     * Decodes an image file's bytes (PNG, JPEG, BMP, GIF: what javax.imageio reads) to values in [0, 1], as
+     * {@link ImageFolder} reads files: a colour image to grey by PIL's "L" weights, a grey one repeated over RGB.
+     *
+     * @param encoded  the file's bytes
+     * @param channels 1 for grey or 3 for RGB
+     * @return the image [channels, height, width]
+     * @throws IOException              if the bytes are not an image javax.imageio can decode
+     * @throws IllegalArgumentException if {@code channels} is neither 1 nor 3
+     */
+    public static Image decode(byte[] encoded, int channels) throws IOException {
+        if (channels != 1 && channels != 3) throw new IllegalArgumentException("Image.decode: channels must be 1 (grey) or 3 (RGB), got " + channels);
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(encoded));
+        if (img == null) throw new IOException("not an image that javax.imageio can decode (PNG, JPEG, BMP, GIF), or corrupt (" + encoded.length + " bytes)");
+        return new Image(ImageFolder.pixels(img, channels == 1), channels, img.getHeight(), img.getWidth());
     }
 
     /**

@@ -4,6 +4,9 @@ import dev.jgrad.tensor.Shape;
 import dev.jgrad.tensor.Tensor;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Per-channel standardisation, (x - mean[c]) / std[c] (torchvision.transforms.Normalize), for image
@@ -38,6 +41,55 @@ public record Normalize(float[] mean, float[] std) {
         }
         mean = mean.clone();
         std = std.clone();
+    }
+
+    /** The metadata keys under which checkpoints keep a normalisation. */
+    public static final String MEAN_KEY = "normalize.mean", STD_KEY = "normalize.std";
+
+    /**
+     * The normalisation a checkpoint's metadata records under {@value #MEAN_KEY} and {@value #STD_KEY}.
+     *
+     * @param metadata a checkpoint's metadata; other entries are ignored
+     * @return the normalisation, or null when the metadata has neither entry
+     * @throws IllegalArgumentException if only one entry is there, a value is not a number, or the values do not make a normalisation
+     */
+    public static Normalize fromMetadata(Map<String, String> metadata) {
+        String mean = metadata.get(MEAN_KEY), std = metadata.get(STD_KEY);
+        if (mean == null && std == null) return null;
+        if (mean == null || std == null) throw new IllegalArgumentException(MEAN_KEY + " and " + STD_KEY + " go together, but only " + (mean == null ? STD_KEY : MEAN_KEY) + " is given");
+        return new Normalize(floats(mean), floats(std));
+    }
+
+    /**
+     * This normalisation as checkpoint metadata: {@value #MEAN_KEY} and {@value #STD_KEY}, each channel's value
+     * comma-separated, as {@link #fromMetadata} reads them.
+     *
+     * @return the two entries, in that order
+     */
+    public Map<String, String> toMetadata() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(MEAN_KEY, join(mean));
+        m.put(STD_KEY, join(std));
+        return m;
+    }
+
+    private static String join(float[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < v.length; i++) sb.append(i == 0 ? "" : ",").append(Float.toString(v[i]));
+        return sb.toString();
+    }
+
+    private static float[] floats(String csv) {
+        String[] parts = csv.split(",");
+        float[] out = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Float.parseFloat(parts[i].strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "normalisation value '%s' is not a number", parts[i]));
+            }
+        }
+        return out;
     }
 
     /**

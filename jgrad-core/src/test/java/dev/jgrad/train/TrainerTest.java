@@ -257,6 +257,36 @@ class TrainerTest {
         assertEquals(StopReason.COMPLETED, new Trainer(options(dir).overwrite(true).build()).fit(new ToyTask(2)).reason());
     }
 
+    /** Steps in this process, but saves its state as a data-parallel strategy of two workers would (their count, shard.i.*). */
+    static final class TwoWorkersOnPaper implements TrainingStrategy {
+        final LocalStrategy local = new LocalStrategy();
+        TrainingTask task;
+
+        @Override
+        public void setup(TrainingTask task, Optimization optimization, TrainerOptions options, long totalSteps) {
+            this.task = task;
+            local.setup(task, optimization, options, totalSteps);
+        }
+
+        @Override public List<StepOutcome> run(long firstStep, int count) { return local.run(firstStep, count); }
+        @Override public void loadState(TaskState state, long step) { throw new UnsupportedOperationException("not resumed in this test"); }
+
+        @Override
+        public void saveState(TaskState state) {
+            state.put(Shard.WORKERS_KEY, "2");
+            for (int i = 0; i < 2; i++) state.putGenerator(new Shard(i, 2).statePrefix() + "rng.data", ((ToyTask) task).data);
+        }
+    }
+
+    @Test
+    void aDataParallelCheckpointIsNotResumedInOneProcess() throws IOException {
+        Path dir = tmp.resolve("two");
+        new Trainer(options(dir).stopAt(4).build()).strategy(new TwoWorkersOnPaper()).fit(new ToyTask(5));
+        var e = assertThrows(IllegalArgumentException.class, () -> new Trainer(options(dir).resume(true).build()).fit(new ToyTask(5)));
+        assertEquals("the checkpoint holds the resume state of 2 data-parallel workers (shard.* entries), not of one process; resume it with a "
+                + "data-parallel strategy of 2 workers, or start a new run", e.getMessage());
+    }
+
     @Test
     void listenersAreCalledInOrder() throws IOException {
         List<String> events = new ArrayList<>();

@@ -5,6 +5,7 @@ import dev.jgrad.nn.Parameter;
 import dev.jgrad.optim.LRScheduler;
 import dev.jgrad.tensor.Tensor;
 import dev.jgrad.train.Optimization;
+import dev.jgrad.train.Shard;
 import dev.jgrad.train.StepOutcome;
 import dev.jgrad.train.TaskFactory;
 import dev.jgrad.train.TaskState;
@@ -42,7 +43,9 @@ import java.util.UUID;
  * task that fails is retried by Spark and computes the same result, and a killed driver resumes exactly.
  *
  * <p>Dropout masks on the workers come from each executor's default generator, so with dropout a distributed run
- * is not the single-process run, nor repeatable; without dropout it is both (up to rounding).
+ * is not the single-process run, nor repeatable; without dropout it is both (up to rounding). Batch norm normalises
+ * each worker's rows by their own batch statistics (as PyTorch's DistributedDataParallel without SyncBatchNorm), and
+ * its running statistics, like every buffer, are the workers' averaged, weighted by units.
  */
 public final class DataParallel implements TrainingStrategy {
 
@@ -93,8 +96,6 @@ public final class DataParallel implements TrainingStrategy {
             return Math.max(0, seconds - computeSeconds);
         }
     }
-
-    static final String SHARDS_KEY = "data_parallel.shards", SHARD_PREFIX = "shard.";
 
     private final SparkSession session;
     private final boolean ownsSession;
@@ -224,10 +225,10 @@ public final class DataParallel implements TrainingStrategy {
     /** The workers' resume states, each under its shard's prefix, and their number. */
     @Override
     public void saveState(TaskState state) {
-        state.put(SHARDS_KEY, Integer.toString(workers));
+        state.put(Shard.WORKERS_KEY, Integer.toString(workers));
         for (int i = 0; i < workers; i++) {
             if (states[i] == null) continue;
-            String prefix = SHARD_PREFIX + i + ".";
+            String prefix = new Shard(i, workers).statePrefix();
             for (Map.Entry<String, Tensor> e : states[i].tensors().entrySet()) state.putTensor(prefix + e.getKey(), e.getValue());
             for (Map.Entry<String, String> e : states[i].strings().entrySet()) state.put(prefix + e.getKey(), e.getValue());
         }
@@ -235,7 +236,7 @@ public final class DataParallel implements TrainingStrategy {
 
     @Override
     public void loadState(TaskState state, long step) {
-        String saved = state.get(SHARDS_KEY);
+        String saved = state.get(Shard.WORKERS_KEY);
         if (saved == null) {
             if (step == 0) return;
             throw new IllegalArgumentException("the checkpoint was written by a single process, not by data-parallel workers; resume it without --spark");
@@ -245,7 +246,7 @@ public final class DataParallel implements TrainingStrategy {
                     + "; resume with --workers " + saved);
         }
         for (int i = 0; i < workers; i++) {
-            String prefix = SHARD_PREFIX + i + ".";
+            String prefix = new Shard(i, workers).statePrefix();
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             Map<String, String> strings = new LinkedHashMap<>();
             state.tensors().forEach((k, v) -> { if (k.startsWith(prefix)) tensors.put(k.substring(prefix.length()), v); });

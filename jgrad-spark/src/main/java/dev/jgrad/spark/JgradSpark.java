@@ -1,6 +1,7 @@
 package dev.jgrad.spark;
 
 import dev.jgrad.inference.CharLanguageModel;
+import dev.jgrad.inference.ImageEmbedder;
 import dev.jgrad.inference.Prediction;
 import dev.jgrad.inference.SampleOptions;
 import dev.jgrad.inference.TextClassifier;
@@ -12,18 +13,20 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * jgrad's models over Spark data: translate, classify and sample the rows of a {@link Dataset} (a column added) or the
- * items of a {@link JavaRDD}, on every executor in parallel.
+ * jgrad's models over Spark data: translate, classify, sample and embed the rows of a {@link Dataset} (a column added)
+ * or the items of a {@link JavaRDD}, on every executor in parallel.
  * <pre>{@code
  * Dataset<Row> german = JgradSpark.translate(english, "en", Path.of("/shared/runs/translate"));
  * german.select("en", "translation").show();
@@ -38,7 +41,7 @@ import java.util.List;
  */
 public final class JgradSpark {
     /** The columns the methods add. */
-    public static final String TRANSLATION = "translation", LABEL = "label", PROBABILITY = "probability", SAMPLE = "sample";
+    public static final String TRANSLATION = "translation", LABEL = "label", PROBABILITY = "probability", SAMPLE = "sample", EMBEDDING = "embedding";
 
     private JgradSpark() {}
 
@@ -89,6 +92,28 @@ public final class JgradSpark {
         });
     }
 
+    /**
+     * {@code df} with a column {@value #EMBEDDING} (array&lt;float&gt;): the representation of each row's image by a
+     * {@code simclr}, {@code supervised}, {@code train images} or {@code finetune} model ({@link ImageEmbedder}).
+     * {@code imageColumn} holds each image file's bytes (binary: PNG, JPEG, BMP, GIF), as Spark's {@code binaryFile}
+     * source reads files into its {@code content} column:
+     * <pre>{@code
+     * Dataset<Row> images = spark.read().format("binaryFile").load("/shared/images/*.png");
+     * Dataset<Row> embedded = JgradSpark.embed(images, "content", ModelSource.path(Path.of("/shared/runs/simclr")));
+     * }</pre>
+     * Each executor decodes the images to the model's channels and pixels in [0, 1], as the training commands read image
+     * files, and the model's own normalisation is applied; images of one size are embedded together. Bytes that are not
+     * an image fail the job with a message naming the row's {@code path} (binaryFile's column), when there is one.
+     */
+    public static Dataset<Row> embed(Dataset<Row> df, String imageColumn, ModelSource model) {
+        List<String> columns = Arrays.asList(df.schema().fieldNames());
+        int path = columns.contains("path") && df.schema().apply("path").dataType().equals(DataTypes.StringType) ? columns.indexOf("path") : -1;
+        return withColumns(df, imageColumn, DataTypes.BinaryType, "image file bytes (binary, as Spark's binaryFile source reads them)",
+                (row, index) -> new EncodedImages.File((byte[]) row.get(index), path < 0 || row.isNullAt(path) ? null : row.getString(path)),
+                List.of(DataTypes.createStructField(EMBEDDING, DataTypes.createArrayType(DataTypes.FloatType, false), true)),
+                files -> rows(EncodedImages.embed(ExecutorCache.get("image embedder", model, ImageEmbedder::load), files, imageColumn)));
+    }
+
     /** The translator of {@code model}, loaded once per executor JVM. */
     static Translator translator(ModelSource model) {
         return ExecutorCache.get("translator", model, Translator::load);
@@ -105,27 +130,40 @@ public final class JgradSpark {
     }
 
     /** {@code f} over the non-null items of {@code chunk}; null items give null results. */
-    private static <O> List<O> nullSafe(List<String> chunk, Chunks.ChunkFunction<String, O> f) throws java.io.IOException {
-        List<String> present = new ArrayList<>(chunk.size());
-        for (String s : chunk) if (s != null) present.add(s);
+    private static <I, O> List<O> nullSafe(List<I> chunk, Chunks.ChunkFunction<I, O> f) throws java.io.IOException {
+        List<I> present = new ArrayList<>(chunk.size());
+        for (I s : chunk) if (s != null) present.add(s);
         List<O> done = f.apply(present), out = new ArrayList<>(chunk.size());
         int k = 0;
-        for (String s : chunk) out.add(s == null ? null : done.get(k++));
+        for (I s : chunk) out.add(s == null ? null : done.get(k++));
         return out;
     }
 
-    /**
-     * {@code df} with the {@code added} columns, computed from the string column {@code column} a chunk of rows at a
-     * time by {@code f} (one array of values per non-null input, in the added columns' order).
-     */
+    /** Reads a row's input, its column at {@code index} not null. */
+    @FunctionalInterface
+    private interface Input<I> extends Serializable {
+        I read(Row row, int index);
+    }
+
+    /** As below, for a string column. */
     private static Dataset<Row> withColumns(Dataset<Row> df, String column, List<StructField> added, Chunks.ChunkFunction<String, Object[]> f) {
+        return withColumns(df, column, DataTypes.StringType, "strings", Row::getString, added, f);
+    }
+
+    /**
+     * {@code df} with the {@code added} columns, computed from {@code column}, of Spark type {@code type} ({@code what}
+     * names it in the message for another type), a chunk of rows at a time by {@code f} from each row's {@code input}
+     * (one array of values per row whose column is not null, in the added columns' order).
+     */
+    private static <I> Dataset<Row> withColumns(Dataset<Row> df, String column, DataType type, String what, Input<I> input, List<StructField> added,
+                                                Chunks.ChunkFunction<I, Object[]> f) {
         StructType schema = df.schema();
         if (!Arrays.asList(schema.fieldNames()).contains(column)) {
             throw new IllegalArgumentException("the data set has no column '" + column + "'; its columns are " + Arrays.toString(schema.fieldNames()));
         }
         int index = schema.fieldIndex(column);
-        if (!schema.fields()[index].dataType().equals(DataTypes.StringType)) {
-            throw new IllegalArgumentException("column '" + column + "' holds " + schema.fields()[index].dataType().simpleString() + ", not strings");
+        if (!schema.fields()[index].dataType().equals(type)) {
+            throw new IllegalArgumentException("column '" + column + "' holds " + schema.fields()[index].dataType().simpleString() + ", not " + what);
         }
         StructType out = schema;
         for (StructField a : added) {
@@ -136,9 +174,9 @@ public final class JgradSpark {
         }
         int width = schema.size(), extra = added.size();
         return df.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> Chunks.map(rows, chunk -> {
-            List<String> texts = new ArrayList<>(chunk.size());
-            for (Row r : chunk) texts.add(r.isNullAt(index) ? null : r.getString(index));
-            List<Object[]> values = nullSafe(texts, f);
+            List<I> inputs = new ArrayList<>(chunk.size());
+            for (Row r : chunk) inputs.add(r.isNullAt(index) ? null : input.read(r, index));
+            List<Object[]> values = nullSafe(inputs, f);
             List<Row> result = new ArrayList<>(chunk.size());
             for (int i = 0; i < chunk.size(); i++) {
                 Object[] cells = new Object[width + extra];

@@ -1,5 +1,6 @@
 package dev.jgrad.spark;
 
+import dev.jgrad.nn.BatchNorm1d;
 import dev.jgrad.nn.Functional;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.Module;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,7 +62,7 @@ class DataParallelTest {
      * Regression of a small MLP onto a fixed nonlinear target: each step draws a global batch of 8 rows from the task's
      * generator (its resume state) and trains on its shard's rows.
      */
-    static final class Regression implements TrainingTask {
+    static class Regression implements TrainingTask {
         final Shard shard;
         final Module model;
         final Linear hidden, out;
@@ -126,6 +128,47 @@ class DataParallelTest {
         }
     }
 
+    /**
+     * {@link Regression} with batch norm after the hidden layer. Its {@link Shard#WHOLE} task with {@code perShard} set
+     * is what N synchronous workers promise to compute in one process: each shard's rows normalised by their own batch
+     * statistics (PyTorch's DistributedDataParallel without SyncBatchNorm), the loss the rows-weighted mean of the
+     * shards', and the running statistics the rows-weighted mean of the shards' updates.
+     */
+    static final class Normed extends Regression {
+        final BatchNorm1d norm = new BatchNorm1d(16);
+        final int perShard;
+
+        @SuppressWarnings("this-escape")
+        Normed(Shard shard, int perShard) {
+            super(shard);
+            this.perShard = perShard;
+            model.registerModule("norm", norm);
+        }
+
+        @Override
+        Tensor forward(Tensor x) {
+            return out.forward(norm.forward(hidden.forward(x)).tanh());
+        }
+
+        @Override
+        public StepOutput trainingStep(long step) {
+            if (perShard == 0) return super.trainingStep(step);
+            Tensor x = batch(data, 8), loss = null;
+            Map<String, Tensor> before = new LinkedHashMap<>(), stats = new LinkedHashMap<>();
+            Replicas.buffers(model).forEach((name, t) -> before.put(name, t.clone())); // the live buffers change with each forward
+            for (int k = 0; k < perShard; k++) {
+                model.loadStateDict(before, false);
+                Tensor rows = new Shard(k, perShard).rows(x);
+                float weight = rows.size(0) / 8f;
+                Tensor part = Functional.mseLoss(forward(rows), target(rows)).mul(weight);
+                loss = loss == null ? part : loss.add(part);
+                Replicas.buffers(model).forEach((name, t) -> stats.merge(name, t.mul(weight), Tensor::add));
+            }
+            model.loadStateDict(stats, false);
+            return StepOutput.of(loss, 8);
+        }
+    }
+
     static final TaskFactory REPLICAS = Regression::new;
 
     static TrainerOptions.Builder options(int steps) {
@@ -159,6 +202,21 @@ class DataParallelTest {
         assertClose(single, spread, 1e-5f);
         assertEquals(12, dp.timings().rounds());
         assertTrue(dp.timings().bytesPerRound() > 0);
+    }
+
+    @Test
+    void synchronousBatchNormNormalisesEachShardByItsOwnStatisticsAndAveragesTheRunningOnes() throws IOException {
+        Normed reference = new Normed(Shard.WHOLE, 2);
+        new Trainer(options(8).build()).fit(reference);
+        Normed spread = new Normed(Shard.WHOLE, 0);
+        new Trainer(options(8).build()).strategy(new DataParallel(spark.session(), DataParallel.Options.builder().workers(2).build(),
+                shard -> new Normed(shard, 0))).fit(spread);
+        assertClose(reference, spread, 1e-5f); // the weights, and the running statistics and batch count of the norm
+        // Not the single process with statistics over the whole batch:
+        Normed whole = new Normed(Shard.WHOLE, 0);
+        new Trainer(options(8).build()).fit(whole);
+        float[] a = whole.model.stateDict().get("norm.running_var").toArray(), b = spread.model.stateDict().get("norm.running_var").toArray();
+        assertFalse(java.util.Arrays.equals(a, b));
     }
 
     @Test

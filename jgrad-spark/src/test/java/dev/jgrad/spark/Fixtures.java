@@ -6,6 +6,7 @@ import picocli.CommandLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Tiny models trained once per test JVM with the command line, and the command line itself for the tests. */
 final class Fixtures {
-    private static Path dir, translation;
+    private static Path dir, translation, images, imageModel;
 
     private Fixtures() {}
 
@@ -83,6 +84,41 @@ final class Fixtures {
                 "--d-model", "16", "--heads", "2", "--encoder-layers", "1", "--decoder-layers", "1", "--ff", "32", "--vocab-size", "40",
                 "--max-len", "24", "--batch-tokens", "200", "--epochs", "1", "--warmup", "4", "--lr-factor", "1.0", "--dropout", "0"));
         translation = run;
+        return run;
+    }
+
+    /**
+     * A directory of MNIST-style IDX files, uncompressed: 48 training and 16 test images of 8 x 8 grey pixels in 4
+     * classes, class c a bright column at 2c on noise.
+     */
+    static synchronized Path images() throws IOException {
+        if (images != null) return images;
+        Path d = Files.createDirectories(dir().resolve("images"));
+        writeIdx(d, "train", 48, 1);
+        writeIdx(d, "t10k", 16, 2);
+        images = d;
+        return d;
+    }
+
+    private static void writeIdx(Path d, String split, int n, long seed) throws IOException {
+        Random r = new Random(seed);
+        ByteBuffer pixels = ByteBuffer.allocate(16 + n * 64).putInt(0x803).putInt(n).putInt(8).putInt(8);
+        ByteBuffer labels = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
+        for (int i = 0; i < n; i++) {
+            int c = i % 4;
+            for (int p = 0; p < 64; p++) pixels.put((byte) (r.nextInt(80) + (p % 8 == 2 * c ? 170 : 0)));
+            labels.put((byte) c);
+        }
+        Files.write(d.resolve(split + "-images-idx3-ubyte"), pixels.array());
+        Files.write(d.resolve(split + "-labels-idx1-ubyte"), labels.array());
+    }
+
+    /** A {@code train images} run directory: a tiny ResNet trained for an epoch on {@link #images()}. */
+    static synchronized Path imageModel() throws IOException {
+        if (imageModel != null) return imageModel;
+        Path run = dir().resolve("image-model");
+        ok(jgrad("train", "images", "--data", images().toString(), "--width", "2", "--epochs", "1", "--batch", "16", "--out", run.toString()));
+        imageModel = run;
         return run;
     }
 }
