@@ -43,6 +43,11 @@ public final class VectorGemmKernels implements GemmKernels {
     static final int KC = Integer.getInteger("jgrad.sgemm.kc", 512);
     static final int MC = roundUp(Integer.getInteger("jgrad.sgemm.mc", 96), MR);
     static final int NC = roundUp(Integer.getInteger("jgrad.sgemm.nc", 1024), NR);
+    /**
+     * At most this many rows of A (a few decoder positions against a [out, in] weight) take {@link #narrow}, which
+     * reads the transposed B where it lies instead of packing it; measured on the 2-core Sapphire Rapids.
+     */
+    static final int NARROW_M = Integer.getInteger("jgrad.sgemm.narrowM", 2 * NR);
     /** Below this m*n*k, handing half the work to another core costs more than it saves. */
     static final long PARALLEL_THRESHOLD = Long.getLong("jgrad.sgemm.parallelThreshold", 64L * 64 * 64);
 
@@ -107,6 +112,10 @@ public final class VectorGemmKernels implements GemmKernels {
             } else {
                 thin(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             }
+            return;
+        }
+        if (transB && m <= NARROW_M && MR == 8) {
+            narrow(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         if ((long) m * n * k < PARALLEL_THRESHOLD || Parallel.threads() == 1) {
@@ -459,6 +468,150 @@ public final class VectorGemmKernels implements GemmKernels {
             FloatVector.fromArray(S, c, ci + 7 * ldc).fma(bv, c70).intoArray(c, ci + 7 * ldc);
             FloatVector.fromArray(S, c, ci + 7 * ldc + L).fma(bv, c71).intoArray(c, ci + 7 * ldc + L);
         }
+    }
+
+    // Few rows against a transposed B: C^T = B A^T without packing B
+
+    /**
+     * C = alpha * op(A) * B^T + beta * C for a few rows (4 .. {@link #NARROW_M}), B stored [n, k] as a Linear's weight.
+     * {@link #blocked} would transpose all of B into panels for every call, which at a dozen rows costs as much as the
+     * product itself. Here the roles swap: A^T (times alpha) is packed, one or two vectors of rows wide, and each B
+     * row's elements are broadcast straight from where they lie, 8 B rows at a time: the same fused products summed in
+     * the same order (per k-slice of {@link #KC}, slices added onto C) as blocked's micro-kernel, so every entry is
+     * bit for bit what blocked gives (for beta other than 0 and 1, what its full tiles give). Groups of up to 2L rows
+     * of A run one after another; B rows are split across cores in blocks of 8.
+     */
+    private static void narrow(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                               float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        int blocks = (n + MR - 1) / MR;
+        boolean parallel = (long) m * n * k >= PARALLEL_THRESHOLD && blocks >= 2 && Parallel.threads() > 1;
+        Buffers buf = BUFFERS.get();
+        for (int i0 = 0; i0 < m; i0 += NR) {
+            int rows = Math.min(NR, m - i0), width = rows <= L ? L : NR;
+            float[] at = buf.a(k * width);
+            packTransposedA(transA, a, aOff, lda, i0, rows, k, alpha, at, width);
+            NarrowTask task = NARROW_TASKS.get();
+            task.set(rows, n, k, at, width, b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc);
+            try {
+                if (parallel) Parallel.forRange(blocks, 1, task);
+                else task.run(0, blocks);
+            } finally {
+                task.clear();
+            }
+        }
+    }
+
+    /** at[p * width + r] = alpha * op(A)[i0 + r, p] for r < rows, zero up to width. */
+    private static void packTransposedA(boolean transA, float[] a, int aOff, int lda, int i0, int rows, int k, float alpha,
+                                        float[] at, int width) {
+        for (int r = 0; r < rows; r++) {
+            int src = transA ? aOff + i0 + r : aOff + (i0 + r) * lda, step = transA ? lda : 1;
+            for (int p = 0; p < k; p++, src += step) at[p * width + r] = alpha * a[src];
+        }
+        for (int p = 0; p < k; p++) java.util.Arrays.fill(at, p * width + rows, p * width + width, 0f);
+    }
+
+    /** The arguments of one {@link #narrow} row group, reused per calling thread so that calls allocate nothing. */
+    private static final class NarrowTask implements Parallel.IntRangeBody {
+        int rows, n, k, width, bOff, ldb, cOff, ldc;
+        float beta;
+        float[] at, b, c;
+
+        void set(int rows, int n, int k, float[] at, int width, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+            this.rows = rows; this.n = n; this.k = k; this.at = at; this.width = width;
+            this.b = b; this.bOff = bOff; this.ldb = ldb; this.beta = beta; this.c = c; this.cOff = cOff; this.ldc = ldc;
+        }
+
+        void clear() {
+            at = b = c = null;
+        }
+
+        /** B rows [from * 8, to * 8): per k-slice, 8 rows' products into the tile, then onto C's 8 columns. */
+        @Override
+        public void run(int from, int to) {
+            float[] tile = BUFFERS.get().tile;
+            for (int blk = from; blk < to; blk++) {
+                int j0 = blk * MR, cols = Math.min(MR, n - j0);
+                // Missing rows of a last partial block repeat row j0; their results are not stored.
+                int r0 = bOff + j0 * ldb, step = ldb;
+                int r1 = cols > 1 ? r0 + step : r0, r2 = cols > 2 ? r0 + 2 * step : r0, r3 = cols > 3 ? r0 + 3 * step : r0;
+                int r4 = cols > 4 ? r0 + 4 * step : r0, r5 = cols > 5 ? r0 + 5 * step : r0, r6 = cols > 6 ? r0 + 6 * step : r0;
+                int r7 = cols > 7 ? r0 + 7 * step : r0;
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    if (width == L) narrow8x1(kc, at, pc * width, b, r0 + pc, r1 + pc, r2 + pc, r3 + pc, r4 + pc, r5 + pc, r6 + pc, r7 + pc, tile);
+                    else narrow8x2(kc, at, pc * width, b, r0 + pc, r1 + pc, r2 + pc, r3 + pc, r4 + pc, r5 + pc, r6 + pc, r7 + pc, tile);
+                    mergeTransposedTile(tile, width, rows, cols, pc == 0 ? beta : 1f, c, cOff + j0, ldc);
+                }
+            }
+        }
+    }
+
+    private static final ThreadLocal<NarrowTask> NARROW_TASKS = ThreadLocal.withInitial(NarrowTask::new);
+
+    /** C[i, j] = tile[j * width + i] + betaK * C[i, j], rounded as blocked's tiles round it (betaK 0: C not read). */
+    private static void mergeTransposedTile(float[] tile, int width, int rows, int cols, float betaK, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < rows; i++) {
+            int ci = cOff + i * ldc;
+            for (int j = 0; j < cols; j++) {
+                float t = tile[j * width + i];
+                c[ci + j] = betaK == 0f ? t : betaK == 1f ? c[ci + j] + t : Math.fma(c[ci + j], betaK, t);
+            }
+        }
+    }
+
+    /**
+     * tile[r * L + lane] = sum over p of at[p * L + lane] * b[row r + p], the 8 B rows' products with one vector of A^T.
+     * Written out as {@link #micro8} is, for the same reason (no vectors in arrays or helpers).
+     */
+    private static void narrow8x1(int kc, float[] at, int ai, float[] b, int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7,
+                                  float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
+        for (int p = 0; p < kc; p++, ai += L) {
+            FloatVector x = FloatVector.fromArray(S, at, ai);
+            c0 = x.fma(FloatVector.broadcast(S, b[b0 + p]), c0);
+            c1 = x.fma(FloatVector.broadcast(S, b[b1 + p]), c1);
+            c2 = x.fma(FloatVector.broadcast(S, b[b2 + p]), c2);
+            c3 = x.fma(FloatVector.broadcast(S, b[b3 + p]), c3);
+            c4 = x.fma(FloatVector.broadcast(S, b[b4 + p]), c4);
+            c5 = x.fma(FloatVector.broadcast(S, b[b5 + p]), c5);
+            c6 = x.fma(FloatVector.broadcast(S, b[b6 + p]), c6);
+            c7 = x.fma(FloatVector.broadcast(S, b[b7 + p]), c7);
+        }
+        c0.intoArray(tile, 0); c1.intoArray(tile, L); c2.intoArray(tile, 2 * L); c3.intoArray(tile, 3 * L);
+        c4.intoArray(tile, 4 * L); c5.intoArray(tile, 5 * L); c6.intoArray(tile, 6 * L); c7.intoArray(tile, 7 * L);
+    }
+
+    /** As {@link #narrow8x1} with two vectors of A^T (up to 2L rows of A): tile[r * 2L + lane]. */
+    private static void narrow8x2(int kc, float[] at, int ai, float[] b, int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7,
+                                  float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        for (int p = 0; p < kc; p++, ai += NR) {
+            FloatVector x0 = FloatVector.fromArray(S, at, ai), x1 = FloatVector.fromArray(S, at, ai + L);
+            FloatVector w0 = FloatVector.broadcast(S, b[b0 + p]);
+            c00 = x0.fma(w0, c00); c01 = x1.fma(w0, c01);
+            FloatVector w1 = FloatVector.broadcast(S, b[b1 + p]);
+            c10 = x0.fma(w1, c10); c11 = x1.fma(w1, c11);
+            FloatVector w2 = FloatVector.broadcast(S, b[b2 + p]);
+            c20 = x0.fma(w2, c20); c21 = x1.fma(w2, c21);
+            FloatVector w3 = FloatVector.broadcast(S, b[b3 + p]);
+            c30 = x0.fma(w3, c30); c31 = x1.fma(w3, c31);
+            FloatVector w4 = FloatVector.broadcast(S, b[b4 + p]);
+            c40 = x0.fma(w4, c40); c41 = x1.fma(w4, c41);
+            FloatVector w5 = FloatVector.broadcast(S, b[b5 + p]);
+            c50 = x0.fma(w5, c50); c51 = x1.fma(w5, c51);
+            FloatVector w6 = FloatVector.broadcast(S, b[b6 + p]);
+            c60 = x0.fma(w6, c60); c61 = x1.fma(w6, c61);
+            FloatVector w7 = FloatVector.broadcast(S, b[b7 + p]);
+            c70 = x0.fma(w7, c70); c71 = x1.fma(w7, c71);
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L); c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L); c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L); c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L); c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
     }
 
     /**

@@ -124,6 +124,36 @@ class SgemmTest {
     }
 
     @Test
+    void fewRowsAgainstTransposedBMatchThePackedPathBitForBit() {
+        // 4 .. NARROW_M rows against a transposed B (a decoder's positions through a Linear) skip packing B: each row
+        // must come out exactly as the same row inside a product too tall for that path (which packs), for beta 0 and 1,
+        // A plain or transposed, one or several k-slices, and partial blocks of 8 B rows.
+        SplittableRandom rnd = new SplittableRandom(13);
+        VectorKernels v = new VectorKernels();
+        int tall = VectorGemmKernels.NARROW_M + 9;
+        for (int k : new int[] {7, 256, VectorGemmKernels.KC + 33}) {
+            for (int n : new int[] {16, 37, 300}) {
+                for (boolean ta : new boolean[] {false, true}) {
+                    Mat a = ta ? random(rnd, k, tall, 2, 1) : random(rnd, tall, k, 2, 1), b = random(rnd, n, k, 3, 2);
+                    float[] c0 = new float[tall * n];
+                    for (int i = 0; i < c0.length; i++) c0[i] = (float) rnd.nextDouble();
+                    for (float beta : new float[] {0f, 1f}) {
+                        float[] whole = c0.clone();
+                        v.gemm().sgemm(ta, true, tall, n, k, 0.5f, a.data, a.off, a.ld, b.data, b.off, b.ld, beta, whole, 0, n);
+                        for (int m : new int[] {4, 7, 12, 17, 24, 33, VectorGemmKernels.NARROW_M}) {
+                            int i0 = 3, aOff = ta ? a.off + i0 : a.off + i0 * a.ld;
+                            float[] part = Arrays.copyOfRange(c0, i0 * n, (i0 + m) * n);
+                            v.gemm().sgemm(ta, true, m, n, k, 0.5f, a.data, aOff, a.ld, b.data, b.off, b.ld, beta, part, 0, n);
+                            assertTrue(Arrays.equals(Arrays.copyOfRange(whole, i0 * n, (i0 + m) * n), part),
+                                    "k=" + k + " n=" + n + " transA=" + ta + " beta=" + beta + " m=" + m);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void parallelPathIsDeterministic() {
         SplittableRandom rnd = new SplittableRandom(3);
         int n = 300;
