@@ -56,6 +56,8 @@ public final class VectorGemmKernels implements GemmKernels {
         float[] a = new float[0];
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
+        /** dots16's 16 x 16 partial sums, then their transpose (16 rows NR apart), and its 16 results. */
+        final float[] dots = new float[16 * 16 + 16 * NR], sums = new float[16];
         final int[] rows = new int[MR];
         int[] ints = new int[0];
 
@@ -698,12 +700,67 @@ public final class VectorGemmKernels implements GemmKernels {
             strideB = k;
         }
         for (int i = 0; i < m; i++) {
-            int ci = cOff + i * ldc;
-            for (int j = 0; j < n; j++) {
+            int ci = cOff + i * ldc, j = 0;
+            if (L == 16) {
+                for (; j < n; j += 16) {
+                    dots16(k, rowsA, offA + i * strideA, colsB, offB + j * strideB, strideB, Math.min(16, n - j), buf.dots, buf.sums);
+                    for (int r = 0, cols = Math.min(16, n - j); r < cols; r++) {
+                        float v = alpha * buf.sums[r];
+                        c[ci + j + r] = beta == 0f ? v : v + beta * c[ci + j + r];
+                    }
+                }
+            }
+            for (; j < n; j++) {
                 float v = alpha * VectorElementwiseKernels.dotImpl(rowsA, offA + i * strideA, colsB, offB + j * strideB, k);
                 c[ci + j] = beta == 0f ? v : v + beta * c[ci + j];
             }
         }
+    }
+
+    /**
+     * sums[r] = dotImpl(x, xOff, y, yOff + r * ldy, k) for r below cols (at most 16), bit for bit, sixteen at a time: four
+     * y rows share each load of x and keep dotImpl's two accumulators each; dotImpl's lane sum (lane 0 first) becomes one
+     * vector add per lane after a 16 x 16 transpose, instead of sixteen lane extractions per dot. Rows from cols on
+     * repeat the last one and are ignored. Only with 16-lane vectors (the transpose's).
+     */
+    private static void dots16(int k, float[] x, int xOff, float[] y, int yOff, int ldy, int cols, float[] partial, float[] sums) {
+        for (int r = 0; r < 16; r += 4) {
+            int y0 = yOff + Math.min(r, cols - 1) * ldy, y1 = yOff + Math.min(r + 1, cols - 1) * ldy;
+            int y2 = yOff + Math.min(r + 2, cols - 1) * ldy, y3 = yOff + Math.min(r + 3, cols - 1) * ldy;
+            dots4(k, x, xOff, y, y0, y1, y2, y3, partial, r * 16);
+        }
+        transpose16(partial, 0, 16, partial, 16 * 16);
+        FloatVector s = FloatVector.zero(S);
+        for (int t = 0; t < 16; t++) s = s.add(FloatVector.fromArray(S, partial, 16 * 16 + t * NR));
+        s.intoArray(sums, 0);
+        for (int p = k / 16 * 16; p < k; p++) {
+            for (int r = 0; r < cols; r++) sums[r] += x[xOff + p] * y[yOff + r * ldy + p];
+        }
+    }
+
+    /** partial[at + r * 16 ..] = dotImpl's s0 + s1 for the four y rows: the same fused products in the same order. */
+    private static void dots4(int k, float[] x, int xOff, float[] y, int y0, int y1, int y2, int y3, float[] partial, int at) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector a0 = z, b0 = z, a1 = z, b1 = z, a2 = z, b2 = z, a3 = z, b3 = z;
+        int i = 0;
+        for (int end = k - 2 * L; i <= end; i += 2 * L) {
+            FloatVector x0 = FloatVector.fromArray(S, x, xOff + i), x1 = FloatVector.fromArray(S, x, xOff + i + L);
+            a0 = x0.fma(FloatVector.fromArray(S, y, y0 + i), a0); b0 = x1.fma(FloatVector.fromArray(S, y, y0 + i + L), b0);
+            a1 = x0.fma(FloatVector.fromArray(S, y, y1 + i), a1); b1 = x1.fma(FloatVector.fromArray(S, y, y1 + i + L), b1);
+            a2 = x0.fma(FloatVector.fromArray(S, y, y2 + i), a2); b2 = x1.fma(FloatVector.fromArray(S, y, y2 + i + L), b2);
+            a3 = x0.fma(FloatVector.fromArray(S, y, y3 + i), a3); b3 = x1.fma(FloatVector.fromArray(S, y, y3 + i + L), b3);
+        }
+        if (i + L <= k) {
+            FloatVector x0 = FloatVector.fromArray(S, x, xOff + i);
+            a0 = x0.fma(FloatVector.fromArray(S, y, y0 + i), a0);
+            a1 = x0.fma(FloatVector.fromArray(S, y, y1 + i), a1);
+            a2 = x0.fma(FloatVector.fromArray(S, y, y2 + i), a2);
+            a3 = x0.fma(FloatVector.fromArray(S, y, y3 + i), a3);
+        }
+        a0.add(b0).intoArray(partial, at);
+        a1.add(b1).intoArray(partial, at + L);
+        a2.add(b2).intoArray(partial, at + 2 * L);
+        a3.add(b3).intoArray(partial, at + 3 * L);
     }
     // Products with one operand given by row offsets: convolutions without a column matrix
 

@@ -57,12 +57,12 @@ class SgemmTest {
 
     @Test
     void dotPathGivesEachEntryExactlyItsDotProduct() {
-        // Fewer than 4 rows against a transposed B (batch-1 decoding) take the dot path, four columns at a time:
+        // Fewer than 4 rows against a transposed B (batch-1 decoding) take the dot path, sixteen columns at a time:
         // every entry must be bit for bit alpha * dot(row, column), whatever its place among the four.
         SplittableRandom rnd = new SplittableRandom(11);
         VectorKernels v = new VectorKernels();
         for (int k : new int[] {1, 15, 16, 31, 32, 33, 47, 256, 257}) {
-            for (int n : new int[] {1, 4, 7, 9}) {
+            for (int n : new int[] {1, 4, 7, 9, 16, 37, 70}) {
                 Mat a = random(rnd, 3, k, 2, 1), b = random(rnd, n, k, 3, 2);
                 float[] c = new float[3 * n], c2 = new float[3 * n];
                 for (int i = 0; i < c2.length; i++) c2[i] = (float) rnd.nextDouble();
