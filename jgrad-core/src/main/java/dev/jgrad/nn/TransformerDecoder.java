@@ -73,6 +73,16 @@ public class TransformerDecoder extends Module {
     }
 
     /**
+     * An empty cache of the projected encoder memory only, for decoding that passes the whole target prefix at every
+     * step (see {@link DecoderCache#memoryOnly(int)}): the output is the uncached one, bit for bit.
+     *
+     * @return a new, empty cache with one cross-attention cache per layer
+     */
+    public DecoderCache newMemoryCache() {
+        return DecoderCache.memoryOnly(layers.size());
+    }
+
+    /**
      * No masks (note: not even causal).
      *
      * @param tgt the target sequence [T, B, dModel] ([B, T, dModel] batch-first)
@@ -127,7 +137,7 @@ public class TransformerDecoder extends Module {
         }
         Tensor x = tgt;
         for (int i = 0; i < layers.size(); i++) {
-            AttentionArgs self = cache == null ? selfAttention : selfAttention.toBuilder().cache(cache.selfAttention(i)).build();
+            AttentionArgs self = cache == null || cache.isMemoryOnly() ? selfAttention : selfAttention.toBuilder().cache(cache.selfAttention(i)).build();
             AttentionArgs cross = cache == null ? crossAttention : crossAttention.toBuilder().cache(cache.crossAttention(i)).build();
             x = layers.get(i).forward(x, memory, self, cross).output();
         }
