@@ -48,6 +48,11 @@ public final class VectorGemmKernels implements GemmKernels {
      * reads the transposed B where it lies instead of packing it; measured on the 2-core Sapphire Rapids.
      */
     static final int NARROW_M = Integer.getInteger("jgrad.sgemm.narrowM", 2 * NR);
+    /**
+     * Below this m*n*k a {@link #narrow} product stays on one core: it runs at a fraction of the packed path's speed
+     * per FLOP, so splitting 64^3 (microseconds) lost to the hand-off; a decoder's passes ran fastest at 2^20.
+     */
+    static final long NARROW_PARALLEL_THRESHOLD = Long.getLong("jgrad.sgemm.narrowParallelThreshold", 1L << 20);
     /** Below this m*n*k, handing half the work to another core costs more than it saves. */
     static final long PARALLEL_THRESHOLD = Long.getLong("jgrad.sgemm.parallelThreshold", 64L * 64 * 64);
 
@@ -486,7 +491,7 @@ public final class VectorGemmKernels implements GemmKernels {
     private static void narrow(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                                float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         int blocks = (n + MR - 1) / MR;
-        boolean parallel = (long) m * n * k >= PARALLEL_THRESHOLD && blocks >= 2 && Parallel.threads() > 1;
+        boolean parallel = (long) m * n * k >= NARROW_PARALLEL_THRESHOLD && blocks >= 2 && Parallel.threads() > 1;
         Buffers buf = BUFFERS.get();
         for (int i0 = 0; i0 < m; i0 += NR) {
             int rows = Math.min(NR, m - i0), width = rows <= L ? L : NR;
@@ -506,11 +511,12 @@ public final class VectorGemmKernels implements GemmKernels {
     /** at[p * width + r] = alpha * op(A)[i0 + r, p] for r < rows, zero up to width. */
     private static void packTransposedA(boolean transA, float[] a, int aOff, int lda, int i0, int rows, int k, float alpha,
                                         float[] at, int width) {
-        for (int r = 0; r < rows; r++) {
-            int src = transA ? aOff + i0 + r : aOff + (i0 + r) * lda, step = transA ? lda : 1;
-            for (int p = 0; p < k; p++, src += step) at[p * width + r] = alpha * a[src];
+        int rowStep = transA ? 1 : lda, colStep = transA ? lda : 1;
+        for (int p = 0, dst = 0; p < k; p++) {
+            int src = aOff + i0 * rowStep + p * colStep, r = 0;
+            for (; r < rows; r++, src += rowStep) at[dst++] = alpha * a[src];
+            for (; r < width; r++) at[dst++] = 0f;
         }
-        for (int p = 0; p < k; p++) java.util.Arrays.fill(at, p * width + rows, p * width + width, 0f);
     }
 
     /** The arguments of one {@link #narrow} row group, reused per calling thread so that calls allocate nothing. */
@@ -555,9 +561,12 @@ public final class VectorGemmKernels implements GemmKernels {
     private static void mergeTransposedTile(float[] tile, int width, int rows, int cols, float betaK, float[] c, int cOff, int ldc) {
         for (int i = 0; i < rows; i++) {
             int ci = cOff + i * ldc;
-            for (int j = 0; j < cols; j++) {
-                float t = tile[j * width + i];
-                c[ci + j] = betaK == 0f ? t : betaK == 1f ? c[ci + j] + t : Math.fma(c[ci + j], betaK, t);
+            if (betaK == 0f) {
+                for (int j = 0; j < cols; j++) c[ci + j] = tile[j * width + i];
+            } else if (betaK == 1f) {
+                for (int j = 0; j < cols; j++) c[ci + j] += tile[j * width + i];
+            } else {
+                for (int j = 0; j < cols; j++) c[ci + j] = Math.fma(c[ci + j], betaK, tile[j * width + i]);
             }
         }
     }
