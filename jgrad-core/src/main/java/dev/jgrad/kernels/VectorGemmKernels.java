@@ -49,10 +49,10 @@ public final class VectorGemmKernels implements GemmKernels {
      */
     static final int NARROW_M = Integer.getInteger("jgrad.sgemm.narrowM", 2 * NR);
     /**
-     * Below this m*n*k a {@link #narrow} product stays on one core: it runs at a fraction of the packed path's speed
-     * per FLOP, so splitting 64^3 (microseconds) lost to the hand-off; a decoder's passes ran fastest at 2^20.
+     * Below this m*n*k the few-row products ({@link #thin}, {@link #narrow}) stay on one core: a split of 64^3
+     * multiply-adds (microseconds of work) lost to the hand-off; decoding passes ran fastest at 2^20.
      */
-    static final long NARROW_PARALLEL_THRESHOLD = Long.getLong("jgrad.sgemm.narrowParallelThreshold", 1L << 20);
+    static final long FEW_ROWS_PARALLEL_THRESHOLD = Long.getLong("jgrad.sgemm.fewRowsParallelThreshold", 1L << 20);
     /** Below this m*n*k, handing half the work to another core costs more than it saves. */
     static final long PARALLEL_THRESHOLD = Long.getLong("jgrad.sgemm.parallelThreshold", 64L * 64 * 64);
 
@@ -110,7 +110,7 @@ public final class VectorGemmKernels implements GemmKernels {
             // split across cores by column blocks; the blocks are whole vectors, so every column is computed
             // exactly as on one core.
             int blocks = n / NR;
-            if ((long) m * n * k >= PARALLEL_THRESHOLD && blocks >= 2 && Parallel.threads() > 1) {
+            if ((long) m * n * k >= FEW_ROWS_PARALLEL_THRESHOLD && blocks >= 2 && Parallel.threads() > 1) {
                 Parallel.forRange(blocks, 1, (from, to) -> {
                     int j0 = from * NR, j1 = to == blocks ? n : to * NR;
                     thin(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda, b, transB ? bOff + j0 * ldb : bOff + j0, ldb,
@@ -491,7 +491,7 @@ public final class VectorGemmKernels implements GemmKernels {
     private static void narrow(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                                float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         int blocks = (n + MR - 1) / MR;
-        boolean parallel = (long) m * n * k >= NARROW_PARALLEL_THRESHOLD && blocks >= 2 && Parallel.threads() > 1;
+        boolean parallel = (long) m * n * k >= FEW_ROWS_PARALLEL_THRESHOLD && blocks >= 2 && Parallel.threads() > 1;
         Buffers buf = BUFFERS.get();
         for (int i0 = 0; i0 < m; i0 += NR) {
             int rows = Math.min(NR, m - i0), width = rows <= L ? L : NR;

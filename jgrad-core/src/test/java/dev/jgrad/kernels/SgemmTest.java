@@ -24,7 +24,7 @@ class SgemmTest {
             {VectorGemmKernels.MC + 1, 2 * VectorGemmKernels.NR + 3, VectorGemmKernels.KC + 7},
             {129, 257, 131}, {64, 64, 64}, {200, 40, 70},
             {13, VectorGemmKernels.NC + 37, 21},
-            {2, 1500, 100}, {1, 4000, 70}, // thin and wide: split across cores by column blocks
+            {2, 3000, 200}, {1, 8000, 140}, // thin and wide: split across cores by column blocks
     };
 
     /** Stored operand with its own offset and leading dimension (larger than the row width). */
@@ -110,7 +110,7 @@ class SgemmTest {
         // block computed alone (on one core), for both thin paths (B plain: axpy rows; B transposed: dots).
         SplittableRandom rnd = new SplittableRandom(5);
         VectorKernels v = new VectorKernels();
-        int m = 3, n = 1000, k = 300;
+        int m = 3, n = 2000, k = 300; // past FEW_ROWS_PARALLEL_THRESHOLD
         for (boolean tb : new boolean[] {false, true}) {
             Mat a = random(rnd, m, k, 1, 0), b = tb ? random(rnd, n, k, 2, 1) : random(rnd, k, n, 2, 1);
             float[] whole = new float[m * n], blocks = new float[m * n];
