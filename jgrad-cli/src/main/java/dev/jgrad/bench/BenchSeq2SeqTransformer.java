@@ -63,7 +63,10 @@ public final class BenchSeq2SeqTransformer extends Module {
         return transformer.decoder().forward(embed(tgt, 0), memory, CAUSAL, AttentionArgs.NONE);
     }
 
-    /** Only the new positions tgt [B, T'] after the cache's, attending to the cached ones: [B, T', d]. */
+    /**
+     * Only the new positions tgt [B, T'] after the cache's, attending to the cached ones: [B, T', d]. With a
+     * memory-only cache, tgt is the whole prefix (the cache's length stays 0) and only the memory's projection is reused.
+     */
     Tensor decode(IntTensor tgt, Tensor memory, DecoderCache cache) {
         return transformer.decoder().forward(embed(tgt, cache.length()), memory, CAUSAL, AttentionArgs.NONE, cache);
     }

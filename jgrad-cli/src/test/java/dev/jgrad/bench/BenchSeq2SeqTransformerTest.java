@@ -98,6 +98,7 @@ class BenchSeq2SeqTransformerTest {
         IntTensor src = LstmLmTrainWorkload.randomIds(new Generator(1), 50, 1, 8);
         int[] uncached = TransformerDecodeWorkload.decode(model, src, 10);
         assertArrayEquals(uncached, TransformerDecodeWorkload.decodeCached(model, src, 10));
+        assertArrayEquals(uncached, TransformerDecodeWorkload.decodeRecomputingMemory(model, src, 10));
         assertTrue(Arrays.stream(uncached).distinct().count() > 1, "a degenerate decode would prove little: " + Arrays.toString(uncached));
     }
 

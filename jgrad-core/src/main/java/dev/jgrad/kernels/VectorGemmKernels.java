@@ -43,6 +43,16 @@ public final class VectorGemmKernels implements GemmKernels {
     static final int KC = Integer.getInteger("jgrad.sgemm.kc", 512);
     static final int MC = roundUp(Integer.getInteger("jgrad.sgemm.mc", 96), MR);
     static final int NC = roundUp(Integer.getInteger("jgrad.sgemm.nc", 1024), NR);
+    /**
+     * At most this many rows of A (a few decoder positions against a [out, in] weight) take {@link #narrow}, which
+     * reads the transposed B where it lies instead of packing it; measured on the 2-core Sapphire Rapids.
+     */
+    static final int NARROW_M = Integer.getInteger("jgrad.sgemm.narrowM", 2 * NR);
+    /**
+     * Below this m*n*k the few-row products ({@link #thin}, {@link #narrow}) stay on one core: a split of 64^3
+     * multiply-adds (microseconds of work) lost to the hand-off; decoding passes ran fastest at 2^20.
+     */
+    static final long FEW_ROWS_PARALLEL_THRESHOLD = Long.getLong("jgrad.sgemm.fewRowsParallelThreshold", 1L << 20);
     /** Below this m*n*k, handing half the work to another core costs more than it saves. */
     static final long PARALLEL_THRESHOLD = Long.getLong("jgrad.sgemm.parallelThreshold", 64L * 64 * 64);
 
@@ -51,6 +61,8 @@ public final class VectorGemmKernels implements GemmKernels {
         float[] a = new float[0];
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
+        /** dots16's 16 x 16 partial sums, then their transpose (16 rows NR apart), and its 16 results. */
+        final float[] dots = new float[16 * 16 + 16 * NR], sums = new float[16];
         final int[] rows = new int[MR];
         int[] ints = new int[0];
 
@@ -98,7 +110,7 @@ public final class VectorGemmKernels implements GemmKernels {
             // split across cores by column blocks; the blocks are whole vectors, so every column is computed
             // exactly as on one core.
             int blocks = n / NR;
-            if ((long) m * n * k >= PARALLEL_THRESHOLD && blocks >= 2 && Parallel.threads() > 1) {
+            if ((long) m * n * k >= FEW_ROWS_PARALLEL_THRESHOLD && blocks >= 2 && Parallel.threads() > 1) {
                 Parallel.forRange(blocks, 1, (from, to) -> {
                     int j0 = from * NR, j1 = to == blocks ? n : to * NR;
                     thin(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda, b, transB ? bOff + j0 * ldb : bOff + j0, ldb,
@@ -107,6 +119,10 @@ public final class VectorGemmKernels implements GemmKernels {
             } else {
                 thin(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             }
+            return;
+        }
+        if (transB && m <= NARROW_M && MR == 8) {
+            narrow(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         if ((long) m * n * k < PARALLEL_THRESHOLD || Parallel.threads() == 1) {
@@ -461,6 +477,154 @@ public final class VectorGemmKernels implements GemmKernels {
         }
     }
 
+    // Few rows against a transposed B: C^T = B A^T without packing B
+
+    /**
+     * C = alpha * op(A) * B^T + beta * C for a few rows (4 .. {@link #NARROW_M}), B stored [n, k] as a Linear's weight.
+     * {@link #blocked} would transpose all of B into panels for every call, which at a dozen rows costs as much as the
+     * product itself. Here the roles swap: A^T (times alpha) is packed, one or two vectors of rows wide, and each B
+     * row's elements are broadcast straight from where they lie, 8 B rows at a time: the same fused products summed in
+     * the same order (per k-slice of {@link #KC}, slices added onto C) as blocked's micro-kernel, so every entry is
+     * bit for bit what blocked gives (for beta other than 0 and 1, what its full tiles give). Groups of up to 2L rows
+     * of A run one after another; B rows are split across cores in blocks of 8.
+     */
+    private static void narrow(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                               float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        int blocks = (n + MR - 1) / MR;
+        boolean parallel = (long) m * n * k >= FEW_ROWS_PARALLEL_THRESHOLD && blocks >= 2 && Parallel.threads() > 1;
+        Buffers buf = BUFFERS.get();
+        for (int i0 = 0; i0 < m; i0 += NR) {
+            int rows = Math.min(NR, m - i0), width = rows <= L ? L : NR;
+            float[] at = buf.a(k * width);
+            packTransposedA(transA, a, aOff, lda, i0, rows, k, alpha, at, width);
+            NarrowTask task = NARROW_TASKS.get();
+            task.set(rows, n, k, at, width, b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc);
+            try {
+                if (parallel) Parallel.forRange(blocks, 1, task);
+                else task.run(0, blocks);
+            } finally {
+                task.clear();
+            }
+        }
+    }
+
+    /** at[p * width + r] = alpha * op(A)[i0 + r, p] for r < rows, zero up to width. */
+    private static void packTransposedA(boolean transA, float[] a, int aOff, int lda, int i0, int rows, int k, float alpha,
+                                        float[] at, int width) {
+        int rowStep = transA ? 1 : lda, colStep = transA ? lda : 1;
+        for (int p = 0, dst = 0; p < k; p++) {
+            int src = aOff + i0 * rowStep + p * colStep, r = 0;
+            for (; r < rows; r++, src += rowStep) at[dst++] = alpha * a[src];
+            for (; r < width; r++) at[dst++] = 0f;
+        }
+    }
+
+    /** The arguments of one {@link #narrow} row group, reused per calling thread so that calls allocate nothing. */
+    private static final class NarrowTask implements Parallel.IntRangeBody {
+        int rows, n, k, width, bOff, ldb, cOff, ldc;
+        float beta;
+        float[] at, b, c;
+
+        void set(int rows, int n, int k, float[] at, int width, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+            this.rows = rows; this.n = n; this.k = k; this.at = at; this.width = width;
+            this.b = b; this.bOff = bOff; this.ldb = ldb; this.beta = beta; this.c = c; this.cOff = cOff; this.ldc = ldc;
+        }
+
+        void clear() {
+            at = b = c = null;
+        }
+
+        /** B rows [from * 8, to * 8): per k-slice, 8 rows' products into the tile, then onto C's 8 columns. */
+        @Override
+        public void run(int from, int to) {
+            float[] tile = BUFFERS.get().tile;
+            for (int blk = from; blk < to; blk++) {
+                int j0 = blk * MR, cols = Math.min(MR, n - j0);
+                // Missing rows of a last partial block repeat row j0; their results are not stored.
+                int r0 = bOff + j0 * ldb, step = ldb;
+                int r1 = cols > 1 ? r0 + step : r0, r2 = cols > 2 ? r0 + 2 * step : r0, r3 = cols > 3 ? r0 + 3 * step : r0;
+                int r4 = cols > 4 ? r0 + 4 * step : r0, r5 = cols > 5 ? r0 + 5 * step : r0, r6 = cols > 6 ? r0 + 6 * step : r0;
+                int r7 = cols > 7 ? r0 + 7 * step : r0;
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    if (width == L) narrow8x1(kc, at, pc * width, b, r0 + pc, r1 + pc, r2 + pc, r3 + pc, r4 + pc, r5 + pc, r6 + pc, r7 + pc, tile);
+                    else narrow8x2(kc, at, pc * width, b, r0 + pc, r1 + pc, r2 + pc, r3 + pc, r4 + pc, r5 + pc, r6 + pc, r7 + pc, tile);
+                    mergeTransposedTile(tile, width, rows, cols, pc == 0 ? beta : 1f, c, cOff + j0, ldc);
+                }
+            }
+        }
+    }
+
+    private static final ThreadLocal<NarrowTask> NARROW_TASKS = ThreadLocal.withInitial(NarrowTask::new);
+
+    /** C[i, j] = tile[j * width + i] + betaK * C[i, j], rounded as blocked's tiles round it (betaK 0: C not read). */
+    private static void mergeTransposedTile(float[] tile, int width, int rows, int cols, float betaK, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < rows; i++) {
+            int ci = cOff + i * ldc;
+            if (betaK == 0f) {
+                for (int j = 0; j < cols; j++) c[ci + j] = tile[j * width + i];
+            } else if (betaK == 1f) {
+                for (int j = 0; j < cols; j++) c[ci + j] += tile[j * width + i];
+            } else {
+                for (int j = 0; j < cols; j++) c[ci + j] = Math.fma(c[ci + j], betaK, tile[j * width + i]);
+            }
+        }
+    }
+
+    /**
+     * tile[r * L + lane] = sum over p of at[p * L + lane] * b[row r + p], the 8 B rows' products with one vector of A^T.
+     * Written out as {@link #micro8} is, for the same reason (no vectors in arrays or helpers).
+     */
+    private static void narrow8x1(int kc, float[] at, int ai, float[] b, int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7,
+                                  float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
+        for (int p = 0; p < kc; p++, ai += L) {
+            FloatVector x = FloatVector.fromArray(S, at, ai);
+            c0 = x.fma(FloatVector.broadcast(S, b[b0 + p]), c0);
+            c1 = x.fma(FloatVector.broadcast(S, b[b1 + p]), c1);
+            c2 = x.fma(FloatVector.broadcast(S, b[b2 + p]), c2);
+            c3 = x.fma(FloatVector.broadcast(S, b[b3 + p]), c3);
+            c4 = x.fma(FloatVector.broadcast(S, b[b4 + p]), c4);
+            c5 = x.fma(FloatVector.broadcast(S, b[b5 + p]), c5);
+            c6 = x.fma(FloatVector.broadcast(S, b[b6 + p]), c6);
+            c7 = x.fma(FloatVector.broadcast(S, b[b7 + p]), c7);
+        }
+        c0.intoArray(tile, 0); c1.intoArray(tile, L); c2.intoArray(tile, 2 * L); c3.intoArray(tile, 3 * L);
+        c4.intoArray(tile, 4 * L); c5.intoArray(tile, 5 * L); c6.intoArray(tile, 6 * L); c7.intoArray(tile, 7 * L);
+    }
+
+    /** As {@link #narrow8x1} with two vectors of A^T (up to 2L rows of A): tile[r * 2L + lane]. */
+    private static void narrow8x2(int kc, float[] at, int ai, float[] b, int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7,
+                                  float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        for (int p = 0; p < kc; p++, ai += NR) {
+            FloatVector x0 = FloatVector.fromArray(S, at, ai), x1 = FloatVector.fromArray(S, at, ai + L);
+            FloatVector w0 = FloatVector.broadcast(S, b[b0 + p]);
+            c00 = x0.fma(w0, c00); c01 = x1.fma(w0, c01);
+            FloatVector w1 = FloatVector.broadcast(S, b[b1 + p]);
+            c10 = x0.fma(w1, c10); c11 = x1.fma(w1, c11);
+            FloatVector w2 = FloatVector.broadcast(S, b[b2 + p]);
+            c20 = x0.fma(w2, c20); c21 = x1.fma(w2, c21);
+            FloatVector w3 = FloatVector.broadcast(S, b[b3 + p]);
+            c30 = x0.fma(w3, c30); c31 = x1.fma(w3, c31);
+            FloatVector w4 = FloatVector.broadcast(S, b[b4 + p]);
+            c40 = x0.fma(w4, c40); c41 = x1.fma(w4, c41);
+            FloatVector w5 = FloatVector.broadcast(S, b[b5 + p]);
+            c50 = x0.fma(w5, c50); c51 = x1.fma(w5, c51);
+            FloatVector w6 = FloatVector.broadcast(S, b[b6 + p]);
+            c60 = x0.fma(w6, c60); c61 = x1.fma(w6, c61);
+            FloatVector w7 = FloatVector.broadcast(S, b[b7 + p]);
+            c70 = x0.fma(w7, c70); c71 = x1.fma(w7, c71);
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L); c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L); c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L); c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L); c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
+    }
+
     /**
      * Fewer than 4 rows and B not transposed (a vector-matrix product, as in batch-1 inference):
      * C row i accumulates alpha * A(i,p) * B row p, four rows of B at a time so that the C row is
@@ -545,12 +709,67 @@ public final class VectorGemmKernels implements GemmKernels {
             strideB = k;
         }
         for (int i = 0; i < m; i++) {
-            int ci = cOff + i * ldc;
-            for (int j = 0; j < n; j++) {
+            int ci = cOff + i * ldc, j = 0;
+            if (L == 16) {
+                for (; j < n; j += 16) {
+                    dots16(k, rowsA, offA + i * strideA, colsB, offB + j * strideB, strideB, Math.min(16, n - j), buf.dots, buf.sums);
+                    for (int r = 0, cols = Math.min(16, n - j); r < cols; r++) {
+                        float v = alpha * buf.sums[r];
+                        c[ci + j + r] = beta == 0f ? v : v + beta * c[ci + j + r];
+                    }
+                }
+            }
+            for (; j < n; j++) {
                 float v = alpha * VectorElementwiseKernels.dotImpl(rowsA, offA + i * strideA, colsB, offB + j * strideB, k);
                 c[ci + j] = beta == 0f ? v : v + beta * c[ci + j];
             }
         }
+    }
+
+    /**
+     * sums[r] = dotImpl(x, xOff, y, yOff + r * ldy, k) for r below cols (at most 16), bit for bit, sixteen at a time: four
+     * y rows share each load of x and keep dotImpl's two accumulators each; dotImpl's lane sum (lane 0 first) becomes one
+     * vector add per lane after a 16 x 16 transpose, instead of sixteen lane extractions per dot. Rows from cols on
+     * repeat the last one and are ignored. Only with 16-lane vectors (the transpose's).
+     */
+    private static void dots16(int k, float[] x, int xOff, float[] y, int yOff, int ldy, int cols, float[] partial, float[] sums) {
+        for (int r = 0; r < 16; r += 4) {
+            int y0 = yOff + Math.min(r, cols - 1) * ldy, y1 = yOff + Math.min(r + 1, cols - 1) * ldy;
+            int y2 = yOff + Math.min(r + 2, cols - 1) * ldy, y3 = yOff + Math.min(r + 3, cols - 1) * ldy;
+            dots4(k, x, xOff, y, y0, y1, y2, y3, partial, r * 16);
+        }
+        transpose16(partial, 0, 16, partial, 16 * 16);
+        FloatVector s = FloatVector.zero(S);
+        for (int t = 0; t < 16; t++) s = s.add(FloatVector.fromArray(S, partial, 16 * 16 + t * NR));
+        s.intoArray(sums, 0);
+        for (int p = k / 16 * 16; p < k; p++) {
+            for (int r = 0; r < cols; r++) sums[r] += x[xOff + p] * y[yOff + r * ldy + p];
+        }
+    }
+
+    /** partial[at + r * 16 ..] = dotImpl's s0 + s1 for the four y rows: the same fused products in the same order. */
+    private static void dots4(int k, float[] x, int xOff, float[] y, int y0, int y1, int y2, int y3, float[] partial, int at) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector a0 = z, b0 = z, a1 = z, b1 = z, a2 = z, b2 = z, a3 = z, b3 = z;
+        int i = 0;
+        for (int end = k - 2 * L; i <= end; i += 2 * L) {
+            FloatVector x0 = FloatVector.fromArray(S, x, xOff + i), x1 = FloatVector.fromArray(S, x, xOff + i + L);
+            a0 = x0.fma(FloatVector.fromArray(S, y, y0 + i), a0); b0 = x1.fma(FloatVector.fromArray(S, y, y0 + i + L), b0);
+            a1 = x0.fma(FloatVector.fromArray(S, y, y1 + i), a1); b1 = x1.fma(FloatVector.fromArray(S, y, y1 + i + L), b1);
+            a2 = x0.fma(FloatVector.fromArray(S, y, y2 + i), a2); b2 = x1.fma(FloatVector.fromArray(S, y, y2 + i + L), b2);
+            a3 = x0.fma(FloatVector.fromArray(S, y, y3 + i), a3); b3 = x1.fma(FloatVector.fromArray(S, y, y3 + i + L), b3);
+        }
+        if (i + L <= k) {
+            FloatVector x0 = FloatVector.fromArray(S, x, xOff + i);
+            a0 = x0.fma(FloatVector.fromArray(S, y, y0 + i), a0);
+            a1 = x0.fma(FloatVector.fromArray(S, y, y1 + i), a1);
+            a2 = x0.fma(FloatVector.fromArray(S, y, y2 + i), a2);
+            a3 = x0.fma(FloatVector.fromArray(S, y, y3 + i), a3);
+        }
+        a0.add(b0).intoArray(partial, at);
+        a1.add(b1).intoArray(partial, at + L);
+        a2.add(b2).intoArray(partial, at + 2 * L);
+        a3.add(b3).intoArray(partial, at + 3 * L);
     }
     // Products with one operand given by row offsets: convolutions without a column matrix
 

@@ -21,6 +21,10 @@ import java.util.List;
  *     }
  * }
  * }</pre>
+ *
+ * <p>{@link #memoryOnly(int)} (or {@link TransformerDecoder#newMemoryCache()}) keeps only the cross-attention
+ * caches: every call passes the whole target prefix, as without a cache, but each layer projects the encoder
+ * memory's keys and values once instead of at every step. The output is bit for bit the uncached one.
  */
 public final class DecoderCache {
     private final List<KVCache> selfAttention = new ArrayList<>(), crossAttention = new ArrayList<>();
@@ -32,11 +36,36 @@ public final class DecoderCache {
      * @throws IllegalArgumentException when numLayers is below 1
      */
     public DecoderCache(int numLayers) {
+        this(numLayers, true);
+    }
+
+    private DecoderCache(int numLayers, boolean cacheSelfAttention) {
         if (numLayers < 1) throw new IllegalArgumentException("DecoderCache: numLayers must be positive, got " + numLayers);
         for (int i = 0; i < numLayers; i++) {
-            selfAttention.add(KVCache.forSelfAttention());
+            selfAttention.add(cacheSelfAttention ? KVCache.forSelfAttention() : null);
             crossAttention.add(KVCache.forCrossAttention());
         }
+    }
+
+    /**
+     * Cross-attention caches only, for decoding that recomputes the whole target prefix at every step (see the class
+     * comment): the projected memory is reused, the self-attention is computed afresh, {@link #length()} stays 0.
+     *
+     * @param numLayers the decoder's layer count, at least 1
+     * @return empty caches of the projected memory, one per layer
+     * @throws IllegalArgumentException when numLayers is below 1
+     */
+    public static DecoderCache memoryOnly(int numLayers) {
+        return new DecoderCache(numLayers, false);
+    }
+
+    /**
+     * Whether only the memory is cached ({@link #memoryOnly(int)}): each call then passes the whole target prefix.
+     *
+     * @return true without self-attention caches
+     */
+    public boolean isMemoryOnly() {
+        return selfAttention.getFirst() == null;
     }
 
     /**
@@ -52,7 +81,7 @@ public final class DecoderCache {
      * The self-attention cache of one layer.
      *
      * @param layer the layer, in [0, numLayers)
-     * @return the cache
+     * @return the cache, or null for a {@link #memoryOnly(int)} cache
      * @throws IndexOutOfBoundsException when layer is out of range
      */
     public KVCache selfAttention(int layer) {
@@ -71,12 +100,13 @@ public final class DecoderCache {
     }
 
     /**
-     * How many target positions have been decoded (the length of the self-attention caches).
+     * How many target positions have been decoded (the length of the self-attention caches): where the next call's
+     * positions start.
      *
-     * @return the decoded length
+     * @return the decoded length; 0 for a {@link #memoryOnly(int)} cache, whose calls pass the whole prefix
      */
     public int length() {
-        return selfAttention.getFirst().length();
+        return isMemoryOnly() ? 0 : selfAttention.getFirst().length();
     }
 
     /**
@@ -87,13 +117,13 @@ public final class DecoderCache {
      * @throws IndexOutOfBoundsException when an index is out of range
      */
     public void reorder(IntTensor batchIndices) {
-        for (KVCache c : selfAttention) c.reorder(batchIndices);
+        for (KVCache c : selfAttention) if (c != null) c.reorder(batchIndices);
         for (KVCache c : crossAttention) c.reorder(batchIndices);
     }
 
     /** Empties every cache (a new batch of sentences). */
     public void clear() {
-        for (KVCache c : selfAttention) c.clear();
+        for (KVCache c : selfAttention) if (c != null) c.clear();
         for (KVCache c : crossAttention) c.clear();
     }
 

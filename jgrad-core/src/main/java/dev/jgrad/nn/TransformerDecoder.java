@@ -74,6 +74,16 @@ public class TransformerDecoder extends Module {
     }
 
     /**
+     * An empty cache of the projected encoder memory only, for decoding that passes the whole target prefix at every
+     * step (see {@link DecoderCache#memoryOnly(int)}): the output is the uncached one, bit for bit.
+     *
+     * @return a new, empty cache with one cross-attention cache per layer
+     */
+    public DecoderCache newMemoryCache() {
+        return DecoderCache.memoryOnly(layers.size());
+    }
+
+    /**
      * No masks (note: not even causal).
      *
      * @param tgt the target sequence [T, B, dModel] ([B, T, dModel] batch-first)
@@ -140,7 +150,7 @@ public class TransformerDecoder extends Module {
 
     /** Layer i on x, with its caches from {@code cache} when there is one. */
     private Tensor layer(int i, Tensor x, Tensor memory, AttentionArgs selfAttention, AttentionArgs crossAttention, DecoderCache cache) {
-        AttentionArgs self = cache == null ? selfAttention : selfAttention.toBuilder().cache(cache.selfAttention(i)).build();
+        AttentionArgs self = cache == null || cache.isMemoryOnly() ? selfAttention : selfAttention.toBuilder().cache(cache.selfAttention(i)).build();
         AttentionArgs cross = cache == null ? crossAttention : crossAttention.toBuilder().cache(cache.crossAttention(i)).build();
         return layers.get(i).forward(x, memory, self, cross).output();
     }

@@ -24,7 +24,7 @@ class SgemmTest {
             {VectorGemmKernels.MC + 1, 2 * VectorGemmKernels.NR + 3, VectorGemmKernels.KC + 7},
             {129, 257, 131}, {64, 64, 64}, {200, 40, 70},
             {13, VectorGemmKernels.NC + 37, 21},
-            {2, 1500, 100}, {1, 4000, 70}, // thin and wide: split across cores by column blocks
+            {2, 3000, 200}, {1, 8000, 140}, // thin and wide: split across cores by column blocks
     };
 
     /** Stored operand with its own offset and leading dimension (larger than the row width). */
@@ -57,12 +57,12 @@ class SgemmTest {
 
     @Test
     void dotPathGivesEachEntryExactlyItsDotProduct() {
-        // Fewer than 4 rows against a transposed B (batch-1 decoding) take the dot path, four columns at a time:
+        // Fewer than 4 rows against a transposed B (batch-1 decoding) take the dot path, sixteen columns at a time:
         // every entry must be bit for bit alpha * dot(row, column), whatever its place among the four.
         SplittableRandom rnd = new SplittableRandom(11);
         VectorKernels v = new VectorKernels();
         for (int k : new int[] {1, 15, 16, 31, 32, 33, 47, 256, 257}) {
-            for (int n : new int[] {1, 4, 7, 9}) {
+            for (int n : new int[] {1, 4, 7, 9, 16, 37, 70}) {
                 Mat a = random(rnd, 3, k, 2, 1), b = random(rnd, n, k, 3, 2);
                 float[] c = new float[3 * n], c2 = new float[3 * n];
                 for (int i = 0; i < c2.length; i++) c2[i] = (float) rnd.nextDouble();
@@ -110,7 +110,7 @@ class SgemmTest {
         // block computed alone (on one core), for both thin paths (B plain: axpy rows; B transposed: dots).
         SplittableRandom rnd = new SplittableRandom(5);
         VectorKernels v = new VectorKernels();
-        int m = 3, n = 1000, k = 300;
+        int m = 3, n = 2000, k = 300; // past FEW_ROWS_PARALLEL_THRESHOLD
         for (boolean tb : new boolean[] {false, true}) {
             Mat a = random(rnd, m, k, 1, 0), b = tb ? random(rnd, n, k, 2, 1) : random(rnd, k, n, 2, 1);
             float[] whole = new float[m * n], blocks = new float[m * n];
@@ -120,6 +120,36 @@ class SgemmTest {
                 v.gemm().sgemm(false, tb, m, w, k, 1f, a.data, a.off, a.ld, b.data, tb ? b.off + j * b.ld : b.off + j, b.ld, 0f, blocks, j, n);
             }
             assertTrue(Arrays.equals(whole, blocks), "transB=" + tb);
+        }
+    }
+
+    @Test
+    void fewRowsAgainstTransposedBMatchThePackedPathBitForBit() {
+        // 4 .. NARROW_M rows against a transposed B (a decoder's positions through a Linear) skip packing B: each row
+        // must come out exactly as the same row inside a product too tall for that path (which packs), for beta 0 and 1,
+        // A plain or transposed, one or several k-slices, and partial blocks of 8 B rows.
+        SplittableRandom rnd = new SplittableRandom(13);
+        VectorKernels v = new VectorKernels();
+        int tall = VectorGemmKernels.NARROW_M + 9;
+        for (int k : new int[] {7, 256, VectorGemmKernels.KC + 33}) {
+            for (int n : new int[] {16, 37, 300}) {
+                for (boolean ta : new boolean[] {false, true}) {
+                    Mat a = ta ? random(rnd, k, tall, 2, 1) : random(rnd, tall, k, 2, 1), b = random(rnd, n, k, 3, 2);
+                    float[] c0 = new float[tall * n];
+                    for (int i = 0; i < c0.length; i++) c0[i] = (float) rnd.nextDouble();
+                    for (float beta : new float[] {0f, 1f}) {
+                        float[] whole = c0.clone();
+                        v.gemm().sgemm(ta, true, tall, n, k, 0.5f, a.data, a.off, a.ld, b.data, b.off, b.ld, beta, whole, 0, n);
+                        for (int m : new int[] {4, 7, 12, 17, 24, 33, VectorGemmKernels.NARROW_M}) {
+                            int i0 = 3, aOff = ta ? a.off + i0 : a.off + i0 * a.ld;
+                            float[] part = Arrays.copyOfRange(c0, i0 * n, (i0 + m) * n);
+                            v.gemm().sgemm(ta, true, m, n, k, 0.5f, a.data, aOff, a.ld, b.data, b.off, b.ld, beta, part, 0, n);
+                            assertTrue(Arrays.equals(Arrays.copyOfRange(whole, i0 * n, (i0 + m) * n), part),
+                                    "k=" + k + " n=" + n + " transA=" + ta + " beta=" + beta + " m=" + m);
+                        }
+                    }
+                }
+            }
         }
     }
 

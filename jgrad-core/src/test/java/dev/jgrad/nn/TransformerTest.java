@@ -149,6 +149,32 @@ class TransformerTest {
     }
 
     @Test
+    void aMemoryOnlyCacheGivesTheUncachedOutputBitForBit() {
+        // Greedy decoding that recomputes the prefix: with the memory's keys and values projected once, every step's
+        // output must be exactly the uncached one, while the prefix grows and the self-attention is recomputed.
+        TransformerDecoder decoder = new TransformerDecoder(new TransformerDecoderLayer(small().batchFirst().build(), gen), 2, new LayerNorm(new int[] {8}, 1e-5, true));
+        decoder.eval();
+        Tensor memory = randn(2, 6, 8), tgt = randn(2, 5, 8);
+        AttentionArgs causal = AttentionArgs.builder().causal().build();
+        AttentionArgs cross = AttentionArgs.builder().keyPaddingMask(AttentionMask.keyPadding(new int[] {6, 4}, 6)).build();
+        DecoderCache cache = decoder.newMemoryCache();
+        assertTrue(cache.isMemoryOnly());
+        assertNull(cache.selfAttention(0));
+        try (var _ = dev.jgrad.autograd.GradMode.noGrad()) {
+            for (int len = 1; len <= 5; len++) {
+                Tensor prefix = tgt.narrow(1, 0, len);
+                assertArrayEquals(decoder.forward(prefix, memory, causal, cross).toArray(),
+                        decoder.forward(prefix, memory, causal, cross, cache).toArray(), "prefix length " + len);
+                assertEquals(0, cache.length(), "the whole prefix is passed every time");
+                assertFalse(cache.crossAttention(1).isEmpty());
+            }
+        }
+        cache.reorder(dev.jgrad.tensor.IntTensor.of(new int[] {1, 0}, 2));
+        cache.clear();
+        assertTrue(cache.crossAttention(0).isEmpty());
+    }
+
+    @Test
     void decoderLayerReturnsItsCrossAttentionWeightsWhenAsked() {
         for (boolean normFirst : new boolean[] {false, true}) {
             TransformerDecoderLayer layer = new TransformerDecoderLayer(small().batchFirst().normFirst(normFirst).build(), gen);
