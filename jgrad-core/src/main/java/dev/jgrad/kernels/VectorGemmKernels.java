@@ -36,13 +36,13 @@ public final class VectorGemmKernels implements GemmKernels {
     private static final int L = S.length();
 
     static final int NR = 2 * L;
-    static final int MR = Integer.getInteger("jgrad.sgemm.mr", L >= 16 ? 8 : 4) == 8 ? 8 : 4;
+    static final int MR = switch (Integer.getInteger("jgrad.sgemm.mr", L >= 16 ? 12 : 4)) { case 12 -> 12; case 8 -> 8; default -> 4; };
     // Block sizes measured on the Zen 4 (32 KiB L1d, 1 MiB L2 per core), best of several runs at
     // N=512..2048 on two threads: kc=512 (an 8 x 512 A panel is 16 KiB and stays in L1 while B
     // streams past it) beat kc=256/384 by 2-5%; mc=96 vs 192 and nc=512 vs 1024 were within noise.
-    static final int KC = Integer.getInteger("jgrad.sgemm.kc", 512);
+    static final int KC = Integer.getInteger("jgrad.sgemm.kc", 256);
     static final int MC = roundUp(Integer.getInteger("jgrad.sgemm.mc", 96), MR);
-    static final int NC = roundUp(Integer.getInteger("jgrad.sgemm.nc", 1024), NR);
+    static final int NC = roundUp(Integer.getInteger("jgrad.sgemm.nc", 768), NR);
     /** Below this m*n*k, handing half the work to another core costs more than it saves. */
     static final long PARALLEL_THRESHOLD = Long.getLong("jgrad.sgemm.parallelThreshold", 64L * 64 * 64);
 
@@ -227,7 +227,7 @@ public final class VectorGemmKernels implements GemmKernels {
                 int jj = 0, blocks = L == 16 ? kc / 16 * 16 : 0;
                 for (; jj + 16 <= nr && blocks > 0; jj += 16) {
                     int src = bOff + (jc + jr + jj) * ldb + pc, p = 0;
-                    for (; p < blocks; p += 16) transpose16(b, src + p, ldb, bp, dst + p * NR + jj);
+                    for (; p < blocks; p += 16) transpose16(b, src + p, ldb, 16, 1f, bp, dst + p * NR + jj, NR, ALL_LANES);
                     for (int r = 0; r < 16; r++) {
                         for (int q = p; q < kc; q++) bp[dst + q * NR + jj + r] = b[src + r * ldb + q];
                     }
@@ -242,6 +242,10 @@ public final class VectorGemmKernels implements GemmKernels {
             }
         }
     }
+
+    private static final VectorMask<Float> ALL_LANES = S.maskAll(true);
+    /** The first MR lanes: one k-step of an A panel (MR <= L for every vector width used). */
+    private static final VectorMask<Float> PANEL_LANES = S.indexInRange(0, MR);
 
     /** Two-source shuffles of a 16 x 16 transpose by swapping off-diagonal blocks of side s = 8, 4, 2, 1. */
     private static final VectorShuffle<Float> T_LO8 = transposeShuffle(8, false), T_HI8 = transposeShuffle(8, true),
@@ -263,14 +267,29 @@ public final class VectorGemmKernels implements GemmKernels {
     }
 
     /**
-     * bp[dst + t * NR + r] = b[src + r * ldb + t] for r, t in [0, 16): 16 rows of 16 transposed in registers (64
-     * shuffles) instead of 256 scalar stores NR floats apart. Only with 16-lane vectors.
+     * dst[dstOff + t * dstStride + r] = alpha * src[srcOff + r * ld + t] for r in [0, rows) and t in [0, 16), with zeros for
+     * r in [rows, 16) and only the lanes of {@code keep} stored: 16 rows of 16 transposed in registers (64 shuffles) instead
+     * of 256 scalar stores dstStride floats apart. Packs B^T into NR-wide panels and A into MR-tall ones. Only with 16-lane
+     * vectors.
      */
-    private static void transpose16(float[] b, int src, int ldb, float[] bp, int dst) {
-        FloatVector r0 = FloatVector.fromArray(S, b, src), r1 = FloatVector.fromArray(S, b, src + 1 * ldb), r2 = FloatVector.fromArray(S, b, src + 2 * ldb), r3 = FloatVector.fromArray(S, b, src + 3 * ldb);
-        FloatVector r4 = FloatVector.fromArray(S, b, src + 4 * ldb), r5 = FloatVector.fromArray(S, b, src + 5 * ldb), r6 = FloatVector.fromArray(S, b, src + 6 * ldb), r7 = FloatVector.fromArray(S, b, src + 7 * ldb);
-        FloatVector r8 = FloatVector.fromArray(S, b, src + 8 * ldb), r9 = FloatVector.fromArray(S, b, src + 9 * ldb), r10 = FloatVector.fromArray(S, b, src + 10 * ldb), r11 = FloatVector.fromArray(S, b, src + 11 * ldb);
-        FloatVector r12 = FloatVector.fromArray(S, b, src + 12 * ldb), r13 = FloatVector.fromArray(S, b, src + 13 * ldb), r14 = FloatVector.fromArray(S, b, src + 14 * ldb), r15 = FloatVector.fromArray(S, b, src + 15 * ldb);
+    private static void transpose16(float[] src, int srcOff, int ld, int rows, float alpha, float[] dst, int dstOff, int dstStride,
+                                    VectorMask<Float> keep) {
+        FloatVector r0 = row16(src, srcOff, ld, 0, rows, alpha);
+        FloatVector r1 = row16(src, srcOff, ld, 1, rows, alpha);
+        FloatVector r2 = row16(src, srcOff, ld, 2, rows, alpha);
+        FloatVector r3 = row16(src, srcOff, ld, 3, rows, alpha);
+        FloatVector r4 = row16(src, srcOff, ld, 4, rows, alpha);
+        FloatVector r5 = row16(src, srcOff, ld, 5, rows, alpha);
+        FloatVector r6 = row16(src, srcOff, ld, 6, rows, alpha);
+        FloatVector r7 = row16(src, srcOff, ld, 7, rows, alpha);
+        FloatVector r8 = row16(src, srcOff, ld, 8, rows, alpha);
+        FloatVector r9 = row16(src, srcOff, ld, 9, rows, alpha);
+        FloatVector r10 = row16(src, srcOff, ld, 10, rows, alpha);
+        FloatVector r11 = row16(src, srcOff, ld, 11, rows, alpha);
+        FloatVector r12 = row16(src, srcOff, ld, 12, rows, alpha);
+        FloatVector r13 = row16(src, srcOff, ld, 13, rows, alpha);
+        FloatVector r14 = row16(src, srcOff, ld, 14, rows, alpha);
+        FloatVector r15 = row16(src, srcOff, ld, 15, rows, alpha);
         FloatVector t0, t1;
         t0 = r0.rearrange(T_LO8, r8); t1 = r0.rearrange(T_HI8, r8); r0 = t0; r8 = t1;
         t0 = r1.rearrange(T_LO8, r9); t1 = r1.rearrange(T_HI8, r9); r1 = t0; r9 = t1;
@@ -304,22 +323,30 @@ public final class VectorGemmKernels implements GemmKernels {
         t0 = r10.rearrange(T_LO1, r11); t1 = r10.rearrange(T_HI1, r11); r10 = t0; r11 = t1;
         t0 = r12.rearrange(T_LO1, r13); t1 = r12.rearrange(T_HI1, r13); r12 = t0; r13 = t1;
         t0 = r14.rearrange(T_LO1, r15); t1 = r14.rearrange(T_HI1, r15); r14 = t0; r15 = t1;
-        r0.intoArray(bp, dst + 0 * NR);
-        r1.intoArray(bp, dst + 1 * NR);
-        r2.intoArray(bp, dst + 2 * NR);
-        r3.intoArray(bp, dst + 3 * NR);
-        r4.intoArray(bp, dst + 4 * NR);
-        r5.intoArray(bp, dst + 5 * NR);
-        r6.intoArray(bp, dst + 6 * NR);
-        r7.intoArray(bp, dst + 7 * NR);
-        r8.intoArray(bp, dst + 8 * NR);
-        r9.intoArray(bp, dst + 9 * NR);
-        r10.intoArray(bp, dst + 10 * NR);
-        r11.intoArray(bp, dst + 11 * NR);
-        r12.intoArray(bp, dst + 12 * NR);
-        r13.intoArray(bp, dst + 13 * NR);
-        r14.intoArray(bp, dst + 14 * NR);
-        r15.intoArray(bp, dst + 15 * NR);
+        r0.intoArray(dst, dstOff + 0 * dstStride, keep);
+        r1.intoArray(dst, dstOff + 1 * dstStride, keep);
+        r2.intoArray(dst, dstOff + 2 * dstStride, keep);
+        r3.intoArray(dst, dstOff + 3 * dstStride, keep);
+        r4.intoArray(dst, dstOff + 4 * dstStride, keep);
+        r5.intoArray(dst, dstOff + 5 * dstStride, keep);
+        r6.intoArray(dst, dstOff + 6 * dstStride, keep);
+        r7.intoArray(dst, dstOff + 7 * dstStride, keep);
+        r8.intoArray(dst, dstOff + 8 * dstStride, keep);
+        r9.intoArray(dst, dstOff + 9 * dstStride, keep);
+        r10.intoArray(dst, dstOff + 10 * dstStride, keep);
+        r11.intoArray(dst, dstOff + 11 * dstStride, keep);
+        r12.intoArray(dst, dstOff + 12 * dstStride, keep);
+        r13.intoArray(dst, dstOff + 13 * dstStride, keep);
+        r14.intoArray(dst, dstOff + 14 * dstStride, keep);
+        r15.intoArray(dst, dstOff + 15 * dstStride, keep);
+    }
+
+    /**
+     * Row i of a {@link #transpose16} block, times alpha (exact when alpha is 1); zero past the last row. Small enough
+     * that C2 always inlines it, so the vector it returns is never boxed.
+     */
+    private static FloatVector row16(float[] src, int srcOff, int ld, int i, int rows, float alpha) {
+        return i < rows ? FloatVector.fromArray(S, src, srcOff + i * ld).mul(alpha) : FloatVector.zero(S);
     }
 
     /** Packs alpha * op(A)[ic:ic+mc, pc:pc+kc] as MR-tall panels, each kc columns of MR floats, zero-padded. */
@@ -334,18 +361,22 @@ public final class VectorGemmKernels implements GemmKernels {
             int mr = Math.min(MR, mc - ir);
             int dst = apOff + ir * kc;
             if (!transA) {
-                for (int r = 0; r < mr; r++) {
-                    int src = aOff + (ic + ir + r) * lda + pc;
-                    for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = alpha * a[src + p];
+                // Each k-step of the panel is a column of A: 16 x 16 blocks transposed in registers (rows past mr
+                // come out as zeros), then the tail lane by lane.
+                int src = aOff + (ic + ir) * lda + pc, p = 0;
+                if (L == 16) {
+                    for (; p + 16 <= kc; p += 16) transpose16(a, src + p, lda, mr, alpha, ap, dst + p * MR, MR, PANEL_LANES);
+                }
+                for (; p < kc; p++) {
+                    for (int r = 0; r < MR; r++) ap[dst + p * MR + r] = r < mr ? alpha * a[src + r * lda + p] : 0f;
                 }
             } else {
+                // Each k-step is mr contiguous floats of a row of the stored A: one masked load, zeros past mr.
+                VectorMask<Float> rows = S.indexInRange(0, mr);
                 int src = aOff + pc * lda + ic + ir;
                 for (int p = 0; p < kc; p++, src += lda) {
-                    for (int r = 0; r < mr; r++) ap[dst + p * MR + r] = alpha * a[src + r];
+                    FloatVector.fromArray(S, a, src, rows).mul(alpha).intoArray(ap, dst + p * MR, PANEL_LANES);
                 }
-            }
-            for (int r = mr; r < MR; r++) {
-                for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = 0f;
             }
         }
     }
@@ -363,7 +394,8 @@ public final class VectorGemmKernels implements GemmKernels {
 
     /** MR x NR micro-kernel dispatch; MR is a constant, so C2 keeps only one branch. */
     private static void micro(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, float beta) {
-        if (MR == 8) micro8(kc, a, ai, b, bi, c, ci, ldc, beta);
+        if (MR == 12) micro12(kc, a, ai, b, bi, c, ci, ldc, beta);
+        else if (MR == 8) micro8(kc, a, ai, b, bi, c, ci, ldc, beta);
         else micro4(kc, a, ai, b, bi, c, ci, ldc, beta);
     }
 
@@ -749,7 +781,8 @@ public final class VectorGemmKernels implements GemmKernels {
 
     /** MR x NR micro-kernel whose A rows are read in place at r[0..MR) (advancing by one per step) instead of from a packed panel. */
     private static void microRows(int kc, float[] a, int[] r, float[] b, int bi, float[] c, int ci, int ldc, float beta) {
-        if (MR == 8) microRows8(kc, a, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], b, bi, c, ci, ldc, beta);
+        if (MR == 12) microRows12(kc, a, r, b, bi, c, ci, ldc, beta);
+        else if (MR == 8) microRows8(kc, a, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], b, bi, c, ci, ldc, beta);
         else microRows4(kc, a, r[0], r[1], r[2], r[3], b, bi, c, ci, ldc, beta);
     }
 
@@ -839,6 +872,157 @@ public final class VectorGemmKernels implements GemmKernels {
             FloatVector.fromArray(S, c, ci + 6 * ldc + L).fma(bv, c61).intoArray(c, ci + 6 * ldc + L);
             FloatVector.fromArray(S, c, ci + 7 * ldc).fma(bv, c70).intoArray(c, ci + 7 * ldc);
             FloatVector.fromArray(S, c, ci + 7 * ldc + L).fma(bv, c71).intoArray(c, ci + 7 * ldc + L);
+        }
+    }
+
+    private static void micro12(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, float beta) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        FloatVector c80 = z, c81 = z, c90 = z, c91 = z, c100 = z, c101 = z, c110 = z, c111 = z;
+        for (int p = 0; p < kc; p++, ai += 12, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+            FloatVector a8 = FloatVector.broadcast(S, a[ai + 8]);
+            c80 = a8.fma(b0, c80); c81 = a8.fma(b1, c81);
+            FloatVector a9 = FloatVector.broadcast(S, a[ai + 9]);
+            c90 = a9.fma(b0, c90); c91 = a9.fma(b1, c91);
+            FloatVector a10 = FloatVector.broadcast(S, a[ai + 10]);
+            c100 = a10.fma(b0, c100); c101 = a10.fma(b1, c101);
+            FloatVector a11 = FloatVector.broadcast(S, a[ai + 11]);
+            c110 = a11.fma(b0, c110); c111 = a11.fma(b1, c111);
+        }
+        if (beta == 0f) {
+            c00.intoArray(c, ci); c01.intoArray(c, ci + L);
+            c10.intoArray(c, ci + ldc); c11.intoArray(c, ci + ldc + L);
+            c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L);
+            c40.intoArray(c, ci + 4 * ldc); c41.intoArray(c, ci + 4 * ldc + L);
+            c50.intoArray(c, ci + 5 * ldc); c51.intoArray(c, ci + 5 * ldc + L);
+            c60.intoArray(c, ci + 6 * ldc); c61.intoArray(c, ci + 6 * ldc + L);
+            c70.intoArray(c, ci + 7 * ldc); c71.intoArray(c, ci + 7 * ldc + L);
+            c80.intoArray(c, ci + 8 * ldc); c81.intoArray(c, ci + 8 * ldc + L);
+            c90.intoArray(c, ci + 9 * ldc); c91.intoArray(c, ci + 9 * ldc + L);
+            c100.intoArray(c, ci + 10 * ldc); c101.intoArray(c, ci + 10 * ldc + L);
+            c110.intoArray(c, ci + 11 * ldc); c111.intoArray(c, ci + 11 * ldc + L);
+        } else {
+            FloatVector bv = FloatVector.broadcast(S, beta);
+            FloatVector.fromArray(S, c, ci).fma(bv, c00).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).fma(bv, c01).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + ldc).fma(bv, c10).intoArray(c, ci + ldc);
+            FloatVector.fromArray(S, c, ci + ldc + L).fma(bv, c11).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).fma(bv, c20).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + L).fma(bv, c21).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).fma(bv, c30).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + L).fma(bv, c31).intoArray(c, ci + 3 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 4 * ldc).fma(bv, c40).intoArray(c, ci + 4 * ldc);
+            FloatVector.fromArray(S, c, ci + 4 * ldc + L).fma(bv, c41).intoArray(c, ci + 4 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 5 * ldc).fma(bv, c50).intoArray(c, ci + 5 * ldc);
+            FloatVector.fromArray(S, c, ci + 5 * ldc + L).fma(bv, c51).intoArray(c, ci + 5 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 6 * ldc).fma(bv, c60).intoArray(c, ci + 6 * ldc);
+            FloatVector.fromArray(S, c, ci + 6 * ldc + L).fma(bv, c61).intoArray(c, ci + 6 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 7 * ldc).fma(bv, c70).intoArray(c, ci + 7 * ldc);
+            FloatVector.fromArray(S, c, ci + 7 * ldc + L).fma(bv, c71).intoArray(c, ci + 7 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 8 * ldc).fma(bv, c80).intoArray(c, ci + 8 * ldc);
+            FloatVector.fromArray(S, c, ci + 8 * ldc + L).fma(bv, c81).intoArray(c, ci + 8 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 9 * ldc).fma(bv, c90).intoArray(c, ci + 9 * ldc);
+            FloatVector.fromArray(S, c, ci + 9 * ldc + L).fma(bv, c91).intoArray(c, ci + 9 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 10 * ldc).fma(bv, c100).intoArray(c, ci + 10 * ldc);
+            FloatVector.fromArray(S, c, ci + 10 * ldc + L).fma(bv, c101).intoArray(c, ci + 10 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 11 * ldc).fma(bv, c110).intoArray(c, ci + 11 * ldc);
+            FloatVector.fromArray(S, c, ci + 11 * ldc + L).fma(bv, c111).intoArray(c, ci + 11 * ldc + L);
+        }
+    }
+
+    private static void microRows12(int kc, float[] a, int[] r, float[] b, int bi, float[] c, int ci, int ldc, float beta) {
+        int r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3], r4 = r[4], r5 = r[5], r6 = r[6], r7 = r[7], r8 = r[8], r9 = r[9], r10 = r[10], r11 = r[11];
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        FloatVector c80 = z, c81 = z, c90 = z, c91 = z, c100 = z, c101 = z, c110 = z, c111 = z;
+        for (int p = 0; p < kc; p++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[r0 + p]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[r1 + p]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[r2 + p]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[r3 + p]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[r4 + p]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[r5 + p]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[r6 + p]);
+            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[r7 + p]);
+            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+            FloatVector a8 = FloatVector.broadcast(S, a[r8 + p]);
+            c80 = a8.fma(b0, c80); c81 = a8.fma(b1, c81);
+            FloatVector a9 = FloatVector.broadcast(S, a[r9 + p]);
+            c90 = a9.fma(b0, c90); c91 = a9.fma(b1, c91);
+            FloatVector a10 = FloatVector.broadcast(S, a[r10 + p]);
+            c100 = a10.fma(b0, c100); c101 = a10.fma(b1, c101);
+            FloatVector a11 = FloatVector.broadcast(S, a[r11 + p]);
+            c110 = a11.fma(b0, c110); c111 = a11.fma(b1, c111);
+        }
+        if (beta == 0f) {
+            c00.intoArray(c, ci); c01.intoArray(c, ci + L);
+            c10.intoArray(c, ci + ldc); c11.intoArray(c, ci + ldc + L);
+            c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L);
+            c40.intoArray(c, ci + 4 * ldc); c41.intoArray(c, ci + 4 * ldc + L);
+            c50.intoArray(c, ci + 5 * ldc); c51.intoArray(c, ci + 5 * ldc + L);
+            c60.intoArray(c, ci + 6 * ldc); c61.intoArray(c, ci + 6 * ldc + L);
+            c70.intoArray(c, ci + 7 * ldc); c71.intoArray(c, ci + 7 * ldc + L);
+            c80.intoArray(c, ci + 8 * ldc); c81.intoArray(c, ci + 8 * ldc + L);
+            c90.intoArray(c, ci + 9 * ldc); c91.intoArray(c, ci + 9 * ldc + L);
+            c100.intoArray(c, ci + 10 * ldc); c101.intoArray(c, ci + 10 * ldc + L);
+            c110.intoArray(c, ci + 11 * ldc); c111.intoArray(c, ci + 11 * ldc + L);
+        } else {
+            FloatVector bv = FloatVector.broadcast(S, beta);
+            FloatVector.fromArray(S, c, ci).fma(bv, c00).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).fma(bv, c01).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + ldc).fma(bv, c10).intoArray(c, ci + ldc);
+            FloatVector.fromArray(S, c, ci + ldc + L).fma(bv, c11).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).fma(bv, c20).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + L).fma(bv, c21).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).fma(bv, c30).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + L).fma(bv, c31).intoArray(c, ci + 3 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 4 * ldc).fma(bv, c40).intoArray(c, ci + 4 * ldc);
+            FloatVector.fromArray(S, c, ci + 4 * ldc + L).fma(bv, c41).intoArray(c, ci + 4 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 5 * ldc).fma(bv, c50).intoArray(c, ci + 5 * ldc);
+            FloatVector.fromArray(S, c, ci + 5 * ldc + L).fma(bv, c51).intoArray(c, ci + 5 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 6 * ldc).fma(bv, c60).intoArray(c, ci + 6 * ldc);
+            FloatVector.fromArray(S, c, ci + 6 * ldc + L).fma(bv, c61).intoArray(c, ci + 6 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 7 * ldc).fma(bv, c70).intoArray(c, ci + 7 * ldc);
+            FloatVector.fromArray(S, c, ci + 7 * ldc + L).fma(bv, c71).intoArray(c, ci + 7 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 8 * ldc).fma(bv, c80).intoArray(c, ci + 8 * ldc);
+            FloatVector.fromArray(S, c, ci + 8 * ldc + L).fma(bv, c81).intoArray(c, ci + 8 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 9 * ldc).fma(bv, c90).intoArray(c, ci + 9 * ldc);
+            FloatVector.fromArray(S, c, ci + 9 * ldc + L).fma(bv, c91).intoArray(c, ci + 9 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 10 * ldc).fma(bv, c100).intoArray(c, ci + 10 * ldc);
+            FloatVector.fromArray(S, c, ci + 10 * ldc + L).fma(bv, c101).intoArray(c, ci + 10 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 11 * ldc).fma(bv, c110).intoArray(c, ci + 11 * ldc);
+            FloatVector.fromArray(S, c, ci + 11 * ldc + L).fma(bv, c111).intoArray(c, ci + 11 * ldc + L);
         }
     }
 }
