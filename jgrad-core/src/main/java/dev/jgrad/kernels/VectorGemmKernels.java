@@ -52,6 +52,7 @@ public final class VectorGemmKernels implements GemmKernels {
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
         final int[] rows = new int[MR];
+        final int[] gather = new int[L];
         int[] ints = new int[0];
 
         float[] a(int size) {
@@ -191,7 +192,7 @@ public final class VectorGemmKernels implements GemmKernels {
                 float betaK = pc == 0 ? beta : 1f;
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, ap);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, ap, 0, buf.gather);
                     for (int ir = 0; ir < mc; ir += MR) {
                         int mr = Math.min(MR, mc - ir);
                         int cRow = cOff + (ic + ir) * ldc + jc;
@@ -237,7 +238,7 @@ public final class VectorGemmKernels implements GemmKernels {
             int jj = 0, blocks = L == 16 ? kc / 16 * 16 : 0;
             for (; jj + 16 <= nr && blocks > 0; jj += 16) {
                 int src = bOff + (jc + jr + jj) * ldb + pc, p = 0;
-                for (; p < blocks; p += 16) transpose16(b, src + p, ldb, 16, 1f, bp, dst + p * NR + jj, NR, ALL_LANES);
+                for (; p < blocks; p += 16) transpose16(b, src + p, ldb, bp, dst + p * NR + jj);
                 for (int r = 0; r < 16; r++) {
                     for (int q = p; q < kc; q++) bp[dst + q * NR + jj + r] = b[src + r * ldb + q];
                 }
@@ -252,7 +253,6 @@ public final class VectorGemmKernels implements GemmKernels {
         }
     }
 
-    private static final VectorMask<Float> ALL_LANES = S.maskAll(true);
     /** The first MR lanes: one k-step of an A panel (MR <= L for every vector width used). */
     private static final VectorMask<Float> PANEL_LANES = S.indexInRange(0, MR);
 
@@ -276,29 +276,14 @@ public final class VectorGemmKernels implements GemmKernels {
     }
 
     /**
-     * dst[dstOff + t * dstStride + r] = alpha * src[srcOff + r * ld + t] for r in [0, rows) and t in [0, 16), with zeros for
-     * r in [rows, 16) and only the lanes of {@code keep} stored: 16 rows of 16 transposed in registers (64 shuffles) instead
-     * of 256 scalar stores dstStride floats apart. Packs B^T into NR-wide panels and A into MR-tall ones. Only with 16-lane
-     * vectors.
+     * bp[dst + t * NR + r] = b[src + r * ldb + t] for r, t in [0, 16): 16 rows of 16 transposed in registers (64
+     * shuffles) instead of 256 scalar stores NR floats apart. Only with 16-lane vectors.
      */
-    private static void transpose16(float[] src, int srcOff, int ld, int rows, float alpha, float[] dst, int dstOff, int dstStride,
-                                    VectorMask<Float> keep) {
-        FloatVector r0 = row16(src, srcOff, ld, 0, rows, alpha);
-        FloatVector r1 = row16(src, srcOff, ld, 1, rows, alpha);
-        FloatVector r2 = row16(src, srcOff, ld, 2, rows, alpha);
-        FloatVector r3 = row16(src, srcOff, ld, 3, rows, alpha);
-        FloatVector r4 = row16(src, srcOff, ld, 4, rows, alpha);
-        FloatVector r5 = row16(src, srcOff, ld, 5, rows, alpha);
-        FloatVector r6 = row16(src, srcOff, ld, 6, rows, alpha);
-        FloatVector r7 = row16(src, srcOff, ld, 7, rows, alpha);
-        FloatVector r8 = row16(src, srcOff, ld, 8, rows, alpha);
-        FloatVector r9 = row16(src, srcOff, ld, 9, rows, alpha);
-        FloatVector r10 = row16(src, srcOff, ld, 10, rows, alpha);
-        FloatVector r11 = row16(src, srcOff, ld, 11, rows, alpha);
-        FloatVector r12 = row16(src, srcOff, ld, 12, rows, alpha);
-        FloatVector r13 = row16(src, srcOff, ld, 13, rows, alpha);
-        FloatVector r14 = row16(src, srcOff, ld, 14, rows, alpha);
-        FloatVector r15 = row16(src, srcOff, ld, 15, rows, alpha);
+    private static void transpose16(float[] b, int src, int ldb, float[] bp, int dst) {
+        FloatVector r0 = FloatVector.fromArray(S, b, src), r1 = FloatVector.fromArray(S, b, src + 1 * ldb), r2 = FloatVector.fromArray(S, b, src + 2 * ldb), r3 = FloatVector.fromArray(S, b, src + 3 * ldb);
+        FloatVector r4 = FloatVector.fromArray(S, b, src + 4 * ldb), r5 = FloatVector.fromArray(S, b, src + 5 * ldb), r6 = FloatVector.fromArray(S, b, src + 6 * ldb), r7 = FloatVector.fromArray(S, b, src + 7 * ldb);
+        FloatVector r8 = FloatVector.fromArray(S, b, src + 8 * ldb), r9 = FloatVector.fromArray(S, b, src + 9 * ldb), r10 = FloatVector.fromArray(S, b, src + 10 * ldb), r11 = FloatVector.fromArray(S, b, src + 11 * ldb);
+        FloatVector r12 = FloatVector.fromArray(S, b, src + 12 * ldb), r13 = FloatVector.fromArray(S, b, src + 13 * ldb), r14 = FloatVector.fromArray(S, b, src + 14 * ldb), r15 = FloatVector.fromArray(S, b, src + 15 * ldb);
         FloatVector t0, t1;
         t0 = r0.rearrange(T_LO8, r8); t1 = r0.rearrange(T_HI8, r8); r0 = t0; r8 = t1;
         t0 = r1.rearrange(T_LO8, r9); t1 = r1.rearrange(T_HI8, r9); r1 = t0; r9 = t1;
@@ -332,52 +317,46 @@ public final class VectorGemmKernels implements GemmKernels {
         t0 = r10.rearrange(T_LO1, r11); t1 = r10.rearrange(T_HI1, r11); r10 = t0; r11 = t1;
         t0 = r12.rearrange(T_LO1, r13); t1 = r12.rearrange(T_HI1, r13); r12 = t0; r13 = t1;
         t0 = r14.rearrange(T_LO1, r15); t1 = r14.rearrange(T_HI1, r15); r14 = t0; r15 = t1;
-        r0.intoArray(dst, dstOff + 0 * dstStride, keep);
-        r1.intoArray(dst, dstOff + 1 * dstStride, keep);
-        r2.intoArray(dst, dstOff + 2 * dstStride, keep);
-        r3.intoArray(dst, dstOff + 3 * dstStride, keep);
-        r4.intoArray(dst, dstOff + 4 * dstStride, keep);
-        r5.intoArray(dst, dstOff + 5 * dstStride, keep);
-        r6.intoArray(dst, dstOff + 6 * dstStride, keep);
-        r7.intoArray(dst, dstOff + 7 * dstStride, keep);
-        r8.intoArray(dst, dstOff + 8 * dstStride, keep);
-        r9.intoArray(dst, dstOff + 9 * dstStride, keep);
-        r10.intoArray(dst, dstOff + 10 * dstStride, keep);
-        r11.intoArray(dst, dstOff + 11 * dstStride, keep);
-        r12.intoArray(dst, dstOff + 12 * dstStride, keep);
-        r13.intoArray(dst, dstOff + 13 * dstStride, keep);
-        r14.intoArray(dst, dstOff + 14 * dstStride, keep);
-        r15.intoArray(dst, dstOff + 15 * dstStride, keep);
+        r0.intoArray(bp, dst + 0 * NR);
+        r1.intoArray(bp, dst + 1 * NR);
+        r2.intoArray(bp, dst + 2 * NR);
+        r3.intoArray(bp, dst + 3 * NR);
+        r4.intoArray(bp, dst + 4 * NR);
+        r5.intoArray(bp, dst + 5 * NR);
+        r6.intoArray(bp, dst + 6 * NR);
+        r7.intoArray(bp, dst + 7 * NR);
+        r8.intoArray(bp, dst + 8 * NR);
+        r9.intoArray(bp, dst + 9 * NR);
+        r10.intoArray(bp, dst + 10 * NR);
+        r11.intoArray(bp, dst + 11 * NR);
+        r12.intoArray(bp, dst + 12 * NR);
+        r13.intoArray(bp, dst + 13 * NR);
+        r14.intoArray(bp, dst + 14 * NR);
+        r15.intoArray(bp, dst + 15 * NR);
     }
 
     /**
-     * Row i of a {@link #transpose16} block, times alpha (exact when alpha is 1); zero past the last row. Small enough
-     * that C2 always inlines it, so the vector it returns is never boxed.
+     * Packs alpha * op(A)[ic:ic+mc, pc:pc+kc] at ap[apOff...] as MR-tall panels, each kc columns of MR floats, zero-padded.
+     * gather is an L-int scratch array.
      */
-    private static FloatVector row16(float[] src, int srcOff, int ld, int i, int rows, float alpha) {
-        return i < rows ? FloatVector.fromArray(S, src, srcOff + i * ld).mul(alpha) : FloatVector.zero(S);
-    }
-
-    /** Packs alpha * op(A)[ic:ic+mc, pc:pc+kc] as MR-tall panels, each kc columns of MR floats, zero-padded. */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
-                              float alpha, float[] ap) {
-        packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, ap, 0);
-    }
-
-    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
-                              float alpha, float[] ap, int apOff) {
+                              float alpha, float[] ap, int apOff, int[] gather) {
         // A masked access whose whole vector would pass the end of its array takes the Vector API's lane-by-lane path
         // (orders of magnitude slower), so the last few k-steps of a buffer go scalar instead.
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int dst = apOff + ir * kc, p = 0;
             if (!transA) {
-                // Each k-step of the panel is a column of A: 16 x 16 blocks transposed in registers (rows past mr
-                // come out as zeros).
+                // Each k-step of the panel is a column of A: one gather of mr rows lda apart (as fast as a 16 x 16
+                // register transpose here, and far simpler), zeros past mr. Only with 16 lanes: 4-lane AVX2 panels
+                // gain nothing from a gather.
                 int src = aOff + (ic + ir) * lda + pc;
                 if (L == 16) {
-                    for (; p + 16 <= kc && dst + (p + 15) * MR + L <= ap.length; p += 16) {
-                        transpose16(a, src + p, lda, mr, alpha, ap, dst + p * MR, MR, PANEL_LANES);
+                    VectorMask<Float> rows = S.indexInRange(0, mr);
+                    // Lanes past mr gather row 0 (masked off): the Vector API checks the indices of unset lanes too.
+                    for (int r = 0; r < L; r++) gather[r] = r < mr ? r * lda : 0;
+                    for (; p < kc && src + p + gather[mr - 1] < a.length && dst + p * MR + L <= ap.length; p++) {
+                        FloatVector.fromArray(S, a, src + p, gather, 0, rows).mul(alpha).intoArray(ap, dst + p * MR, PANEL_LANES);
                     }
                 }
                 for (; p < kc; p++) {
@@ -626,8 +605,9 @@ public final class VectorGemmKernels implements GemmKernels {
     @Override
     public void packA(boolean transA, int m, int k, float alpha, float[] a, int aOff, int lda, float[] packed, int pOff) {
         int mPad = roundUp(m, MR), ks = kSlice(k);
+        int[] gather = BUFFERS.get().gather;
         for (int pc = 0; pc < k; pc += ks) {
-            packA(transA, a, aOff, lda, 0, m, pc, Math.min(ks, k - pc), alpha, packed, pOff + pc * mPad);
+            packA(transA, a, aOff, lda, 0, m, pc, Math.min(ks, k - pc), alpha, packed, pOff + pc * mPad, gather);
         }
     }
 
