@@ -179,14 +179,16 @@ public final class VectorGemmKernels implements GemmKernels {
                                 float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc) {
         Buffers buf = BUFFERS.get();
-        int kcMax = Math.min(KC, k);
-        float[] bp = buf.b(kcMax * Math.min(NC, roundUp(j1 - j0, NR)));
-        float[] ap = buf.a(kcMax * Math.min(MC, roundUp(i1 - i0, MR)));
+        // Column blocks of equal width (whole panels, at most NC) and k-slices of equal depth: a short last block
+        // would repack all of A for a few columns (1024 columns were 768 + 256).
+        int ncBlocks = (j1 - j0 + NC - 1) / NC, ncStep = roundUp((j1 - j0 + ncBlocks - 1) / ncBlocks, NR), ks = kSlice(k);
+        float[] bp = buf.b(ks * ncStep);
+        float[] ap = buf.a(ks * Math.min(MC, roundUp(i1 - i0, MR)));
         float[] tile = buf.tile;
-        for (int jc = j0; jc < j1; jc += NC) {
-            int nc = Math.min(NC, j1 - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+        for (int jc = j0; jc < j1; jc += ncStep) {
+            int nc = Math.min(ncStep, j1 - jc);
+            for (int pc = 0; pc < k; pc += ks) {
+                int kc = Math.min(ks, k - pc);
                 packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
                 // Only the first k-slice applies beta; later slices accumulate onto it.
                 float betaK = pc == 0 ? beta : 1f;
