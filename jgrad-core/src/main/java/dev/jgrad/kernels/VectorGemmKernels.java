@@ -15,19 +15,21 @@ import jdk.incubator.vector.VectorSpecies;
  * partial tiles are zero-padded in the packed panels, so the micro-kernel never branches.
  *
  * <p>The micro-kernel keeps MR x 2 accumulator vectors in locals (never in an array: they would
- * be boxed). Measured on the 2-core Zen 4 (AVX-512, 32 vector registers) with kc=256-512: 8x32 and
- * 4x32 both run at 97-102 GFLOP/s per core, 6x32 and 12x32 at 63-70 (C2 spills), so 8 rows are
- * used with 16-lane vectors and 4 rows otherwise (with 8-lane AVX2 and 16 registers, 4x16 is the
- * measured sweet spot).
+ * be boxed). With 16-lane AVX-512 vectors and 32 registers it is 12 x 32: 24 accumulators, two B
+ * vectors and a broadcast per row, 24 FMAs per 14 loads (8 x 32 does 16 per 10). JDK 25's C2 keeps
+ * all of them in registers (checked in the generated code: broadcasts straight from memory, no
+ * spills; a k-loop unrolled by hand makes C2 hoist the second step's broadcasts and spill, so it is
+ * not). On the Intel Xeon (cpu family 6) it ran 8% faster than 8 x 32 with A and B in L1, within 9%
+ * of a pure FMA loop. With 8-lane AVX2 and 16 registers, 4 x 16 is the measured sweet spot.
  *
  * <p>Large products are split across {@link Parallel} by column panels (or row panels when C is
  * tall and narrow); each thread packs its own panels into thread-local buffers, so steady-state
  * calls allocate nothing and threads never synchronise inside a call.
  *
  * <p>Very thin products (fewer than 4 rows, or fewer columns than one vector) skip packing and
- * use axpy / dot loops instead: a zero-padded 8 x 32 tile would waste most of its arithmetic.
+ * use axpy / dot loops instead: a zero-padded 12 x 32 tile would waste most of its arithmetic.
  *
- * <p>Tuning knobs, for experiments only: {@code -Djgrad.sgemm.mr=4|8}, {@code jgrad.sgemm.kc},
+ * <p>Tuning knobs, for experiments only: {@code -Djgrad.sgemm.mr=4|12} (12 needs 16 lanes), {@code jgrad.sgemm.kc},
  * {@code jgrad.sgemm.mc}, {@code jgrad.sgemm.nc}, {@code jgrad.sgemm.parallelThreshold} (m*n*k).
  */
 public final class VectorGemmKernels implements GemmKernels {
@@ -36,10 +38,11 @@ public final class VectorGemmKernels implements GemmKernels {
     private static final int L = S.length();
 
     static final int NR = 2 * L;
-    static final int MR = switch (Integer.getInteger("jgrad.sgemm.mr", L >= 16 ? 12 : 4)) { case 12 -> 12; case 8 -> 8; default -> 4; };
-    // Block sizes measured on the Zen 4 (32 KiB L1d, 1 MiB L2 per core), best of several runs at
-    // N=512..2048 on two threads: kc=512 (an 8 x 512 A panel is 16 KiB and stays in L1 while B
-    // streams past it) beat kc=256/384 by 2-5%; mc=96 vs 192 and nc=512 vs 1024 were within noise.
+    /** Rows of the micro-tile: 12 needs 16 lanes (an A panel's k-step is one vector store of MR lanes). */
+    static final int MR = L >= 16 && Integer.getInteger("jgrad.sgemm.mr", 12) == 12 ? 12 : 4;
+    // Block sizes for the Intel Xeon (48 KiB L1d, 2 MiB L2 per core): the packed B block (kc x nc, 768 KiB)
+    // must stay in L2 while each A panel (12 x kc, 12 KiB) sits in L1 and streams B past it; kc=512 with
+    // nc=1024 (2 MiB) lost 20% at N=1024-2048. kc=192..384 with nc 512..1024 and mc=96 vs 192 were within noise.
     static final int KC = Integer.getInteger("jgrad.sgemm.kc", 256);
     static final int MC = roundUp(Integer.getInteger("jgrad.sgemm.mc", 96), MR);
     static final int NC = roundUp(Integer.getInteger("jgrad.sgemm.nc", 768), NR);
@@ -392,7 +395,6 @@ public final class VectorGemmKernels implements GemmKernels {
     /** MR x NR micro-kernel dispatch; MR is a constant, so C2 keeps only one branch. */
     private static void micro(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, float beta) {
         if (MR == 12) micro12(kc, a, ai, b, bi, c, ci, ldc, beta);
-        else if (MR == 8) micro8(kc, a, ai, b, bi, c, ci, ldc, beta);
         else micro4(kc, a, ai, b, bi, c, ci, ldc, beta);
     }
 
@@ -432,61 +434,6 @@ public final class VectorGemmKernels implements GemmKernels {
             FloatVector.fromArray(S, c, ci + 2 * ldc + L).fma(bv, c21).intoArray(c, ci + 2 * ldc + L);
             FloatVector.fromArray(S, c, ci + 3 * ldc).fma(bv, c30).intoArray(c, ci + 3 * ldc);
             FloatVector.fromArray(S, c, ci + 3 * ldc + L).fma(bv, c31).intoArray(c, ci + 3 * ldc + L);
-        }
-    }
-
-    /** As {@link #micro4} with 8 rows: 16 accumulators, which fit the 32 AVX-512 registers. */
-    private static void micro8(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, float beta) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
-        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
-        for (int p = 0; p < kc; p++, ai += 8, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
-            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
-            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
-            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
-            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
-            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
-            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, a[ai + 6]);
-            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, a[ai + 7]);
-            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
-        }
-        if (beta == 0f) {
-            c00.intoArray(c, ci); c01.intoArray(c, ci + L);
-            c10.intoArray(c, ci + ldc); c11.intoArray(c, ci + ldc + L);
-            c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L);
-            c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L);
-            c40.intoArray(c, ci + 4 * ldc); c41.intoArray(c, ci + 4 * ldc + L);
-            c50.intoArray(c, ci + 5 * ldc); c51.intoArray(c, ci + 5 * ldc + L);
-            c60.intoArray(c, ci + 6 * ldc); c61.intoArray(c, ci + 6 * ldc + L);
-            c70.intoArray(c, ci + 7 * ldc); c71.intoArray(c, ci + 7 * ldc + L);
-        } else {
-            FloatVector bv = FloatVector.broadcast(S, beta);
-            FloatVector.fromArray(S, c, ci).fma(bv, c00).intoArray(c, ci);
-            FloatVector.fromArray(S, c, ci + L).fma(bv, c01).intoArray(c, ci + L);
-            FloatVector.fromArray(S, c, ci + ldc).fma(bv, c10).intoArray(c, ci + ldc);
-            FloatVector.fromArray(S, c, ci + ldc + L).fma(bv, c11).intoArray(c, ci + ldc + L);
-            FloatVector.fromArray(S, c, ci + 2 * ldc).fma(bv, c20).intoArray(c, ci + 2 * ldc);
-            FloatVector.fromArray(S, c, ci + 2 * ldc + L).fma(bv, c21).intoArray(c, ci + 2 * ldc + L);
-            FloatVector.fromArray(S, c, ci + 3 * ldc).fma(bv, c30).intoArray(c, ci + 3 * ldc);
-            FloatVector.fromArray(S, c, ci + 3 * ldc + L).fma(bv, c31).intoArray(c, ci + 3 * ldc + L);
-            FloatVector.fromArray(S, c, ci + 4 * ldc).fma(bv, c40).intoArray(c, ci + 4 * ldc);
-            FloatVector.fromArray(S, c, ci + 4 * ldc + L).fma(bv, c41).intoArray(c, ci + 4 * ldc + L);
-            FloatVector.fromArray(S, c, ci + 5 * ldc).fma(bv, c50).intoArray(c, ci + 5 * ldc);
-            FloatVector.fromArray(S, c, ci + 5 * ldc + L).fma(bv, c51).intoArray(c, ci + 5 * ldc + L);
-            FloatVector.fromArray(S, c, ci + 6 * ldc).fma(bv, c60).intoArray(c, ci + 6 * ldc);
-            FloatVector.fromArray(S, c, ci + 6 * ldc + L).fma(bv, c61).intoArray(c, ci + 6 * ldc + L);
-            FloatVector.fromArray(S, c, ci + 7 * ldc).fma(bv, c70).intoArray(c, ci + 7 * ldc);
-            FloatVector.fromArray(S, c, ci + 7 * ldc + L).fma(bv, c71).intoArray(c, ci + 7 * ldc + L);
         }
     }
 
@@ -780,7 +727,6 @@ public final class VectorGemmKernels implements GemmKernels {
     /** MR x NR micro-kernel whose A rows are read in place at r[0..MR) (advancing by one per step) instead of from a packed panel. */
     private static void microRows(int kc, float[] a, int[] r, float[] b, int bi, float[] c, int ci, int ldc, float beta) {
         if (MR == 12) microRows12(kc, a, r, b, bi, c, ci, ldc, beta);
-        else if (MR == 8) microRows8(kc, a, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], b, bi, c, ci, ldc, beta);
         else microRows4(kc, a, r[0], r[1], r[2], r[3], b, bi, c, ci, ldc, beta);
     }
 
@@ -818,61 +764,7 @@ public final class VectorGemmKernels implements GemmKernels {
         }
     }
 
-    private static void microRows8(int kc, float[] a, int r0, int r1, int r2, int r3, int r4, int r5, int r6, int r7,
-                                   float[] b, int bi, float[] c, int ci, int ldc, float beta) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
-        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
-        for (int p = 0; p < kc; p++, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[r0 + p]);
-            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, a[r1 + p]);
-            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, a[r2 + p]);
-            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, a[r3 + p]);
-            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, a[r4 + p]);
-            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, a[r5 + p]);
-            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, a[r6 + p]);
-            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, a[r7 + p]);
-            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
-        }
-        if (beta == 0f) {
-            c00.intoArray(c, ci); c01.intoArray(c, ci + L);
-            c10.intoArray(c, ci + ldc); c11.intoArray(c, ci + ldc + L);
-            c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L);
-            c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L);
-            c40.intoArray(c, ci + 4 * ldc); c41.intoArray(c, ci + 4 * ldc + L);
-            c50.intoArray(c, ci + 5 * ldc); c51.intoArray(c, ci + 5 * ldc + L);
-            c60.intoArray(c, ci + 6 * ldc); c61.intoArray(c, ci + 6 * ldc + L);
-            c70.intoArray(c, ci + 7 * ldc); c71.intoArray(c, ci + 7 * ldc + L);
-        } else {
-            FloatVector bv = FloatVector.broadcast(S, beta);
-            FloatVector.fromArray(S, c, ci).fma(bv, c00).intoArray(c, ci);
-            FloatVector.fromArray(S, c, ci + L).fma(bv, c01).intoArray(c, ci + L);
-            FloatVector.fromArray(S, c, ci + ldc).fma(bv, c10).intoArray(c, ci + ldc);
-            FloatVector.fromArray(S, c, ci + ldc + L).fma(bv, c11).intoArray(c, ci + ldc + L);
-            FloatVector.fromArray(S, c, ci + 2 * ldc).fma(bv, c20).intoArray(c, ci + 2 * ldc);
-            FloatVector.fromArray(S, c, ci + 2 * ldc + L).fma(bv, c21).intoArray(c, ci + 2 * ldc + L);
-            FloatVector.fromArray(S, c, ci + 3 * ldc).fma(bv, c30).intoArray(c, ci + 3 * ldc);
-            FloatVector.fromArray(S, c, ci + 3 * ldc + L).fma(bv, c31).intoArray(c, ci + 3 * ldc + L);
-            FloatVector.fromArray(S, c, ci + 4 * ldc).fma(bv, c40).intoArray(c, ci + 4 * ldc);
-            FloatVector.fromArray(S, c, ci + 4 * ldc + L).fma(bv, c41).intoArray(c, ci + 4 * ldc + L);
-            FloatVector.fromArray(S, c, ci + 5 * ldc).fma(bv, c50).intoArray(c, ci + 5 * ldc);
-            FloatVector.fromArray(S, c, ci + 5 * ldc + L).fma(bv, c51).intoArray(c, ci + 5 * ldc + L);
-            FloatVector.fromArray(S, c, ci + 6 * ldc).fma(bv, c60).intoArray(c, ci + 6 * ldc);
-            FloatVector.fromArray(S, c, ci + 6 * ldc + L).fma(bv, c61).intoArray(c, ci + 6 * ldc + L);
-            FloatVector.fromArray(S, c, ci + 7 * ldc).fma(bv, c70).intoArray(c, ci + 7 * ldc);
-            FloatVector.fromArray(S, c, ci + 7 * ldc + L).fma(bv, c71).intoArray(c, ci + 7 * ldc + L);
-        }
-    }
-
+    /** As {@link #micro4} with 12 rows: 24 accumulators of the 32 AVX-512 registers. */
     private static void micro12(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, float beta) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
@@ -948,6 +840,7 @@ public final class VectorGemmKernels implements GemmKernels {
         }
     }
 
+    /** As {@link #microRows4} with 12 rows. */
     private static void microRows12(int kc, float[] a, int[] r, float[] b, int bi, float[] c, int ci, int ldc, float beta) {
         int r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3], r4 = r[4], r5 = r[5], r6 = r[6], r7 = r[7], r8 = r[8], r9 = r[9], r10 = r[10], r11 = r[11];
         FloatVector z = FloatVector.zero(S);
