@@ -15,19 +15,21 @@ import jdk.incubator.vector.VectorSpecies;
  * partial tiles are zero-padded in the packed panels, so the micro-kernel never branches.
  *
  * <p>The micro-kernel keeps MR x 2 accumulator vectors in locals (never in an array: they would
- * be boxed). Measured on the 2-core Zen 4 (AVX-512, 32 vector registers) with kc=256-512: 8x32 and
- * 4x32 both run at 97-102 GFLOP/s per core, 6x32 and 12x32 at 63-70 (C2 spills), so 8 rows are
- * used with 16-lane vectors and 4 rows otherwise (with 8-lane AVX2 and 16 registers, 4x16 is the
- * measured sweet spot).
+ * be boxed). With 16-lane AVX-512 vectors and 32 registers it is 12 x 32: 24 accumulators, two B
+ * vectors and a broadcast per row, 24 FMAs per 14 loads (8 x 32 does 16 per 10). JDK 25's C2 keeps
+ * all of them in registers (checked in the generated code: broadcasts straight from memory, no
+ * spills; a k-loop unrolled by hand makes C2 hoist the second step's broadcasts and spill, so it is
+ * not). On the Intel Xeon (cpu family 6) it ran 8% faster than 8 x 32 with A and B in L1, within 9%
+ * of a pure FMA loop. With 8-lane AVX2 and 16 registers, 4 x 16 is the measured sweet spot.
  *
  * <p>Large products are split across {@link Parallel} by column panels (or row panels when C is
  * tall and narrow); each thread packs its own panels into thread-local buffers, so steady-state
  * calls allocate nothing and threads never synchronise inside a call.
  *
  * <p>Very thin products (fewer than 4 rows, or fewer columns than one vector) skip packing and
- * use axpy / dot loops instead: a zero-padded 8 x 32 tile would waste most of its arithmetic.
+ * use axpy / dot loops instead: a zero-padded 12 x 32 tile would waste most of its arithmetic.
  *
- * <p>Tuning knobs, for experiments only: {@code -Djgrad.sgemm.mr=4|8}, {@code jgrad.sgemm.kc},
+ * <p>Tuning knobs, for experiments only: {@code -Djgrad.sgemm.mr=4|12} (12 needs 16 lanes), {@code jgrad.sgemm.kc},
  * {@code jgrad.sgemm.mc}, {@code jgrad.sgemm.nc}, {@code jgrad.sgemm.parallelThreshold} (m*n*k).
  */
 public final class VectorGemmKernels implements GemmKernels {
@@ -36,13 +38,14 @@ public final class VectorGemmKernels implements GemmKernels {
     private static final int L = S.length();
 
     static final int NR = 2 * L;
-    static final int MR = Integer.getInteger("jgrad.sgemm.mr", L >= 16 ? 8 : 4) == 8 ? 8 : 4;
-    // Block sizes measured on the Zen 4 (32 KiB L1d, 1 MiB L2 per core), best of several runs at
-    // N=512..2048 on two threads: kc=512 (an 8 x 512 A panel is 16 KiB and stays in L1 while B
-    // streams past it) beat kc=256/384 by 2-5%; mc=96 vs 192 and nc=512 vs 1024 were within noise.
-    static final int KC = Integer.getInteger("jgrad.sgemm.kc", 512);
+    /** Rows of the micro-tile: 12 needs 16 lanes (an A panel's k-step is one vector store of MR lanes). */
+    static final int MR = L >= 16 && Integer.getInteger("jgrad.sgemm.mr", 12) == 12 ? 12 : 4;
+    // Block sizes for the Intel Xeon (48 KiB L1d, 2 MiB L2 per core): the packed B block (kc x nc, 768 KiB)
+    // must stay in L2 while each A panel (12 x kc, 12 KiB) sits in L1 and streams B past it; kc=512 with
+    // nc=1024 (2 MiB) lost 20% at N=1024-2048. kc=192..384 with nc 512..1024 and mc=96 vs 192 were within noise.
+    static final int KC = Integer.getInteger("jgrad.sgemm.kc", 256);
     static final int MC = roundUp(Integer.getInteger("jgrad.sgemm.mc", 96), MR);
-    static final int NC = roundUp(Integer.getInteger("jgrad.sgemm.nc", 1024), NR);
+    static final int NC = roundUp(Integer.getInteger("jgrad.sgemm.nc", 768), NR);
     /**
      * At most this many rows of A (a few decoder positions against a [out, in] weight) take {@link #narrow}, which
      * reads the transposed B where it lies instead of packing it; measured on the 2-core Sapphire Rapids.
@@ -64,6 +67,7 @@ public final class VectorGemmKernels implements GemmKernels {
         /** dots16's 16 x 16 partial sums, then their transpose (16 rows NR apart), and its 16 results. */
         final float[] dots = new float[16 * 16 + 16 * NR], sums = new float[16];
         final int[] rows = new int[MR];
+        final int[] gather = new int[L];
         int[] ints = new int[0];
 
         float[] a(int size) {
@@ -194,20 +198,22 @@ public final class VectorGemmKernels implements GemmKernels {
                                 float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc) {
         Buffers buf = BUFFERS.get();
-        int kcMax = Math.min(KC, k);
-        float[] bp = buf.b(kcMax * Math.min(NC, roundUp(j1 - j0, NR)));
-        float[] ap = buf.a(kcMax * Math.min(MC, roundUp(i1 - i0, MR)));
+        // Column blocks of equal width (whole panels, at most NC) and k-slices of equal depth: a short last block
+        // would repack all of A for a few columns (1024 columns were 768 + 256).
+        int ncBlocks = (j1 - j0 + NC - 1) / NC, ncStep = roundUp((j1 - j0 + ncBlocks - 1) / ncBlocks, NR), ks = kSlice(k);
+        float[] bp = buf.b(ks * ncStep);
+        float[] ap = buf.a(ks * Math.min(MC, roundUp(i1 - i0, MR)));
         float[] tile = buf.tile;
-        for (int jc = j0; jc < j1; jc += NC) {
-            int nc = Math.min(NC, j1 - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+        for (int jc = j0; jc < j1; jc += ncStep) {
+            int nc = Math.min(ncStep, j1 - jc);
+            for (int pc = 0; pc < k; pc += ks) {
+                int kc = Math.min(ks, k - pc);
                 packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
                 // Only the first k-slice applies beta; later slices accumulate onto it.
                 float betaK = pc == 0 ? beta : 1f;
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, ap);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, ap, 0, buf.gather);
                     for (int ir = 0; ir < mc; ir += MR) {
                         int mr = Math.min(MR, mc - ir);
                         int cRow = cOff + (ic + ir) * ldc + jc;
@@ -228,36 +234,48 @@ public final class VectorGemmKernels implements GemmKernels {
 
     /** Packs op(B)[pc:pc+kc, jc:jc+nc] as NR-wide panels, each kc rows of NR floats, zero-padded. */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+        if (!transB) {
+            // Row by row, so that B is read sequentially: panel by panel would read 128 bytes from each of kc rows
+            // ldb floats apart (4 KiB at N=1024, all in one L1 set), which cost 6% of a 1024^3 product.
+            int full = nc / NR * NR;
+            for (int p = 0; p < kc; p++) {
+                int src = bOff + (pc + p) * ldb + jc, dst = p * NR;
+                for (int jr = 0; jr < full; jr += NR, dst += kc * NR) {
+                    FloatVector.fromArray(S, b, src + jr).intoArray(bp, dst);
+                    FloatVector.fromArray(S, b, src + jr + L).intoArray(bp, dst + L);
+                }
+                if (full < nc) {
+                    System.arraycopy(b, src + full, bp, dst, nc - full);
+                    java.util.Arrays.fill(bp, dst + nc - full, dst + NR, 0f);
+                }
+            }
+            return;
+        }
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int dst = jr * kc;
-            if (!transB) {
-                int src = bOff + pc * ldb + jc + jr;
-                for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
-                    System.arraycopy(b, src, bp, dst, nr);
-                    if (nr < NR) java.util.Arrays.fill(bp, dst + nr, dst + NR, 0f);
+            // Column j of op(B) is row j of the stored B: 16 x 16 blocks transposed in registers, the rest
+            // read contiguously and written with stride NR.
+            int jj = 0, blocks = L == 16 ? kc / 16 * 16 : 0;
+            for (; jj + 16 <= nr && blocks > 0; jj += 16) {
+                int src = bOff + (jc + jr + jj) * ldb + pc, p = 0;
+                for (; p < blocks; p += 16) transpose16(b, src + p, ldb, bp, dst + p * NR + jj);
+                for (int r = 0; r < 16; r++) {
+                    for (int q = p; q < kc; q++) bp[dst + q * NR + jj + r] = b[src + r * ldb + q];
                 }
-            } else {
-                // Column j of op(B) is row j of the stored B: 16 x 16 blocks transposed in registers, the rest
-                // read contiguously and written with stride NR.
-                int jj = 0, blocks = L == 16 ? kc / 16 * 16 : 0;
-                for (; jj + 16 <= nr && blocks > 0; jj += 16) {
-                    int src = bOff + (jc + jr + jj) * ldb + pc, p = 0;
-                    for (; p < blocks; p += 16) transpose16(b, src + p, ldb, bp, dst + p * NR + jj);
-                    for (int r = 0; r < 16; r++) {
-                        for (int q = p; q < kc; q++) bp[dst + q * NR + jj + r] = b[src + r * ldb + q];
-                    }
-                }
-                for (; jj < nr; jj++) {
-                    int src = bOff + (jc + jr + jj) * ldb + pc;
-                    for (int p = 0; p < kc; p++) bp[dst + p * NR + jj] = b[src + p];
-                }
-                for (int z = nr; z < NR; z++) {
-                    for (int p = 0; p < kc; p++) bp[dst + p * NR + z] = 0f;
-                }
+            }
+            for (; jj < nr; jj++) {
+                int src = bOff + (jc + jr + jj) * ldb + pc;
+                for (int p = 0; p < kc; p++) bp[dst + p * NR + jj] = b[src + p];
+            }
+            for (int z = nr; z < NR; z++) {
+                for (int p = 0; p < kc; p++) bp[dst + p * NR + z] = 0f;
             }
         }
     }
+
+    /** The first MR lanes: one k-step of an A panel (MR <= L for every vector width used). */
+    private static final VectorMask<Float> PANEL_LANES = S.indexInRange(0, MR);
 
     /** Two-source shuffles of a 16 x 16 transpose by swapping off-diagonal blocks of side s = 8, 4, 2, 1. */
     private static final VectorShuffle<Float> T_LO8 = transposeShuffle(8, false), T_HI8 = transposeShuffle(8, true),
@@ -338,30 +356,43 @@ public final class VectorGemmKernels implements GemmKernels {
         r15.intoArray(bp, dst + 15 * NR);
     }
 
-    /** Packs alpha * op(A)[ic:ic+mc, pc:pc+kc] as MR-tall panels, each kc columns of MR floats, zero-padded. */
+    /**
+     * Packs alpha * op(A)[ic:ic+mc, pc:pc+kc] at ap[apOff...] as MR-tall panels, each kc columns of MR floats, zero-padded.
+     * gather is an L-int scratch array.
+     */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
-                              float alpha, float[] ap) {
-        packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, ap, 0);
-    }
-
-    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
-                              float alpha, float[] ap, int apOff) {
+                              float alpha, float[] ap, int apOff, int[] gather) {
+        // A masked access whose whole vector would pass the end of its array takes the Vector API's lane-by-lane path
+        // (it showed up as 4% of a whole product), so the last few k-steps of a buffer go scalar instead.
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            int dst = apOff + ir * kc;
+            int dst = apOff + ir * kc, p = 0;
             if (!transA) {
-                for (int r = 0; r < mr; r++) {
-                    int src = aOff + (ic + ir + r) * lda + pc;
-                    for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = alpha * a[src + p];
+                // Each k-step of the panel is a column of A: one gather of mr rows lda apart (0.23 ns per element
+                // against 0.29 for a 16 x 16 register transpose and 0.33 scalar, and far simpler), zeros past mr. Only with 16 lanes: 4-lane AVX2 panels
+                // gain nothing from a gather.
+                int src = aOff + (ic + ir) * lda + pc;
+                if (L == 16) {
+                    VectorMask<Float> rows = S.indexInRange(0, mr);
+                    // Lanes past mr gather row 0 (masked off): the Vector API checks the indices of unset lanes too.
+                    for (int r = 0; r < L; r++) gather[r] = r < mr ? r * lda : 0;
+                    for (; p < kc && src + p + gather[mr - 1] < a.length && dst + p * MR + L <= ap.length; p++) {
+                        FloatVector.fromArray(S, a, src + p, gather, 0, rows).mul(alpha).intoArray(ap, dst + p * MR, PANEL_LANES);
+                    }
+                }
+                for (; p < kc; p++) {
+                    for (int r = 0; r < MR; r++) ap[dst + p * MR + r] = r < mr ? alpha * a[src + r * lda + p] : 0f;
                 }
             } else {
+                // Each k-step is mr contiguous floats of a row of the stored A: one masked load, zeros past mr.
+                VectorMask<Float> rows = S.indexInRange(0, mr);
                 int src = aOff + pc * lda + ic + ir;
-                for (int p = 0; p < kc; p++, src += lda) {
-                    for (int r = 0; r < mr; r++) ap[dst + p * MR + r] = alpha * a[src + r];
+                for (; p < kc && src + L <= a.length && dst + p * MR + L <= ap.length; p++, src += lda) {
+                    FloatVector.fromArray(S, a, src, rows).mul(alpha).intoArray(ap, dst + p * MR, PANEL_LANES);
                 }
-            }
-            for (int r = mr; r < MR; r++) {
-                for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = 0f;
+                for (; p < kc; p++, src += lda) {
+                    for (int r = 0; r < MR; r++) ap[dst + p * MR + r] = r < mr ? alpha * a[src + r] : 0f;
+                }
             }
         }
     }
@@ -379,7 +410,7 @@ public final class VectorGemmKernels implements GemmKernels {
 
     /** MR x NR micro-kernel dispatch; MR is a constant, so C2 keeps only one branch. */
     private static void micro(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, float beta) {
-        if (MR == 8) micro8(kc, a, ai, b, bi, c, ci, ldc, beta);
+        if (MR == 12) micro12(kc, a, ai, b, bi, c, ci, ldc, beta);
         else micro4(kc, a, ai, b, bi, c, ci, ldc, beta);
     }
 
@@ -419,61 +450,6 @@ public final class VectorGemmKernels implements GemmKernels {
             FloatVector.fromArray(S, c, ci + 2 * ldc + L).fma(bv, c21).intoArray(c, ci + 2 * ldc + L);
             FloatVector.fromArray(S, c, ci + 3 * ldc).fma(bv, c30).intoArray(c, ci + 3 * ldc);
             FloatVector.fromArray(S, c, ci + 3 * ldc + L).fma(bv, c31).intoArray(c, ci + 3 * ldc + L);
-        }
-    }
-
-    /** As {@link #micro4} with 8 rows: 16 accumulators, which fit the 32 AVX-512 registers. */
-    private static void micro8(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, float beta) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
-        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
-        for (int p = 0; p < kc; p++, ai += 8, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
-            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
-            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
-            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
-            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
-            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
-            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, a[ai + 6]);
-            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, a[ai + 7]);
-            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
-        }
-        if (beta == 0f) {
-            c00.intoArray(c, ci); c01.intoArray(c, ci + L);
-            c10.intoArray(c, ci + ldc); c11.intoArray(c, ci + ldc + L);
-            c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L);
-            c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L);
-            c40.intoArray(c, ci + 4 * ldc); c41.intoArray(c, ci + 4 * ldc + L);
-            c50.intoArray(c, ci + 5 * ldc); c51.intoArray(c, ci + 5 * ldc + L);
-            c60.intoArray(c, ci + 6 * ldc); c61.intoArray(c, ci + 6 * ldc + L);
-            c70.intoArray(c, ci + 7 * ldc); c71.intoArray(c, ci + 7 * ldc + L);
-        } else {
-            FloatVector bv = FloatVector.broadcast(S, beta);
-            FloatVector.fromArray(S, c, ci).fma(bv, c00).intoArray(c, ci);
-            FloatVector.fromArray(S, c, ci + L).fma(bv, c01).intoArray(c, ci + L);
-            FloatVector.fromArray(S, c, ci + ldc).fma(bv, c10).intoArray(c, ci + ldc);
-            FloatVector.fromArray(S, c, ci + ldc + L).fma(bv, c11).intoArray(c, ci + ldc + L);
-            FloatVector.fromArray(S, c, ci + 2 * ldc).fma(bv, c20).intoArray(c, ci + 2 * ldc);
-            FloatVector.fromArray(S, c, ci + 2 * ldc + L).fma(bv, c21).intoArray(c, ci + 2 * ldc + L);
-            FloatVector.fromArray(S, c, ci + 3 * ldc).fma(bv, c30).intoArray(c, ci + 3 * ldc);
-            FloatVector.fromArray(S, c, ci + 3 * ldc + L).fma(bv, c31).intoArray(c, ci + 3 * ldc + L);
-            FloatVector.fromArray(S, c, ci + 4 * ldc).fma(bv, c40).intoArray(c, ci + 4 * ldc);
-            FloatVector.fromArray(S, c, ci + 4 * ldc + L).fma(bv, c41).intoArray(c, ci + 4 * ldc + L);
-            FloatVector.fromArray(S, c, ci + 5 * ldc).fma(bv, c50).intoArray(c, ci + 5 * ldc);
-            FloatVector.fromArray(S, c, ci + 5 * ldc + L).fma(bv, c51).intoArray(c, ci + 5 * ldc + L);
-            FloatVector.fromArray(S, c, ci + 6 * ldc).fma(bv, c60).intoArray(c, ci + 6 * ldc);
-            FloatVector.fromArray(S, c, ci + 6 * ldc + L).fma(bv, c61).intoArray(c, ci + 6 * ldc + L);
-            FloatVector.fromArray(S, c, ci + 7 * ldc).fma(bv, c70).intoArray(c, ci + 7 * ldc);
-            FloatVector.fromArray(S, c, ci + 7 * ldc + L).fma(bv, c71).intoArray(c, ci + 7 * ldc + L);
         }
     }
 
@@ -573,7 +549,7 @@ public final class VectorGemmKernels implements GemmKernels {
 
     /**
      * tile[r * L + lane] = sum over p of at[p * L + lane] * b[row r + p], the 8 B rows' products with one vector of A^T.
-     * Written out as {@link #micro8} is, for the same reason (no vectors in arrays or helpers).
+     * Written out as {@link #micro12} is, for the same reason (no vectors in arrays or helpers).
      */
     private static void narrow8x1(int kc, float[] at, int ai, float[] b, int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7,
                                   float[] tile) {
@@ -797,8 +773,9 @@ public final class VectorGemmKernels implements GemmKernels {
     @Override
     public void packA(boolean transA, int m, int k, float alpha, float[] a, int aOff, int lda, float[] packed, int pOff) {
         int mPad = roundUp(m, MR), ks = kSlice(k);
+        int[] gather = BUFFERS.get().gather;
         for (int pc = 0; pc < k; pc += ks) {
-            packA(transA, a, aOff, lda, 0, m, pc, Math.min(ks, k - pc), alpha, packed, pOff + pc * mPad);
+            packA(transA, a, aOff, lda, 0, m, pc, Math.min(ks, k - pc), alpha, packed, pOff + pc * mPad, gather);
         }
     }
 
@@ -968,7 +945,7 @@ public final class VectorGemmKernels implements GemmKernels {
 
     /** MR x NR micro-kernel whose A rows are read in place at r[0..MR) (advancing by one per step) instead of from a packed panel. */
     private static void microRows(int kc, float[] a, int[] r, float[] b, int bi, float[] c, int ci, int ldc, float beta) {
-        if (MR == 8) microRows8(kc, a, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], b, bi, c, ci, ldc, beta);
+        if (MR == 12) microRows12(kc, a, r, b, bi, c, ci, ldc, beta);
         else microRows4(kc, a, r[0], r[1], r[2], r[3], b, bi, c, ci, ldc, beta);
     }
 
@@ -1006,11 +983,89 @@ public final class VectorGemmKernels implements GemmKernels {
         }
     }
 
-    private static void microRows8(int kc, float[] a, int r0, int r1, int r2, int r3, int r4, int r5, int r6, int r7,
-                                   float[] b, int bi, float[] c, int ci, int ldc, float beta) {
+    /** As {@link #micro4} with 12 rows: 24 accumulators of the 32 AVX-512 registers. */
+    private static void micro12(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, float beta) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        FloatVector c80 = z, c81 = z, c90 = z, c91 = z, c100 = z, c101 = z, c110 = z, c111 = z;
+        for (int p = 0; p < kc; p++, ai += 12, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+            FloatVector a8 = FloatVector.broadcast(S, a[ai + 8]);
+            c80 = a8.fma(b0, c80); c81 = a8.fma(b1, c81);
+            FloatVector a9 = FloatVector.broadcast(S, a[ai + 9]);
+            c90 = a9.fma(b0, c90); c91 = a9.fma(b1, c91);
+            FloatVector a10 = FloatVector.broadcast(S, a[ai + 10]);
+            c100 = a10.fma(b0, c100); c101 = a10.fma(b1, c101);
+            FloatVector a11 = FloatVector.broadcast(S, a[ai + 11]);
+            c110 = a11.fma(b0, c110); c111 = a11.fma(b1, c111);
+        }
+        if (beta == 0f) {
+            c00.intoArray(c, ci); c01.intoArray(c, ci + L);
+            c10.intoArray(c, ci + ldc); c11.intoArray(c, ci + ldc + L);
+            c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L);
+            c40.intoArray(c, ci + 4 * ldc); c41.intoArray(c, ci + 4 * ldc + L);
+            c50.intoArray(c, ci + 5 * ldc); c51.intoArray(c, ci + 5 * ldc + L);
+            c60.intoArray(c, ci + 6 * ldc); c61.intoArray(c, ci + 6 * ldc + L);
+            c70.intoArray(c, ci + 7 * ldc); c71.intoArray(c, ci + 7 * ldc + L);
+            c80.intoArray(c, ci + 8 * ldc); c81.intoArray(c, ci + 8 * ldc + L);
+            c90.intoArray(c, ci + 9 * ldc); c91.intoArray(c, ci + 9 * ldc + L);
+            c100.intoArray(c, ci + 10 * ldc); c101.intoArray(c, ci + 10 * ldc + L);
+            c110.intoArray(c, ci + 11 * ldc); c111.intoArray(c, ci + 11 * ldc + L);
+        } else {
+            FloatVector bv = FloatVector.broadcast(S, beta);
+            FloatVector.fromArray(S, c, ci).fma(bv, c00).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).fma(bv, c01).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + ldc).fma(bv, c10).intoArray(c, ci + ldc);
+            FloatVector.fromArray(S, c, ci + ldc + L).fma(bv, c11).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).fma(bv, c20).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + L).fma(bv, c21).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).fma(bv, c30).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + L).fma(bv, c31).intoArray(c, ci + 3 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 4 * ldc).fma(bv, c40).intoArray(c, ci + 4 * ldc);
+            FloatVector.fromArray(S, c, ci + 4 * ldc + L).fma(bv, c41).intoArray(c, ci + 4 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 5 * ldc).fma(bv, c50).intoArray(c, ci + 5 * ldc);
+            FloatVector.fromArray(S, c, ci + 5 * ldc + L).fma(bv, c51).intoArray(c, ci + 5 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 6 * ldc).fma(bv, c60).intoArray(c, ci + 6 * ldc);
+            FloatVector.fromArray(S, c, ci + 6 * ldc + L).fma(bv, c61).intoArray(c, ci + 6 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 7 * ldc).fma(bv, c70).intoArray(c, ci + 7 * ldc);
+            FloatVector.fromArray(S, c, ci + 7 * ldc + L).fma(bv, c71).intoArray(c, ci + 7 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 8 * ldc).fma(bv, c80).intoArray(c, ci + 8 * ldc);
+            FloatVector.fromArray(S, c, ci + 8 * ldc + L).fma(bv, c81).intoArray(c, ci + 8 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 9 * ldc).fma(bv, c90).intoArray(c, ci + 9 * ldc);
+            FloatVector.fromArray(S, c, ci + 9 * ldc + L).fma(bv, c91).intoArray(c, ci + 9 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 10 * ldc).fma(bv, c100).intoArray(c, ci + 10 * ldc);
+            FloatVector.fromArray(S, c, ci + 10 * ldc + L).fma(bv, c101).intoArray(c, ci + 10 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 11 * ldc).fma(bv, c110).intoArray(c, ci + 11 * ldc);
+            FloatVector.fromArray(S, c, ci + 11 * ldc + L).fma(bv, c111).intoArray(c, ci + 11 * ldc + L);
+        }
+    }
+
+    /** As {@link #microRows4} with 12 rows. */
+    private static void microRows12(int kc, float[] a, int[] r, float[] b, int bi, float[] c, int ci, int ldc, float beta) {
+        int r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3], r4 = r[4], r5 = r[5], r6 = r[6], r7 = r[7], r8 = r[8], r9 = r[9], r10 = r[10], r11 = r[11];
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        FloatVector c80 = z, c81 = z, c90 = z, c91 = z, c100 = z, c101 = z, c110 = z, c111 = z;
         for (int p = 0; p < kc; p++, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
@@ -1030,6 +1085,14 @@ public final class VectorGemmKernels implements GemmKernels {
             c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
             FloatVector a7 = FloatVector.broadcast(S, a[r7 + p]);
             c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+            FloatVector a8 = FloatVector.broadcast(S, a[r8 + p]);
+            c80 = a8.fma(b0, c80); c81 = a8.fma(b1, c81);
+            FloatVector a9 = FloatVector.broadcast(S, a[r9 + p]);
+            c90 = a9.fma(b0, c90); c91 = a9.fma(b1, c91);
+            FloatVector a10 = FloatVector.broadcast(S, a[r10 + p]);
+            c100 = a10.fma(b0, c100); c101 = a10.fma(b1, c101);
+            FloatVector a11 = FloatVector.broadcast(S, a[r11 + p]);
+            c110 = a11.fma(b0, c110); c111 = a11.fma(b1, c111);
         }
         if (beta == 0f) {
             c00.intoArray(c, ci); c01.intoArray(c, ci + L);
@@ -1040,6 +1103,10 @@ public final class VectorGemmKernels implements GemmKernels {
             c50.intoArray(c, ci + 5 * ldc); c51.intoArray(c, ci + 5 * ldc + L);
             c60.intoArray(c, ci + 6 * ldc); c61.intoArray(c, ci + 6 * ldc + L);
             c70.intoArray(c, ci + 7 * ldc); c71.intoArray(c, ci + 7 * ldc + L);
+            c80.intoArray(c, ci + 8 * ldc); c81.intoArray(c, ci + 8 * ldc + L);
+            c90.intoArray(c, ci + 9 * ldc); c91.intoArray(c, ci + 9 * ldc + L);
+            c100.intoArray(c, ci + 10 * ldc); c101.intoArray(c, ci + 10 * ldc + L);
+            c110.intoArray(c, ci + 11 * ldc); c111.intoArray(c, ci + 11 * ldc + L);
         } else {
             FloatVector bv = FloatVector.broadcast(S, beta);
             FloatVector.fromArray(S, c, ci).fma(bv, c00).intoArray(c, ci);
@@ -1058,6 +1125,14 @@ public final class VectorGemmKernels implements GemmKernels {
             FloatVector.fromArray(S, c, ci + 6 * ldc + L).fma(bv, c61).intoArray(c, ci + 6 * ldc + L);
             FloatVector.fromArray(S, c, ci + 7 * ldc).fma(bv, c70).intoArray(c, ci + 7 * ldc);
             FloatVector.fromArray(S, c, ci + 7 * ldc + L).fma(bv, c71).intoArray(c, ci + 7 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 8 * ldc).fma(bv, c80).intoArray(c, ci + 8 * ldc);
+            FloatVector.fromArray(S, c, ci + 8 * ldc + L).fma(bv, c81).intoArray(c, ci + 8 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 9 * ldc).fma(bv, c90).intoArray(c, ci + 9 * ldc);
+            FloatVector.fromArray(S, c, ci + 9 * ldc + L).fma(bv, c91).intoArray(c, ci + 9 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 10 * ldc).fma(bv, c100).intoArray(c, ci + 10 * ldc);
+            FloatVector.fromArray(S, c, ci + 10 * ldc + L).fma(bv, c101).intoArray(c, ci + 10 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 11 * ldc).fma(bv, c110).intoArray(c, ci + 11 * ldc);
+            FloatVector.fromArray(S, c, ci + 11 * ldc + L).fma(bv, c111).intoArray(c, ci + 11 * ldc + L);
         }
     }
 }

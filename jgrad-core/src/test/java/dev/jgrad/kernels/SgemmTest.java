@@ -167,6 +167,37 @@ class SgemmTest {
         }
     }
 
+    @Test
+    void resultsDoNotDependOnTheThreadCount() {
+        // Every split (column panels, row panels, column blocks of the thin paths) falls on whole micro-tiles and the
+        // k-slicing depends on k alone, so each entry of C is summed in the same order on one thread as on two.
+        SplittableRandom rnd = new SplittableRandom(17);
+        Kernels v = new VectorKernels();
+        int threads = Parallel.threads();
+        int[][] shapes = {{300, 300, 300}, {37, 1000, 70}, {1000, 40, 70}, {129, 257, 600}, {3, 1500, 100}};
+        try {
+            for (int[] s : shapes) {
+                for (int t = 0; t < 4; t++) {
+                    boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                    int m = s[0], n = s[1], k = s[2];
+                    Mat a = ta ? random(rnd, k, m, 1, 2) : random(rnd, m, k, 1, 2);
+                    Mat b = tb ? random(rnd, n, k, 2, 1) : random(rnd, k, n, 2, 1);
+                    float[] c0 = new float[m * n];
+                    for (int i = 0; i < c0.length; i++) c0[i] = (float) rnd.nextDouble();
+                    float[][] out = new float[2][];
+                    for (int th = 1; th <= 2; th++) {
+                        Parallel.setThreads(th);
+                        out[th - 1] = c0.clone();
+                        v.gemm().sgemm(ta, tb, m, n, k, 0.5f, a.data, a.off, a.ld, b.data, b.off, b.ld, 2f, out[th - 1], 0, n);
+                    }
+                    assertTrue(Arrays.equals(out[0], out[1]), Arrays.toString(s) + " transA=" + ta + " transB=" + tb);
+                }
+            }
+        } finally {
+            Parallel.setThreads(threads);
+        }
+    }
+
     private static void check(SplittableRandom rnd, boolean ta, boolean tb, int m, int n, int k,
                               float alpha, float beta, int pad, int off) {
         Mat a = ta ? random(rnd, k, m, pad, off) : random(rnd, m, k, pad, off);
