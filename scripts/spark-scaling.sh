@@ -99,6 +99,7 @@ done
 fi
 
 # ------------------------------------------------------------------ training
+((${SKIP_TRAINING:-0})) && exit 0
 steps=${STEPS:-400} every=${EVAL_EVERY:-50} target=${TARGET:-2.0}
 model=()
 if ((quick)); then
@@ -121,7 +122,6 @@ train() { # name, extra args...
         END { printf "| %s | %.1f | %.0f | %s | %s | %s |\n", name, end, tokens / end, hit ? hit : "not reached", last, share ? share : "-" }
     ' "$out/charlm-$name.log"
 }
-((${SKIP_TRAINING:-0})) && exit 0
 train "single process"
 train "2 workers sync" --spark 'local[2]'
 for k in 1 8 32; do
