@@ -51,6 +51,8 @@ public final class VectorGemmKernels implements GemmKernels {
      * reads the transposed B where it lies instead of packing it; measured on the 2-core Sapphire Rapids.
      */
     static final int NARROW_M = Integer.getInteger("jgrad.sgemm.narrowM", 2 * NR);
+    /** Columns of C (rows of the transposed B) per {@link #narrow} block: its kernels hold 8 accumulator rows. */
+    static final int NARROW_COLS = 8;
     /**
      * Below this m*n*k the few-row products ({@link #thin}, {@link #narrow}) stay on one core: a split of 64^3
      * multiply-adds (microseconds of work) lost to the hand-off; decoding passes ran fastest at 2^20.
@@ -63,7 +65,7 @@ public final class VectorGemmKernels implements GemmKernels {
     private static final class Buffers {
         float[] a = new float[0];
         float[] b = new float[0];
-        final float[] tile = new float[MR * NR];
+        final float[] tile = new float[Math.max(MR, NARROW_COLS) * NR]; // blocked()'s tiles and narrow()'s
         /** dots16's 16 x 16 partial sums, then their transpose (16 rows NR apart), and its 16 results. */
         final float[] dots = new float[16 * 16 + 16 * NR], sums = new float[16];
         final int[] rows = new int[MR];
@@ -125,7 +127,7 @@ public final class VectorGemmKernels implements GemmKernels {
             }
             return;
         }
-        if (transB && m <= NARROW_M && MR == 8) {
+        if (transB && m <= NARROW_M && L >= 16) {
             narrow(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
@@ -466,7 +468,7 @@ public final class VectorGemmKernels implements GemmKernels {
      */
     private static void narrow(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                                float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        int blocks = (n + MR - 1) / MR;
+        int blocks = (n + NARROW_COLS - 1) / NARROW_COLS;
         boolean parallel = (long) m * n * k >= FEW_ROWS_PARALLEL_THRESHOLD && blocks >= 2 && Parallel.threads() > 1;
         Buffers buf = BUFFERS.get();
         for (int i0 = 0; i0 < m; i0 += NR) {
@@ -515,14 +517,15 @@ public final class VectorGemmKernels implements GemmKernels {
         public void run(int from, int to) {
             float[] tile = BUFFERS.get().tile;
             for (int blk = from; blk < to; blk++) {
-                int j0 = blk * MR, cols = Math.min(MR, n - j0);
+                int j0 = blk * NARROW_COLS, cols = Math.min(NARROW_COLS, n - j0);
                 // Missing rows of a last partial block repeat row j0; their results are not stored.
                 int r0 = bOff + j0 * ldb, step = ldb;
                 int r1 = cols > 1 ? r0 + step : r0, r2 = cols > 2 ? r0 + 2 * step : r0, r3 = cols > 3 ? r0 + 3 * step : r0;
                 int r4 = cols > 4 ? r0 + 4 * step : r0, r5 = cols > 5 ? r0 + 5 * step : r0, r6 = cols > 6 ? r0 + 6 * step : r0;
                 int r7 = cols > 7 ? r0 + 7 * step : r0;
-                for (int pc = 0; pc < k; pc += KC) {
-                    int kc = Math.min(KC, k - pc);
+                // The k-slices of blocked(), so that each entry is summed exactly as in a taller product.
+                for (int pc = 0, ks = kSlice(k); pc < k; pc += ks) {
+                    int kc = Math.min(ks, k - pc);
                     if (width == L) narrow8x1(kc, at, pc * width, b, r0 + pc, r1 + pc, r2 + pc, r3 + pc, r4 + pc, r5 + pc, r6 + pc, r7 + pc, tile);
                     else narrow8x2(kc, at, pc * width, b, r0 + pc, r1 + pc, r2 + pc, r3 + pc, r4 + pc, r5 + pc, r6 + pc, r7 + pc, tile);
                     mergeTransposedTile(tile, width, rows, cols, pc == 0 ? beta : 1f, c, cOff + j0, ldc);
